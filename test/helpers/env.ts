@@ -1,0 +1,5 @@
+// Quiet, deterministic Powertools output under test.
+process.env.POWERTOOLS_DEV = 'true';
+process.env.POWERTOOLS_LOG_LEVEL = process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT';
+process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+process.env.AWS_REGION = process.env.AWS_REGION ?? 'us-east-1';
