@@ -112,7 +112,11 @@ export type EntryState =
   /** Intent to remove recorded, delete not yet confirmed. */
   | 'removing'
   /** A standing rejection: remembered so it is reported once, when it begins. */
-  | 'rejected';
+  | 'rejected'
+  /** Observe mode or paused writes: what would have been done, remembered to report it once. */
+  | 'observed'
+  /** Nothing held any more; kept only until its pending outcome event is published. */
+  | 'retired';
 
 /**
  * One item per spoke hosted zone, keyed account + zoneId.
@@ -140,6 +144,8 @@ export interface LedgerEntry {
   readonly removableSince?: string;
   /** When the account first could not be read while this delegation stood. */
   readonly suspectSince?: string;
+  /** First DNS check (of a suspect) that found the name servers no longer serving the name. */
+  readonly notServingSince?: string;
   /** An outcome event not yet published. */
   readonly pendingOutcome?: OutcomeEvent;
   /** Optimistic-concurrency version; every conditional write checks and bumps it. */

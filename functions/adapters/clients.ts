@@ -1,0 +1,131 @@
+/**
+ * Factories for the SDK v3 clients subzone uses. The worker calls them once, at module
+ * scope; tests call them with their own options. None sets `endpoint`: the SDK reads
+ * AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> (e.g. AWS_ENDPOINT_URL_ROUTE_53), which
+ * is how the same code runs against AWS and the emulator (DESIGN §5).
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { Route53Client } from '@aws-sdk/client-route-53';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { RequestRateLimiter, rateLimitPlugin, type RequestGate, type RequestRateLimit } from './rate-limiter';
+
+/** Route 53 is global; its endpoint in the `aws` partition is signed for us-east-1. */
+export const ROUTE53_REGION = 'us-east-1';
+
+/**
+ * Attempts per Route 53 call. `Throttling` and `PriorRequestNotComplete` are in the
+ * standard strategy's throttling codes (@smithy/core retry `THROTTLING_ERROR_CODES`), so
+ * they are retried with exponential backoff and full jitter; the default of 3 attempts is
+ * too few for a busy account.
+ */
+export const ROUTE53_MAX_ATTEMPTS = 8;
+
+/** Options of the hub Route 53 client. */
+export interface HubRoute53ClientOptions {
+  /** The rate of the token bucket every request passes. @default DEFAULT_HUB_RATE_LIMIT (5/s, burst 5) */
+  readonly rateLimit?: Partial<RequestRateLimit>;
+  /** A gate to use instead of a new bucket (tests, or sharing one bucket between clients). */
+  readonly gate?: RequestGate;
+  /** @default ROUTE53_MAX_ATTEMPTS */
+  readonly maxAttempts?: number;
+}
+
+/**
+ * The Route 53 client of the hub (DNS) account: region us-east-1, standard retries with
+ * ROUTE53_MAX_ATTEMPTS, and every HTTP request (retries included) through one token bucket.
+ */
+export function createHubRoute53Client(options: HubRoute53ClientOptions = {}): Route53Client {
+  const client = new Route53Client({
+    region: ROUTE53_REGION,
+    retryMode: 'standard',
+    maxAttempts: options.maxAttempts ?? ROUTE53_MAX_ATTEMPTS,
+  });
+  client.middlewareStack.use(rateLimitPlugin(options.gate ?? new RequestRateLimiter(options.rateLimit)));
+  return client;
+}
+
+/**
+ * A Route 53 client acting in a child account with the reader role's credentials. Its
+ * calls spend the child account's quota, not the hub's, so it has no token bucket.
+ */
+export function createSpokeRoute53Client(
+  credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider,
+  options: { readonly maxAttempts?: number } = {},
+): Route53Client {
+  return new Route53Client({
+    region: ROUTE53_REGION,
+    retryMode: 'standard',
+    maxAttempts: options.maxAttempts ?? ROUTE53_MAX_ATTEMPTS,
+    credentials,
+  });
+}
+
+/** STS, in the worker's own region (AWS_REGION), for AssumeRole into the reader roles. */
+export function createStsClient(): STSClient {
+  return new STSClient({ retryMode: 'standard' });
+}
+
+/** EventBridge, for outcome events on the hub bus. */
+export function createEventBridgeClient(): EventBridgeClient {
+  return new EventBridgeClient({ retryMode: 'standard' });
+}
+
+/** DynamoDB, for the ledger. */
+export function createDynamoDbClient(): DynamoDBClient {
+  return new DynamoDBClient({ retryMode: 'standard' });
+}
+
+/** SSM, for the kill switch and holds parameter. */
+export function createSsmClient(): SSMClient {
+  return new SSMClient({ retryMode: 'standard' });
+}
+
+/** SQS, for the worker's own queue (sweep fan-out, CLI requests). */
+export function createSqsClient(): SQSClient {
+  return new SQSClient({ retryMode: 'standard' });
+}
+
+/** Every client the worker needs, built once. */
+export interface AwsClients {
+  readonly hubRoute53: Route53Client;
+  readonly sts: STSClient;
+  readonly eventBridge: EventBridgeClient;
+  readonly dynamoDb: DynamoDBClient;
+  readonly ssm: SSMClient;
+  readonly sqs: SQSClient;
+}
+
+/** Builds every client of AwsClients; call once per process (module scope in the Lambda). */
+export function createAwsClients(hub: HubRoute53ClientOptions = {}): AwsClients {
+  return {
+    hubRoute53: createHubRoute53Client(hub),
+    sts: createStsClient(),
+    eventBridge: createEventBridgeClient(),
+    dynamoDb: createDynamoDbClient(),
+    ssm: createSsmClient(),
+    sqs: createSqsClient(),
+  };
+}
+
+/**
+ * One spoke Route 53 client per account, built on first use and kept, so a warm worker
+ * reuses both the client and (through `credentialsFor`) the cached role credentials.
+ */
+export function spokeRoute53Factory(
+  credentialsFor: (account: string) => AwsCredentialIdentityProvider,
+  options: { readonly maxAttempts?: number } = {},
+): (account: string) => Route53Client {
+  const clients = new Map<string, Route53Client>();
+  return (account) => {
+    let client = clients.get(account);
+    if (!client) {
+      client = createSpokeRoute53Client(credentialsFor(account), options);
+      clients.set(account, client);
+    }
+    return client;
+  };
+}

@@ -1,0 +1,309 @@
+/**
+ * The ownership ledger on DynamoDB (DESIGN §2): one table (ledger-table.ts), single-item
+ * conditional writes only, strongly consistent reads wherever a decision depends on them.
+ *
+ * Delegation entries are stored natively: every LedgerEntry field is an attribute, nested
+ * objects (records, intent, pendingOutcome) as maps and lists, so an operator can read them
+ * in the console and every field survives a put/list round trip.
+ */
+import {
+  type AttributeValue,
+  type DynamoDBClient,
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { LeaseBusyError, LedgerConflictError } from '../core/errors';
+import type { DelegationLedger, Lease } from '../core/ports';
+import type { AccountId, DnsName, LedgerEntry, NameOwner, ZoneId } from '../core/types';
+import { LEDGER_PREFIXES, LEDGER_TTL_ATTRIBUTE, ledgerKeys } from './ledger-table';
+
+type Item = Record<string, AttributeValue>;
+
+/** How long a sweep item is kept (DynamoDB TTL) after it starts. */
+const SWEEP_RETENTION_SECONDS = 7 * 24 * 3600;
+
+/** Claims retried when the owner vanishes between the failed put and the read. */
+const CLAIM_ATTEMPTS = 3;
+
+/** Options of DynamoDbLedger. */
+export interface DynamoDbLedgerOptions {
+  /** Name of the ledger table. */
+  readonly tableName: string;
+}
+
+/** DelegationLedger over one DynamoDB table (see ledger-table.ts for the item layout). */
+export class DynamoDbLedger implements DelegationLedger {
+  private readonly client: DynamoDBClient;
+  private readonly tableName: string;
+
+  constructor(client: DynamoDBClient, options: DynamoDbLedgerOptions) {
+    if (!options.tableName) throw new Error('DynamoDbLedger: tableName is required, got an empty string');
+    this.client = client;
+    this.tableName = options.tableName;
+  }
+
+  async acquireLease(account: AccountId, holder: string, now: Date, ttlMs: number): Promise<Lease> {
+    const lease: Lease = { account, holder, expiresAt: new Date(now.getTime() + ttlMs).toISOString() };
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: marshall({ ...ledgerKeys.lease(account), ...lease }),
+          // ISO 8601 UTC strings of equal length order like the instants they name.
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now OR holder = :me',
+          ExpressionAttributeValues: marshall({ ':now': now.toISOString(), ':me': holder }),
+        }),
+      );
+      return lease;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const current = await this.getItem(ledgerKeys.lease(account));
+      throw new LeaseBusyError(account, typeof current?.expiresAt === 'string' ? current.expiresAt : 'an unknown time');
+    }
+  }
+
+  async releaseLease(lease: Lease): Promise<void> {
+    await this.deleteIf(ledgerKeys.lease(lease.account), 'holder = :me', { ':me': lease.holder });
+  }
+
+  async listEntries(account: AccountId): Promise<LedgerEntry[]> {
+    const entries: LedgerEntry[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          ConsistentRead: true,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :zone)',
+          ExpressionAttributeValues: marshall({ ':pk': ledgerKeys.lease(account).pk, ':zone': LEDGER_PREFIXES.zone }),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      entries.push(...(page.Items ?? []).map(toEntry));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return entries;
+  }
+
+  async putEntry(entry: LedgerEntry): Promise<void> {
+    const expected = entry.version - 1;
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: marshall({ ...entry, ...ledgerKeys.delegation(entry.account, entry.zoneId) }, { removeUndefinedValues: true }),
+          ...(entry.version === 1
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : {
+                ConditionExpression: '#version = :expected',
+                ExpressionAttributeNames: { '#version': 'version' },
+                ExpressionAttributeValues: marshall({ ':expected': expected }),
+              }),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new LedgerConflictError(
+          `delegation ${entry.account}/${entry.zoneId}: expected ${entry.version === 1 ? 'no item' : `version ${expected}`}`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+
+  async deleteEntry(account: AccountId, zoneId: ZoneId, expectedVersion: number): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteItemCommand({
+          TableName: this.tableName,
+          Key: marshall(ledgerKeys.delegation(account, zoneId)),
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: marshall({ ':expected': expectedVersion }),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new LedgerConflictError(`delegation ${account}/${zoneId}: expected version ${expectedVersion}`, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+
+  async getNameOwner(parentZoneId: ZoneId, name: DnsName): Promise<NameOwner | undefined> {
+    const item = await this.getItem(ledgerKeys.nameOwner(parentZoneId, name));
+    return item && toNameOwner(item);
+  }
+
+  async claimName(owner: NameOwner): Promise<NameOwner> {
+    const key = ledgerKeys.nameOwner(owner.parentZoneId, owner.name);
+    for (let attempt = 1; attempt <= CLAIM_ATTEMPTS; attempt += 1) {
+      try {
+        await this.client.send(
+          new PutItemCommand({
+            TableName: this.tableName,
+            Item: marshall({ ...key, ...ownerAttributes(owner) }),
+            ConditionExpression: 'attribute_not_exists(pk) OR (#zoneId = :zone AND #account = :account)',
+            ExpressionAttributeNames: { '#zoneId': 'zoneId', '#account': 'account' },
+            ExpressionAttributeValues: marshall({ ':zone': owner.zoneId, ':account': owner.account }),
+          }),
+        );
+        return ownerAttributes(owner);
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+      const current = await this.getItem(key);
+      // The other owner released the name between our put and this read: try again.
+      if (current) return toNameOwner(current);
+    }
+    throw new LedgerConflictError(`name owner ${owner.parentZoneId}/${owner.name}: changed on every attempt`);
+  }
+
+  async releaseName(owner: NameOwner): Promise<void> {
+    await this.deleteIf(ledgerKeys.nameOwner(owner.parentZoneId, owner.name), '#zoneId = :zone AND #account = :account', {
+      ':zone': owner.zoneId,
+      ':account': owner.account,
+    }, { '#zoneId': 'zoneId', '#account': 'account' });
+  }
+
+  /**
+   * A Scan of the whole table: fine at this scale (one small item per hosted zone, a few
+   * thousand at most, read once per sweep). A GSI would be the next step beyond that.
+   */
+  async listAccounts(): Promise<AccountId[]> {
+    const accounts = new Set<AccountId>();
+    let startKey: Item | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          ProjectionExpression: 'pk',
+          FilterExpression: 'begins_with(sk, :zone)',
+          ExpressionAttributeValues: marshall({ ':zone': LEDGER_PREFIXES.zone }),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const pk = item.pk?.S;
+        if (pk?.startsWith(LEDGER_PREFIXES.account)) accounts.add(pk.slice(LEDGER_PREFIXES.account.length));
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return [...accounts].sort();
+  }
+
+  /**
+   * Registers a sweep once: a redelivered sweep request keeps the progress already made,
+   * so accounts finished before the redelivery are never counted twice. A sweep of no
+   * accounts stores no set: it is complete at once and the caller reports it.
+   */
+  async startSweep(sweepId: string, accounts: readonly AccountId[], now: Date): Promise<void> {
+    const remaining = [...new Set(accounts)];
+    const item: Item = {
+      ...marshall({
+        ...ledgerKeys.sweep(sweepId),
+        sweepId,
+        total: remaining.length,
+        remainingCount: remaining.length,
+        startedAt: now.toISOString(),
+        [LEDGER_TTL_ATTRIBUTE]: Math.floor(now.getTime() / 1000) + SWEEP_RETENTION_SECONDS,
+      }),
+      // A string set: DynamoDB refuses empty sets, so it is left out when there is nothing to wait for.
+      ...(remaining.length > 0 ? { remaining: { SS: remaining } } : {}),
+    };
+    try {
+      await this.client.send(
+        new PutItemCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /**
+   * Removes the account from the sweep's set only if it is still a member, so a duplicate
+   * finish never counts twice; DynamoDB drops a set that becomes empty, and exactly one
+   * caller sees that in its ALL_NEW image.
+   */
+  async finishSweepAccount(sweepId: string, account: AccountId): Promise<boolean> {
+    try {
+      const result = await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall(ledgerKeys.sweep(sweepId)),
+          UpdateExpression: 'DELETE #remaining :accountSet ADD #remainingCount :minusOne',
+          ConditionExpression: 'contains(#remaining, :account)',
+          ExpressionAttributeNames: { '#remaining': 'remaining', '#remainingCount': 'remainingCount' },
+          ExpressionAttributeValues: {
+            ':accountSet': { SS: [account] },
+            ':account': { S: account },
+            ':minusOne': { N: '-1' },
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return (result.Attributes?.remaining?.SS ?? []).length === 0;
+    } catch (error) {
+      // Already finished for this account, or an unknown sweep: not the finishing call.
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  private async getItem(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {
+    const result = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: marshall(key), ConsistentRead: true }),
+    );
+    return result.Item && unmarshall(result.Item);
+  }
+
+  /** A conditional delete whose failed condition means "not ours": a no-op. */
+  private async deleteIf(
+    key: { pk: string; sk: string },
+    condition: string,
+    values: Record<string, string>,
+    names?: Record<string, string>,
+  ): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteItemCommand({
+          TableName: this.tableName,
+          Key: marshall(key),
+          ConditionExpression: condition,
+          ExpressionAttributeValues: marshall(values),
+          ...(names ? { ExpressionAttributeNames: names } : {}),
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+}
+
+function ownerAttributes(owner: NameOwner): NameOwner {
+  return { parentZoneId: owner.parentZoneId, name: owner.name, account: owner.account, zoneId: owner.zoneId };
+}
+
+function toNameOwner(item: Record<string, unknown>): NameOwner {
+  return {
+    parentZoneId: String(item.parentZoneId),
+    name: String(item.name),
+    account: String(item.account),
+    zoneId: String(item.zoneId),
+  };
+}
+
+function toEntry(item: Item): LedgerEntry {
+  const { pk: _pk, sk: _sk, ...entry } = unmarshall(item);
+  // Only putEntry writes delegation items, from a LedgerEntry, so the shape is ours.
+  return entry as LedgerEntry;
+}

@@ -1,0 +1,89 @@
+/**
+ * One logger and one metrics instance for the worker (Powertools), and the translation of
+ * reconcile results into log lines and embedded-metric-format counts (DESIGN §8).
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { decisionName, type Decision } from '../core/policy';
+import type { AccountResult, DecisionRecord } from '../core/reconcile';
+
+export const SERVICE_NAME = 'subzone';
+export const METRICS_NAMESPACE = 'Subzone';
+
+export const logger = new Logger({ serviceName: SERVICE_NAME });
+export const metrics = new Metrics({ serviceName: SERVICE_NAME, namespace: METRICS_NAMESPACE });
+
+/** Metric names (PascalCase); the hub's alarms and dashboard use the same names. */
+export const METRIC = {
+  created: 'DelegationCreated',
+  updated: 'DelegationUpdated',
+  removed: 'DelegationRemoved',
+  rejected: 'DelegationRejected',
+  standingRejections: 'StandingRejections',
+  suspects: 'DanglingSuspects',
+  reconcileError: 'ReconcileError',
+  invalidEvent: 'InvalidEvent',
+  ignoredEvent: 'IgnoredEvent',
+  budgetHit: 'RemovalBudgetHit',
+  sweepDuration: 'SweepDurationMs',
+  sweepCompleted: 'SweepCompleted',
+} as const;
+
+/** Where the worker reports what it did; tests pass their own Logger and Metrics. */
+export interface Telemetry {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+const COUNTED: Partial<Record<Decision['kind'], string>> = {
+  create: METRIC.created,
+  adopt: METRIC.created,
+  update: METRIC.updated,
+  remove: METRIC.removed,
+  reject: METRIC.rejected,
+};
+
+function verdictFields(record: DecisionRecord): Record<string, unknown> {
+  const { decision } = record;
+  const inner = decision.kind === 'held' ? decision.instead : decision;
+  const zoneId = 'zone' in inner ? inner.zone.zoneId : 'entry' in inner ? inner.entry.zoneId : undefined;
+  return {
+    zoneId,
+    name: decisionName(decision),
+    decision: decision.kind,
+    reason: 'reason' in decision ? decision.reason : `held:${inner.kind}`,
+    result: record.result,
+    ...(decision.kind === 'reject' ? { detail: decision.detail } : {}),
+  };
+}
+
+/** One log line per verdict, and the counts of what changed. */
+export function reportAccount(result: AccountResult, telemetry: Telemetry): void {
+  const { logger: log, metrics: count } = telemetry;
+  if (result.status === 'ignored') {
+    log.info('account ignored', { accountId: result.account, reason: result.reason });
+    count.addMetric(METRIC.ignoredEvent, MetricUnit.Count, 1);
+    return;
+  }
+  for (const record of result.decisions) {
+    const fields = { accountId: result.account, ...verdictFields(record) };
+    if (record.decision.kind === 'held') log.warn('write frozen by a hold', fields);
+    else if (record.result === 'failed') log.error('decision not applied', fields);
+    else log.info('decision', fields);
+    const metric = COUNTED[record.decision.kind];
+    if (metric !== undefined && record.result === 'applied') count.addMetric(metric, MetricUnit.Count, 1);
+    if (record.result === 'budget') count.addMetric(METRIC.budgetHit, MetricUnit.Count, 1);
+    if (record.decision.kind === 'reject') count.addMetric(METRIC.standingRejections, MetricUnit.Count, 1);
+  }
+  if (result.suspects.length > 0) {
+    log.error('delegations of an unreadable account are dangling suspects', {
+      accountId: result.account,
+      names: result.suspects.map((entry) => entry.name),
+    });
+    count.addMetric(METRIC.suspects, MetricUnit.Count, result.suspects.length);
+  }
+  if (result.error !== undefined) {
+    log.error('reconcile failed', { accountId: result.account, error: result.error });
+    count.addMetric(METRIC.reconcileError, MetricUnit.Count, 1);
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * SpokeZoneReader over Route 53 in a child account, with the cheapest calls (DESIGN §2, §9):
+ * - account scope: ListHostedZones pages of 100, ListTagsForResources 10 public zones a
+ *   call, GetHostedZone only for public zones whose name servers the ledger lacks;
+ * - zones scope: GetHostedZone per requested id, ListHostedZonesByName per distinct public
+ *   name for same-name siblings, then tags as above.
+ * A read either completes or throws SpokeReadError: never a partial snapshot.
+ */
+import {
+  GetHostedZoneCommand,
+  type HostedZone,
+  ListHostedZonesByNameCommand,
+  type ListHostedZonesByNameCommandOutput,
+  ListHostedZonesCommand,
+  ListTagsForResourcesCommand,
+  type Route53Client,
+} from '@aws-sdk/client-route-53';
+import { SpokeReadError } from '../core/errors';
+import { normaliseName, normaliseValueSet } from '../core/names';
+import type { AccountId, DnsName, SpokeSnapshot, SpokeZone, ZoneId, ZoneScope } from '../core/types';
+import type { SpokeZoneReader } from '../core/ports';
+import { errorName, spokeReadFailure } from './aws-errors';
+
+/** Zones per ListHostedZones / ListHostedZonesByName page (the API maximum). */
+export const ZONES_PER_PAGE = 100;
+/** Resource ids per ListTagsForResources call (the API maximum). */
+export const TAGGED_ZONES_PER_CALL = 10;
+
+/** Options of Route53SpokeZoneReader. */
+export interface Route53SpokeZoneReaderOptions {
+  /** The Route 53 client acting in `account` through its reader role (clients.ts `spokeRoute53Factory`). */
+  readonly route53For: (account: AccountId) => Route53Client;
+  /** The opt-in tag; a zone is opted in when it carries `key` with exactly `value`. */
+  readonly optInTag: { readonly key: string; readonly value: string };
+}
+
+/** A hosted zone as listed, before its tags and name servers are known. */
+interface ListedZone {
+  readonly zoneId: ZoneId;
+  readonly name: DnsName;
+  readonly privateZone: boolean;
+  /** Name servers already in hand (from GetHostedZone), if any. */
+  readonly nameServers?: readonly DnsName[];
+}
+
+/** The part of a Route 53 id after the last `/` (`/hostedzone/Z1` -> `Z1`). */
+export function bareZoneId(id: string): ZoneId {
+  return id.slice(id.lastIndexOf('/') + 1);
+}
+
+function listed(zone: HostedZone, nameServers?: readonly string[]): ListedZone {
+  return {
+    zoneId: bareZoneId(zone.Id ?? ''),
+    name: normaliseName(zone.Name ?? ''),
+    privateZone: zone.Config?.PrivateZone === true,
+    ...(nameServers !== undefined && { nameServers: normaliseValueSet(nameServers) }),
+  };
+}
+
+function noNameServers(zoneId: ZoneId): Error {
+  return new Error(`GetHostedZone ${zoneId} returned a public zone without name servers`);
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Reads a child account's hosted zones through its reader role. */
+export class Route53SpokeZoneReader implements SpokeZoneReader {
+  constructor(private readonly options: Route53SpokeZoneReaderOptions) {}
+
+  async readZones(
+    account: AccountId,
+    scope: ZoneScope,
+    knownNameServers: ReadonlyMap<ZoneId, readonly DnsName[]>,
+  ): Promise<SpokeSnapshot> {
+    try {
+      const route53 = this.options.route53For(account);
+      const read = new AccountRead(route53, knownNameServers, this.options.optInTag);
+      return scope.kind === 'account'
+        ? await read.wholeAccount(account, scope)
+        : await read.someZones(account, scope, scope.zoneIds);
+    } catch (error) {
+      if (error instanceof SpokeReadError) throw error;
+      throw new SpokeReadError(account, spokeReadFailure(error), { cause: error });
+    }
+  }
+}
+
+/** One readZones call: the client, what the ledger knows and the opt-in tag. */
+class AccountRead {
+  constructor(
+    private readonly route53: Route53Client,
+    private readonly knownNameServers: ReadonlyMap<ZoneId, readonly DnsName[]>,
+    private readonly optInTag: { readonly key: string; readonly value: string },
+  ) {}
+
+  async wholeAccount(account: AccountId, scope: ZoneScope): Promise<SpokeSnapshot> {
+    const zones: ListedZone[] = [];
+    let marker: string | undefined;
+    do {
+      const page = await this.route53.send(
+        new ListHostedZonesCommand({ MaxItems: ZONES_PER_PAGE, ...(marker !== undefined && { Marker: marker }) }),
+      );
+      zones.push(...(page.HostedZones ?? []).map((zone) => listed(zone)));
+      marker = page.IsTruncated ? page.NextMarker : undefined;
+      if (page.IsTruncated && marker === undefined) throw new Error('ListHostedZones is truncated but has no NextMarker');
+    } while (marker !== undefined);
+    return {
+      account,
+      scope,
+      zones: await this.complete(zones),
+      coveredZoneIds: zones.map((zone) => zone.zoneId),
+    };
+  }
+
+  async someZones(account: AccountId, scope: ZoneScope, requested: readonly ZoneId[]): Promise<SpokeSnapshot> {
+    const covered = new Set(requested.map(bareZoneId));
+    const found = new Map<ZoneId, ListedZone>();
+    for (const zoneId of covered) {
+      const zone = await this.getZone(zoneId);
+      if (zone) found.set(zone.zoneId, zone);
+    }
+    const publicNames = new Set([...found.values()].filter((zone) => !zone.privateZone).map((zone) => zone.name));
+    for (const name of publicNames) {
+      for (const sibling of await this.publicZonesNamed(name)) {
+        covered.add(sibling.zoneId);
+        if (!found.has(sibling.zoneId)) found.set(sibling.zoneId, sibling);
+      }
+    }
+    return {
+      account,
+      scope,
+      zones: await this.complete([...found.values()]),
+      coveredZoneIds: [...covered],
+    };
+  }
+
+  /** GetHostedZone; undefined when the zone no longer exists. */
+  private async getZone(zoneId: ZoneId): Promise<ListedZone | undefined> {
+    try {
+      const output = await this.route53.send(new GetHostedZoneCommand({ Id: zoneId }));
+      if (!output.HostedZone) throw new Error(`GetHostedZone ${zoneId} returned no HostedZone`);
+      const zone = listed(output.HostedZone, output.DelegationSet?.NameServers ?? []);
+      if (!zone.privateZone && zone.nameServers?.length === 0) throw noNameServers(zoneId);
+      return zone;
+    } catch (error) {
+      if (errorName(error) === 'NoSuchHostedZone') return undefined;
+      throw error;
+    }
+  }
+
+  /** Every public zone of exactly `name` in the account. */
+  private async publicZonesNamed(name: DnsName): Promise<ListedZone[]> {
+    const zones: ListedZone[] = [];
+    let start: { DNSName: string; HostedZoneId?: string } | undefined = { DNSName: name };
+    while (start) {
+      const page: ListHostedZonesByNameCommandOutput = await this.route53.send(new ListHostedZonesByNameCommand({ ...start, MaxItems: ZONES_PER_PAGE }));
+      const listedZones = (page.HostedZones ?? []).map((zone) => listed(zone));
+      zones.push(...listedZones.filter((zone) => zone.name === name && !zone.privateZone));
+      // Zones are sorted by name from DNSName on: once a page holds a later name, the rest is later too.
+      const pastName = listedZones.some((zone) => zone.name !== name);
+      start =
+        page.IsTruncated && !pastName && page.NextDNSName !== undefined
+          ? { DNSName: page.NextDNSName, ...(page.NextHostedZoneId !== undefined && { HostedZoneId: page.NextHostedZoneId }) }
+          : undefined;
+    }
+    return zones;
+  }
+
+  /** Adds the opt-in flag and the name servers of the public zones, with as few calls as possible. */
+  private async complete(zones: readonly ListedZone[]): Promise<SpokeZone[]> {
+    const publicZones = zones.filter((zone) => !zone.privateZone);
+    const optedIn = await this.optedInZoneIds(publicZones.map((zone) => zone.zoneId));
+    const result: SpokeZone[] = [];
+    for (const zone of zones) {
+      if (zone.privateZone) {
+        result.push({ zoneId: zone.zoneId, name: zone.name, privateZone: true, optedIn: false, nameServers: [] });
+        continue;
+      }
+      const nameServers = zone.nameServers ?? this.knownNameServers.get(zone.zoneId) ?? (await this.nameServersOf(zone.zoneId));
+      result.push({ zoneId: zone.zoneId, name: zone.name, privateZone: false, optedIn: optedIn.has(zone.zoneId), nameServers });
+    }
+    return result;
+  }
+
+  private async nameServersOf(zoneId: ZoneId): Promise<DnsName[]> {
+    const output = await this.route53.send(new GetHostedZoneCommand({ Id: zoneId }));
+    const nameServers = output.DelegationSet?.NameServers;
+    if (!nameServers || nameServers.length === 0) throw noNameServers(zoneId);
+    return normaliseValueSet(nameServers);
+  }
+
+  private async optedInZoneIds(zoneIds: readonly ZoneId[]): Promise<Set<ZoneId>> {
+    const optedIn = new Set<ZoneId>();
+    for (const ids of chunks(zoneIds, TAGGED_ZONES_PER_CALL)) {
+      // The SDK strips `/hostedzone/` from Id inputs but not from ResourceIds (aws-facts §4.2).
+      const output = await this.route53.send(new ListTagsForResourcesCommand({ ResourceType: 'hostedzone', ResourceIds: ids }));
+      for (const set of output.ResourceTagSets ?? []) {
+        const tagged = set.Tags?.some((tag) => tag.Key === this.optInTag.key && tag.Value === this.optInTag.value);
+        if (tagged && set.ResourceId) optedIn.add(bareZoneId(set.ResourceId));
+      }
+    }
+    return optedIn;
+  }
+}

@@ -1,0 +1,346 @@
+/**
+ * The one schema of subzone's config file (DESIGN §4), run at synth time and when the worker
+ * starts. `parseConfig` turns any input into a `SubzoneConfig` with canonical names, or
+ * throws one ConfigError listing every problem with its path.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { ConfigError, type FieldIssue, NameError } from './errors';
+import { describeValue, formatPath } from './field-issues';
+import {
+  isAtOrBelow,
+  isStrictlyBelow,
+  isWildcardPattern,
+  labelsOf,
+  normaliseRulePattern,
+  tryNormaliseName,
+} from './names';
+import type { ParentZoneConfig, RuleConfig, SubzoneConfig } from './types';
+
+/** Defaults of the optional settings (DESIGN §4). */
+export const CONFIG_DEFAULTS = {
+  optInTag: { key: 'subzone:delegate', value: 'true' },
+  readerRoleName: 'subzone-reader',
+  nsTtl: 3600,
+  graceMinutes: 60,
+  removalBudget: { records: 5, percent: 10 },
+} as const;
+
+/** The TTL range accepted for the NS records subzone writes (seconds). */
+export const NS_TTL_RANGE = { min: 60, max: 172800 } as const;
+
+const HOSTED_ZONE_PREFIX = '/hostedzone/';
+
+/** A zod error function: "required: expected X" or "expected X, got <value>". */
+function expected(what: string) {
+  return (issue: { readonly input?: unknown }): string =>
+    issue.input === undefined ? `required: expected ${what}` : `expected ${what}, got ${describeValue(issue.input)}`;
+}
+
+/** A strict object whose unknown-key message lists the keys it knows. */
+function strictObject<Shape extends z.ZodRawShape>(shape: Shape, what: string) {
+  const known = Object.keys(shape).join(', ');
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? `unknown key; expected one of: ${known}` : expected(what)(issue),
+  });
+}
+
+function integer(what: string, min: number, max?: number) {
+  const error = expected(what);
+  const schema = z.number({ error }).int({ error }).min(min, { error });
+  return max === undefined ? schema : schema.max(max, { error });
+}
+
+const ttl = integer(
+  `an integer from ${NS_TTL_RANGE.min} to ${NS_TTL_RANGE.max} (seconds)`,
+  NS_TTL_RANGE.min,
+  NS_TTL_RANGE.max,
+);
+
+const accountId = z
+  .string({ error: expected('a 12-digit account id') })
+  .regex(/^\d{12}$/, { error: expected('a 12-digit account id') })
+  .meta({ description: 'A 12-digit AWS account id.' });
+
+const domainName = z
+  .string({ error: expected('a domain name') })
+  .transform((value, ctx) => {
+    const result = tryNormaliseName(value);
+    if (result.ok) return result.name;
+    ctx.issues.push({ code: 'custom', input: value, message: result.error.message });
+    return z.NEVER;
+  });
+
+const rulePattern = z
+  .string({ error: expected('a domain name or "*." + a domain name') })
+  .transform((value, ctx) => {
+    const result = tryRulePattern(value);
+    if (result.ok) return result.pattern;
+    ctx.issues.push({ code: 'custom', input: value, message: result.message });
+    return z.NEVER;
+  });
+
+function tryRulePattern(value: string): { ok: true; pattern: string } | { ok: false; message: string } {
+  try {
+    return { ok: true, pattern: normaliseRulePattern(value) };
+  } catch (error) {
+    if (error instanceof NameError) return { ok: false, message: error.message };
+    throw error;
+  }
+}
+
+const hostedZoneIdError = expected(
+  'a hosted zone id such as "Z0123456789ABCDEFGHIJ" or "/hostedzone/Z0123456789ABCDEFGHIJ"',
+);
+const hostedZoneId = z
+  .string({ error: hostedZoneIdError })
+  .regex(/^(\/hostedzone\/)?[A-Z0-9]{1,32}$/, { error: hostedZoneIdError })
+  .transform((value) => (value.startsWith(HOSTED_ZONE_PREFIX) ? value.slice(HOSTED_ZONE_PREFIX.length) : value));
+
+const parentZoneSchema = strictObject(
+  {
+    name: domainName.meta({ description: 'Name of the parent zone, e.g. "example.com".' }),
+    hostedZoneId: hostedZoneId.meta({
+      description: 'Its hosted zone id in the DNS ("hub") account, bare or "/hostedzone/" form.',
+    }),
+  },
+  'a parent zone { name, hostedZoneId }',
+).meta({ description: 'A public hosted zone in the hub account in which subzone writes delegations.' });
+
+const ruleSchema = strictObject(
+  {
+    name: rulePattern.meta({
+      description: 'A name, or "*." + a name where "*" stands for exactly one label (e.g. "*.dev.example.com").',
+    }),
+    accounts: z
+      .array(accountId, { error: expected('a list of 12-digit account ids') })
+      .min(1, { error: expected('at least one account id') })
+      .meta({ description: 'Accounts that may claim the names of this rule.' }),
+    nsTtl: ttl
+      .optional()
+      .meta({ description: 'TTL of the NS records written for this rule. Defaults to the top-level nsTtl.' }),
+  },
+  'a rule { name, accounts, nsTtl? }',
+).meta({ description: 'An allowlist rule: which accounts may claim which name.' });
+
+const configSchema = strictObject(
+  {
+    $schema: z.string().optional().meta({ description: 'Path or URL of this JSON Schema, for editors; ignored.' }),
+    version: z.literal(1, { error: expected('1') }).meta({ description: 'Version of the config format.' }),
+    mode: z
+      .enum(['enforce', 'observe'], { error: expected('"enforce" or "observe"') })
+      .meta({ description: '"enforce" writes delegations; "observe" decides, logs and emits but writes nothing.' }),
+    parentZones: z
+      .array(parentZoneSchema, { error: expected('a list of parent zones') })
+      .min(1, { error: expected('at least one parent zone') })
+      .meta({ description: 'The parent zones subzone manages.' }),
+    rules: z
+      .array(ruleSchema, { error: expected('a list of rules') })
+      .meta({ description: 'The allowlist. When several rules match a name, the most specific wins.' }),
+    optInTag: strictObject(
+      {
+        key: z
+          .string({ error: expected('a tag key of 1 to 128 characters') })
+          .min(1, { error: expected('a tag key of 1 to 128 characters') })
+          .max(128, { error: expected('a tag key of 1 to 128 characters') })
+          .default(CONFIG_DEFAULTS.optInTag.key),
+        value: z
+          .string({ error: expected('a tag value of at most 256 characters') })
+          .max(256, { error: expected('a tag value of at most 256 characters') })
+          .default(CONFIG_DEFAULTS.optInTag.value),
+      },
+      'a tag { key, value }',
+    )
+      .prefault({})
+      .meta({ description: 'The tag a hosted zone must carry, value compared exactly, to be delegated.' }),
+    readerRoleName: z
+      .string({ error: expected('an IAM role name') })
+      .regex(/^[\w+=,.@-]{1,64}$/, { error: expected('an IAM role name (1 to 64 of A-Z a-z 0-9 + = , . @ _ -)') })
+      .default(CONFIG_DEFAULTS.readerRoleName)
+      .meta({ description: 'Name of the read-only role subzone assumes in each child account.' }),
+    nsTtl: ttl
+      .default(CONFIG_DEFAULTS.nsTtl)
+      .meta({ description: 'TTL of the NS records subzone writes, in seconds.' }),
+    graceMinutes: integer('a whole number of minutes, 0 or more', 0)
+      .default(CONFIG_DEFAULTS.graceMinutes)
+      .meta({ description: 'How long an opt-out or a dropped rule must hold before the delegation is removed.' }),
+    removalBudget: strictObject(
+      {
+        records: integer('a whole number of records, 0 or more', 0).default(CONFIG_DEFAULTS.removalBudget.records),
+        percent: z
+          .number({ error: expected('a percentage from 0 to 100') })
+          .min(0, { error: expected('a percentage from 0 to 100') })
+          .max(100, { error: expected('a percentage from 0 to 100') })
+          .default(CONFIG_DEFAULTS.removalBudget.percent),
+      },
+      'a budget { records, percent }',
+    )
+      .prefault({})
+      .meta({
+        description: 'A sweep that would remove more than the larger of these removes nothing and alarms.',
+      }),
+  },
+  'a subzone config object',
+).meta({ title: 'subzone config', description: 'Allowlist and settings of subzone (DESIGN §4).' });
+
+function toFieldIssues(error: z.ZodError): FieldIssue[] {
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: issue.message }))
+      : [{ path: formatPath(issue.path), message: issue.message }],
+  );
+}
+
+interface Indexed<T> {
+  readonly index: number;
+  readonly value: T;
+}
+
+/**
+ * `raw[list][i][field]` for every element whose field parses on its own, so the cross-checks
+ * run (and report) even when other fields or the rest of the file are invalid.
+ */
+function parsedFields<T>(raw: unknown, list: string, field: string, schema: z.ZodType<T>): Indexed<T>[] {
+  const elements = isRecord(raw) ? raw[list] : undefined;
+  if (!Array.isArray(elements)) return [];
+  return elements.flatMap((element: unknown, index) => {
+    const result = isRecord(element) ? schema.safeParse(element[field]) : undefined;
+    return result?.success ? [{ index, value: result.data }] : [];
+  });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/** Values listed twice in one list (parent zone names, parent zone ids, rule patterns). */
+function duplicates(values: readonly Indexed<string>[], path: (index: number) => string, list: string): FieldIssue[] {
+  const first = new Map<string, number>();
+  return values.flatMap(({ index, value }) => {
+    const earlier = first.get(value);
+    if (earlier === undefined) {
+      first.set(value, index);
+      return [];
+    }
+    return [{ path: path(index), message: `${describeValue(value)} is already listed at ${list}[${earlier}]` }];
+  });
+}
+
+/** The name every match of a wildcard rule is one label below; the rule's own name otherwise. */
+function patternBase(pattern: string): string {
+  return isWildcardPattern(pattern) ? pattern.slice(2) : pattern;
+}
+
+/** Rules outside every parent zone, or at a parent zone's apex. */
+function checkRulePlacement(patterns: readonly Indexed<string>[], parentNames: readonly string[]): FieldIssue[] {
+  if (parentNames.length === 0) return [];
+  return patterns.flatMap(({ index, value }) => {
+    const path = `rules[${index}].name`;
+    const wildcard = isWildcardPattern(value);
+    const base = patternBase(value);
+    const apexIndex = parentNames.indexOf(base);
+    if (!wildcard && apexIndex >= 0) {
+      const apex = `the apex of parent zone parentZones[${apexIndex}]`;
+      return [{ path, message: `${describeValue(value)} is ${apex}; expected a name below it` }];
+    }
+    const inside = parentNames.some((parent) => (wildcard ? isAtOrBelow(base, parent) : isStrictlyBelow(base, parent)));
+    if (inside) return [];
+    const message = `expected a name below a parent zone (${parentNames.join(', ')}), got ${describeValue(value)}`;
+    return [{ path, message }];
+  });
+}
+
+/** Accounts a more specific rule shadows, duplicate accounts, wildcards over a parent's apex. */
+function ruleWarnings(rules: readonly RuleConfig[], parents: readonly ParentZoneConfig[]): string[] {
+  const warnings: string[] = [];
+  if (rules.length === 0) warnings.push('rules: the allowlist is empty; no name can be delegated');
+  rules.forEach((rule, index) => {
+    const seen = new Set<string>();
+    rule.accounts.forEach((account, position) => {
+      if (seen.has(account)) {
+        warnings.push(`rules[${index}].accounts[${position}]: account "${account}" is listed twice`);
+      }
+      seen.add(account);
+    });
+    if (isWildcardPattern(rule.name)) {
+      for (const parent of parents) {
+        if (isOneLabelBelow(parent.name, patternBase(rule.name))) {
+          warnings.push(
+            `rules[${index}].name: "${rule.name}" also matches the apex of parent zone "${parent.name}", ` +
+              'which is never delegated',
+          );
+        }
+      }
+      return;
+    }
+    const wildcardIndex = rules.findIndex(
+      (other) => isWildcardPattern(other.name) && isOneLabelBelow(rule.name, patternBase(other.name)),
+    );
+    const wildcard = rules[wildcardIndex];
+    if (wildcard === undefined) return;
+    for (const account of new Set(wildcard.accounts)) {
+      if (!rule.accounts.includes(account)) {
+        warnings.push(
+          `rules[${index}] "${rule.name}" shadows rules[${wildcardIndex}] "${wildcard.name}" for account ${account}: ` +
+            `that account cannot claim ${rule.name}`,
+        );
+      }
+    }
+  });
+  return warnings;
+}
+
+function isOneLabelBelow(name: string, base: string): boolean {
+  return isStrictlyBelow(name, base) && labelsOf(name).length === labelsOf(base).length + 1;
+}
+
+/**
+ * Validates a config file's content and returns it in canonical form, with defaults filled
+ * in, plus warnings (shadowed accounts, duplicate accounts). Throws ConfigError listing
+ * every violation and contradiction, each with its path.
+ */
+export function parseConfig(raw: unknown): { config: SubzoneConfig; warnings: string[] } {
+  const result = configSchema.safeParse(raw);
+  const parentNames = parsedFields(raw, 'parentZones', 'name', domainName);
+  const parentIds = parsedFields(raw, 'parentZones', 'hostedZoneId', hostedZoneId);
+  const patterns = parsedFields(raw, 'rules', 'name', rulePattern);
+  const issues = [
+    ...(result.success ? [] : toFieldIssues(result.error)),
+    ...duplicates(parentNames, (index) => `parentZones[${index}].name`, 'parentZones'),
+    ...duplicates(parentIds, (index) => `parentZones[${index}].hostedZoneId`, 'parentZones'),
+    ...duplicates(patterns, (index) => `rules[${index}].name`, 'rules'),
+    ...checkRulePlacement(
+      patterns.filter(({ index, value }) => patterns.find((other) => other.value === value)?.index === index),
+      parentNames.map((parent) => parent.value),
+    ),
+  ];
+  if (!result.success || issues.length > 0) throw new ConfigError(issues);
+  const { $schema: _ignored, ...data } = result.data;
+  const config: SubzoneConfig = {
+    ...data,
+    rules: data.rules.map((rule) => ({ ...rule, accounts: [...new Set(rule.accounts)] })),
+  };
+  return { config, warnings: ruleWarnings(data.rules, data.parentZones) };
+}
+
+function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value)
+      .filter(([, item]) => item !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${stableStringify(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** SHA-256 (hex) of a key-order-independent serialisation of a parsed config; the worker logs it. */
+export function configHash(config: SubzoneConfig): string {
+  return createHash('sha256').update(stableStringify(config)).digest('hex');
+}
+
+/** The JSON Schema of the config file (its input form), published for editors. */
+export function configJsonSchema(): object {
+  return z.toJSONSchema(configSchema, { io: 'input', target: 'draft-2020-12' });
+}

@@ -1,0 +1,220 @@
+/**
+ * Event intake: one SQS message body in, one hint for the worker out (DESIGN §1, §2).
+ * Bodies are EventBridge events carrying a CloudTrail record (`detail`) or subzone's own
+ * sweep messages. The event is only a hint: the account, the event name and the zone id
+ * are taken from it, never names or name servers; each is validated strictly, and fields
+ * subzone does not use are let through, since CloudTrail adds fields over time.
+ */
+import { z } from 'zod';
+import { MalformedMessageError } from './errors';
+import { ROUTE53_EVENT_NAMES, type Route53EventName } from './event-pattern';
+import { describeValue, expected, type FieldsResult, safeParseFields } from './field-issues';
+import { accountIdSchema, SUBZONE_MESSAGE_SCHEMAS, sweepIdFor } from './sweep-messages';
+import type { AccountId, ZoneId } from './types';
+
+/** Why a well-formed message leads to no reconcile. */
+export type IgnoreReason =
+  'failed-call' | 'health-check-tags' | 'other-source' | 'unknown-event-name' | 'other-resource-type';
+
+/** What the worker should do with one message. */
+export type Hint =
+  /** Something changed in these zones of the account: reconcile the account narrowed to them. */
+  | {
+      kind: 'zones';
+      account: AccountId;
+      zoneIds: ZoneId[];
+      eventName: Route53EventName;
+      /** CloudTrail's `eventID`, the dedup key. */
+      eventId: string;
+      /** CloudTrail's `eventTime`. */
+      eventTime: string;
+    }
+  /** Reconcile the whole account (sweep fan-out or CLI). */
+  | { kind: 'account'; account: AccountId; reason: 'sweep' | 'cli'; sweepId?: string }
+  /** Fan out one account message per account to reconcile. */
+  | { kind: 'sweep-request'; sweepId: string; requestedAt: string }
+  /** Nothing to do; `detail` says why in words, for the log. */
+  | { kind: 'ignored'; reason: IgnoreReason; account?: AccountId; detail: string };
+
+const ROUTE53_SOURCE = 'aws.route53';
+const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
+const ROUTE53_EVENT_SOURCE = 'route53.amazonaws.com';
+const HOSTED_ZONE_PREFIX = '/hostedzone/';
+
+const ZONE_ID_WHAT = 'a hosted zone id';
+const ZONE_ID_PATTERN = /^(?:\/hostedzone\/)?[A-Z0-9]{1,32}$/;
+
+/** A hosted zone id, bare (`Z0123...`) or prefixed (`/hostedzone/Z0123...`), output bare. */
+export const zoneIdSchema = z
+  .string(expected(ZONE_ID_WHAT))
+  .regex(ZONE_ID_PATTERN, expected(ZONE_ID_WHAT))
+  .transform((id) => (id.startsWith(HOSTED_ZONE_PREFIX) ? id.slice(HOSTED_ZONE_PREFIX.length) : id));
+
+/** A string that is not a hosted zone id in either form. */
+export class ZoneIdError extends Error {
+  public readonly input: string;
+  constructor(input: string) {
+    super(`expected a hosted zone id (1 to 32 of A-Z 0-9, optionally after /hostedzone/), got ${describeValue(input)}`);
+    this.name = 'ZoneIdError';
+    this.input = input;
+  }
+}
+
+/** `/hostedzone/Z0123` or `Z0123` -> `Z0123`; throws ZoneIdError for anything else. */
+export function bareZoneId(id: string): ZoneId {
+  const result = zoneIdSchema.safeParse(id);
+  if (!result.success) throw new ZoneIdError(id);
+  return result.data;
+}
+
+const object = <S extends z.core.$ZodLooseShape>(shape: S) => z.object(shape, expected('an object'));
+
+const envelopeSchema = object({
+  source: z.string(expected('an event source')).min(1, expected('an event source')),
+  'detail-type': z.string(expected('a detail-type')),
+  account: accountIdSchema,
+  detail: z.looseObject({}, expected('an object')),
+});
+
+const cloudTrailSchema = object({
+  eventSource: z.string(expected('an event source such as route53.amazonaws.com')),
+  eventName: z.string(expected('an API action name')).min(1, expected('an API action name')),
+});
+
+const recordIdentitySchema = object({
+  eventID: z.string(expected('an event id')).min(1, expected('an event id')),
+  eventTime: z.iso.datetime(expected('an ISO-8601 UTC time')),
+});
+
+const requestParameters = <S extends z.core.$ZodLooseShape>(shape: S) => object({ requestParameters: object(shape) });
+const byHostedZoneId = requestParameters({ hostedZoneId: zoneIdSchema }).transform(
+  (d) => d.requestParameters.hostedZoneId,
+);
+
+/** Where each event's CloudTrail record carries the zone id (schemas over `detail`). */
+const ZONE_ID_OF: Record<Route53EventName, z.ZodType<ZoneId>> = {
+  CreateHostedZone: object({ responseElements: object({ hostedZone: object({ id: zoneIdSchema }) }) }).transform(
+    (d) => d.responseElements.hostedZone.id,
+  ),
+  DeleteHostedZone: requestParameters({ id: zoneIdSchema }).transform((d) => d.requestParameters.id),
+  ChangeTagsForResource: requestParameters({ resourceId: zoneIdSchema }).transform(
+    (d) => d.requestParameters.resourceId,
+  ),
+  EnableHostedZoneDNSSEC: byHostedZoneId,
+  DisableHostedZoneDNSSEC: byHostedZoneId,
+  // CreateKeySigningKey sends HostedZoneId in the body, the others in the URI: CloudTrail names both hostedZoneId.
+  CreateKeySigningKey: byHostedZoneId,
+  ActivateKeySigningKey: byHostedZoneId,
+  DeactivateKeySigningKey: byHostedZoneId,
+  DeleteKeySigningKey: byHostedZoneId,
+};
+
+const tagResourceSchema = requestParameters({ resourceType: z.string(expected('a resource type')) });
+
+function isRoute53EventName(name: string): name is Route53EventName {
+  return (ROUTE53_EVENT_NAMES as readonly string[]).includes(name);
+}
+
+function valueOf<T>(result: FieldsResult<T>): T {
+  if (!result.ok) throw new MalformedMessageError(result.issues);
+  return result.value;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Parses one SQS message body into a hint.
+ * `receivedAt` dates a sweep request that names no time of its own (pass the SQS
+ * `SentTimestamp`); it defaults to now.
+ * Throws MalformedMessageError, whose issues name each bad field's path, for a body that
+ * is not JSON, is neither an EventBridge event nor a subzone message, or lacks a field used.
+ * Failed calls, health-check tags, other sources and unknown event names are `ignored`.
+ */
+export function parseMessage(body: string, receivedAt: Date = new Date()): Hint {
+  let message: unknown;
+  try {
+    message = JSON.parse(body);
+  } catch (error) {
+    throw new MalformedMessageError(
+      [{ path: '', message: `expected a JSON object, got a body that is not JSON (${describeValue(body)})` }],
+      { cause: error },
+    );
+  }
+  if (!isObject(message)) {
+    throw new MalformedMessageError([{ path: '', message: `expected a JSON object, got ${describeValue(message)}` }]);
+  }
+  if ('subzone' in message) return parseSubzoneMessage(message, receivedAt);
+  if ('source' in message || 'detail-type' in message || 'detail' in message) return parseEvent(message);
+  throw new MalformedMessageError([
+    {
+      path: '',
+      message:
+        'expected an EventBridge event (source, detail-type, account, detail) or a subzone message (subzone, version), ' +
+        `got an object with keys ${describeValue(Object.keys(message))}`,
+    },
+  ]);
+}
+
+function parseSubzoneMessage(message: Record<string, unknown>, receivedAt: Date): Hint {
+  const kind = message.subzone;
+  if (kind === 'sweep') {
+    const request = valueOf(safeParseFields(SUBZONE_MESSAGE_SCHEMAS.sweep, message));
+    const requestedAt = request.requestedAt ?? receivedAt.toISOString();
+    return { kind: 'sweep-request', sweepId: request.sweepId ?? sweepIdFor(requestedAt), requestedAt };
+  }
+  if (kind === 'reconcile-account') {
+    const request = valueOf(safeParseFields(SUBZONE_MESSAGE_SCHEMAS['reconcile-account'], message));
+    return {
+      kind: 'account',
+      account: request.account,
+      reason: request.reason,
+      ...(request.sweepId === undefined ? {} : { sweepId: request.sweepId }),
+    };
+  }
+  const known = Object.keys(SUBZONE_MESSAGE_SCHEMAS).map((name) => JSON.stringify(name));
+  throw new MalformedMessageError([
+    { path: 'subzone', message: `expected ${known.join(' or ')}, got ${describeValue(kind)}` },
+  ]);
+}
+
+function ignored(reason: IgnoreReason, account: AccountId, detail: string): Hint {
+  return { kind: 'ignored', reason, account, detail };
+}
+
+function parseEvent(message: Record<string, unknown>): Hint {
+  const envelope = valueOf(safeParseFields(envelopeSchema, message));
+  const { account, detail } = envelope;
+  if (envelope.source !== ROUTE53_SOURCE) {
+    return ignored('other-source', account, `source ${describeValue(envelope.source)} is not ${ROUTE53_SOURCE}`);
+  }
+  if (envelope['detail-type'] !== CLOUDTRAIL_DETAIL_TYPE) {
+    const detailType = describeValue(envelope['detail-type']);
+    return ignored('other-source', account, `detail-type ${detailType} is not "${CLOUDTRAIL_DETAIL_TYPE}"`);
+  }
+  const { eventSource, eventName } = valueOf(safeParseFields(cloudTrailSchema, detail, ['detail']));
+  if (eventSource !== ROUTE53_EVENT_SOURCE) {
+    return ignored('other-source', account, `eventSource ${describeValue(eventSource)} is not ${ROUTE53_EVENT_SOURCE}`);
+  }
+  if (detail.errorCode !== undefined && detail.errorCode !== null) {
+    return ignored('failed-call', account, `${eventName} failed with ${describeValue(detail.errorCode)}`);
+  }
+  if (!isRoute53EventName(eventName)) {
+    return ignored('unknown-event-name', account, `eventName ${describeValue(eventName)} is not one subzone acts on`);
+  }
+  if (eventName === 'ChangeTagsForResource') {
+    const { resourceType } = valueOf(safeParseFields(tagResourceSchema, detail, ['detail'])).requestParameters;
+    if (resourceType === 'healthcheck') return ignored('health-check-tags', account, 'tags of a health check changed');
+    if (resourceType !== 'hostedzone') {
+      return ignored('other-resource-type', account, `resourceType ${describeValue(resourceType)} is not "hostedzone"`);
+    }
+  }
+  const identity = safeParseFields(recordIdentitySchema, detail, ['detail']);
+  const zoneId = safeParseFields(ZONE_ID_OF[eventName], detail, ['detail']);
+  if (!identity.ok || !zoneId.ok) {
+    throw new MalformedMessageError([...(identity.ok ? [] : identity.issues), ...(zoneId.ok ? [] : zoneId.issues)]);
+  }
+  const { eventID: eventId, eventTime } = identity.value;
+  return { kind: 'zones', account, zoneIds: [zoneId.value], eventName, eventId, eventTime };
+}

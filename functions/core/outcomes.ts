@@ -1,0 +1,178 @@
+/**
+ * What a decision leaves behind once its fate is known: the ledger entry's next state, the
+ * outcome event (on state change only, DESIGN §5), and a name to release.
+ */
+import type { Decision } from './policy';
+import type { AccountId, LedgerEntry, NameOwner, OutcomeDetailType, OutcomeEvent } from './types';
+
+export interface DecisionOutcome {
+  /** The entry to store, `delete` to drop it, undefined to leave it as it is. */
+  readonly entry?: LedgerEntry | 'delete';
+  readonly outcome?: OutcomeEvent;
+  readonly releaseOwner?: NameOwner;
+}
+
+/** Builds an outcome event about one ledger entry. */
+export function entryEvent(
+  detailType: OutcomeDetailType,
+  entry: Pick<LedgerEntry, 'account' | 'zoneId' | 'name' | 'parentZoneId'>,
+  reason: string,
+  applied: boolean,
+  now: Date,
+): OutcomeEvent {
+  return {
+    detailType,
+    detail: {
+      account: entry.account,
+      zoneId: entry.zoneId,
+      name: entry.name,
+      ...(entry.parentZoneId ? { parentZoneId: entry.parentZoneId } : {}),
+      reason,
+      applied,
+      time: now.toISOString(),
+    },
+  };
+}
+
+function ownerOf(entry: LedgerEntry): NameOwner {
+  return { parentZoneId: entry.parentZoneId, name: entry.name, account: entry.account, zoneId: entry.zoneId };
+}
+
+/** Drops the fields that only make sense while a delegation is in doubt. */
+function cleared(entry: LedgerEntry): LedgerEntry {
+  const { intent: _i, removableSince: _r, suspectSince: _s, notServingSince: _n, ...rest } = entry;
+  return rest;
+}
+
+const WOULD: Partial<Record<Decision['kind'], OutcomeDetailType>> = {
+  create: 'Delegation Created',
+  adopt: 'Delegation Created',
+  update: 'Delegation Updated',
+  remove: 'Delegation Removed',
+  release: 'Delegation Removed',
+};
+
+/**
+ * The ledger change and event for a decision.
+ * `base` is the stored entry (or a fresh one for a zone seen the first time).
+ */
+export function outcomeFor(
+  decision: Decision,
+  result: 'applied' | 'observed' | 'failed' | 'budget',
+  stored: LedgerEntry | undefined,
+  account: AccountId,
+  now: Date,
+): DecisionOutcome {
+  const fresh = (): LedgerEntry => freshEntry(decision, account, now);
+  // A refused or failed write leaves its intent: the next reconcile settles it against the parent.
+  if (result === 'failed') return {};
+  if (result === 'observed' || result === 'budget') return notApplied(decision, result, stored, account, now);
+
+  switch (decision.kind) {
+    case 'create': {
+      const entry: LedgerEntry = {
+        ...cleared(stored ?? fresh()),
+        state: 'delegated',
+        origin: 'written',
+        records: [decision.record],
+        nameServers: decision.zone.nameServers,
+        parentZoneId: decision.parentZoneId,
+        reason: decision.reason,
+      };
+      return { entry, outcome: entryEvent('Delegation Created', entry, decision.reason, true, now) };
+    }
+    case 'adopt': {
+      const { found } = decision;
+      const entry: LedgerEntry = {
+        ...cleared(stored ?? fresh()),
+        state: 'delegated',
+        origin: 'adopted',
+        records: [{ type: 'NS', ttl: found.ttl, values: found.values }],
+        nameServers: decision.zone.nameServers,
+        parentZoneId: decision.parentZoneId,
+        reason: 'adopted',
+      };
+      return { entry, outcome: entryEvent('Delegation Created', entry, 'adopted', true, now) };
+    }
+    case 'update': {
+      const entry: LedgerEntry = { ...cleared(stored ?? decision.entry), state: 'delegated', records: [decision.record], reason: decision.reason };
+      return { entry, outcome: entryEvent('Delegation Updated', entry, decision.reason, true, now) };
+    }
+    case 'remove':
+      return {
+        entry: 'delete',
+        outcome: entryEvent('Delegation Removed', decision.entry, decision.reason, true, now),
+        releaseOwner: ownerOf(decision.entry),
+      };
+    case 'release':
+      // An adopted record (or one no longer as recorded) is forgotten, never deleted.
+      return {
+        entry: 'delete',
+        outcome: entryEvent('Delegation Removed', decision.entry, `released:${decision.reason}`, false, now),
+        releaseOwner: ownerOf(decision.entry),
+      };
+    case 'keep': {
+      const entry = stored ?? decision.entry;
+      const tidy = cleared(entry);
+      const changed = Object.keys(tidy).length !== Object.keys(entry).length;
+      return changed ? { entry: tidy } : {};
+    }
+    case 'wait': {
+      const entry = stored ?? decision.entry;
+      return entry.removableSince === undefined ? { entry: { ...entry, removableSince: decision.removableSince } } : {};
+    }
+    case 'reject': {
+      if (stored?.state === 'rejected' && stored.reason === decision.reason) return {};
+      const entry: LedgerEntry = {
+        ...cleared(stored ?? fresh()),
+        state: 'rejected',
+        records: [],
+        reason: decision.reason,
+        ...(decision.parentZoneId ? { parentZoneId: decision.parentZoneId } : {}),
+      };
+      return { entry, outcome: entryEvent('Delegation Rejected', entry, decision.reason, true, now) };
+    }
+    case 'forget':
+      return stored === undefined ? {} : { entry: 'delete' };
+    case 'ignore':
+    case 'held':
+      return {};
+  }
+}
+
+/** Observe mode, paused writes or the removal budget: remember what would have been done, report it once. */
+function notApplied(
+  decision: Decision,
+  result: 'observed' | 'budget',
+  stored: LedgerEntry | undefined,
+  account: AccountId,
+  now: Date,
+): DecisionOutcome {
+  const detailType = WOULD[decision.kind];
+  if (detailType === undefined) return outcomeFor(decision, 'applied', stored, account, now);
+  const reason = 'reason' in decision ? decision.reason : decision.kind;
+  const key = `${result === 'budget' ? 'removal-budget' : 'observed'}:${decision.kind}:${reason}`;
+  if (stored?.reason === key) return {};
+  const base = stored ?? freshEntry(decision, account, now);
+  const entry: LedgerEntry = { ...base, ...(base.records.length === 0 ? { state: 'observed' as const } : {}), reason: key };
+  return { entry, outcome: entryEvent(detailType, entry, key, false, now) };
+}
+
+/** An entry for a zone the ledger has not seen before (version 0: not stored yet). */
+export function freshEntry(decision: Decision, account: AccountId, now: Date): LedgerEntry {
+  if (decision.kind !== 'create' && decision.kind !== 'adopt' && decision.kind !== 'reject') {
+    throw new Error(`a ${decision.kind} decision needs a stored ledger entry`);
+  }
+  return {
+    account,
+    zoneId: decision.zone.zoneId,
+    name: decision.zone.name,
+    parentZoneId: decision.parentZoneId ?? '',
+    state: 'rejected',
+    origin: 'written',
+    records: [],
+    nameServers: decision.zone.nameServers,
+    version: 0,
+    updatedAt: now.toISOString(),
+  };
+}

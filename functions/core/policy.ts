@@ -1,0 +1,390 @@
+/**
+ * The decision logic of DESIGN §3, as pure functions: facts in, a closed set of decisions
+ * out, the reason travelling as data. Nothing here reads or writes anything.
+ */
+import { isAtOrBelow, sameValueSet } from './names';
+import type { ProjectedParents } from './parent-view';
+import { nsTtlFor, parentFor, winningRule } from './rules';
+import type {
+  AccountId,
+  Controls,
+  DnsName,
+  LedgerEntry,
+  LedgerRecord,
+  NameOwner,
+  ParentZoneConfig,
+  RecordChange,
+  RecordSet,
+  SpokeSnapshot,
+  SpokeZone,
+  SubzoneConfig,
+  ZoneId,
+} from './types';
+
+/** Why a claim is refused. */
+export type RejectReason =
+  | 'outside-managed-parents'
+  | 'not-allowlisted'
+  | 'needs-glue'
+  | 'duplicate-zone-name'
+  | 'contested'
+  | 'below-delegation'
+  | 'name-in-use'
+  | 'records-below-name'
+  | 'delegated-elsewhere'
+  | 'changed-outside-subzone';
+
+/** Why a delegation subzone holds goes. */
+export type RemovalReason = 'zone-deleted' | 'opted-out' | 'not-allowed' | 'dangling';
+
+/** One decision about one zone (or one ledger entry whose zone is gone). */
+export type Decision =
+  | {
+      readonly kind: 'create';
+      readonly zone: SpokeZone;
+      readonly parentZoneId: ZoneId;
+      readonly record: LedgerRecord;
+      readonly base: LedgerEntry | undefined;
+      readonly reason: 'new-delegation' | 'record-missing';
+    }
+  | {
+      readonly kind: 'adopt';
+      readonly zone: SpokeZone;
+      readonly parentZoneId: ZoneId;
+      readonly found: RecordSet;
+      readonly base: LedgerEntry | undefined;
+      readonly reason: 'matching-record';
+    }
+  | {
+      readonly kind: 'update';
+      readonly zone: SpokeZone;
+      readonly entry: LedgerEntry;
+      readonly found: RecordSet;
+      readonly record: LedgerRecord;
+      readonly reason: 'ttl-changed' | 'values-changed';
+    }
+  | { readonly kind: 'keep'; readonly entry: LedgerEntry; readonly clearRemovable: boolean; readonly reason: 'in-place' }
+  | {
+      readonly kind: 'remove';
+      readonly entry: LedgerEntry;
+      readonly found: RecordSet;
+      readonly reason: RemovalReason;
+    }
+  | { readonly kind: 'release'; readonly entry: LedgerEntry; readonly reason: RemovalReason | 'record-gone' }
+  | {
+      readonly kind: 'wait';
+      readonly entry: LedgerEntry;
+      readonly reason: RemovalReason;
+      readonly removableSince: string;
+      readonly removableAt: string;
+    }
+  | {
+      readonly kind: 'reject';
+      readonly zone: SpokeZone;
+      readonly parentZoneId: ZoneId | undefined;
+      readonly base: LedgerEntry | undefined;
+      readonly reason: RejectReason;
+      readonly detail: string;
+    }
+  | { readonly kind: 'forget'; readonly entry: LedgerEntry; readonly reason: 'zone-deleted' | 'no-longer-claimed' }
+  | { readonly kind: 'ignore'; readonly zone: SpokeZone; readonly reason: 'private' | 'not-opted-in' }
+  | { readonly kind: 'held'; readonly name: DnsName; readonly instead: Decision };
+
+/** Everything one account's decisions depend on. */
+export interface AccountFacts {
+  readonly config: SubzoneConfig;
+  readonly account: AccountId;
+  readonly now: Date;
+  readonly snapshot: SpokeSnapshot;
+  /** The account's ledger entries, with stale intents already settled (see settleIntent). */
+  readonly entries: readonly LedgerEntry[];
+  /** Name owners read for this invocation, keyed by ownerKey(). */
+  readonly owners: ReadonlyMap<string, NameOwner>;
+  readonly controls: Controls;
+}
+
+/** Key of a name-owner item. */
+export function ownerKey(parentZoneId: ZoneId, name: DnsName): string {
+  return `${parentZoneId}|${name}`;
+}
+
+/** True when an entry holds records in a parent zone. */
+export function holdsRecords(entry: LedgerEntry): boolean {
+  return (entry.state === 'delegated' || entry.state === 'removing') && entry.records.length > 0;
+}
+
+/** The NS record subzone wants at a zone's name. */
+export function desiredRecord(config: SubzoneConfig, zone: SpokeZone): LedgerRecord {
+  const rule = winningRule(config, zone.name);
+  const ttl = rule === undefined ? config.nsTtl : nsTtlFor(config, rule);
+  return { type: 'NS', ttl, values: [...zone.nameServers] };
+}
+
+/** A claim that passed the checks that need no parent records. */
+interface Candidate {
+  readonly zone: SpokeZone;
+  readonly parent: ParentZoneConfig;
+  readonly entry: LedgerEntry | undefined;
+}
+
+type Screened = { readonly candidate: Candidate } | { readonly decision: Decision };
+
+/** Checks a zone against the allowlist and the facts that need no parent records. */
+function screenZone(facts: AccountFacts, zone: SpokeZone, entry: LedgerEntry | undefined): Screened {
+  const { config } = facts;
+  if (zone.privateZone) return { decision: { kind: 'ignore', zone, reason: 'private' } };
+  const parent = parentFor(config, zone.name);
+  const reject = (reason: RejectReason, detail: string): Screened => ({
+    decision: { kind: 'reject', zone, parentZoneId: parent?.hostedZoneId, base: entry, reason, detail },
+  });
+  const optedIn = zone.optedIn;
+  if (!optedIn) return { decision: { kind: 'ignore', zone, reason: 'not-opted-in' } };
+  if (parent === undefined) return reject('outside-managed-parents', `${zone.name} is not below any managed parent zone`);
+  const rule = winningRule(config, zone.name);
+  if (rule === undefined) return reject('not-allowlisted', `no allowlist rule matches ${zone.name}`);
+  if (!rule.accounts.includes(facts.account)) {
+    return reject('not-allowlisted', `rule ${rule.name} does not list account ${facts.account}`);
+  }
+  const glued = zone.nameServers.find((server) => isAtOrBelow(server, zone.name));
+  if (glued !== undefined) return reject('needs-glue', `name server ${glued} lies inside ${zone.name} and would need glue`);
+  return { candidate: { zone, parent, entry } };
+}
+
+/** Why an entry's zone no longer warrants its delegation, or undefined if it still does. */
+function removalReasonFor(facts: AccountFacts, zone: SpokeZone, entry: LedgerEntry): RemovalReason | undefined {
+  if (!zone.optedIn) return 'opted-out';
+  const parent = parentFor(facts.config, zone.name);
+  const rule = winningRule(facts.config, zone.name);
+  if (parent?.hostedZoneId !== entry.parentZoneId || rule === undefined || !rule.accounts.includes(facts.account)) {
+    return 'not-allowed';
+  }
+  return undefined;
+}
+
+/**
+ * Judges one account. Decisions are appended in the order they must be applied; `view` is
+ * updated with every accepted claim so that later claims see the parent as it will be.
+ */
+export function decideAccount(facts: AccountFacts, view: ProjectedParents): Decision[] {
+  const decisions: Decision[] = [];
+  const entryByZone = new Map(facts.entries.map((entry) => [entry.zoneId, entry]));
+  const liveZones = new Map(facts.snapshot.zones.map((zone) => [zone.zoneId, zone]));
+  const covered = new Set(facts.snapshot.coveredZoneIds);
+
+  // Ledger entries whose zone is gone, inside a scope that was read completely.
+  for (const entry of facts.entries) {
+    if (!covered.has(entry.zoneId) || liveZones.has(entry.zoneId)) continue;
+    decisions.push(decideGone(entry, view));
+  }
+
+  const candidates: Candidate[] = [];
+  for (const zone of facts.snapshot.zones) {
+    const entry = entryByZone.get(zone.zoneId);
+    if (entry !== undefined && holdsRecords(entry)) {
+      const reason = removalReasonFor(facts, zone, entry);
+      if (reason !== undefined) {
+        decisions.push(decideWithdrawal(facts, entry, reason, view));
+        continue;
+      }
+    }
+    const screened = screenZone(facts, zone, entry);
+    if ('candidate' in screened) candidates.push(screened.candidate);
+    else decisions.push(forgetIfStale(screened.decision, entry));
+  }
+
+  decisions.push(...judgeCandidates(facts, candidates, view));
+  return decisions.map((decision) => applyHolds(decision, facts.controls));
+}
+
+/** A rejected or observed entry whose zone stopped claiming is forgotten; others pass through. */
+function forgetIfStale(decision: Decision, entry: LedgerEntry | undefined): Decision {
+  if (decision.kind === 'ignore' && entry !== undefined && !holdsRecords(entry)) {
+    return { kind: 'forget', entry, reason: 'no-longer-claimed' };
+  }
+  return decision;
+}
+
+/** The zone of an entry is gone: remove what subzone holds for it at once (invariant 5). */
+function decideGone(entry: LedgerEntry, view: ProjectedParents): Decision {
+  if (!holdsRecords(entry)) return { kind: 'forget', entry, reason: 'zone-deleted' };
+  const found = view.nsAt(entry.parentZoneId, entry.name);
+  if (found === undefined || !sameValueSet(found.values, nsValues(entry))) {
+    // Already gone, or changed by a person since: never touched (invariant 4), just forgotten.
+    return { kind: 'release', entry, reason: found === undefined ? 'record-gone' : 'zone-deleted' };
+  }
+  view.remove(entry.parentZoneId, entry.name, 'NS');
+  return { kind: 'remove', entry, found, reason: 'zone-deleted' };
+}
+
+/** An opted-out or no-longer-allowed delegation goes only after the grace period. */
+function decideWithdrawal(facts: AccountFacts, entry: LedgerEntry, reason: RemovalReason, view: ProjectedParents): Decision {
+  const graceMs = facts.config.graceMinutes * 60_000;
+  const since = entry.removableSince ?? facts.now.toISOString();
+  const removableAt = new Date(Date.parse(since) + graceMs);
+  if (entry.removableSince === undefined || facts.now < removableAt) {
+    return { kind: 'wait', entry, reason, removableSince: since, removableAt: removableAt.toISOString() };
+  }
+  const found = view.nsAt(entry.parentZoneId, entry.name);
+  if (entry.origin === 'adopted' || found === undefined || !sameValueSet(found.values, nsValues(entry))) {
+    return { kind: 'release', entry, reason: found === undefined ? 'record-gone' : reason };
+  }
+  view.remove(entry.parentZoneId, entry.name, 'NS');
+  return { kind: 'remove', entry, found, reason };
+}
+
+function nsValues(entry: LedgerEntry): readonly string[] {
+  return entry.records.find((record) => record.type === 'NS')?.values ?? [];
+}
+
+/** Judges the screened claims, shortest name first, against the projected parents. */
+function judgeCandidates(facts: AccountFacts, candidates: readonly Candidate[], view: ProjectedParents): Decision[] {
+  const byName = new Map<string, Candidate[]>();
+  for (const candidate of candidates) {
+    const key = ownerKey(candidate.parent.hostedZoneId, candidate.zone.name);
+    byName.set(key, [...(byName.get(key) ?? []), candidate]);
+  }
+  const ordered = [...candidates].sort(
+    (a, b) => a.zone.name.split('.').length - b.zone.name.split('.').length || a.zone.name.localeCompare(b.zone.name),
+  );
+  return ordered.map((candidate) => judgeCandidate(facts, candidate, byName, view));
+}
+
+function judgeCandidate(
+  facts: AccountFacts,
+  candidate: Candidate,
+  byName: ReadonlyMap<string, Candidate[]>,
+  view: ProjectedParents,
+): Decision {
+  const { zone, parent, entry } = candidate;
+  const parentZoneId = parent.hostedZoneId;
+  const key = ownerKey(parentZoneId, zone.name);
+  const owner = facts.owners.get(key);
+  const ownsName = owner !== undefined && owner.zoneId === zone.zoneId && owner.account === facts.account;
+  const reject = (reason: RejectReason, detail: string): Decision => ({
+    kind: 'reject',
+    zone,
+    parentZoneId,
+    base: entry,
+    reason,
+    detail,
+  });
+
+  if (owner !== undefined && !ownsName) {
+    return reject('contested', `${zone.name} is owned by zone ${owner.zoneId} in account ${owner.account}`);
+  }
+  const siblings = byName.get(key) ?? [];
+  if (!ownsName && siblings.length > 1) {
+    const ids = siblings.map((sibling) => sibling.zone.zoneId).join(', ');
+    return reject('duplicate-zone-name', `several zones named ${zone.name} claim it (${ids}) and none owns it`);
+  }
+  const above = view.delegationAbove(parentZoneId, zone.name);
+  if (above !== undefined) return reject('below-delegation', `${zone.name} lies below the delegation at ${above}`);
+
+  const desired = desiredRecord(facts.config, zone);
+  const found = view.nsAt(parentZoneId, zone.name);
+  const others = view.at(parentZoneId, zone.name).filter((record) => record.type !== 'NS' && record.type !== 'DS');
+
+  if (entry !== undefined && holdsRecords(entry)) {
+    return judgeHeld(zone, entry, desired, found, view);
+  }
+  if (others.length > 0) {
+    return reject('name-in-use', `the parent holds ${others.map((record) => record.type).join(', ')} at ${zone.name}`);
+  }
+  if (found !== undefined) {
+    if (!sameValueSet(found.values, desired.values)) {
+      return reject('delegated-elsewhere', `the parent already delegates ${zone.name} to other name servers`);
+    }
+    view.remove(parentZoneId, zone.name, 'NS');
+    view.add(parentZoneId, found);
+    return { kind: 'adopt', zone, parentZoneId, found, base: entry, reason: 'matching-record' };
+  }
+  if (view.anyBelow(parentZoneId, zone.name)) {
+    return reject('records-below-name', `the parent holds records below ${zone.name} that a delegation would hide`);
+  }
+  view.add(parentZoneId, { name: zone.name, ...desired });
+  return { kind: 'create', zone, parentZoneId, record: desired, base: entry, reason: 'new-delegation' };
+}
+
+/** A delegation subzone already holds: keep, update, re-create, or let go if changed by hand. */
+function judgeHeld(
+  zone: SpokeZone,
+  entry: LedgerEntry,
+  desired: LedgerRecord,
+  found: RecordSet | undefined,
+  view: ProjectedParents,
+): Decision {
+  const parentZoneId = entry.parentZoneId;
+  if (found === undefined) {
+    if (view.at(parentZoneId, zone.name).length > 0 || view.anyBelow(parentZoneId, zone.name)) {
+      return {
+        kind: 'reject',
+        zone,
+        parentZoneId,
+        base: entry,
+        reason: 'changed-outside-subzone',
+        detail: `the NS record at ${zone.name} was replaced outside subzone`,
+      };
+    }
+    view.add(parentZoneId, { name: zone.name, ...desired });
+    return { kind: 'create', zone, parentZoneId, record: desired, base: entry, reason: 'record-missing' };
+  }
+  if (!sameValueSet(found.values, nsValues(entry))) {
+    return {
+      kind: 'reject',
+      zone,
+      parentZoneId,
+      base: entry,
+      reason: 'changed-outside-subzone',
+      detail: `the NS record at ${zone.name} no longer holds the values subzone recorded`,
+    };
+  }
+  if (entry.origin === 'written' && (found.ttl !== desired.ttl || !sameValueSet(found.values, desired.values))) {
+    const reason = found.ttl !== desired.ttl ? 'ttl-changed' : 'values-changed';
+    view.remove(parentZoneId, zone.name, 'NS');
+    view.add(parentZoneId, { name: zone.name, ...desired });
+    return { kind: 'update', zone, entry, found, record: desired, reason };
+  }
+  return { kind: 'keep', entry, clearRemovable: entry.removableSince !== undefined, reason: 'in-place' };
+}
+
+/** Decisions that would write at a held name are frozen instead (DESIGN §3, holds). */
+function applyHolds(decision: Decision, controls: Controls): Decision {
+  if (controls.holds.length === 0) return decision;
+  const name = decisionName(decision);
+  const writes = ['create', 'adopt', 'update', 'remove', 'release'].includes(decision.kind);
+  if (writes && controls.holds.includes(name)) return { kind: 'held', name, instead: decision };
+  return decision;
+}
+
+/** The name a decision is about. */
+export function decisionName(decision: Decision): DnsName {
+  switch (decision.kind) {
+    case 'create':
+    case 'adopt':
+    case 'update':
+    case 'reject':
+    case 'ignore':
+      return decision.zone.name;
+    case 'held':
+      return decision.name;
+    default:
+      return decision.entry.name;
+  }
+}
+
+/** The changes a decision sends to Route 53: CREATE and DELETE only, DELETE exactly as read. */
+export function changesOf(decision: Decision): RecordChange[] {
+  switch (decision.kind) {
+    case 'create':
+      return [{ action: 'CREATE', record: { name: decision.zone.name, ...decision.record } }];
+    case 'update':
+      return [
+        { action: 'DELETE', record: decision.found },
+        { action: 'CREATE', record: { name: decision.zone.name, ...decision.record } },
+      ];
+    case 'remove':
+      return [{ action: 'DELETE', record: decision.found }];
+    default:
+      return [];
+  }
+}

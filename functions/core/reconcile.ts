@@ -1,0 +1,493 @@
+/**
+ * The one code path (DESIGN §2): events, the sweep and the CLI all end here.
+ *
+ * Primary course, for the accounts of one invocation:
+ * 1. take each account's lease, read its ledger entries and its zones through the reader role;
+ * 2. read each parent zone once, around every name involved, and settle stale intents;
+ * 3. judge each account with the pure policy against the projected parents;
+ * 4. claim names, record intents, then apply the pooled change batches (compare-and-swap);
+ * 5. publish the outcome events, record the outcomes, give the leases back.
+ */
+import { SpokeReadError, ChangeConflictError, LeaseBusyError, assertIsError } from './errors';
+import { ProjectedParents } from './parent-view';
+import { planBatches, splitBatch, type ChangeUnit, type PlannedBatch } from './plan';
+import { changesOf, decideAccount, holdsRecords, ownerKey, type Decision } from './policy';
+import type {
+  Clock,
+  ControlSource,
+  DelegationLedger,
+  DelegationProbe,
+  Lease,
+  OutcomePublisher,
+  ParentZoneStore,
+  SpokeZoneReader,
+} from './ports';
+import { accountsInAllowlist, parentFor } from './rules';
+import { settleIntent } from './intents';
+import { freshEntry, outcomeFor } from './outcomes';
+import { judgeSuspect } from './suspects';
+import type {
+  AccountId,
+  Controls,
+  DnsName,
+  LedgerEntry,
+  NameOwner,
+  OutcomeEvent,
+  ParentView,
+  SpokeSnapshot,
+  SubzoneConfig,
+  ZoneId,
+  ZoneScope,
+} from './types';
+
+/** What the reconcile needs; every member is a port or plain data. */
+export interface ReconcileDeps {
+  readonly config: SubzoneConfig;
+  readonly reader: SpokeZoneReader;
+  readonly parents: ParentZoneStore;
+  readonly ledger: DelegationLedger;
+  readonly publisher: OutcomePublisher;
+  readonly controls: ControlSource;
+  readonly probe: DelegationProbe;
+  readonly clock: Clock;
+  /** Identifies this worker in leases. */
+  readonly holder: string;
+  /** Lease lifetime: longer than the worker's timeout. */
+  readonly leaseTtlMs: number;
+}
+
+/** One account to reconcile, and why. */
+export interface AccountJob {
+  readonly account: AccountId;
+  readonly scope: ZoneScope;
+  /** Set for sweep messages: suspects are probed over DNS and the removal budget applies. */
+  readonly sweepId?: string;
+}
+
+/** A decision and what became of it. */
+export interface DecisionRecord {
+  readonly decision: Decision;
+  /** `applied` written (or nothing to write), `observed` not written (observe mode or paused), `failed` refused. */
+  readonly result: 'applied' | 'observed' | 'failed' | 'budget';
+}
+
+export type AccountResult =
+  | { readonly account: AccountId; readonly status: 'ignored'; readonly reason: 'unknown-account' }
+  | {
+      readonly account: AccountId;
+      readonly status: 'done' | 'failed';
+      readonly decisions: readonly DecisionRecord[];
+      readonly suspects: readonly LedgerEntry[];
+      readonly error?: Error;
+      readonly sweepCompleted?: string;
+    };
+
+/** An account whose lease is held and whose state was read. */
+interface OpenAccount {
+  readonly job: AccountJob;
+  readonly lease: Lease;
+  /** Current ledger entries by zone id; replaced as they are written. */
+  readonly entries: Map<ZoneId, LedgerEntry>;
+  readonly snapshot: SpokeSnapshot | undefined;
+  readonly readError?: SpokeReadError;
+  decisions: DecisionRecord[];
+  suspects: LedgerEntry[];
+  failure?: Error;
+}
+
+/** The minutes between two DNS checks before a suspect is declared dangling (DESIGN §3). */
+export const DANGLING_CONFIRMATION_MS = 60 * 60_000;
+
+/** Reconciles every account of one invocation, pooling parent reads and change batches. */
+export async function reconcileAccounts(jobs: readonly AccountJob[], deps: ReconcileDeps): Promise<AccountResult[]> {
+  const now = deps.clock.now();
+  const controls = await deps.controls.read();
+  const results: AccountResult[] = [];
+  const open: OpenAccount[] = [];
+  try {
+    for (const job of jobs) {
+      const opened = await openAccount(job, deps, now);
+      if ('status' in opened) results.push(opened);
+      else open.push(opened);
+    }
+    if (open.length > 0) await reconcileOpen(open, deps, controls, now);
+  } finally {
+    await Promise.all(open.map((account) => deps.ledger.releaseLease(account.lease)));
+  }
+  for (const account of open) {
+    const failed = account.failure !== undefined;
+    const sweepCompleted = !failed && account.job.sweepId !== undefined ? await finishSweep(account, deps) : undefined;
+    results.push({
+      account: account.job.account,
+      status: failed ? 'failed' : 'done',
+      decisions: account.decisions,
+      suspects: account.suspects,
+      ...(account.failure ? { error: account.failure } : {}),
+      ...(sweepCompleted ? { sweepCompleted } : {}),
+    });
+  }
+  return results;
+}
+
+async function finishSweep(account: OpenAccount, deps: ReconcileDeps): Promise<string | undefined> {
+  const sweepId = account.job.sweepId!;
+  const finished = await deps.ledger.finishSweepAccount(sweepId, account.job.account);
+  return finished ? sweepId : undefined;
+}
+
+/** Takes the lease and reads the account, or says why not. Unknown accounts assume no role. */
+async function openAccount(job: AccountJob, deps: ReconcileDeps, now: Date): Promise<OpenAccount | AccountResult> {
+  const { account } = job;
+  if (!accountsInAllowlist(deps.config).has(account)) {
+    const known = await deps.ledger.listEntries(account);
+    if (known.length === 0) return { account, status: 'ignored', reason: 'unknown-account' };
+  }
+  let lease: Lease;
+  try {
+    lease = await deps.ledger.acquireLease(account, deps.holder, now, deps.leaseTtlMs);
+  } catch (error) {
+    assertIsError(error);
+    if (error instanceof LeaseBusyError) return { account, status: 'failed', decisions: [], suspects: [], error };
+    throw error;
+  }
+  const entries = new Map((await deps.ledger.listEntries(account)).map((entry) => [entry.zoneId, entry]));
+  const known = new Map([...entries.values()].map((entry) => [entry.zoneId, entry.nameServers]));
+  try {
+    const snapshot = await deps.reader.readZones(account, job.scope, known);
+    return { job, lease, entries, snapshot, decisions: [], suspects: [] };
+  } catch (error) {
+    assertIsError(error);
+    if (!(error instanceof SpokeReadError)) {
+      await deps.ledger.releaseLease(lease);
+      throw error;
+    }
+    return { job, lease, entries, snapshot: undefined, readError: error, decisions: [], suspects: [] };
+  }
+}
+
+async function reconcileOpen(open: OpenAccount[], deps: ReconcileDeps, controls: Controls, now: Date): Promise<void> {
+  const views = await readParents(open, deps);
+  const projected = new ProjectedParents(views);
+
+  // Intents left by a worker whose lease expired: settle them against what the parent holds.
+  for (const account of open) {
+    for (const entry of [...account.entries.values()]) {
+      if (entry.intent === undefined || !projected.has(entry.parentZoneId)) continue;
+      const settled = settleIntent(entry, projected, now);
+      if (settled.outcome) await publishAndRecord(account, [settled], deps);
+      else await writeEntry(account, settled.entry, deps);
+    }
+    await publishPending(account, deps);
+  }
+
+  const owners = await readOwners(open, deps);
+  const writesAllowed = deps.config.mode === 'enforce' && !controls.writesPaused;
+  const pending: Array<{ account: OpenAccount; decision: Decision }> = [];
+  for (const account of open) {
+    if (account.snapshot === undefined) {
+      pending.push(...(await judgeUnreadable(account, deps, projected, now)).map((decision) => ({ account, decision })));
+      continue;
+    }
+    const decisions = decideAccount(
+      {
+        config: deps.config,
+        account: account.job.account,
+        now,
+        snapshot: account.snapshot,
+        entries: [...account.entries.values()],
+        owners,
+        controls,
+      },
+      projected,
+    );
+    for (const decision of decisions) pending.push({ account, decision: await claimIfNeeded(decision, account, deps) });
+  }
+
+  const budgetBlocked = removalBudgetExceeded(open, pending, deps.config, controls);
+  const units: Array<ChangeUnit<{ account: OpenAccount; decision: Decision }>> = [];
+  for (const item of pending) {
+    const { account, decision } = item;
+    const changes = changesOf(decision);
+    if (changes.length === 0) {
+      await settle(account, decision, writesAllowed ? 'applied' : 'observed', deps, now);
+    } else if (!writesAllowed) {
+      await settle(account, decision, 'observed', deps, now);
+    } else if (budgetBlocked && decision.kind === 'remove') {
+      await settle(account, decision, 'budget', deps, now);
+    } else {
+      await recordIntent(account, decision, deps, now);
+      units.push({ parentZoneId: parentOf(decision), changes, tag: item });
+    }
+  }
+
+  for (const batch of planBatches(units)) {
+    for (const [unit, result] of await applyWithSplit(batch, deps)) {
+      const { account, decision } = unit.tag;
+      if (result instanceof Error) account.failure ??= result;
+      await settle(account, decision, result instanceof Error ? 'failed' : 'applied', deps, now);
+    }
+  }
+}
+
+/** Reads each parent zone once, around every name any account of the invocation involves. */
+async function readParents(open: readonly OpenAccount[], deps: ReconcileDeps): Promise<ParentView[]> {
+  const names = new Map<ZoneId, Set<DnsName>>();
+  const add = (parentZoneId: ZoneId, name: DnsName) => names.set(parentZoneId, (names.get(parentZoneId) ?? new Set()).add(name));
+  for (const account of open) {
+    for (const zone of account.snapshot?.zones ?? []) {
+      const parent = parentFor(deps.config, zone.name);
+      if (parent !== undefined && !zone.privateZone) add(parent.hostedZoneId, zone.name);
+    }
+    for (const entry of account.entries.values()) add(entry.parentZoneId, entry.name);
+  }
+  const views: ParentView[] = [];
+  for (const parent of deps.config.parentZones) {
+    const wanted = names.get(parent.hostedZoneId);
+    if (wanted === undefined) continue;
+    try {
+      views.push(await deps.parents.readAround(parent.hostedZoneId, parent.name, [...wanted]));
+    } catch (error) {
+      assertIsError(error);
+      // An unread parent decides nothing: every account touching it fails and is retried.
+      for (const account of open) {
+        const touches = [...account.entries.values()].some((entry) => entry.parentZoneId === parent.hostedZoneId) ||
+          (account.snapshot?.zones ?? []).some((zone) => parentFor(deps.config, zone.name)?.hostedZoneId === parent.hostedZoneId);
+        if (touches) account.failure ??= error;
+      }
+    }
+  }
+  // Parent zones that are not managed any more (a parent dropped from the config) are never read.
+  return views;
+}
+
+/** Reads the owner of every name a live zone might claim. */
+async function readOwners(open: readonly OpenAccount[], deps: ReconcileDeps): Promise<Map<string, NameOwner>> {
+  const owners = new Map<string, NameOwner>();
+  for (const account of open) {
+    for (const zone of account.snapshot?.zones ?? []) {
+      const parent = parentFor(deps.config, zone.name);
+      if (parent === undefined || zone.privateZone || !zone.optedIn) continue;
+      const key = ownerKey(parent.hostedZoneId, zone.name);
+      if (owners.has(key)) continue;
+      const owner = await deps.ledger.getNameOwner(parent.hostedZoneId, zone.name);
+      if (owner !== undefined) owners.set(key, owner);
+    }
+  }
+  return owners;
+}
+
+/** The name-owner conditional put decides races between accounts (invariant 7). */
+async function claimIfNeeded(decision: Decision, account: OpenAccount, deps: ReconcileDeps): Promise<Decision> {
+  if (decision.kind !== 'create' && decision.kind !== 'adopt') return decision;
+  const wanted: NameOwner = {
+    parentZoneId: decision.parentZoneId,
+    name: decision.zone.name,
+    account: account.job.account,
+    zoneId: decision.zone.zoneId,
+  };
+  const owner = await deps.ledger.claimName(wanted);
+  if (owner.zoneId === wanted.zoneId && owner.account === wanted.account) return decision;
+  return {
+    kind: 'reject',
+    zone: decision.zone,
+    parentZoneId: decision.parentZoneId,
+    base: decision.base,
+    reason: 'contested',
+    detail: `${decision.zone.name} was claimed first by zone ${owner.zoneId} in account ${owner.account}`,
+  };
+}
+
+/** An account that cannot be read: its delegations become suspects; DNS confirms them gone. */
+async function judgeUnreadable(account: OpenAccount, deps: ReconcileDeps, projected: ProjectedParents, now: Date): Promise<Decision[]> {
+  account.failure ??= account.readError;
+  const decisions: Decision[] = [];
+  for (const entry of account.entries.values()) {
+    if (!holdsRecords(entry)) continue;
+    const probe = account.job.sweepId !== undefined && entry.suspectSince !== undefined
+      ? await deps.probe.check(entry.name, entry.nameServers)
+      : undefined;
+    const verdict = judgeSuspect(entry, probe, now, DANGLING_CONFIRMATION_MS);
+    if (verdict.entry !== entry) await writeEntry(account, verdict.entry, deps);
+    account.suspects.push(verdict.entry);
+    if (verdict.newSuspect) {
+      await publishAndRecord(account, [{ entry: verdict.entry, outcome: suspectEvent(verdict.entry) }], deps);
+    }
+    if (verdict.dangling) {
+      const found = projected.nsAt(entry.parentZoneId, entry.name);
+      if (found !== undefined && projected.nsHolds(entry.parentZoneId, entry.name, entry.records[0]?.values ?? [])) {
+        projected.remove(entry.parentZoneId, entry.name, 'NS');
+        decisions.push({ kind: 'remove', entry: verdict.entry, found, reason: 'dangling' });
+      }
+    }
+  }
+  // A sweep that probed every suspect has done its job; an event for the account is retried.
+  if (account.job.sweepId !== undefined && account.readError?.failure === 'access-denied') {
+    account.failure = undefined;
+  }
+  return decisions;
+}
+
+function suspectEvent(entry: LedgerEntry): OutcomeEvent {
+  return {
+    detailType: 'Delegation Suspect',
+    detail: {
+      account: entry.account,
+      zoneId: entry.zoneId,
+      name: entry.name,
+      parentZoneId: entry.parentZoneId,
+      reason: 'account-unreadable',
+      applied: false,
+    },
+  };
+}
+
+/** A sweep may not remove more than the budget unless an operator approved it (DESIGN §3). */
+function removalBudgetExceeded(
+  open: readonly OpenAccount[],
+  pending: ReadonlyArray<{ decision: Decision }>,
+  config: SubzoneConfig,
+  controls: Controls,
+): boolean {
+  const sweeps = open.map((account) => account.job.sweepId).filter((id): id is string => id !== undefined);
+  if (sweeps.length === 0) return false;
+  const approved = controls.approvedRemovals ?? [];
+  if (approved.includes('*') || sweeps.every((id) => approved.includes(id))) return false;
+  const held = open.reduce((sum, account) => sum + [...account.entries.values()].filter(holdsRecords).length, 0);
+  const removals = pending.filter((item) => item.decision.kind === 'remove').length;
+  const budget = Math.max(config.removalBudget.records, Math.ceil((held * config.removalBudget.percent) / 100));
+  return removals > budget;
+}
+
+function parentOf(decision: Decision): ZoneId {
+  switch (decision.kind) {
+    case 'create':
+    case 'adopt':
+      return decision.parentZoneId;
+    case 'update':
+    case 'remove':
+      return decision.entry.parentZoneId;
+    default:
+      throw new Error(`decision ${decision.kind} writes nothing`);
+  }
+}
+
+/** Applies a batch; a conflict splits it in halves until the conflicting units are isolated. */
+async function applyWithSplit<T>(batch: PlannedBatch<T>, deps: ReconcileDeps): Promise<Array<[ChangeUnit<T>, true | Error]>> {
+  try {
+    await deps.parents.applyBatch({
+      parentZoneId: batch.parentZoneId,
+      changes: batch.units.flatMap((unit) => unit.changes),
+    });
+    return batch.units.map((unit) => [unit, true]);
+  } catch (error) {
+    assertIsError(error);
+    if (!(error instanceof ChangeConflictError)) return batch.units.map((unit) => [unit, error]);
+    if (batch.units.length === 1) return [[batch.units[0]!, error]];
+    const [left, right] = splitBatch(batch);
+    return [...(await applyWithSplit(left, deps)), ...(await applyWithSplit(right, deps))];
+  }
+}
+
+/** Writes the intent before the change is sent (invariant 6). */
+async function recordIntent(account: OpenAccount, decision: Decision, deps: ReconcileDeps, now: Date): Promise<void> {
+  const base = baseEntry(account, decision, now);
+  const state = decision.kind === 'remove' ? 'removing' : decision.kind === 'update' ? 'delegated' : 'creating';
+  await writeEntry(account, { ...base, state, intent: { changes: changesOf(decision), at: now.toISOString() } }, deps);
+}
+
+/** The stored entry a decision starts from, or a fresh one for a zone seen the first time. */
+function baseEntry(account: OpenAccount, decision: Decision, now: Date): LedgerEntry {
+  return account.entries.get(decisionZoneId(decision)) ?? freshEntry(decision, account.job.account, now);
+}
+
+function decisionZoneId(decision: Decision): ZoneId {
+  switch (decision.kind) {
+    case 'create':
+    case 'adopt':
+    case 'update':
+    case 'reject':
+    case 'ignore':
+      return decision.zone.zoneId;
+    case 'held':
+      return decisionZoneId(decision.instead);
+    default:
+      return decision.entry.zoneId;
+  }
+}
+
+/** Writes an entry with the next version, and keeps the account's view of it current. */
+async function writeEntry(account: OpenAccount, entry: LedgerEntry, deps: ReconcileDeps): Promise<LedgerEntry> {
+  const stored = account.entries.get(entry.zoneId);
+  const next: LedgerEntry = { ...entry, version: (stored?.version ?? 0) + 1, updatedAt: deps.clock.now().toISOString() };
+  await deps.ledger.putEntry(next);
+  account.entries.set(next.zoneId, next);
+  return next;
+}
+
+async function deleteEntry(account: OpenAccount, entry: LedgerEntry, deps: ReconcileDeps): Promise<void> {
+  const stored = account.entries.get(entry.zoneId);
+  if (stored === undefined) return;
+  await deps.ledger.deleteEntry(stored.account, stored.zoneId, stored.version);
+  account.entries.delete(entry.zoneId);
+}
+
+/** Records what became of a decision: the ledger's new state and the outcome event, if any. */
+async function settle(
+  account: OpenAccount,
+  decision: Decision,
+  result: DecisionRecord['result'],
+  deps: ReconcileDeps,
+  now: Date,
+): Promise<void> {
+  account.decisions.push({ decision, result });
+  const base = account.entries.get(decisionZoneId(decision));
+  const change = outcomeFor(decision, result, base, account.job.account, now);
+  if (change.entry === 'delete') {
+    if (base !== undefined) {
+      if (change.outcome) {
+        await publishAndRecord(account, [{ entry: { ...base, state: 'retired', records: [], intent: undefined }, outcome: change.outcome, retire: true }], deps);
+      } else {
+        await deleteEntry(account, base, deps);
+      }
+    }
+  } else if (change.entry !== undefined) {
+    if (change.outcome) await publishAndRecord(account, [{ entry: change.entry, outcome: change.outcome }], deps);
+    else await writeEntry(account, change.entry, deps);
+  } else if (change.outcome) {
+    await deps.publisher.publish([change.outcome]);
+  }
+  if (change.releaseOwner) await deps.ledger.releaseName(change.releaseOwner);
+}
+
+interface Settled {
+  readonly entry: LedgerEntry;
+  readonly outcome?: OutcomeEvent;
+  /** Delete the entry once its outcome is published. */
+  readonly retire?: boolean;
+}
+
+/** Publishes outcomes; an unpublished one stays flagged on its entry for the next reconcile. */
+async function publishAndRecord(account: OpenAccount, settled: readonly Settled[], deps: ReconcileDeps): Promise<void> {
+  const outcomes = settled.flatMap((item) => (item.outcome ? [item.outcome] : []));
+  const failed = new Set(outcomes.length > 0 ? await deps.publisher.publish(outcomes) : []);
+  for (const item of settled) {
+    const unpublished = item.outcome !== undefined && failed.has(item.outcome);
+    if (item.retire && !unpublished) {
+      await deleteEntry(account, item.entry, deps);
+      continue;
+    }
+    const { pendingOutcome: _previous, ...rest } = item.entry;
+    await writeEntry(account, unpublished ? { ...rest, pendingOutcome: item.outcome } : rest, deps);
+  }
+}
+
+/** Publishes the outcomes earlier reconciles could not. */
+async function publishPending(account: OpenAccount, deps: ReconcileDeps): Promise<void> {
+  const flagged = [...account.entries.values()].filter((entry) => entry.pendingOutcome !== undefined);
+  if (flagged.length === 0) return;
+  await publishAndRecord(
+    account,
+    flagged.map((entry) => ({ entry, outcome: entry.pendingOutcome!, retire: entry.state === 'retired' })),
+    deps,
+  );
+}

@@ -1,0 +1,48 @@
+/**
+ * The production wiring: every port over its AWS adapter, built once per process.
+ * Tests and the emulator build their own WorkerDeps (or call this with their environment).
+ */
+import { randomUUID } from 'node:crypto';
+import { createAwsClients, spokeRoute53Factory } from '../adapters/clients';
+import { DnsDelegationProbe } from '../adapters/dns-delegation-probe';
+import { DynamoDbLedger } from '../adapters/dynamodb-ledger';
+import { EventBridgeOutcomePublisher } from '../adapters/eventbridge-outcome-publisher';
+import { logger, metrics } from '../adapters/observability';
+import { Route53ParentZoneStore } from '../adapters/route53-parent-zone-store';
+import { Route53SpokeZoneReader } from '../adapters/spoke-zone-reader';
+import { SpokeCredentials } from '../adapters/spoke-credentials';
+import { SqsWorkQueue } from '../adapters/sqs-work-queue';
+import { SsmControlSource } from '../adapters/ssm-control-source';
+import type { SubzoneConfig } from '../core/types';
+import type { WorkerEnvironment } from './environment';
+import type { WorkerDeps } from './process-batch';
+
+/** Builds the worker's dependencies from a validated config and environment. */
+export function productionDeps(config: SubzoneConfig, env: WorkerEnvironment): WorkerDeps {
+  const clients = createAwsClients({ rateLimit: { requestsPerSecond: env.ROUTE53_REQUESTS_PER_SECOND } });
+  const credentials = new SpokeCredentials({ sts: clients.sts, readerRoleName: config.readerRoleName });
+  const resolvers = env.DNS_RESOLVERS?.split(',').map((server) => server.trim()).filter(Boolean);
+  return {
+    config,
+    reader: new Route53SpokeZoneReader({
+      route53For: spokeRoute53Factory((account) => credentials.providerFor(account)),
+      optInTag: config.optInTag,
+    }),
+    parents: new Route53ParentZoneStore(clients.hubRoute53),
+    ledger: new DynamoDbLedger(clients.dynamoDb, { tableName: env.LEDGER_TABLE_NAME }),
+    publisher: new EventBridgeOutcomePublisher(clients.eventBridge, {
+      eventBusName: env.HUB_EVENT_BUS_NAME,
+      onCallFailed: (error) => logger.error('PutEvents failed', { error }),
+    }),
+    controls: new SsmControlSource(clients.ssm, {
+      parameterName: env.CONTROL_PARAMETER_NAME,
+      onInvalid: (error) => logger.error('controls parameter is invalid: writes paused', { error }),
+    }),
+    probe: new DnsDelegationProbe({ port: env.DNS_PORT, ...(resolvers?.length ? { resolverServers: resolvers } : {}) }),
+    queue: new SqsWorkQueue(clients.sqs, { queueUrl: env.WORK_QUEUE_URL }),
+    clock: { now: () => new Date() },
+    holder: `worker-${randomUUID()}`,
+    leaseTtlMs: env.LEASE_TTL_SECONDS * 1000,
+    telemetry: { logger, metrics },
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * The worker Lambda: an SQS event source with partial batch responses (DESIGN §5).
+ * A thin shell: `makeHandler(deps)` for tests and the emulator, `handler` for AWS.
+ */
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import rawConfig from '../../config/subzone.config.json';
+import { logger, metrics } from '../adapters/observability';
+import { productionDeps } from './dependencies';
+import { readEnvironment } from './environment';
+import { processBatch, type WorkerDeps } from './process-batch';
+import { checkParentZones, loadConfig } from './startup';
+
+/** A handler over given dependencies; the parent zones are checked once, before the first batch. */
+export function makeHandler(deps: WorkerDeps): (event: SQSEvent) => Promise<SQSBatchResponse> {
+  let ready: Promise<void> | undefined;
+  return async (event) => {
+    ready ??= checkParentZones(deps.config, deps.parents).catch((error: unknown) => {
+      ready = undefined;
+      throw error;
+    });
+    await ready;
+    try {
+      return await processBatch(event, deps);
+    } finally {
+      deps.telemetry.metrics.publishStoredMetrics();
+    }
+  };
+}
+
+let production: ((event: SQSEvent) => Promise<SQSBatchResponse>) | undefined;
+
+/** The Lambda entry point: config and clients are built once per execution environment. */
+export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
+  production ??= makeHandler(productionDeps(loadConfig(rawConfig, { logger, metrics }), readEnvironment()));
+  return production(event);
+}

@@ -1,0 +1,117 @@
+/**
+ * The worker's core loop over one SQS batch, with every dependency injected:
+ * parse each message, fan sweeps out, coalesce the rest per account, reconcile them together,
+ * and name exactly the messages whose reconcile failed.
+ */
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { MalformedMessageError, assertIsError } from '../core/errors';
+import { parseMessage, type Hint } from '../core/intake';
+import type { WorkQueue } from '../core/ports';
+import { reconcileAccounts, type AccountJob, type ReconcileDeps } from '../core/reconcile';
+import { accountsInAllowlist } from '../core/rules';
+import { accountMessage } from '../core/sweep-messages';
+import type { AccountId, ZoneId } from '../core/types';
+import { METRIC, reportAccount, type Telemetry } from '../adapters/observability';
+
+export interface WorkerDeps extends ReconcileDeps {
+  readonly queue: WorkQueue;
+  readonly telemetry: Telemetry;
+}
+
+/** Messages coalesced for one account. */
+interface AccountGroup {
+  readonly account: AccountId;
+  readonly messageIds: string[];
+  zoneIds: Set<ZoneId> | 'account';
+  sweepId?: string;
+}
+
+/** Processes one batch; returns the message ids to retry. */
+export async function processBatch(event: SQSEvent, deps: WorkerDeps): Promise<SQSBatchResponse> {
+  const { logger } = deps.telemetry;
+  const failures = new Set<string>();
+  const groups = new Map<AccountId, AccountGroup>();
+
+  for (const record of event.Records) {
+    const hint = parse(record, deps.telemetry);
+    if (hint === undefined) continue;
+    if (hint.kind === 'ignored') {
+      logger.info('event ignored', { messageId: record.messageId, accountId: hint.account, reason: hint.reason, detail: hint.detail });
+      deps.telemetry.metrics.addMetric(METRIC.ignoredEvent, MetricUnit.Count, 1);
+    } else if (hint.kind === 'sweep-request') {
+      try {
+        await fanOutSweep(hint.sweepId, deps);
+      } catch (error) {
+        assertIsError(error);
+        logger.error('sweep fan-out failed', { messageId: record.messageId, sweepId: hint.sweepId, error });
+        failures.add(record.messageId);
+      }
+    } else {
+      addToGroup(groups, hint, record.messageId);
+    }
+  }
+
+  if (groups.size > 0) {
+    const jobs: AccountJob[] = [...groups.values()].map((group) => ({
+      account: group.account,
+      scope: group.zoneIds === 'account' ? { kind: 'account' } : { kind: 'zones', zoneIds: [...group.zoneIds] },
+      ...(group.sweepId !== undefined ? { sweepId: group.sweepId } : {}),
+    }));
+    try {
+      for (const result of await reconcileAccounts(jobs, deps)) {
+        reportAccount(result, deps.telemetry);
+        if (result.status === 'failed') groups.get(result.account)?.messageIds.forEach((id) => failures.add(id));
+        if (result.status === 'done' && result.sweepCompleted !== undefined) await completeSweep(result.sweepCompleted, result.account, deps);
+      }
+    } catch (error) {
+      assertIsError(error);
+      logger.error('reconcile failed for the whole batch', { error });
+      deps.telemetry.metrics.addMetric(METRIC.reconcileError, MetricUnit.Count, 1);
+      for (const group of groups.values()) group.messageIds.forEach((id) => failures.add(id));
+    }
+  }
+  return { batchItemFailures: [...failures].map((itemIdentifier) => ({ itemIdentifier })) };
+}
+
+/** A malformed message is logged with its raw body, counted, and not retried. */
+function parse(record: SQSRecord, telemetry: Telemetry): Hint | undefined {
+  try {
+    // A sweep request without its own time is dated by when it was sent, so a redelivery keeps its id.
+    const sentAt = Number(record.attributes?.SentTimestamp);
+    return parseMessage(record.body, Number.isFinite(sentAt) ? new Date(sentAt) : new Date());
+  } catch (error) {
+    if (!(error instanceof MalformedMessageError)) throw error;
+    telemetry.logger.error('malformed message dropped', { messageId: record.messageId, issues: error.issues, body: record.body });
+    telemetry.metrics.addMetric(METRIC.invalidEvent, MetricUnit.Count, 1);
+    return undefined;
+  }
+}
+
+function addToGroup(groups: Map<AccountId, AccountGroup>, hint: Extract<Hint, { kind: 'zones' | 'account' }>, messageId: string): void {
+  const group = groups.get(hint.account) ?? { account: hint.account, messageIds: [], zoneIds: new Set<ZoneId>() };
+  group.messageIds.push(messageId);
+  if (hint.kind === 'account') {
+    group.zoneIds = 'account';
+    if (hint.sweepId !== undefined) group.sweepId ??= hint.sweepId;
+  } else if (group.zoneIds !== 'account') {
+    hint.zoneIds.forEach((zoneId) => (group.zoneIds as Set<ZoneId>).add(zoneId));
+  }
+  groups.set(hint.account, group);
+}
+
+/** One message per account: every allowlisted account and every account the ledger still names. */
+async function fanOutSweep(sweepId: string, deps: WorkerDeps): Promise<void> {
+  const accounts = [...new Set([...accountsInAllowlist(deps.config), ...(await deps.ledger.listAccounts())])].sort();
+  await deps.ledger.startSweep(sweepId, accounts, deps.clock.now());
+  await deps.queue.send(accounts.map((account) => accountMessage(account, 'sweep', sweepId)));
+  deps.telemetry.logger.info('sweep started', { sweepId, accounts: accounts.length });
+}
+
+async function completeSweep(sweepId: string, account: AccountId, deps: WorkerDeps): Promise<void> {
+  const failed = await deps.publisher.publish([
+    { detailType: 'Sweep Completed', detail: { account, reason: 'all-accounts-reconciled', applied: true, sweepId } },
+  ]);
+  deps.telemetry.metrics.addMetric(METRIC.sweepCompleted, MetricUnit.Count, 1);
+  deps.telemetry.logger.info('sweep completed', { sweepId, published: failed.length === 0 });
+}

@@ -1,0 +1,426 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { matchesPattern, validatePattern } from '../../emulator/eventbridge/pattern';
+import { LEDGER_ATTRIBUTE_DEFINITIONS, LEDGER_KEY_SCHEMA } from '../../functions/adapters/ledger-table';
+import { OUTCOME_SOURCE, ROUTE53_EVENT_PATTERN } from '../../functions/core/event-pattern';
+import type { OutcomeDetailType } from '../../functions/core/types';
+import { SubzoneHub } from '../../infra/lib/subzone-hub';
+import { HUB_ENV, ORGANIZATION_ID, buildHubStack, testConfig } from './fixtures';
+
+type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string }>;
+
+let stack: Stack;
+let template: Template;
+let resources: Resources;
+
+function onlyResource(type: string): { Properties: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string } {
+  const found = Object.values(resources).filter((resource) => resource.Type === type);
+  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
+  return found[0] as Resources[string];
+}
+
+function logicalIdOf(type: string, match: (properties: Record<string, unknown>) => boolean): string {
+  const entry = Object.entries(resources).find(([, resource]) => resource.Type === type && match(resource.Properties ?? {}));
+  if (entry === undefined) throw new Error(`no ${type} matching`);
+  return entry[0];
+}
+
+beforeAll(() => {
+  stack = buildHubStack({ operatorPrincipal: new iam.AccountPrincipal('999999999999') });
+  template = Template.fromStack(stack);
+  resources = template.toJSON().Resources as Resources;
+});
+
+describe('SubzoneHub bus and hub rule', () => {
+  it('names the hub bus subzone-hub', () => {
+    // Prepare / Act: the stack is built once in beforeAll
+    // Assess
+    template.hasResourceProperties('AWS::Events::EventBus', { Name: 'subzone-hub' });
+  });
+
+  it('admits only rule deliveries of aws.route53 events from the spoke rule of the organisation', () => {
+    // Prepare / Act: built in beforeAll
+    // Assess
+    template.hasResourceProperties('AWS::Events::EventBusPolicy', {
+      Statement: {
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 'events:PutEvents',
+        Condition: {
+          StringEquals: { 'aws:PrincipalOrgID': ORGANIZATION_ID, 'events:source': 'aws.route53' },
+          Bool: { 'events:eventBusInvocation': 'true' },
+          ArnLike: { 'aws:SourceArn': 'arn:aws:events:us-east-1:*:rule/subzone-forward' },
+        },
+      },
+    });
+  });
+
+  it('matches exactly the core Route 53 pattern on the hub bus', () => {
+    // Prepare
+    const rule = onlyResource('AWS::Events::Rule');
+    // Act
+    const pattern = rule.Properties.EventPattern;
+    // Assess
+    expect(pattern).toEqual(ROUTE53_EVENT_PATTERN);
+    expect(rule.Properties.EventBusName).toEqual({ Ref: logicalIdOf('AWS::Events::EventBus', () => true) });
+  });
+
+  it('sends matched events to the work queue with a retry policy and a dead-letter queue', () => {
+    // Prepare
+    const queueId = logicalIdOf('AWS::SQS::Queue', (properties) => properties.RedrivePolicy !== undefined);
+    // Act
+    const rule = onlyResource('AWS::Events::Rule');
+    // Assess
+    expect(rule.Properties.Targets).toEqual([
+      expect.objectContaining({
+        Arn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/DeliveryDeadLetterQueue/), 'Arn'] } },
+        RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
+      }),
+    ]);
+  });
+
+  it.each<OutcomeDetailType>(['Delegation Created', 'Delegation Updated', 'Delegation Removed', 'Delegation Rejected', 'Delegation Suspect', 'Sweep Completed'])(
+    'never feeds the outcome event %s back into the hub rule',
+    (detailType) => {
+      // Prepare
+      const pattern: unknown = onlyResource('AWS::Events::Rule').Properties.EventPattern;
+      validatePattern(pattern);
+      const outcome = { source: OUTCOME_SOURCE, 'detail-type': detailType, account: '111111111111', region: 'us-east-1', detail: { account: '222222222222', zoneId: 'Z1', name: 'foo.example.com', reason: 'test', applied: true } };
+      // Act
+      const matched = matchesPattern(pattern, outcome);
+      // Assess
+      expect(matched).toBe(false);
+    },
+  );
+
+  it.each([
+    ['create-hosted-zone.json', true],
+    ['create-hosted-zone-error-code.json', false],
+    ['other-source.json', false],
+  ])('matches the sample event %s: %s', (file, expected) => {
+    // Prepare
+    const pattern: unknown = onlyResource('AWS::Events::Rule').Properties.EventPattern;
+    validatePattern(pattern);
+    const event: unknown = JSON.parse(fs.readFileSync(path.join(__dirname, '../../events', file), 'utf8'));
+    // Act
+    const matched = matchesPattern(pattern, event);
+    // Assess
+    expect(matched).toBe(expected);
+  });
+});
+
+describe('SubzoneHub queues', () => {
+  it('encrypts every queue with SSE-SQS, never a KMS key', () => {
+    // Prepare
+    const queues = Object.values(resources).filter((resource) => resource.Type === 'AWS::SQS::Queue');
+    // Act
+    const settings = queues.map((queue) => [queue.Properties.SqsManagedSseEnabled, queue.Properties.KmsMasterKeyId]);
+    // Assess
+    expect(queues).toHaveLength(3);
+    expect(settings).toEqual([[true, undefined], [true, undefined], [true, undefined]]);
+  });
+
+  it('redrives the work queue to its dead-letter queue after at least 5 receives', () => {
+    // Prepare
+    const dlqId = logicalIdOf('AWS::SQS::Queue', (properties) => properties.RedrivePolicy === undefined && properties.MessageRetentionPeriod === 1209600);
+    // Act
+    const workQueue = Object.values(resources).find((resource) => resource.Type === 'AWS::SQS::Queue' && resource.Properties.RedrivePolicy !== undefined);
+    // Assess
+    const redrive = workQueue?.Properties.RedrivePolicy as { maxReceiveCount: number; deadLetterTargetArn: unknown };
+    expect(redrive.maxReceiveCount).toBeGreaterThanOrEqual(5);
+    expect(redrive.deadLetterTargetArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Hub.*DeadLetterQueue/), 'Arn'] });
+    expect(dlqId).toBeDefined();
+  });
+
+  it('keeps the visibility timeout at least six times the worker timeout', () => {
+    // Prepare
+    const workQueue = Object.values(resources).find((resource) => resource.Type === 'AWS::SQS::Queue' && resource.Properties.RedrivePolicy !== undefined);
+    // Act
+    const timeout = onlyResource('AWS::Lambda::Function').Properties.Timeout as number;
+    // Assess
+    expect(workQueue?.Properties.VisibilityTimeout as number).toBeGreaterThanOrEqual(6 * timeout);
+  });
+
+  it('refuses plain-HTTP access to the queues', () => {
+    // Prepare / Act: built in beforeAll
+    // Assess
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+});
+
+describe('SubzoneHub worker', () => {
+  it('runs on arm64 with the newest Node.js runtime, a minute of timeout and explicit memory', () => {
+    // Prepare / Act: built in beforeAll
+    // Assess
+    template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Architectures: ['arm64'], Timeout: 60, MemorySize: 512, Handler: 'index.handler' });
+  });
+
+  it('sets every environment variable the worker reads', () => {
+    // Prepare
+    const fn = onlyResource('AWS::Lambda::Function');
+    // Act
+    const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    // Assess
+    expect(Object.keys(variables).sort()).toEqual([
+      'CONTROL_PARAMETER_NAME',
+      'HUB_EVENT_BUS_NAME',
+      'LEDGER_TABLE_NAME',
+      'NODE_OPTIONS',
+      'POWERTOOLS_METRICS_NAMESPACE',
+      'POWERTOOLS_SERVICE_NAME',
+      'ROUTE53_REQUESTS_PER_SECOND',
+      'WORK_QUEUE_URL',
+    ]);
+    expect(variables).toMatchObject({ NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'subzone', POWERTOOLS_METRICS_NAMESPACE: 'Subzone', ROUTE53_REQUESTS_PER_SECOND: '5', CONTROL_PARAMETER_NAME: { Ref: expect.any(String) } });
+  });
+
+  it('never sets reserved concurrency', () => {
+    // Prepare
+    const fn = onlyResource('AWS::Lambda::Function');
+    // Act
+    const reserved = fn.Properties.ReservedConcurrentExecutions;
+    // Assess
+    expect(reserved).toBeUndefined();
+  });
+
+  it('caps concurrency on the event source mapping, with batching and partial batch responses', () => {
+    // Prepare / Act: built in beforeAll
+    // Assess
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: 5,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+  });
+
+  it('logs to its own log group with a retention', () => {
+    // Prepare
+    const logGroupId = logicalIdOf('AWS::Logs::LogGroup', () => true);
+    // Act
+    const fn = onlyResource('AWS::Lambda::Function');
+    // Assess
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+    expect(fn.Properties.LoggingConfig).toMatchObject({ LogGroup: { Ref: logGroupId }, LogFormat: 'JSON' });
+  });
+
+  it('runs as the fixed role subzone-worker, retained on deletion', () => {
+    // Prepare
+    const roleId = logicalIdOf('AWS::IAM::Role', (properties) => properties.RoleName === 'subzone-worker');
+    // Act
+    const role = resources[roleId];
+    // Assess
+    expect(role?.DeletionPolicy).toBe('Retain');
+    expect(role?.UpdateReplacePolicy).toBe('Retain');
+    expect(onlyResource('AWS::Lambda::Function').Properties.Role).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
+  });
+
+  it('bundles an ESM worker with source maps, the SDK inside, under 480 KB', () => {
+    // Prepare
+    const assembly = (stack.node.root as App).synth();
+    const code = onlyResource('AWS::Lambda::Function').Properties.Code as { S3Key: string };
+    const assetDir = path.join(assembly.directory, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
+    // Act
+    const bundle = fs.readFileSync(path.join(assetDir, 'index.mjs'), 'utf8');
+    // Assess
+    expect(fs.existsSync(path.join(assetDir, 'index.mjs.map'))).toBe(true);
+    expect(Buffer.byteLength(bundle)).toBeLessThan(480 * 1024);
+    expect(bundle).not.toMatch(/from\s*["']@aws-sdk\//);
+    expect(bundle).not.toMatch(/require\(["']@aws-sdk\//);
+    expect(bundle).toContain('dev.example.com');
+  });
+});
+
+describe('SubzoneHub ledger, schedule and controls', () => {
+  it('builds the ledger with the shared key schema, on demand, with PITR, deletion protection and encryption', () => {
+    // Prepare / Act: built in beforeAll
+    // Assess
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [...LEDGER_KEY_SCHEMA],
+      AttributeDefinitions: [...LEDGER_ATTRIBUTE_DEFINITIONS],
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+      SSESpecification: { SSEEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'expiresAtEpoch', Enabled: true },
+    });
+  });
+
+  it('retains the ledger when the stack goes', () => {
+    // Prepare
+    const table = onlyResource('AWS::DynamoDB::Table');
+    // Act
+    const policies = [table.DeletionPolicy, table.UpdateReplacePolicy];
+    // Assess
+    expect(policies).toEqual(['Retain', 'Retain']);
+  });
+
+  it('asks for a sweep every 15 minutes by sending the sweep request to the work queue', () => {
+    // Prepare
+    const schedule = onlyResource('AWS::Scheduler::Schedule');
+    const queueId = logicalIdOf('AWS::SQS::Queue', (properties) => properties.RedrivePolicy !== undefined);
+    // Act
+    const target = schedule.Properties.Target as { Arn: unknown; Input: string; DeadLetterConfig: unknown };
+    // Assess
+    expect(schedule.Properties.ScheduleExpression).toBe('rate(15 minutes)');
+    expect(target.Arn).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
+    expect(JSON.parse(target.Input)).toEqual({
+      subzone: 'sweep',
+      version: 1,
+      sweepId: 'sweep-<aws.scheduler.scheduled-time>',
+      requestedAt: '<aws.scheduler.scheduled-time>',
+    });
+    expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [expect.stringMatching(/DeliveryDeadLetterQueue/), 'Arn'] } });
+  });
+
+  it('creates the control parameter with writes allowed and no holds', () => {
+    // Prepare
+    const parameter = onlyResource('AWS::SSM::Parameter');
+    // Act
+    const value: unknown = JSON.parse(parameter.Properties.Value as string);
+    // Assess
+    expect(parameter.Properties.Name).toBe('/subzone/controls');
+    expect(value).toEqual({ writesPaused: false, holds: [] });
+  });
+});
+
+describe('SubzoneHub alarms and dashboard', () => {
+  const alarmsByName = (): Record<string, Record<string, unknown>> =>
+    Object.fromEntries(
+      Object.values(resources)
+        .filter((resource) => resource.Type === 'AWS::CloudWatch::Alarm')
+        .map((resource) => [resource.Properties.AlarmName as string, resource.Properties]),
+    );
+
+  it('raises one alarm per failure mode', () => {
+    // Prepare / Act
+    const names = Object.keys(alarmsByName()).sort();
+    // Assess
+    expect(names).toEqual(
+      [
+        'DanglingSuspects',
+        'DeadLetterQueueNotEmpty',
+        'DelegationRejected',
+        'DeliveryDeadLetterQueueNotEmpty',
+        'HubRuleFailedInvocations',
+        'HubRuleInvocationsSentToDlq',
+        'OldestMessageTooOld',
+        'ReconcileErrors',
+        'RemovalBudgetHit',
+        'SweepHeartbeatMissing',
+        'WorkerErrors',
+      ].map((name) => `subzone-${name}`),
+    );
+  });
+
+  it.each([
+    ['subzone-SweepHeartbeatMissing', 'Subzone', 'SweepCompleted', 'LessThanThreshold', 'breaching'],
+    ['subzone-DanglingSuspects', 'Subzone', 'DanglingSuspects', 'GreaterThanOrEqualToThreshold', 'notBreaching'],
+    ['subzone-RemovalBudgetHit', 'Subzone', 'RemovalBudgetHit', 'GreaterThanOrEqualToThreshold', 'notBreaching'],
+    ['subzone-ReconcileErrors', 'Subzone', 'ReconcileError', 'GreaterThanOrEqualToThreshold', 'notBreaching'],
+    ['subzone-DelegationRejected', 'Subzone', 'DelegationRejected', 'GreaterThanOrEqualToThreshold', 'notBreaching'],
+    ['subzone-HubRuleFailedInvocations', 'AWS/Events', 'FailedInvocations', 'GreaterThanOrEqualToThreshold', 'notBreaching'],
+    ['subzone-HubRuleInvocationsSentToDlq', 'AWS/Events', 'InvocationsSentToDLQ', 'GreaterThanOrEqualToThreshold', 'notBreaching'],
+    ['subzone-WorkerErrors', 'AWS/Lambda', 'Errors', 'GreaterThanOrEqualToThreshold', 'notBreaching'],
+    ['subzone-DeadLetterQueueNotEmpty', 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'GreaterThanOrEqualToThreshold', 'notBreaching'],
+    ['subzone-OldestMessageTooOld', 'AWS/SQS', 'ApproximateAgeOfOldestMessage', 'GreaterThanThreshold', 'notBreaching'],
+  ])('alarm %s watches %s %s (%s, missing data %s)', (name, namespace, metric, comparison, missing) => {
+    // Prepare
+    const alarm = alarmsByName()[name];
+    // Act
+    const watched = [alarm?.Namespace, alarm?.MetricName, alarm?.ComparisonOperator, alarm?.TreatMissingData];
+    // Assess
+    expect(watched).toEqual([namespace, metric, comparison, missing]);
+  });
+
+  it('sends every alarm and its recovery to the alarm topic', () => {
+    // Prepare
+    const topicId = logicalIdOf('AWS::SNS::Topic', () => true);
+    // Act
+    const alarms = Object.values(alarmsByName());
+    // Assess
+    for (const alarm of alarms) {
+      expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
+      expect(alarm.OKActions).toEqual([{ Ref: topicId }]);
+    }
+  });
+
+  it('makes the alarm topic SSL-only', () => {
+    // Prepare / Act: built in beforeAll
+    // Assess
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  it('draws a dashboard of the flow', () => {
+    // Prepare / Act: built in beforeAll
+    // Assess
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'subzone' });
+  });
+});
+
+describe('SubzoneHub operator role', () => {
+  it('creates a read-only operator role with the fixed name when asked', () => {
+    // Prepare
+    const roleId = logicalIdOf('AWS::IAM::Role', (properties) => properties.RoleName === 'subzone-operator');
+    // Act
+    const actions = Object.values(resources)
+      .filter((resource) => resource.Type === 'AWS::IAM::Policy' && JSON.stringify(resource.Properties.Roles).includes(roleId))
+      .flatMap((resource) => (resource.Properties.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement.flatMap((statement) => statement.Action));
+    // Assess
+    expect(actions.length).toBeGreaterThan(0);
+    expect(actions.filter((action) => !/:(Get|List|Query|Scan|Describe|AssumeRole|BatchGet|ConditionCheck)/.test(action))).toEqual([]);
+  });
+});
+
+describe('SubzoneHub validation', () => {
+  const hubIn = (props: Partial<ConstructorParameters<typeof SubzoneHub>[2]>, region = 'us-east-1'): (() => SubzoneHub) => () =>
+    new SubzoneHub(new Stack(new App(), 'Stack', { env: { ...HUB_ENV, region } }), 'Hub', { config: testConfig(), organizationId: ORGANIZATION_ID, ...props });
+
+  it.each([
+    ['organizationId', { organizationId: 'o-short' }, /organizationId "o-short"; expected o- followed by 10 to 32/],
+    ['maxReceiveCount', { maxReceiveCount: 3 }, /maxReceiveCount 3; expected an integer from 5 to 1000/],
+    ['maxConcurrency', { maxConcurrency: 1 }, /maxConcurrency 1; expected an integer from 2 to 1000/],
+    ['workerTimeout', { workerTimeout: Duration.minutes(20) }, /workerTimeout 1200; expected an integer from 10 to 900 seconds/],
+    ['sweepInterval', { sweepInterval: Duration.minutes(1) }, /sweepInterval 1; expected an integer from 5 to 720 minutes/],
+    ['batchSize', { batchSize: 50, maxBatchingWindow: Duration.seconds(0) }, /batchSize 50; expected at most 10 when maxBatchingWindow is 0/],
+  ])('rejects an invalid %s', (_prop, props, message) => {
+    // Prepare
+    const build = hubIn(props);
+    // Act / Assess
+    expect(build).toThrow(message);
+  });
+
+  it('rejects a region other than us-east-1', () => {
+    // Prepare
+    const build = hubIn({}, 'eu-west-1');
+    // Act / Assess
+    expect(build).toThrow(/stack region "eu-west-1"; expected us-east-1/);
+  });
+
+  it('uses a given alarm topic instead of creating one', () => {
+    // Prepare
+    const app = new App();
+    const topicStack = new Stack(app, 'Topics', { env: HUB_ENV });
+    const topic = new sns.Topic(topicStack, 'Mine');
+    // Act
+    const hubStack = buildHubStackIn(app, topic);
+    // Assess
+    Template.fromStack(hubStack).resourceCountIs('AWS::SNS::Topic', 0);
+  });
+});
+
+function buildHubStackIn(app: App, alarmTopic: sns.ITopic): Stack {
+  const hubStack = new Stack(app, 'WithTopic', { env: HUB_ENV });
+  new SubzoneHub(hubStack, 'Hub', { config: testConfig(), organizationId: ORGANIZATION_ID, alarmTopic });
+  return hubStack;
+}

@@ -1,0 +1,454 @@
+import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { DynamoDbLedger } from '../../../functions/adapters/dynamodb-ledger';
+import { ledgerKeys } from '../../../functions/adapters/ledger-table';
+import { LeaseBusyError, LedgerConflictError } from '../../../functions/core/errors';
+import type { LedgerEntry, NameOwner } from '../../../functions/core/types';
+import { type DynaliteLedger, startDynalite } from '../../helpers/dynalite';
+
+let db: DynaliteLedger;
+let ledger: DynamoDbLedger;
+let accountSeq = 0;
+
+/** A fresh account per test, so tests share one table without seeing each other. */
+function freshAccount(): string {
+  accountSeq += 1;
+  return String(200000000000 + accountSeq);
+}
+
+function entry(account: string, zoneId: string, overrides: Partial<LedgerEntry> = {}): LedgerEntry {
+  return {
+    account,
+    zoneId,
+    name: 'foo.example.com',
+    parentZoneId: 'Z0PARENT',
+    state: 'delegated',
+    origin: 'written',
+    records: [{ type: 'NS', ttl: 3600, values: ['ns-1.awsdns-01.com', 'ns-2.awsdns-02.net'] }],
+    nameServers: ['ns-1.awsdns-01.com', 'ns-2.awsdns-02.net'],
+    version: 1,
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    ...overrides,
+  };
+}
+
+beforeAll(async () => {
+  db = await startDynalite();
+  ledger = new DynamoDbLedger(db.client, { tableName: db.tableName });
+});
+
+afterAll(async () => {
+  await db.stop();
+});
+
+describe('DynamoDbLedger entries', () => {
+  it('preserves every LedgerEntry field through a put and list round trip', async () => {
+    // Prepare
+    const account = freshAccount();
+    const full = entry(account, 'ZFULL', {
+      state: 'creating',
+      origin: 'adopted',
+      records: [
+        { type: 'NS', ttl: 300, values: ['ns-1.awsdns-01.com', 'ns-2.awsdns-02.net'] },
+        { type: 'DS', ttl: 300, values: ['12345 13 2 ABCDEF'] },
+      ],
+      intent: {
+        changes: [{ action: 'CREATE', record: { name: 'foo.example.com', type: 'NS', ttl: 300, values: ['a', 'b'] } }],
+        at: '2026-01-01T00:00:01.000Z',
+      },
+      reason: 'allowed by rule foo.example.com',
+      removableSince: '2026-01-01T00:00:02.000Z',
+      suspectSince: '2026-01-01T00:00:03.000Z',
+      pendingOutcome: {
+        detailType: 'Delegation Created',
+        detail: { account, zoneId: 'ZFULL', name: 'foo.example.com', reason: 'created', applied: true, extra: { n: 1 } },
+      },
+    });
+
+    // Act
+    await ledger.putEntry(full);
+    const listed = await ledger.listEntries(account);
+
+    // Assess
+    expect(listed).toEqual([full]);
+  });
+
+  it('lists only the delegations of the account, across pages, never its lease', async () => {
+    // Prepare
+    const account = freshAccount();
+    const other = freshAccount();
+    const zoneIds = Array.from({ length: 40 }, (_, i) => `Z${String(i).padStart(3, '0')}`);
+    // ~33 KB per item pushes the query past DynamoDB's 1 MB page, so paging is exercised.
+    const bulky = Array.from({ length: 300 }, (_, i) => `ns-${i}.${'x'.repeat(90)}.example.net`);
+    for (const zoneId of zoneIds) await ledger.putEntry(entry(account, zoneId, { nameServers: bulky }));
+    await ledger.putEntry(entry(other, 'ZOTHER'));
+    await ledger.acquireLease(account, 'worker-1', new Date('2026-01-01T00:00:00Z'), 60_000);
+    const send = jest.spyOn(db.client, 'send');
+
+    // Act
+    const listed = await ledger.listEntries(account);
+
+    // Assess
+    expect(listed.map((e) => e.zoneId).sort()).toEqual(zoneIds);
+    const queries = send.mock.calls.map(([command]) => command).filter((c) => c instanceof QueryCommand);
+    expect(queries.length).toBeGreaterThan(1);
+    expect(queries.every((q) => q.input.ConsistentRead === true)).toBe(true);
+    send.mockRestore();
+  });
+
+  it('writes a new version over the previous one', async () => {
+    // Prepare
+    const account = freshAccount();
+    await ledger.putEntry(entry(account, 'ZA'));
+
+    // Act
+    await ledger.putEntry(entry(account, 'ZA', { version: 2, state: 'removing' }));
+
+    // Assess
+    expect(await ledger.listEntries(account)).toEqual([entry(account, 'ZA', { version: 2, state: 'removing' })]);
+  });
+
+  it.each([
+    ['a version 1 entry over an existing item', 1, 1],
+    ['a version 3 entry over version 1 (a version was skipped)', 1, 3],
+    ['a version 2 entry over version 2 (a concurrent writer won)', 2, 2],
+  ])('rejects %s with LedgerConflictError', async (_case, stored, attempted) => {
+    // Prepare
+    const account = freshAccount();
+    for (let v = 1; v <= stored; v += 1) await ledger.putEntry(entry(account, 'ZA', { version: v }));
+
+    // Act
+    const put = ledger.putEntry(entry(account, 'ZA', { version: attempted, reason: 'loser' }));
+
+    // Assess
+    await expect(put).rejects.toBeInstanceOf(LedgerConflictError);
+    expect((await ledger.listEntries(account))[0]).toEqual(entry(account, 'ZA', { version: stored }));
+  });
+
+  it('rejects a version 2 entry when no item exists', async () => {
+    // Prepare
+    const account = freshAccount();
+
+    // Act
+    const put = ledger.putEntry(entry(account, 'ZA', { version: 2 }));
+
+    // Assess
+    await expect(put).rejects.toThrow(/ledger item changed concurrently: delegation \d+\/ZA: expected version 1/);
+  });
+
+  it('deletes an entry at the expected version', async () => {
+    // Prepare
+    const account = freshAccount();
+    await ledger.putEntry(entry(account, 'ZA'));
+    await ledger.putEntry(entry(account, 'ZB'));
+
+    // Act
+    await ledger.deleteEntry(account, 'ZA', 1);
+
+    // Assess
+    expect((await ledger.listEntries(account)).map((e) => e.zoneId)).toEqual(['ZB']);
+  });
+
+  it('rejects a delete at a stale version and keeps the entry', async () => {
+    // Prepare
+    const account = freshAccount();
+    await ledger.putEntry(entry(account, 'ZA'));
+    await ledger.putEntry(entry(account, 'ZA', { version: 2 }));
+
+    // Act
+    const deletion = ledger.deleteEntry(account, 'ZA', 1);
+
+    // Assess
+    await expect(deletion).rejects.toBeInstanceOf(LedgerConflictError);
+    expect(await ledger.listEntries(account)).toHaveLength(1);
+  });
+});
+
+describe('DynamoDbLedger leases', () => {
+  const now = new Date('2026-01-01T00:00:00.000Z');
+
+  it('grants a free lease with its expiry', async () => {
+    // Prepare
+    const account = freshAccount();
+
+    // Act
+    const lease = await ledger.acquireLease(account, 'worker-1', now, 90_000);
+
+    // Assess
+    expect(lease).toEqual({ account, holder: 'worker-1', expiresAt: '2026-01-01T00:01:30.000Z' });
+  });
+
+  it('rejects a second holder while the lease is live, naming its expiry', async () => {
+    // Prepare
+    const account = freshAccount();
+    await ledger.acquireLease(account, 'worker-1', now, 90_000);
+
+    // Act
+    const second = ledger.acquireLease(account, 'worker-2', new Date(now.getTime() + 89_000), 90_000);
+
+    // Assess
+    await expect(second).rejects.toBeInstanceOf(LeaseBusyError);
+    await expect(second).rejects.toThrow('until 2026-01-01T00:01:30.000Z');
+  });
+
+  it('grants the lease to another holder once it has expired', async () => {
+    // Prepare
+    const account = freshAccount();
+    await ledger.acquireLease(account, 'worker-1', now, 90_000);
+
+    // Act
+    const lease = await ledger.acquireLease(account, 'worker-2', new Date(now.getTime() + 91_000), 90_000);
+
+    // Assess
+    expect(lease.holder).toBe('worker-2');
+  });
+
+  it('lets the holder take its live lease again and extends it', async () => {
+    // Prepare
+    const account = freshAccount();
+    await ledger.acquireLease(account, 'worker-1', now, 90_000);
+
+    // Act
+    const again = await ledger.acquireLease(account, 'worker-1', new Date(now.getTime() + 10_000), 90_000);
+
+    // Assess
+    expect(again.expiresAt).toBe('2026-01-01T00:01:40.000Z');
+    await expect(ledger.acquireLease(account, 'worker-2', new Date(now.getTime() + 95_000), 1000)).rejects.toBeInstanceOf(
+      LeaseBusyError,
+    );
+  });
+
+  it('frees the lease when its holder releases it', async () => {
+    // Prepare
+    const account = freshAccount();
+    const lease = await ledger.acquireLease(account, 'worker-1', now, 90_000);
+
+    // Act
+    await ledger.releaseLease(lease);
+
+    // Assess
+    await expect(ledger.acquireLease(account, 'worker-2', now, 90_000)).resolves.toMatchObject({ holder: 'worker-2' });
+  });
+
+  it('leaves another holder\'s lease in place when a stale holder releases', async () => {
+    // Prepare
+    const account = freshAccount();
+    const stale = await ledger.acquireLease(account, 'worker-1', now, 1000);
+    await ledger.acquireLease(account, 'worker-2', new Date(now.getTime() + 2000), 90_000);
+
+    // Act
+    await ledger.releaseLease(stale);
+
+    // Assess
+    await expect(ledger.acquireLease(account, 'worker-3', new Date(now.getTime() + 3000), 1000)).rejects.toBeInstanceOf(
+      LeaseBusyError,
+    );
+  });
+
+  it('grants exactly one of many concurrent acquisitions', async () => {
+    // Prepare
+    const account = freshAccount();
+    const holders = Array.from({ length: 8 }, (_, i) => `worker-${i}`);
+
+    // Act
+    const results = await Promise.allSettled(holders.map((h) => ledger.acquireLease(account, h, now, 90_000)));
+
+    // Assess
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason)).toEqual(
+      Array(7).fill(expect.any(LeaseBusyError)),
+    );
+  });
+});
+
+describe('DynamoDbLedger name owners', () => {
+  function owner(account: string, zoneId: string, name = 'race.example.com'): NameOwner {
+    return { parentZoneId: 'Z0PARENT', name, account, zoneId };
+  }
+
+  it('claims an unowned name and reads it back', async () => {
+    // Prepare
+    const claim = owner(freshAccount(), 'ZA', 'fresh-1.example.com');
+
+    // Act
+    const result = await ledger.claimName(claim);
+
+    // Assess
+    expect(result).toEqual(claim);
+    expect(await ledger.getNameOwner('Z0PARENT', 'fresh-1.example.com')).toEqual(claim);
+  });
+
+  it('returns undefined for a name no one owns', async () => {
+    // Act
+    const result = await ledger.getNameOwner('Z0PARENT', 'nobody.example.com');
+
+    // Assess
+    expect(result).toBeUndefined();
+  });
+
+  it('confirms a claim by the zone that already owns the name', async () => {
+    // Prepare
+    const claim = owner(freshAccount(), 'ZA', 'fresh-2.example.com');
+    await ledger.claimName(claim);
+
+    // Act
+    const again = await ledger.claimName(claim);
+
+    // Assess
+    expect(again).toEqual(claim);
+  });
+
+  it.each([
+    ['another account', (a: string) => owner(freshAccount(), 'ZA', a)],
+    ['another zone of the same account', (a: string, account: string) => owner(account, 'ZB', a)],
+  ])('returns the current owner to a claim by %s', async (_case, rival) => {
+    // Prepare
+    const account = freshAccount();
+    const name = `taken-${account}.example.com`;
+    const first = owner(account, 'ZA', name);
+    await ledger.claimName(first);
+
+    // Act
+    const result = await ledger.claimName(rival(name, account));
+
+    // Assess
+    expect(result).toEqual(first);
+    expect(await ledger.getNameOwner('Z0PARENT', name)).toEqual(first);
+  });
+
+  it('lets exactly one of two zones racing for one name win, and gives the loser the winner', async () => {
+    // Prepare
+    const a = owner(freshAccount(), 'ZA');
+    const b = owner(freshAccount(), 'ZB');
+
+    // Act
+    const [resultA, resultB] = await Promise.all([ledger.claimName(a), ledger.claimName(b)]);
+
+    // Assess
+    expect(resultA).toEqual(resultB);
+    expect([a, b]).toContainEqual(resultA);
+    expect(await ledger.getNameOwner('Z0PARENT', 'race.example.com')).toEqual(resultA);
+  });
+
+  it('keeps the name when a non-owner releases it', async () => {
+    // Prepare
+    const account = freshAccount();
+    const name = `kept-${account}.example.com`;
+    const first = owner(account, 'ZA', name);
+    await ledger.claimName(first);
+
+    // Act
+    await ledger.releaseName(owner(freshAccount(), 'ZA', name));
+
+    // Assess
+    expect(await ledger.getNameOwner('Z0PARENT', name)).toEqual(first);
+  });
+
+  it('frees the name when its owner releases it, so another zone can claim it', async () => {
+    // Prepare
+    const account = freshAccount();
+    const name = `freed-${account}.example.com`;
+    await ledger.claimName(owner(account, 'ZA', name));
+    const next = owner(freshAccount(), 'ZB', name);
+
+    // Act
+    await ledger.releaseName(owner(account, 'ZA', name));
+
+    // Assess
+    expect(await ledger.getNameOwner('Z0PARENT', name)).toBeUndefined();
+    expect(await ledger.claimName(next)).toEqual(next);
+  });
+});
+
+describe('DynamoDbLedger accounts and sweeps', () => {
+  const now = new Date('2026-01-01T00:00:00.000Z');
+
+  it('lists every account holding an entry once, and no account that only held a lease', async () => {
+    // Prepare
+    const withEntries = [freshAccount(), freshAccount()];
+    const leaseOnly = freshAccount();
+    for (const account of withEntries) {
+      await ledger.putEntry(entry(account, 'Z1'));
+      await ledger.putEntry(entry(account, 'Z2'));
+    }
+    await ledger.acquireLease(leaseOnly, 'worker-1', now, 1000);
+
+    // Act
+    const accounts = await ledger.listAccounts();
+
+    // Assess
+    expect(accounts).toEqual(expect.arrayContaining(withEntries));
+    expect(accounts).not.toContain(leaseOnly);
+    expect(new Set(accounts).size).toBe(accounts.length);
+  });
+
+  it('reports completion only to the call that finishes the last account', async () => {
+    // Prepare
+    await ledger.startSweep('sweep-seq', ['111111111111', '222222222222'], now);
+
+    // Act
+    const first = await ledger.finishSweepAccount('sweep-seq', '111111111111');
+    const duplicate = await ledger.finishSweepAccount('sweep-seq', '111111111111');
+    const last = await ledger.finishSweepAccount('sweep-seq', '222222222222');
+    const afterwards = await ledger.finishSweepAccount('sweep-seq', '222222222222');
+
+    // Assess
+    expect([first, duplicate, last, afterwards]).toEqual([false, false, true, false]);
+  });
+
+  it('shows completion exactly once under concurrent and duplicate finishes', async () => {
+    // Prepare
+    const accounts = Array.from({ length: 12 }, (_, i) => String(300000000000 + i));
+    await ledger.startSweep('sweep-race', accounts, now);
+
+    // Act
+    const results = await Promise.all([...accounts, ...accounts].map((a) => ledger.finishSweepAccount('sweep-race', a)));
+
+    // Assess
+    expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('keeps the progress of a sweep whose start is repeated', async () => {
+    // Prepare
+    await ledger.startSweep('sweep-redelivered', ['111111111111', '222222222222'], now);
+    await ledger.finishSweepAccount('sweep-redelivered', '111111111111');
+
+    // Act
+    await ledger.startSweep('sweep-redelivered', ['111111111111', '222222222222'], now);
+    const replayed = await ledger.finishSweepAccount('sweep-redelivered', '111111111111');
+    const last = await ledger.finishSweepAccount('sweep-redelivered', '222222222222');
+
+    // Assess
+    expect([replayed, last]).toEqual([false, true]);
+  });
+
+  it('stores the sweep with its count, start and expiry', async () => {
+    // Prepare
+    const accounts = ['111111111111', '222222222222', '111111111111'];
+
+    // Act
+    await ledger.startSweep('sweep-stored', accounts, now);
+
+    // Assess
+    const { Item } = await db.client.send(
+      new GetItemCommand({ TableName: db.tableName, Key: { pk: { S: ledgerKeys.sweep('sweep-stored').pk }, sk: { S: 'SWEEP' } } }),
+    );
+    expect(unmarshall(Item ?? {})).toEqual({
+      ...ledgerKeys.sweep('sweep-stored'),
+      sweepId: 'sweep-stored',
+      total: 2,
+      remainingCount: 2,
+      remaining: new Set(['111111111111', '222222222222']),
+      startedAt: '2026-01-01T00:00:00.000Z',
+      expiresAtEpoch: Math.floor(now.getTime() / 1000) + 7 * 24 * 3600,
+    });
+  });
+
+  it('reports no completion for an unknown sweep', async () => {
+    // Act
+    const result = await ledger.finishSweepAccount('sweep-unknown', '111111111111');
+
+    // Assess
+    expect(result).toBe(false);
+  });
+});

@@ -1,0 +1,343 @@
+import {
+  GetHostedZoneCommand,
+  type HostedZone,
+  ListHostedZonesByNameCommand,
+  ListHostedZonesCommand,
+  ListTagsForResourcesCommand,
+  NoSuchHostedZone,
+  Route53Client,
+} from '@aws-sdk/client-route-53';
+import { mockClient } from 'aws-sdk-client-mock';
+import { SpokeReadError } from '../../../functions/core/errors';
+import type { DnsName, ZoneId } from '../../../functions/core/types';
+import { Route53SpokeZoneReader } from '../../../functions/adapters/spoke-zone-reader';
+
+const ACCOUNT = '222222222222';
+const OPT_IN = { key: 'subzone:delegate', value: 'true' };
+const NS_FOO = ['NS-1.awsdns-01.com.', 'ns-2.awsdns-02.net', 'ns-3.awsdns-03.org', 'ns-4.awsdns-04.co.uk'];
+const NS_FOO_CANONICAL = ['ns-1.awsdns-01.com', 'ns-2.awsdns-02.net', 'ns-3.awsdns-03.org', 'ns-4.awsdns-04.co.uk'];
+const NO_KNOWN = new Map<ZoneId, readonly DnsName[]>();
+
+function zone(id: string, name: string, privateZone = false): HostedZone {
+  return { Id: `/hostedzone/${id}`, Name: name, CallerReference: `ref-${id}`, Config: { PrivateZone: privateZone } };
+}
+
+function tagSet(id: string, tags: Record<string, string>) {
+  return { ResourceType: 'hostedzone' as const, ResourceId: id, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) };
+}
+
+function named(name: string): Error {
+  return Object.assign(new Error(name), { name });
+}
+
+describe('Route53SpokeZoneReader', () => {
+  const route53 = new Route53Client({ region: 'us-east-1' });
+  const r53 = mockClient(route53);
+  const accountsAsked: string[] = [];
+  const reader = new Route53SpokeZoneReader({
+    route53For: (account) => {
+      accountsAsked.push(account);
+      return route53;
+    },
+    optInTag: OPT_IN,
+  });
+
+  beforeEach(() => {
+    r53.reset();
+    accountsAsked.length = 0;
+  });
+
+  describe('account scope', () => {
+    it('lists zones by pages of 100 following NextMarker, through the account\'s client', async () => {
+      // Prepare
+      r53
+        .on(ListHostedZonesCommand, { MaxItems: 100 }, true)
+        .resolves({ HostedZones: [zone('Z1', 'a.example.com.')], IsTruncated: true, NextMarker: 'Z2', MaxItems: 100, Marker: '' })
+        .on(ListHostedZonesCommand, { MaxItems: 100, Marker: 'Z2' }, true)
+        .resolves({ HostedZones: [zone('Z2', 'b.example.com.')], IsTruncated: false, MaxItems: 100, Marker: 'Z2' });
+      r53.on(ListTagsForResourcesCommand).resolves({ ResourceTagSets: [] });
+
+      // Act
+      const snapshot = await reader.readZones(ACCOUNT, { kind: 'account' }, new Map([['Z1', NS_FOO_CANONICAL], ['Z2', NS_FOO_CANONICAL]]));
+
+      // Assess
+      expect(accountsAsked).toEqual([ACCOUNT]);
+      expect(r53.commandCalls(ListHostedZonesCommand).map((call) => call.args[0].input)).toEqual([
+        { MaxItems: 100 },
+        { MaxItems: 100, Marker: 'Z2' },
+      ]);
+      expect(snapshot.coveredZoneIds).toEqual(['Z1', 'Z2']);
+      expect(snapshot.zones.map((z) => z.name)).toEqual(['a.example.com', 'b.example.com']);
+    });
+
+    it('reads tags of public zones only, 10 bare ids a call', async () => {
+      // Prepare
+      const publicIds = Array.from({ length: 12 }, (_, i) => `Z${String(i).padStart(2, '0')}`);
+      r53.on(ListHostedZonesCommand).resolves({
+        HostedZones: [...publicIds.map((id) => zone(id, `${id.toLowerCase()}.example.com.`)), zone('ZPRIVATE', 'internal.example.com.', true)],
+        IsTruncated: false,
+        MaxItems: 100,
+        Marker: '',
+      });
+      r53.on(ListTagsForResourcesCommand).resolves({ ResourceTagSets: [] });
+      const known = new Map(publicIds.map((id) => [id, NS_FOO_CANONICAL] as const));
+
+      // Act
+      await reader.readZones(ACCOUNT, { kind: 'account' }, known);
+
+      // Assess
+      expect(r53.commandCalls(ListTagsForResourcesCommand).map((call) => call.args[0].input)).toEqual([
+        { ResourceType: 'hostedzone', ResourceIds: publicIds.slice(0, 10) },
+        { ResourceType: 'hostedzone', ResourceIds: publicIds.slice(10) },
+      ]);
+    });
+
+    it('makes zero GetHostedZone calls when the ledger knows every public zone\'s name servers', async () => {
+      // Prepare
+      r53.on(ListHostedZonesCommand).resolves({
+        HostedZones: [zone('Z1', 'foo.example.com.'), zone('ZP', 'foo.example.com.', true)],
+        IsTruncated: false,
+        MaxItems: 100,
+        Marker: '',
+      });
+      r53.on(ListTagsForResourcesCommand).resolves({ ResourceTagSets: [tagSet('Z1', { 'subzone:delegate': 'true' })] });
+
+      // Act
+      const snapshot = await reader.readZones(ACCOUNT, { kind: 'account' }, new Map([['Z1', NS_FOO_CANONICAL]]));
+
+      // Assess
+      expect(r53.commandCalls(GetHostedZoneCommand)).toHaveLength(0);
+      expect(snapshot).toEqual({
+        account: ACCOUNT,
+        scope: { kind: 'account' },
+        zones: [
+          { zoneId: 'Z1', name: 'foo.example.com', privateZone: false, optedIn: true, nameServers: NS_FOO_CANONICAL },
+          { zoneId: 'ZP', name: 'foo.example.com', privateZone: true, optedIn: false, nameServers: [] },
+        ],
+        coveredZoneIds: ['Z1', 'ZP'],
+      });
+    });
+
+    it('reads name servers with GetHostedZone only for public zones the ledger does not know, normalised', async () => {
+      // Prepare
+      r53.on(ListHostedZonesCommand).resolves({
+        HostedZones: [zone('Z1', 'Foo.Example.COM.'), zone('Z2', 'bar.example.com.'), zone('ZP', 'p.example.com.', true)],
+        IsTruncated: false,
+        MaxItems: 100,
+        Marker: '',
+      });
+      r53.on(ListTagsForResourcesCommand).resolves({ ResourceTagSets: [] });
+      r53.on(GetHostedZoneCommand, { Id: 'Z1' }).resolves({ HostedZone: zone('Z1', 'foo.example.com.'), DelegationSet: { NameServers: NS_FOO } });
+
+      // Act
+      const snapshot = await reader.readZones(ACCOUNT, { kind: 'account' }, new Map([['Z2', ['ns-9.awsdns-09.com']]]));
+
+      // Assess
+      expect(r53.commandCalls(GetHostedZoneCommand).map((call) => call.args[0].input)).toEqual([{ Id: 'Z1' }]);
+      expect(snapshot.zones[0]).toEqual({ zoneId: 'Z1', name: 'foo.example.com', privateZone: false, optedIn: false, nameServers: NS_FOO_CANONICAL });
+      expect(snapshot.zones[1]?.nameServers).toEqual(['ns-9.awsdns-09.com']);
+    });
+
+    it.each<{ tags: Record<string, string>; optedIn: boolean }>([
+      { tags: { 'subzone:delegate': 'true' }, optedIn: true },
+      { tags: { 'subzone:delegate': 'True' }, optedIn: false },
+      { tags: { 'subzone:delegate': 'true ' }, optedIn: false },
+      { tags: { 'subzone:Delegate': 'true' }, optedIn: false },
+      { tags: { other: 'true' }, optedIn: false },
+      { tags: {}, optedIn: false },
+    ])('treats tags $tags as opted in: $optedIn', async ({ tags, optedIn }) => {
+      // Prepare
+      r53.on(ListHostedZonesCommand).resolves({ HostedZones: [zone('Z1', 'foo.example.com.')], IsTruncated: false, MaxItems: 100, Marker: '' });
+      r53.on(ListTagsForResourcesCommand).resolves({ ResourceTagSets: [tagSet('Z1', tags)] });
+
+      // Act
+      const snapshot = await reader.readZones(ACCOUNT, { kind: 'account' }, new Map([['Z1', NS_FOO_CANONICAL]]));
+
+      // Assess
+      expect(snapshot.zones[0]?.optedIn).toBe(optedIn);
+    });
+  });
+
+  describe('zones scope', () => {
+    it('reads the requested zone, its same-name siblings, and their tags in one call', async () => {
+      // Prepare
+      r53.on(GetHostedZoneCommand, { Id: 'Z1' }).resolves({ HostedZone: zone('Z1', 'foo.example.com.'), DelegationSet: { NameServers: NS_FOO } });
+      r53.on(ListHostedZonesByNameCommand).resolves({
+        HostedZones: [
+          zone('Z1', 'foo.example.com.'),
+          zone('Z2', 'foo.example.com.'),
+          zone('ZP', 'foo.example.com.', true),
+          zone('Z3', 'a.foo.example.com.'),
+        ],
+        IsTruncated: false,
+        MaxItems: 100,
+        DNSName: 'foo.example.com',
+      });
+      r53.on(ListTagsForResourcesCommand).resolves({
+        ResourceTagSets: [tagSet('Z1', { 'subzone:delegate': 'true' }), tagSet('Z2', {})],
+      });
+
+      // Act
+      const snapshot = await reader.readZones(ACCOUNT, { kind: 'zones', zoneIds: ['Z1'] }, new Map([['Z2', ['ns-9.awsdns-09.com']]]));
+
+      // Assess
+      expect(r53.commandCalls(GetHostedZoneCommand).map((call) => call.args[0].input)).toEqual([{ Id: 'Z1' }]);
+      expect(r53.commandCalls(ListHostedZonesByNameCommand).map((call) => call.args[0].input)).toEqual([
+        { DNSName: 'foo.example.com', MaxItems: 100 },
+      ]);
+      expect(r53.commandCalls(ListTagsForResourcesCommand).map((call) => call.args[0].input)).toEqual([
+        { ResourceType: 'hostedzone', ResourceIds: ['Z1', 'Z2'] },
+      ]);
+      expect(snapshot).toEqual({
+        account: ACCOUNT,
+        scope: { kind: 'zones', zoneIds: ['Z1'] },
+        zones: [
+          { zoneId: 'Z1', name: 'foo.example.com', privateZone: false, optedIn: true, nameServers: NS_FOO_CANONICAL },
+          { zoneId: 'Z2', name: 'foo.example.com', privateZone: false, optedIn: false, nameServers: ['ns-9.awsdns-09.com'] },
+        ],
+        coveredZoneIds: ['Z1', 'Z2'],
+      });
+    });
+
+    it('reads a sibling\'s name servers when the ledger does not know them', async () => {
+      // Prepare
+      r53.on(GetHostedZoneCommand, { Id: 'Z1' }).resolves({ HostedZone: zone('Z1', 'foo.example.com.'), DelegationSet: { NameServers: NS_FOO } });
+      r53.on(GetHostedZoneCommand, { Id: 'Z2' }).resolves({ HostedZone: zone('Z2', 'foo.example.com.'), DelegationSet: { NameServers: ['ns-9.awsdns-09.com'] } });
+      r53.on(ListHostedZonesByNameCommand).resolves({
+        HostedZones: [zone('Z1', 'foo.example.com.'), zone('Z2', 'foo.example.com.')],
+        IsTruncated: false,
+        MaxItems: 100,
+        DNSName: 'foo.example.com',
+      });
+      r53.on(ListTagsForResourcesCommand).resolves({ ResourceTagSets: [] });
+
+      // Act
+      const snapshot = await reader.readZones(ACCOUNT, { kind: 'zones', zoneIds: ['Z1'] }, NO_KNOWN);
+
+      // Assess
+      expect(r53.commandCalls(GetHostedZoneCommand).map((call) => call.args[0].input)).toEqual([{ Id: 'Z1' }, { Id: 'Z2' }]);
+      expect(snapshot.zones.map((z) => z.nameServers)).toEqual([NS_FOO_CANONICAL, ['ns-9.awsdns-09.com']]);
+    });
+
+    it('follows ListHostedZonesByName pages while they still hold the name', async () => {
+      // Prepare
+      r53.on(GetHostedZoneCommand, { Id: 'Z1' }).resolves({ HostedZone: zone('Z1', 'foo.example.com.'), DelegationSet: { NameServers: NS_FOO } });
+      r53
+        .on(ListHostedZonesByNameCommand, { DNSName: 'foo.example.com', MaxItems: 100 }, true)
+        .resolves({
+          HostedZones: [zone('Z1', 'foo.example.com.')],
+          IsTruncated: true,
+          NextDNSName: 'foo.example.com.',
+          NextHostedZoneId: 'Z2',
+          MaxItems: 100,
+        })
+        .on(ListHostedZonesByNameCommand, { DNSName: 'foo.example.com.', HostedZoneId: 'Z2', MaxItems: 100 }, true)
+        .resolves({ HostedZones: [zone('Z2', 'foo.example.com.')], IsTruncated: false, MaxItems: 100 });
+      r53.on(ListTagsForResourcesCommand).resolves({ ResourceTagSets: [] });
+
+      // Act
+      const snapshot = await reader.readZones(ACCOUNT, { kind: 'zones', zoneIds: ['Z1'] }, new Map([['Z2', NS_FOO_CANONICAL]]));
+
+      // Assess
+      expect(r53.commandCalls(ListHostedZonesByNameCommand)).toHaveLength(2);
+      expect(snapshot.coveredZoneIds).toEqual(['Z1', 'Z2']);
+    });
+
+    it('covers a requested zone that no longer exists without listing it, and reads nothing more for it', async () => {
+      // Prepare
+      r53.on(GetHostedZoneCommand, { Id: 'ZGONE' }).rejects(new NoSuchHostedZone({ message: 'No hosted zone found with ID: ZGONE', $metadata: {} }));
+
+      // Act
+      const snapshot = await reader.readZones(ACCOUNT, { kind: 'zones', zoneIds: ['/hostedzone/ZGONE'] }, NO_KNOWN);
+
+      // Assess
+      expect(snapshot.zones).toEqual([]);
+      expect(snapshot.coveredZoneIds).toEqual(['ZGONE']);
+      expect(r53.commandCalls(ListHostedZonesByNameCommand)).toHaveLength(0);
+      expect(r53.commandCalls(ListTagsForResourcesCommand)).toHaveLength(0);
+    });
+
+    it('reads a requested private zone without tags or siblings', async () => {
+      // Prepare
+      r53.on(GetHostedZoneCommand, { Id: 'ZP' }).resolves({ HostedZone: zone('ZP', 'foo.example.com.', true), VPCs: [] });
+
+      // Act
+      const snapshot = await reader.readZones(ACCOUNT, { kind: 'zones', zoneIds: ['ZP'] }, NO_KNOWN);
+
+      // Assess
+      expect(snapshot.zones).toEqual([{ zoneId: 'ZP', name: 'foo.example.com', privateZone: true, optedIn: false, nameServers: [] }]);
+      expect(r53.commandCalls(ListHostedZonesByNameCommand)).toHaveLength(0);
+      expect(r53.commandCalls(ListTagsForResourcesCommand)).toHaveLength(0);
+    });
+  });
+
+  describe('failures', () => {
+    it.each([
+      { error: named('AccessDenied'), failure: 'access-denied' },
+      { error: named('Throttling'), failure: 'throttled' },
+      { error: named('PriorRequestNotComplete'), failure: 'throttled' },
+      { error: named('InternalFailure'), failure: 'unavailable' },
+    ])('rejects with SpokeReadError $failure when a tags call fails with $error.name', async ({ error, failure }) => {
+      // Prepare
+      const ids = Array.from({ length: 11 }, (_, i) => `Z${i}`);
+      r53.on(ListHostedZonesCommand).resolves({ HostedZones: ids.map((id) => zone(id, `${id.toLowerCase()}.example.com.`)), IsTruncated: false, MaxItems: 100, Marker: '' });
+      r53.on(ListTagsForResourcesCommand).resolvesOnce({ ResourceTagSets: [] }).rejects(error);
+
+      // Act
+      const result = reader.readZones(ACCOUNT, { kind: 'account' }, NO_KNOWN);
+
+      // Assess
+      await expect(result).rejects.toBeInstanceOf(SpokeReadError);
+      await expect(result).rejects.toMatchObject({ account: ACCOUNT, failure, cause: error });
+    });
+
+    it('rejects when a later ListHostedZones page fails: no partial snapshot', async () => {
+      // Prepare
+      r53
+        .on(ListHostedZonesCommand, { MaxItems: 100 }, true)
+        .resolves({ HostedZones: [zone('Z1', 'a.example.com.')], IsTruncated: true, NextMarker: 'Z2', MaxItems: 100, Marker: '' })
+        .on(ListHostedZonesCommand, { MaxItems: 100, Marker: 'Z2' }, true)
+        .rejects(named('ServiceUnavailable'));
+
+      // Act
+      const result = reader.readZones(ACCOUNT, { kind: 'account' }, NO_KNOWN);
+
+      // Assess
+      await expect(result).rejects.toMatchObject({ name: 'SpokeReadError', failure: 'unavailable' });
+    });
+
+    it('rejects when GetHostedZone of a requested zone fails with anything but NoSuchHostedZone', async () => {
+      // Prepare
+      r53.on(GetHostedZoneCommand).rejects(named('AccessDenied'));
+
+      // Act
+      const result = reader.readZones(ACCOUNT, { kind: 'zones', zoneIds: ['Z1'] }, NO_KNOWN);
+
+      // Assess
+      await expect(result).rejects.toMatchObject({ name: 'SpokeReadError', failure: 'access-denied' });
+    });
+
+    it('rejects a public zone that comes back without name servers', async () => {
+      // Prepare
+      r53.on(GetHostedZoneCommand).resolves({ HostedZone: zone('Z1', 'foo.example.com.') });
+
+      // Act
+      const result = reader.readZones(ACCOUNT, { kind: 'zones', zoneIds: ['Z1'] }, NO_KNOWN);
+
+      // Assess
+      await expect(result).rejects.toMatchObject({ name: 'SpokeReadError', failure: 'unavailable' });
+    });
+
+    it('passes on the SpokeReadError of the credentials unchanged', async () => {
+      // Prepare
+      const denied = new SpokeReadError(ACCOUNT, 'access-denied');
+      r53.on(ListHostedZonesCommand).rejects(denied);
+
+      // Act
+      const result = reader.readZones(ACCOUNT, { kind: 'account' }, NO_KNOWN);
+
+      // Assess
+      await expect(result).rejects.toBe(denied);
+    });
+  });
+});
