@@ -14,6 +14,7 @@ type DynaliteFactory = (options: { createTableMs?: number; deleteTableMs?: numbe
 
 const dynalite = require('dynalite') as DynaliteFactory;
 
+/** Where dynalite listens and which table it holds. */
 export interface LedgerDatabaseOptions {
   readonly tableName: string;
   /** The account whose credentials create the table (dynalite checks none). */

@@ -6,6 +6,7 @@
 import type { AccountId } from '../functions/core/types';
 import { EmulatedServiceError, type ServiceName } from './types';
 
+/** What a fault does to a call. */
 export type FaultKind = 'throttle' | 'server-error' | 'prior-request-not-complete' | 'latency';
 
 /** What to inject, and on which calls. */

@@ -25,8 +25,11 @@ import { SqsService } from './sqs/service';
 import { ParameterStore, SsmService } from './ssm/service';
 import { StsService } from './sts/sts-service';
 
+/** The DNS ("hub") account unless told otherwise. */
 export const DEFAULT_HUB_ACCOUNT = '111111111111';
+/** Child accounts wired with the forwarding rule unless told otherwise. */
 export const DEFAULT_SPOKE_ACCOUNTS: readonly AccountId[] = ['222222222222'];
+/** Route 53's events arrive in us-east-1 only, so everything lives there. */
 export const REGION = 'us-east-1';
 
 /** The names of what the emulator creates, matching the infrastructure's. */
@@ -40,6 +43,7 @@ export interface EmulatorNames {
   readonly controlParameterName: string;
 }
 
+/** The names the infrastructure uses (hub bus, spoke rule, queue, table, parameter). */
 export const DEFAULT_NAMES: EmulatorNames = {
   hubEventBusName: 'subzone-hub',
   hubRuleName: 'subzone-route53-events',
@@ -55,12 +59,13 @@ export const INITIAL_CONTROLS = JSON.stringify({ writesPaused: false, holds: [] 
 
 /** The work queue and its event source mapping. */
 export interface QueueOptions extends EventSourceMappingSettings {
-  /** @default 30 */
+  /** Fractions are allowed in-process so retry tests run fast. @default 30 */
   readonly visibilityTimeoutSeconds: number;
   /** Receives before a message moves to the dead-letter queue. @default 5 */
   readonly maxReceiveCount: number;
 }
 
+/** How to start the emulator; everything has a default. */
 export interface EmulatorOptions {
   /** The DNS ("hub") account. @default '111111111111' */
   readonly hubAccount?: AccountId;
@@ -220,7 +225,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     HUB_EVENT_BUS_NAME: names.hubEventBusName,
     WORK_QUEUE_URL: workQueue.url,
     CONTROL_PARAMETER_NAME: names.controlParameterName,
-    SUBZONE_DNS_SERVER: `${host}:${dns.port}`,
+    // The worker's dangling-suspect DNS check asks the emulator's name servers.
+    DNS_RESOLVERS: `${host}:${dns.port}`,
+    DNS_PORT: String(dns.port),
   });
 
   return {

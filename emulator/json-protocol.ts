@@ -4,6 +4,7 @@
  */
 import { EmulatedServiceError, type ServiceRequest, type ServiceResponse } from './types';
 
+/** The JSON protocol version: SQS speaks 1.0, EventBridge and SSM 1.1. */
 export type JsonVersion = '1.0' | '1.1';
 
 /** The operation named by `x-amz-target` (`AWSEvents.PutEvents` -> `PutEvents`). */

@@ -16,6 +16,7 @@ export interface QuotaSettings {
   readonly services: readonly ServiceName[];
 }
 
+/** Route 53's documented account-wide bucket (aws-facts §4.1). */
 export const DEFAULT_QUOTA: QuotaSettings = { ratePerSecond: 10, burst: 50, services: ['route53'] };
 
 /** Settings the quota cannot work with. */

@@ -29,6 +29,7 @@ export interface CredentialLookup {
   sessionTokenMatches(accessKeyId: string, sessionToken: string | undefined): boolean;
 }
 
+/** What the front door serves and the controls it applies to every call. */
 export interface FrontDoorOptions {
   readonly services: readonly EmulatedService[];
   readonly credentials: CredentialLookup;
@@ -42,6 +43,7 @@ export interface FrontDoorOptions {
   readonly port?: number;
 }
 
+/** A listening front door. */
 export interface FrontDoor {
   /** `http://127.0.0.1:<port>` */
   readonly endpoint: string;
@@ -49,6 +51,7 @@ export interface FrontDoor {
   close(): Promise<void>;
 }
 
+/** Paths under this prefix go to the admin endpoint, not to a service. */
 export const ADMIN_PREFIX = '/_emulator/';
 const JSON_TARGETS: ReadonlyArray<readonly [string, ServiceName]> = [
   ['AWSEvents.', 'events'],

@@ -53,7 +53,7 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
   const host = options.host ?? '127.0.0.1';
   const mainZones = (): ServedZone[] => topZones(state.publicZones(), options.primaryAccount);
   const openConnections = new Set<TcpSocket>();
-  const main = await bindPair(host, options.port, mainZones, openConnections);
+  const main = await bindMain(host, options.port, mainZones, openConnections);
   const port = main.port;
   const listeners: Listener[] = [main.listener];
   const bound = new Map<string, string>();
@@ -112,6 +112,25 @@ function topZones(zones: readonly HostedZone[], account: AccountId | undefined):
     seen.add(zone.name);
     return true;
   });
+}
+
+/**
+ * Binds the main pair. With port 0 the free UDP port picked may already be taken for TCP
+ * (another process's connection), so a few fresh picks are tried before giving up.
+ */
+async function bindMain(
+  host: string,
+  port: number,
+  zones: () => readonly ServedZone[],
+  connections: Set<TcpSocket>,
+): Promise<{ listener: Listener; port: number }> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await bindPair(host, port, zones, connections);
+    } catch (error) {
+      if (port !== 0 || attempt >= 10 || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    }
+  }
 }
 
 /** Binds UDP then TCP on one address and port; with port 0 the UDP port is reused for TCP. */

@@ -8,6 +8,7 @@ import type { AccountId } from '../../functions/core/types';
 import { EmulatedServiceError, type EmittedEvent } from '../types';
 import { matchesPattern, validatePattern, type EventPattern } from './pattern';
 
+/** The bus every account has, where AWS services put their events. */
 export const DEFAULT_BUS = 'default';
 /** The hops an event may travel from bus to bus; stops a rule loop (AWS detects loops too). */
 const MAX_HOPS = 4;
@@ -15,12 +16,14 @@ const MAX_HOPS = 4;
 /** Delivers an event's JSON to a queue by ARN; false when no such queue exists. */
 export type QueueDelivery = (queueArn: string, body: string, senderAccount: AccountId) => boolean;
 
+/** Where a rule sends the events it matches. */
 export interface RuleTarget {
   readonly id: string;
   /** A bus ARN (`arn:aws:events:...:event-bus/<name>`) or a queue ARN (`arn:aws:sqs:...`). */
   readonly arn: string;
 }
 
+/** A rule on a bus: a pattern and its targets. */
 export interface EventRule {
   readonly account: AccountId;
   readonly busName: string;

@@ -21,6 +21,7 @@ export interface EventSourceMappingSettings {
   readonly maximumConcurrency: number;
 }
 
+/** Lambda's defaults for an SQS event source mapping. */
 export const DEFAULT_MAPPING: EventSourceMappingSettings = { batchSize: 10, maximumBatchingWindowMs: 0, maximumConcurrency: 2 };
 
 /** One invocation of the consumer, for tests and the walk-through. */

@@ -5,7 +5,7 @@
  */
 import type { FinalizeRequestMiddleware, Pluggable, RelativeMiddlewareOptions } from '@smithy/types';
 import { TokenBucket } from 'limiter';
-import { ConfigError } from '../core/errors';
+import { ConfigError, type FieldIssue } from '../core/errors';
 
 /** How fast requests may leave the client. */
 export interface RequestRateLimit {
@@ -29,8 +29,9 @@ export class RequestRateLimiter implements RequestGate {
   private readonly bucket: TokenBucket;
 
   constructor(limit: Partial<RequestRateLimit> = {}) {
-    const { requestsPerSecond, burst } = { ...DEFAULT_HUB_RATE_LIMIT, ...limit };
-    const issues = [];
+    const requestsPerSecond = limit.requestsPerSecond ?? DEFAULT_HUB_RATE_LIMIT.requestsPerSecond;
+    const burst = limit.burst ?? DEFAULT_HUB_RATE_LIMIT.burst;
+    const issues: FieldIssue[] = [];
     if (!Number.isFinite(requestsPerSecond) || requestsPerSecond <= 0) {
       issues.push({ path: 'requestsPerSecond', message: `expected a positive number, got ${requestsPerSecond}` });
     }

@@ -2,7 +2,7 @@
  * The decision logic of DESIGN §3, as pure functions: facts in, a closed set of decisions
  * out, the reason travelling as data. Nothing here reads or writes anything.
  */
-import { isAtOrBelow, sameValueSet } from './names';
+import { isAtOrBelow, sameValueSet, toFqdn } from './names';
 import type { ProjectedParents } from './parent-view';
 import { nsTtlFor, parentFor, winningRule } from './rules';
 import type {
@@ -117,7 +117,8 @@ export function holdsRecords(entry: LedgerEntry): boolean {
 export function desiredRecord(config: SubzoneConfig, zone: SpokeZone): LedgerRecord {
   const rule = winningRule(config, zone.name);
   const ttl = rule === undefined ? config.nsTtl : nsTtlFor(config, rule);
-  return { type: 'NS', ttl, values: [...zone.nameServers] };
+  // Fully qualified, as Route 53 shows name servers in NS records.
+  return { type: 'NS', ttl, values: zone.nameServers.map(toFqdn) };
 }
 
 /** A claim that passed the checks that need no parent records. */
@@ -162,18 +163,22 @@ function removalReasonFor(facts: AccountFacts, zone: SpokeZone, entry: LedgerEnt
 }
 
 /**
- * Judges one account. Decisions are appended in the order they must be applied; `view` is
+ * Judges one account. Decisions are appended in the order they must be applied; `parents` is
  * updated with every accepted claim so that later claims see the parent as it will be.
  */
-export function decideAccount(facts: AccountFacts, view: ProjectedParents): Decision[] {
+export function decideAccount(facts: AccountFacts, parents: ProjectedParents): Decision[] {
   const decisions: Decision[] = [];
+  const view = honouringHolds(parents, facts.controls.holds);
   const entryByZone = new Map(facts.entries.map((entry) => [entry.zoneId, entry]));
   const liveZones = new Map(facts.snapshot.zones.map((zone) => [zone.zoneId, zone]));
   const covered = new Set(facts.snapshot.coveredZoneIds);
+  const isCovered = (zoneId: ZoneId) => facts.snapshot.scope.kind === 'account' || covered.has(zoneId);
 
   // Ledger entries whose zone is gone, inside a scope that was read completely.
   for (const entry of facts.entries) {
-    if (!covered.has(entry.zoneId) || liveZones.has(entry.zoneId)) continue;
+    if (!isCovered(entry.zoneId) || liveZones.has(entry.zoneId)) continue;
+    // A parent that was not read (or is no longer managed) decides nothing.
+    if (!view.has(entry.parentZoneId)) continue;
     decisions.push(decideGone(entry, view));
   }
 
@@ -181,6 +186,7 @@ export function decideAccount(facts: AccountFacts, view: ProjectedParents): Deci
   for (const zone of facts.snapshot.zones) {
     const entry = entryByZone.get(zone.zoneId);
     if (entry !== undefined && holdsRecords(entry)) {
+      if (!view.has(entry.parentZoneId)) continue;
       const reason = removalReasonFor(facts, zone, entry);
       if (reason !== undefined) {
         decisions.push(decideWithdrawal(facts, entry, reason, view));
@@ -188,12 +194,37 @@ export function decideAccount(facts: AccountFacts, view: ProjectedParents): Deci
       }
     }
     const screened = screenZone(facts, zone, entry);
-    if ('candidate' in screened) candidates.push(screened.candidate);
-    else decisions.push(forgetIfStale(screened.decision, entry));
+    if (!('candidate' in screened)) decisions.push(forgetIfStale(screened.decision, entry));
+    else if (view.has(screened.candidate.parent.hostedZoneId)) candidates.push(screened.candidate);
   }
 
   decisions.push(...judgeCandidates(facts, candidates, view));
   return decisions.map((decision) => applyHolds(decision, facts.controls));
+}
+
+/** The part of ProjectedParents the policy reads and projects its decisions on. */
+type ParentsView = Pick<ProjectedParents, 'has' | 'at' | 'nsAt' | 'anyBelow' | 'delegationAbove' | 'add' | 'remove'>;
+
+/**
+ * The parents as decisions project them, except at held names: a held decision writes
+ * nothing, so the claims judged after it must see the parent unchanged there.
+ */
+function honouringHolds(parents: ProjectedParents, holds: readonly DnsName[]): ParentsView {
+  if (holds.length === 0) return parents;
+  const frozen = new Set(holds);
+  return {
+    has: (parentZoneId) => parents.has(parentZoneId),
+    at: (parentZoneId, name) => parents.at(parentZoneId, name),
+    nsAt: (parentZoneId, name) => parents.nsAt(parentZoneId, name),
+    anyBelow: (parentZoneId, name) => parents.anyBelow(parentZoneId, name),
+    delegationAbove: (parentZoneId, name) => parents.delegationAbove(parentZoneId, name),
+    add: (parentZoneId, record) => {
+      if (!frozen.has(record.name)) parents.add(parentZoneId, record);
+    },
+    remove: (parentZoneId, name, type) => {
+      if (!frozen.has(name)) parents.remove(parentZoneId, name, type);
+    },
+  };
 }
 
 /** A rejected or observed entry whose zone stopped claiming is forgotten; others pass through. */
@@ -205,7 +236,7 @@ function forgetIfStale(decision: Decision, entry: LedgerEntry | undefined): Deci
 }
 
 /** The zone of an entry is gone: remove what subzone holds for it at once (invariant 5). */
-function decideGone(entry: LedgerEntry, view: ProjectedParents): Decision {
+function decideGone(entry: LedgerEntry, view: ParentsView): Decision {
   if (!holdsRecords(entry)) return { kind: 'forget', entry, reason: 'zone-deleted' };
   const found = view.nsAt(entry.parentZoneId, entry.name);
   if (found === undefined || !sameValueSet(found.values, nsValues(entry))) {
@@ -217,7 +248,7 @@ function decideGone(entry: LedgerEntry, view: ProjectedParents): Decision {
 }
 
 /** An opted-out or no-longer-allowed delegation goes only after the grace period. */
-function decideWithdrawal(facts: AccountFacts, entry: LedgerEntry, reason: RemovalReason, view: ProjectedParents): Decision {
+function decideWithdrawal(facts: AccountFacts, entry: LedgerEntry, reason: RemovalReason, view: ParentsView): Decision {
   const graceMs = facts.config.graceMinutes * 60_000;
   const since = entry.removableSince ?? facts.now.toISOString();
   const removableAt = new Date(Date.parse(since) + graceMs);
@@ -237,7 +268,7 @@ function nsValues(entry: LedgerEntry): readonly string[] {
 }
 
 /** Judges the screened claims, shortest name first, against the projected parents. */
-function judgeCandidates(facts: AccountFacts, candidates: readonly Candidate[], view: ProjectedParents): Decision[] {
+function judgeCandidates(facts: AccountFacts, candidates: readonly Candidate[], view: ParentsView): Decision[] {
   const byName = new Map<string, Candidate[]>();
   for (const candidate of candidates) {
     const key = ownerKey(candidate.parent.hostedZoneId, candidate.zone.name);
@@ -253,7 +284,7 @@ function judgeCandidate(
   facts: AccountFacts,
   candidate: Candidate,
   byName: ReadonlyMap<string, Candidate[]>,
-  view: ProjectedParents,
+  view: ParentsView,
 ): Decision {
   const { zone, parent, entry } = candidate;
   const parentZoneId = parent.hostedZoneId;
@@ -269,6 +300,14 @@ function judgeCandidate(
     detail,
   });
 
+  const desired = desiredRecord(facts.config, zone);
+  const found = view.nsAt(parentZoneId, zone.name);
+  const held = entry !== undefined && holdsRecords(entry);
+  // A record subzone holds, still as recorded, stays held: rejecting it would drop it from the
+  // ledger and leave it behind, dangling, once its zone is deleted (invariants 2 and 5).
+  if (held && found !== undefined && sameValueSet(found.values, nsValues(entry))) {
+    return judgeHeld(zone, entry, desired, found, view);
+  }
   if (owner !== undefined && !ownsName) {
     return reject('contested', `${zone.name} is owned by zone ${owner.zoneId} in account ${owner.account}`);
   }
@@ -280,13 +319,9 @@ function judgeCandidate(
   const above = view.delegationAbove(parentZoneId, zone.name);
   if (above !== undefined) return reject('below-delegation', `${zone.name} lies below the delegation at ${above}`);
 
-  const desired = desiredRecord(facts.config, zone);
-  const found = view.nsAt(parentZoneId, zone.name);
   const others = view.at(parentZoneId, zone.name).filter((record) => record.type !== 'NS' && record.type !== 'DS');
 
-  if (entry !== undefined && holdsRecords(entry)) {
-    return judgeHeld(zone, entry, desired, found, view);
-  }
+  if (held) return judgeHeld(zone, entry, desired, found, view);
   if (others.length > 0) {
     return reject('name-in-use', `the parent holds ${others.map((record) => record.type).join(', ')} at ${zone.name}`);
   }
@@ -311,7 +346,7 @@ function judgeHeld(
   entry: LedgerEntry,
   desired: LedgerRecord,
   found: RecordSet | undefined,
-  view: ProjectedParents,
+  view: ParentsView,
 ): Decision {
   const parentZoneId = entry.parentZoneId;
   if (found === undefined) {

@@ -8,6 +8,7 @@
  * 4. claim names, record intents, then apply the pooled change batches (compare-and-swap);
  * 5. publish the outcome events, record the outcomes, give the leases back.
  */
+import { randomUUID } from 'node:crypto';
 import { SpokeReadError, ChangeConflictError, LeaseBusyError, assertIsError } from './errors';
 import { ProjectedParents } from './parent-view';
 import { planBatches, splitBatch, type ChangeUnit, type PlannedBatch } from './plan';
@@ -99,7 +100,9 @@ interface OpenAccount {
 export const DANGLING_CONFIRMATION_MS = 60 * 60_000;
 
 /** Reconciles every account of one invocation, pooling parent reads and change batches. */
-export async function reconcileAccounts(jobs: readonly AccountJob[], deps: ReconcileDeps): Promise<AccountResult[]> {
+export async function reconcileAccounts(jobs: readonly AccountJob[], baseDeps: ReconcileDeps): Promise<AccountResult[]> {
+  // Each invocation holds leases in its own name, even when invocations share a process.
+  const deps: ReconcileDeps = { ...baseDeps, holder: `${baseDeps.holder}/${randomUUID()}` };
   const now = deps.clock.now();
   const controls = await deps.controls.read();
   const results: AccountResult[] = [];

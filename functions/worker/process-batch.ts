@@ -104,8 +104,10 @@ function addToGroup(groups: Map<AccountId, AccountGroup>, hint: Extract<Hint, { 
 async function fanOutSweep(sweepId: string, deps: WorkerDeps): Promise<void> {
   const accounts = [...new Set([...accountsInAllowlist(deps.config), ...(await deps.ledger.listAccounts())])].sort();
   await deps.ledger.startSweep(sweepId, accounts, deps.clock.now());
-  await deps.queue.send(accounts.map((account) => accountMessage(account, 'sweep', sweepId)));
   deps.telemetry.logger.info('sweep started', { sweepId, accounts: accounts.length });
+  // An empty sweep is complete at once: no account will ever finish it.
+  if (accounts.length === 0) return completeSweep(sweepId, deps.holder, deps);
+  await deps.queue.send(accounts.map((account) => accountMessage(account, 'sweep', sweepId)));
 }
 
 async function completeSweep(sweepId: string, account: AccountId, deps: WorkerDeps): Promise<void> {

@@ -8,6 +8,12 @@ import {
   PutTargetsCommand,
   CreateEventBusCommand,
 } from '@aws-sdk/client-eventbridge';
+import {
+  ChangeResourceRecordSetsCommand,
+  ChangeTagsForResourceCommand,
+  CreateHostedZoneCommand,
+  Route53Client,
+} from '@aws-sdk/client-route-53';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { matchesPattern, validatePattern, type EventPattern } from '../../emulator/eventbridge/pattern';
@@ -173,6 +179,51 @@ describe('the event path: spoke default bus -> hub bus -> work queue -> consumer
       attributes: { ApproximateReceiveCount: '1' },
     });
     expect(emulator().events.eventsOn(HUB, 'subzone-hub')).toEqual([event]);
+  });
+
+  it('delivers the CloudTrail events of Route 53 calls a spoke makes through the SDK', async () => {
+    // Prepare
+    const route53 = new Route53Client(clientConfig(emulator(), SPOKE));
+
+    // Act
+    const created = await route53.send(new CreateHostedZoneCommand({ Name: 'team-a.example.com', CallerReference: randomUUID() }));
+    const zoneId = created.HostedZone?.Id?.split('/').pop();
+    await route53.send(new ChangeTagsForResourceCommand({ ResourceType: 'hostedzone', ResourceId: zoneId, AddTags: [{ Key: 'subzone:delegate', Value: 'true' }] }));
+    await route53.send(
+      new ChangeResourceRecordSetsCommand({
+        HostedZoneId: zoneId,
+        ChangeBatch: { Changes: [{ Action: 'CREATE', ResourceRecordSet: { Name: 'www.team-a.example.com', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '192.0.2.1' }] } }] },
+      }),
+    );
+    await emulator().drain();
+
+    // Assess: the record change reached the spoke's default bus but matches no rule
+    const bodies = received.map((record) => JSON.parse(record.body));
+    expect(bodies.map((body) => [body.account, body.source, body.detail.eventName])).toEqual([
+      [SPOKE, 'aws.route53', 'CreateHostedZone'],
+      [SPOKE, 'aws.route53', 'ChangeTagsForResource'],
+    ]);
+    expect(bodies[1].detail.requestParameters).toMatchObject({ resourceId: zoneId, addTags: [{ key: 'subzone:delegate', value: 'true' }] });
+    expect(emulator().events.eventsOn(SPOKE, 'default').map((event) => event.detail.eventName)).toEqual([
+      'CreateHostedZone',
+      'ChangeTagsForResource',
+      'ChangeResourceRecordSets',
+    ]);
+    route53.destroy();
+  });
+
+  it('keeps the hub\'s own Route 53 calls off the work queue', async () => {
+    // Prepare
+    const route53 = new Route53Client(clientConfig(emulator(), HUB));
+
+    // Act
+    await route53.send(new CreateHostedZoneCommand({ Name: 'example.com', CallerReference: randomUUID() }));
+    await emulator().drain();
+
+    // Assess
+    expect(emulator().events.eventsOn(HUB, 'default').map((event) => event.detail.eventName)).toEqual(['CreateHostedZone']);
+    expect(received).toEqual([]);
+    route53.destroy();
   });
 
   it.each([

@@ -57,9 +57,12 @@ describe('RequestRateLimiter', () => {
     expect(progress.passed()).toBe(5);
   });
 
-  it('defaults to 5 requests per second with a burst of 5', async () => {
+  it.each([
+    { limit: undefined },
+    { limit: { requestsPerSecond: undefined, burst: undefined } },
+  ])('defaults to 5 requests per second with a burst of 5 given $limit', async ({ limit }) => {
     // Prepare
-    const limiter = new RequestRateLimiter();
+    const limiter = new RequestRateLimiter(limit);
 
     // Act
     const progress = startRequests(limiter, 11);

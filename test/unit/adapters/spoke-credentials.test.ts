@@ -1,7 +1,10 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SpokeReadError } from '../../../functions/core/errors';
+import { ListHostedZonesCommand } from '@aws-sdk/client-route-53';
+import { spokeRoute53Factory } from '../../../functions/adapters/clients';
 import { SpokeCredentials } from '../../../functions/adapters/spoke-credentials';
+import { Route53SpokeZoneReader } from '../../../functions/adapters/spoke-zone-reader';
 
 const NOW = new Date('2026-09-01T12:00:00Z');
 
@@ -153,5 +156,36 @@ describe('SpokeCredentials', () => {
     // Assess
     expect(second.accessKeyId).toBe('ASIATEST');
     expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(2);
+  });
+
+  it('fails a spoke Route 53 call with the SpokeReadError of a denied AssumeRole, asking STS once', async () => {
+    // Prepare
+    stsMock.on(AssumeRoleCommand).rejects(named('AccessDenied'));
+    const credentials = build();
+    const route53For = spokeRoute53Factory((account) => credentials.providerFor(account));
+
+    // Act
+    const result = route53For('222222222222').send(new ListHostedZonesCommand({}));
+
+    // Assess
+    await expect(result).rejects.toMatchObject({ name: 'SpokeReadError', account: '222222222222', failure: 'access-denied' });
+    expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(1);
+  });
+
+  it('lets the reader report a denied reader role as access-denied', async () => {
+    // Prepare
+    stsMock.on(AssumeRoleCommand).rejects(named('AccessDenied'));
+    const credentials = build();
+    const reader = new Route53SpokeZoneReader({
+      route53For: spokeRoute53Factory((account) => credentials.providerFor(account)),
+      optInTag: { key: 'subzone:delegate', value: 'true' },
+    });
+
+    // Act
+    const result = reader.readZones('222222222222', { kind: 'account' }, new Map());
+
+    // Assess
+    await expect(result).rejects.toBeInstanceOf(SpokeReadError);
+    await expect(result).rejects.toMatchObject({ failure: 'access-denied' });
   });
 });

@@ -1,0 +1,133 @@
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { testConfig, buildHubStack, ORGANIZATION_ID, PARENT_ZONE_ID } from './fixtures';
+import { type PolicyDocumentJson, evaluate, isChangeBatchAllowed, policyDocumentsOfRole } from '../helpers/iam-evaluator';
+
+const NS = 'NS';
+let worker: PolicyDocumentJson[];
+let hubTemplate: Template;
+let hubStack: ReturnType<typeof buildHubStack>;
+
+/** The worker policy's create-statement names, per parent zone id. */
+function createNames(template: Template): Record<string, unknown> {
+  const statements = policyDocumentsOfRole(template.toJSON(), 'subzone-worker').flatMap((document) => [document.Statement].flat());
+  return Object.fromEntries(
+    statements
+      .filter((statement) => statement.Sid?.startsWith('CreateDelegations'))
+      .map((statement) => [statement.Sid, statement.Condition?.['ForAllValues:StringLike']?.['route53:ChangeResourceRecordSetsNormalizedRecordNames']]),
+  );
+}
+
+beforeAll(() => {
+  hubStack = buildHubStack();
+  hubTemplate = Template.fromStack(hubStack);
+  worker = policyDocumentsOfRole(hubTemplate.toJSON(), 'subzone-worker');
+});
+
+describe('worker Route 53 policy, run through the evaluator', () => {
+  it.each([
+    ['allows a CREATE of NS at an allowlisted name', [{ action: 'CREATE', name: 'foo.example.com', type: NS }], true],
+    ['allows a CREATE of NS at a name of a wildcard rule', [{ action: 'CREATE', name: 'team.dev.example.com.', type: NS }], true],
+    ['allows the compare-and-swap DELETE plus CREATE at an allowlisted name', [{ action: 'DELETE', name: 'foo.example.com', type: NS }, { action: 'CREATE', name: 'foo.example.com', type: NS }], true],
+    ['allows a DELETE of NS at a name no rule allows any more', [{ action: 'DELETE', name: 'dropped.example.com', type: NS }], true],
+    ['allows a DELETE of DS below the apex', [{ action: 'DELETE', name: 'dropped.example.com', type: 'DS' }], true],
+    ['rejects a CREATE of NS at a name no rule allows', [{ action: 'CREATE', name: 'other.example.com', type: NS }], false],
+    ['rejects an UPSERT, even at an allowlisted name', [{ action: 'UPSERT', name: 'foo.example.com', type: NS }], false],
+    ['rejects a CREATE of an A record at an allowlisted name', [{ action: 'CREATE', name: 'foo.example.com', type: 'A' }], false],
+    ['rejects a DELETE of an A record below the apex', [{ action: 'DELETE', name: 'dropped.example.com', type: 'A' }], false],
+    ['rejects a DELETE of NS at the apex', [{ action: 'DELETE', name: 'example.com', type: NS }], false],
+    ['rejects a CREATE of NS at the apex', [{ action: 'CREATE', name: 'example.com.', type: NS }], false],
+    ['rejects a batch mixing a CREATE with a DELETE at a dropped name', [{ action: 'CREATE', name: 'foo.example.com', type: NS }, { action: 'DELETE', name: 'dropped.example.com', type: NS }], false],
+  ])('%s', (_behaviour, changes, allowed) => {
+    // Prepare: the worker's policy documents, synthesized in beforeAll
+    // Act
+    const decision = isChangeBatchAllowed(worker, PARENT_ZONE_ID, changes);
+    // Assess
+    expect(decision).toBe(allowed);
+  });
+
+  it('rejects any change in a hosted zone that is not a configured parent', () => {
+    // Prepare
+    const changes = [{ action: 'CREATE', name: 'foo.example.com', type: NS }];
+    // Act
+    const allowed = isChangeBatchAllowed(worker, 'Z0SOMEOTHERZONE000001', changes);
+    // Assess
+    expect(allowed).toBe(false);
+  });
+
+  it('allows assuming the reader role only in accounts of the organisation', () => {
+    // Prepare
+    const request = (orgId: string) => ({ action: 'sts:AssumeRole', resource: 'arn:aws:iam::222222222222:role/subzone-reader', context: { 'aws:ResourceOrgID': orgId } });
+    // Act
+    const decisions = [evaluate(worker, request(ORGANIZATION_ID)), evaluate(worker, request('o-zzzzzzzzzz'))];
+    // Assess
+    expect(decisions).toEqual(['allowed', 'implicitly-denied']);
+  });
+
+  it('rejects assuming any role other than the reader role', () => {
+    // Prepare
+    const request = { action: 'sts:AssumeRole', resource: 'arn:aws:iam::222222222222:role/OrganizationAccountAccessRole', context: { 'aws:ResourceOrgID': ORGANIZATION_ID } };
+    // Act
+    const decision = evaluate(worker, request);
+    // Assess
+    expect(decision).toBe('implicitly-denied');
+  });
+
+  it('grants the reads, the outcome events, the queue and the controls the worker needs', () => {
+    // Prepare / Act: built in beforeAll
+    // Assess
+    hubTemplate.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: ['route53:GetHostedZone', 'route53:ListResourceRecordSets'], Resource: `arn:aws:route53:::hostedzone/${PARENT_ZONE_ID}` }),
+          Match.objectLike({ Action: 'route53:GetChange', Resource: 'arn:aws:route53:::change/*' }),
+          Match.objectLike({ Action: 'sts:AssumeRole', Resource: 'arn:aws:iam::*:role/subzone-reader', Condition: { StringEquals: { 'aws:ResourceOrgID': ORGANIZATION_ID } } }),
+          Match.objectLike({ Action: Match.arrayWith(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']) }),
+          Match.objectLike({ Action: 'events:PutEvents' }),
+          Match.objectLike({ Action: Match.arrayWith(['sqs:SendMessage']) }),
+          Match.objectLike({ Action: 'ssm:GetParameter' }),
+        ]),
+      },
+    });
+  });
+
+  it('never grants UPSERT nor any Route 53 write without conditions', () => {
+    // Prepare
+    const statements = worker.flatMap((document) => [document.Statement].flat());
+    // Act
+    const writes = statements.filter((statement) => [statement.Action].flat().includes('route53:ChangeResourceRecordSets') && statement.Effect === 'Allow');
+    // Assess
+    expect(writes.length).toBeGreaterThan(0);
+    for (const statement of writes) {
+      expect(JSON.stringify(statement)).not.toContain('UPSERT');
+      expect(statement.Condition?.Null).toEqual(expect.objectContaining({ 'route53:ChangeResourceRecordSetsNormalizedRecordNames': 'false' }));
+    }
+  });
+});
+
+describe('worker Route 53 policy follows the config', () => {
+  it('adds a rule to the IAM name conditions when a rule is added to the config', () => {
+    // Prepare
+    const before = createNames(hubTemplate);
+    // Act
+    const after = createNames(Template.fromStack(buildHubStack({ config: testConfig([{ name: 'new.example.com', accounts: ['555555555555'] }]) })));
+    // Assess
+    expect(before).toEqual({ [`CreateDelegations${PARENT_ZONE_ID}`]: ['*.dev.example.com', 'foo.example.com'] });
+    expect(after).toEqual({ [`CreateDelegations${PARENT_ZONE_ID}`]: ['*.dev.example.com', 'foo.example.com', 'new.example.com'] });
+  });
+
+  it('collapses the names to *.<parent> and warns when the policy nears its size budget', () => {
+    // Prepare
+    const stack = buildHubStack({ policySizeBudget: 700 });
+    // Act
+    const names = createNames(Template.fromStack(stack));
+    // Assess
+    expect(names).toEqual({ [`CreateDelegations${PARENT_ZONE_ID}`]: ['*.example.com'] });
+    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('parent zone example.com would push'));
+  });
+
+  it('does not warn while the names fit', () => {
+    // Prepare / Act: built in beforeAll
+    // Assess
+    Annotations.fromStack(hubStack).hasNoWarning('*', Match.stringLikeRegexp('would push'));
+  });
+});
