@@ -20,6 +20,8 @@ export const APEX_NS_TTL = 172800;
 export const SOA_TTL = 900;
 /** The default quota of hosted zones per account. */
 export const DEFAULT_MAX_ZONES_PER_ACCOUNT = 500;
+/** A private zone has no delegation set; its apex NS holds Route 53's fixed placeholders. */
+const PRIVATE_ZONE_APEX_NAME_SERVERS = ['ns-1536.awsdns-00.co.uk', 'ns-0.awsdns-00.com', 'ns-1024.awsdns-00.org', 'ns-512.awsdns-00.net'];
 const MAX_CALLER_REFERENCE = 128;
 const MAX_COMMENT = 256;
 const MAX_TAGS_PER_CALL = 10;
@@ -45,7 +47,6 @@ export interface HostedZone {
   readonly tags: Map<string, string>;
   /** Set by the DNSSEC calls once they exist; DeleteHostedZone refuses while true. */
   dnssecSigning: boolean;
-  readonly createdAt: Date;
   /** Creation sequence, for stable "oldest first" choices. */
   readonly sequence: number;
 }
@@ -146,20 +147,14 @@ export class Route53State {
       );
     }
     const nameServers = privateZone ? [] : this.allocateFor(name);
-    const created = this.now();
+    const apexServers = privateZone ? PRIVATE_ZONE_APEX_NAME_SERVERS : nameServers;
     const records = new Map<string, StoredRecordSet>();
-    const primary = nameServers[0] ?? 'ns-0.awsdns-00.com';
-    records.set(recordKey(name, 'NS'), {
-      name,
-      type: 'NS',
-      ttl: APEX_NS_TTL,
-      values: nameServers.length > 0 ? nameServers.map(toFqdn) : ['ns-0.awsdns-00.com.', 'ns-512.awsdns-00.net.', 'ns-1024.awsdns-00.org.', 'ns-1536.awsdns-00.co.uk.'],
-    });
+    records.set(recordKey(name, 'NS'), { name, type: 'NS', ttl: APEX_NS_TTL, values: apexServers.map(toFqdn) });
     records.set(recordKey(name, 'SOA'), {
       name,
       type: 'SOA',
       ttl: SOA_TTL,
-      values: [`${primary}. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400`],
+      values: [`${apexServers[0]}. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400`],
     });
     const zone: HostedZone = {
       id: this.newZoneId(),
@@ -173,7 +168,6 @@ export class Route53State {
       records,
       tags: new Map(),
       dnssecSigning: false,
-      createdAt: created,
       sequence: (this.sequence += 1),
     };
     used.add(input.callerReference);

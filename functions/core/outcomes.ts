@@ -133,7 +133,10 @@ export function outcomeFor(
       return { entry, outcome: entryEvent('Delegation Rejected', entry, decision.reason, true, now) };
     }
     case 'forget':
-      return stored === undefined ? {} : { entry: 'delete' };
+      // The name may still be claimed (observe mode, or a write that never happened): free it,
+      // or no other zone could ever claim it. The release is conditional on this zone owning it.
+      if (stored === undefined) return {};
+      return stored.parentZoneId ? { entry: 'delete', releaseOwner: ownerOf(stored) } : { entry: 'delete' };
     case 'ignore':
     case 'held':
       return {};

@@ -32,12 +32,12 @@ import { BUNDLED_CONFIG_FILE } from '../lib/worker-function';
 const PLACEHOLDERS = { organizationId: 'o-exampleorg01', hubAccount: '111111111111', orgUnitIds: 'r-exmp' } as const;
 
 const app = new App();
-const placeholdersUsed: string[] = [];
+const placeholdersUsed = new Map<string, string>();
 
 function setting(contextKey: string, envKey: string, placeholder?: string): string | undefined {
   const value = (app.node.tryGetContext(contextKey) as string | undefined) ?? process.env[envKey];
   if (value !== undefined && value !== '') return String(value);
-  if (placeholder !== undefined) placeholdersUsed.push(`${contextKey}=${placeholder} (set -c ${contextKey}=... or ${envKey})`);
+  if (placeholder !== undefined) placeholdersUsed.set(contextKey, `placeholder ${contextKey}=${placeholder}: set -c ${contextKey}=... or ${envKey} before deploying this stack`);
   return placeholder;
 }
 
@@ -93,9 +93,16 @@ const rolloutStack = new SubzoneOrgRolloutStack(app, 'SubzoneOrgRollout', {
   callAs,
 });
 
-for (const stack of [hubStack, spokeStack, rolloutStack]) {
-  for (const placeholder of placeholdersUsed) {
-    Annotations.of(stack).addWarningV2('subzone:placeholder', `placeholder ${placeholder}: synth only, do not deploy`);
+// Each stack warns only about the placeholders it depends on.
+const dependsOn = new Map([
+  [hubStack, ['organizationId', 'hubAccount']],
+  [spokeStack, ['hubAccount']],
+  [rolloutStack, ['hubAccount', 'orgUnitIds']],
+] as const);
+for (const [stack, keys] of dependsOn) {
+  for (const key of keys) {
+    const warning = placeholdersUsed.get(key);
+    if (warning !== undefined) Annotations.of(stack).addWarningV2(`subzone:placeholder-${key}`, warning);
   }
 }
 applyNagPacks(app);

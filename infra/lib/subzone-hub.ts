@@ -222,6 +222,8 @@ export class SubzoneHub extends Construct {
         WORK_QUEUE_URL: this.queue.queueUrl,
         CONTROL_PARAMETER_NAME: this.controlParameter.parameterName,
         ROUTE53_REQUESTS_PER_SECOND: String(requestsPerSecond),
+        // A lease must outlive any invocation that holds it (DESIGN §2).
+        LEASE_TTL_SECONDS: String(Math.max(180, workerTimeout.toSeconds() * 3)),
         POWERTOOLS_SERVICE_NAME: 'subzone',
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       },

@@ -10,7 +10,7 @@ import type { Construct } from 'constructs';
 export const PROJECT_ROOT = path.resolve(__dirname, '../..');
 
 /** The worker's entry point (the lead's SQS handler). */
-export const WORKER_ENTRY = process.env.SUBZONE_STUB_ENTRY ?? path.join(PROJECT_ROOT, 'functions/worker/handler.ts'); // TEMP
+export const WORKER_ENTRY = path.join(PROJECT_ROOT, 'functions/worker/handler.ts');
 
 /** The config file the worker imports, so esbuild bundles it (DESIGN §4). */
 export const BUNDLED_CONFIG_FILE = path.join(PROJECT_ROOT, 'config/subzone.config.json');

@@ -562,7 +562,7 @@ describe('ChangeResourceRecordSets', () => {
     await change(zoneId, batch);
 
     // Assess
-    expect(await server.state.listRecords(HUB, zoneId)).toHaveLength(105);
+    expect(server.state.listRecords(HUB, zoneId)).toHaveLength(105);
   });
 
   it('rejects a record set without TTL and values with InvalidInput', async () => {
