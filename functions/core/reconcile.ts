@@ -188,7 +188,8 @@ async function reconcileOpen(open: OpenAccount[], deps: ReconcileDeps, controls:
   const pending: Array<{ account: OpenAccount; decision: Decision }> = [];
   for (const account of open) {
     if (account.snapshot === undefined) {
-      pending.push(...(await judgeUnreadable(account, deps, projected, now)).map((decision) => ({ account, decision })));
+      const dangling = await judgeUnreadable(account, deps, projected, now);
+      pending.push(...dangling.map((decision) => ({ account, decision: withHold(decision, controls) })));
       continue;
     }
     const decisions = decideAccount(
@@ -203,7 +204,10 @@ async function reconcileOpen(open: OpenAccount[], deps: ReconcileDeps, controls:
       },
       projected,
     );
-    for (const decision of decisions) pending.push({ account, decision: await claimIfNeeded(decision, account, deps) });
+    // Names are claimed only when the claim will be written: observe mode must not reserve them.
+    for (const decision of decisions) {
+      pending.push({ account, decision: writesAllowed ? await claimIfNeeded(decision, account, deps) : decision });
+    }
   }
 
   const budgetBlocked = removalBudgetExceeded(open, pending, deps.config, controls);
@@ -328,6 +332,12 @@ async function judgeUnreadable(account: OpenAccount, deps: ReconcileDeps, projec
     account.failure = undefined;
   }
   return decisions;
+}
+
+/** A held name is never removed, even when its zone is confirmed dangling. */
+function withHold(decision: Decision, controls: Controls): Decision {
+  const name = decision.kind === 'remove' ? decision.entry.name : undefined;
+  return name !== undefined && controls.holds.includes(name) ? { kind: 'held', name, instead: decision } : decision;
 }
 
 function suspectEvent(entry: LedgerEntry): OutcomeEvent {
