@@ -12,7 +12,7 @@
  *   GET    /_emulator/events?account=&bus=
  *   POST   /_emulator/reset               (counters, faults and quota back to their start)
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AccountId } from '../functions/core/types';
 import type { CallCounters } from './counters';
 import type { EventBuses } from './eventbridge/buses';

@@ -53,7 +53,6 @@ export interface ZoneRecords {
 }
 
 interface CheckedChange {
-  readonly index: number;
   readonly action: Action;
   readonly rawName: string;
   readonly type: RecordType;
@@ -150,7 +149,7 @@ function checkShape(change: ChangeRequest, index: number): CheckedChange {
       );
     }
   });
-  return { index, action, rawName: change.name, type, ttl, values: change.values };
+  return { action, rawName: change.name, type, ttl, values: change.values };
 }
 
 function isAction(action: string | undefined): action is Action {

@@ -17,7 +17,7 @@
  *   so the reconcile fails and is retried, writing nothing meanwhile.
  */
 import { GetParameterCommand, ParameterNotFound, type SSMClient } from '@aws-sdk/client-ssm';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FieldIssue } from '../core/errors';
 import { describeValue, safeParseFields } from '../core/field-issues';
 import { tryNormaliseName } from '../core/names';

@@ -4,7 +4,7 @@
  * throws one ConfigError listing every problem with its path.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, type FieldIssue, NameError } from './errors';
 import { describeValue, formatPath } from './field-issues';
 import {

@@ -2,7 +2,7 @@
  * Turns zod issues into FieldIssues whose messages read `expected <what>, got <value>`,
  * with paths written the way people read them: `detail.requestParameters.id`, `rules[2].name`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FieldIssue } from './errors';
 
 const MAX_SHOWN = 80;

@@ -5,7 +5,7 @@
  * are taken from it, never names or name servers; each is validated strictly, and fields
  * subzone does not use are let through, since CloudTrail adds fields over time.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { MalformedMessageError } from './errors';
 import { ROUTE53_EVENT_NAMES, type Route53EventName } from './event-pattern';
 import { describeValue, expected, type FieldsResult, safeParseFields } from './field-issues';

@@ -113,8 +113,9 @@ export function outcomeFor(
       };
     case 'keep': {
       const entry = stored ?? decision.entry;
-      const tidy = cleared(entry);
-      const changed = Object.keys(tidy).length !== Object.keys(entry).length;
+      // A write reported as not applied belongs to an episode that is over: the next one is reported again.
+      const tidy = isNotAppliedKey(entry.reason) ? { ...cleared(entry), reason: decision.reason } : cleared(entry);
+      const changed = Object.keys(tidy).length !== Object.keys(entry).length || tidy.reason !== entry.reason;
       return changed ? { entry: tidy } : {};
     }
     case 'wait': {
@@ -143,6 +144,13 @@ export function outcomeFor(
   }
 }
 
+/** How the ledger's `reason` marks a decision reported as not applied (deduplicating its event). */
+const NOT_APPLIED_PREFIX = { observed: 'observed:', budget: 'removal-budget:' } as const;
+
+function isNotAppliedKey(reason: string | undefined): boolean {
+  return reason !== undefined && Object.values(NOT_APPLIED_PREFIX).some((prefix) => reason.startsWith(prefix));
+}
+
 /** Observe mode, paused writes or the removal budget: remember what would have been done, report it once. */
 function notApplied(
   decision: Decision,
@@ -154,7 +162,7 @@ function notApplied(
   const detailType = WOULD[decision.kind];
   if (detailType === undefined) return outcomeFor(decision, 'applied', stored, account, now);
   const reason = 'reason' in decision ? decision.reason : decision.kind;
-  const key = `${result === 'budget' ? 'removal-budget' : 'observed'}:${decision.kind}:${reason}`;
+  const key = `${NOT_APPLIED_PREFIX[result]}${decision.kind}:${reason}`;
   if (stored?.reason === key) return {};
   const base = stored ?? freshEntry(decision, account, now);
   const entry: LedgerEntry = { ...base, ...(base.records.length === 0 ? { state: 'observed' as const } : {}), reason: key };

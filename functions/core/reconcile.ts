@@ -210,7 +210,7 @@ async function reconcileOpen(open: OpenAccount[], deps: ReconcileDeps, controls:
     }
   }
 
-  const budgetBlocked = removalBudgetExceeded(open, pending, deps.config, controls);
+  const budgetBlocked = await removalBudgetExceeded(open, pending, deps, controls, now);
   const units: Array<ChangeUnit<{ account: OpenAccount; decision: Decision }>> = [];
   for (const item of pending) {
     const { account, decision } = item;
@@ -354,21 +354,40 @@ function suspectEvent(entry: LedgerEntry): OutcomeEvent {
   };
 }
 
-/** A sweep may not remove more than the budget unless an operator approved it (DESIGN §3). */
-function removalBudgetExceeded(
+/**
+ * A sweep may not remove more than the budget unless an operator approved it (DESIGN §3).
+ * A sweep fans out over many invocations, so the count covers the whole ledger: this
+ * invocation's removals, plus the delegations of every other account that are due to go
+ * (grace period or DNS confirmation over), against everything subzone holds.
+ */
+async function removalBudgetExceeded(
   open: readonly OpenAccount[],
   pending: ReadonlyArray<{ decision: Decision }>,
-  config: SubzoneConfig,
+  deps: ReconcileDeps,
   controls: Controls,
-): boolean {
+  now: Date,
+): Promise<boolean> {
   const sweeps = open.map((account) => account.job.sweepId).filter((id): id is string => id !== undefined);
-  if (sweeps.length === 0) return false;
+  const removals = pending.filter((item) => item.decision.kind === 'remove').length;
+  if (sweeps.length === 0 || removals === 0) return false;
   const approved = controls.approvedRemovals ?? [];
   if (approved.includes('*') || sweeps.every((id) => approved.includes(id))) return false;
-  const held = open.reduce((sum, account) => sum + [...account.entries.values()].filter(holdsRecords).length, 0);
-  const removals = pending.filter((item) => item.decision.kind === 'remove').length;
-  const budget = Math.max(config.removalBudget.records, Math.ceil((held * config.removalBudget.percent) / 100));
-  return removals > budget;
+  const here = new Set(open.map((account) => account.job.account));
+  const elsewhere = await Promise.all(
+    (await deps.ledger.listAccounts()).filter((account) => !here.has(account)).map((account) => deps.ledger.listEntries(account)),
+  );
+  const heldHere = open.flatMap((account) => [...account.entries.values()].filter(holdsRecords));
+  const heldElsewhere = elsewhere.flat().filter(holdsRecords);
+  const dueElsewhere = heldElsewhere.filter((entry) => isDue(entry, deps.config, now)).length;
+  const { records, percent } = deps.config.removalBudget;
+  const budget = Math.max(records, Math.ceil(((heldHere.length + heldElsewhere.length) * percent) / 100));
+  return removals + dueElsewhere > budget;
+}
+
+/** A delegation another invocation of the sweep will remove, as far as the ledger tells. */
+function isDue(entry: LedgerEntry, config: SubzoneConfig, now: Date): boolean {
+  const since = (at: string | undefined) => (at === undefined ? -Infinity : now.getTime() - Date.parse(at));
+  return since(entry.removableSince) >= config.graceMinutes * 60_000 || since(entry.notServingSince) >= DANGLING_CONFIRMATION_MS;
 }
 
 function parentOf(decision: Decision): ZoneId {

@@ -5,7 +5,7 @@
  * Both carry `subzone` (the kind) and `version`; unknown keys are errors, so a typo
  * (`sweepID`) is reported rather than silently dropped.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { MalformedMessageError } from './errors';
 import { expected, safeParseFields } from './field-issues';
 import type { AccountId } from './types';

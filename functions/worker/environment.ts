@@ -2,7 +2,7 @@
  * The worker's environment, validated once at start: a missing or malformed variable is one
  * error naming it. Endpoints are not here: the SDK reads AWS_ENDPOINT_URL* itself.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../core/errors';
 
 const schema = z.object({

@@ -11,7 +11,7 @@ import type { WorkQueue } from '../core/ports';
 import { reconcileAccounts, type AccountJob, type ReconcileDeps } from '../core/reconcile';
 import { accountsInAllowlist } from '../core/rules';
 import { accountMessage } from '../core/sweep-messages';
-import type { AccountId, ZoneId } from '../core/types';
+import type { AccountId, Controls, ZoneId } from '../core/types';
 import { METRIC, reportAccount, type Telemetry } from '../adapters/observability';
 
 export interface WorkerDeps extends ReconcileDeps {
@@ -59,6 +59,7 @@ export async function processBatch(event: SQSEvent, deps: WorkerDeps): Promise<S
       ...(group.sweepId !== undefined ? { sweepId: group.sweepId } : {}),
     }));
     try {
+      reportControls(await deps.controls.read(), deps.telemetry);
       for (const result of await reconcileAccounts(jobs, deps)) {
         reportAccount(result, deps.telemetry);
         if (result.status === 'failed') groups.get(result.account)?.messageIds.forEach((id) => failures.add(id));
@@ -72,6 +73,16 @@ export async function processBatch(event: SQSEvent, deps: WorkerDeps): Promise<S
     }
   }
   return { batchItemFailures: [...failures].map((itemIdentifier) => ({ itemIdentifier })) };
+}
+
+/**
+ * Every pause and hold is logged with who set it (DESIGN §3). The reconcile reads the same
+ * controls again, from the control source's cache.
+ */
+function reportControls(controls: Controls, telemetry: Telemetry): void {
+  const setBy = controls.setBy ?? 'not stated in the parameter';
+  if (controls.writesPaused) telemetry.logger.warn('writes paused by the controls parameter', { setBy });
+  if (controls.holds.length > 0) telemetry.logger.warn('names held by the controls parameter', { holds: controls.holds, setBy });
 }
 
 /** A malformed message is logged with its raw body, counted, and not retried. */

@@ -16,7 +16,7 @@
  * look at the templates, wrong for a deploy.
  */
 import * as path from 'node:path';
-import { App, Annotations } from 'aws-cdk-lib';
+import { App, Annotations, type Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { configHash } from '../../functions/core/config-schema';
 import { ConfigError } from '../../functions/core/errors';
@@ -94,11 +94,11 @@ const rolloutStack = new SubzoneOrgRolloutStack(app, 'SubzoneOrgRollout', {
 });
 
 // Each stack warns only about the placeholders it depends on.
-const dependsOn = new Map([
+const dependsOn: [Stack, string[]][] = [
   [hubStack, ['organizationId', 'hubAccount']],
   [spokeStack, ['hubAccount']],
   [rolloutStack, ['hubAccount', 'orgUnitIds']],
-] as const);
+];
 for (const [stack, keys] of dependsOn) {
   for (const key of keys) {
     const warning = placeholdersUsed.get(key);

@@ -24,6 +24,10 @@ export const WORKER_RUNTIME = lambda.Runtime.NODEJS_24_X;
  */
 const REQUIRE_BANNER = "import { createRequire } from 'node:module';const require = createRequire(import.meta.url);";
 
+/** The SDK's default credential chain, and the environment-only provider that replaces it in the bundle. */
+const CREDENTIAL_CHAIN = '@aws-sdk/credential-provider-node';
+const LAMBDA_CREDENTIALS = path.join(PROJECT_ROOT, 'functions', 'worker', 'lambda-credentials.ts');
+
 /** What the hub decides about the worker; the bundling choices are fixed here. */
 export interface WorkerFunctionOptions {
   readonly role: iam.IRole;
@@ -62,6 +66,8 @@ export function createWorkerFunction(scope: Construct, id: string, options: Work
       sourceMap: true,
       sourcesContent: false,
       externalModules: [],
+      // Lambda hands the role's credentials over in the environment: the default chain is not needed.
+      esbuildArgs: { [`--alias:${CREDENTIAL_CHAIN}`]: `./${path.relative(PROJECT_ROOT, LAMBDA_CREDENTIALS)}` },
     },
   });
 }

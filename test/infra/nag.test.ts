@@ -1,7 +1,10 @@
+// cdk-nag reads CfnEventBusPolicy#principal, which aws-cdk-lib reports as deprecated on every read.
+process.env.JSII_DEPRECATED = 'quiet';
+
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { subzoneNagPacks } from '../../infra/lib/nag';
+import { applyNagPacks, subzoneNagPacks } from '../../infra/lib/nag';
 import { SubzoneOrgRolloutStack } from '../../infra/lib/org-rollout-stack';
 import { SubzoneSpokeStack, renderSpokeTemplate } from '../../infra/lib/spoke-stack';
 import { SubzoneHubStack } from '../../infra/lib/hub-stack';
@@ -42,6 +45,17 @@ describe('cdk-nag', () => {
     const rules = subzoneNagPacks().flatMap((pack) => pack.validateScope(stack).violations.map((violation) => violation.ruleName));
     // Assess
     expect(rules).toEqual(expect.arrayContaining(['AwsSolutions-SQS3', 'AwsSolutions-SQS4', 'Serverless-SQSRedrivePolicy']));
+  });
+
+  it('fails the synthesis of an app with an unacknowledged finding once the packs are applied', () => {
+    // Prepare
+    const app = new App();
+    new sqs.Queue(new Stack(app, 'Control'), 'PlainQueue', { encryption: sqs.QueueEncryption.UNENCRYPTED });
+    applyNagPacks(app);
+    // Act
+    const synth = () => app.synth();
+    // Assess
+    expect(synth).toThrow(/AwsSolutions-SQS4/);
   });
 
   it('gives a reason for every acknowledgement', () => {

@@ -108,6 +108,18 @@ describe('emulated STS', () => {
     });
   });
 
+  it('lets a removed role be assumed again once restored', async () => {
+    // Prepare
+    server.credentials.removeRole(READER_ROLE);
+    server.credentials.restoreRole(READER_ROLE);
+
+    // Act
+    const credentials = await assumeReader();
+
+    // Assess
+    expect(server.credentials.accountFor(credentials.accessKeyId)).toBe(CHILD);
+  });
+
   it('allows a denied role again after allowRole', async () => {
     // Prepare
     server.credentials.denyRole(READER_ROLE);

@@ -380,6 +380,17 @@ describe('decideAccount: removal when the zone is gone (invariant 5)', () => {
     },
   );
 
+  it('never deletes an NS record for an entry that recorded no NS values', () => {
+    // Prepare
+    const zone = makeZone('foo.example.com');
+    const entry = makeEntry(zone, { records: [{ type: 'DS', ttl: 3600, values: ['12345 13 2 ABCDEF'] }] });
+    // Act
+    const { decisions } = decide({ goneIds: [zone.zoneId], entries: [entry] }, { [PARENT_ID]: [nsRecordFor(zone)] });
+    // Assess
+    expect(decisions.map(verdictOf)).toEqual(['release:zone-deleted']);
+    expect(decisions.flatMap(changesOf)).toEqual([]);
+  });
+
   it('removes an adopted delegation at once when its zone is gone', () => {
     // Prepare
     const zone = makeZone('foo.example.com');
@@ -728,6 +739,16 @@ describe('decideAccount: parents that were not read', () => {
     const entry = makeEntry(zone, { parentZoneId: 'ZDROPPED' });
     // Act
     const { decisions } = decide({ goneIds: [zone.zoneId], entries: [entry] });
+    // Assess
+    expect(decisions).toEqual([]);
+  });
+
+  it('decides nothing about a live zone whose delegation is in a parent that was not read', () => {
+    // Prepare
+    const zone = makeZone('foo.example.com', { optedIn: false });
+    const entry = makeEntry(zone, { parentZoneId: 'ZDROPPED', removableSince: minutesFrom(NOW, -600).toISOString() });
+    // Act
+    const { decisions } = decide({ zones: [zone], entries: [entry] });
     // Assess
     expect(decisions).toEqual([]);
   });
