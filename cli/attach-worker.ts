@@ -4,6 +4,7 @@
  * from the raw config with those zones' ids, and attached to the emulator's work queue the way
  * Lambda's SQS event source mapping feeds it. Used by `subzone emulator` and `npm start`.
  */
+import { join } from 'node:path';
 import { Logger, LogLevel } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { parseConfig } from '../functions/core/config-schema';
@@ -13,6 +14,9 @@ import { productionDeps } from '../functions/worker/dependencies';
 import { readEnvironment } from '../functions/worker/environment';
 import { makeHandler } from '../functions/worker/handler';
 import type { Emulator } from '../emulator';
+
+/** The config in git, which `subzone emulator` and `npm start` run the worker with by default. */
+export const DEFAULT_CONFIG_PATH = join(__dirname, '..', 'config', 'subzone.config.json');
 
 /** A Powertools log level (`LogLevel.ERROR`, ...). */
 export type WorkerLogLevel = (typeof LogLevel)[keyof typeof LogLevel];
@@ -28,21 +32,22 @@ export interface ParentZoneMapping {
   readonly source: 'id' | 'name' | 'created';
 }
 
-/** What attachWorker started. */
+/** What attachRealWorker started. */
 export interface AttachedWorker {
   /** The config the worker runs with (parent zone ids of the emulator). */
   readonly config: SubzoneConfig;
   readonly parentZones: readonly ParentZoneMapping[];
-  /** Stops feeding the worker; messages then wait in the queue. */
-  detach(): void;
+  /**
+   * Lets the running batch finish (its ledger writes and outcome events land), then stops
+   * feeding the worker; messages then wait in the queue. Call it before stopping the emulator.
+   */
+  detach(options?: { readonly timeoutMs?: number }): Promise<void>;
 }
 
-/** Options of attachWorker. */
+/** Options of attachRealWorker. */
 export interface AttachWorkerOptions {
   /** The worker's log level. @default LogLevel.ERROR */
   readonly logLevel?: WorkerLogLevel;
-  /** The hub's Route 53 token bucket. @default the worker's own default (5 per second) */
-  readonly route53RequestsPerSecond?: number;
 }
 
 /**
@@ -68,21 +73,32 @@ export function provisionParentZones(emulator: Emulator, config: SubzoneConfig):
  * their endpoints and hub credentials from the environment, as in AWS, so this process's
  * AWS variables are pointed at the emulator (and any that could lead elsewhere are removed).
  */
-export function attachWorker(emulator: Emulator, rawConfig: unknown, options: AttachWorkerOptions = {}): AttachedWorker {
+export function attachRealWorker(emulator: Emulator, rawConfig: unknown, options: AttachWorkerOptions = {}): AttachedWorker {
   const { config: configured } = parseConfig(rawConfig);
   const parentZones = provisionParentZones(emulator, configured);
   const { config } = parseConfig(withParentZoneIds(rawConfig, parentZones));
 
-  pointEnvironmentAt(emulator, options.route53RequestsPerSecond);
+  pointEnvironmentAt(emulator);
   const logLevel = options.logLevel ?? LogLevel.ERROR;
   // The module logger is what the adapters' failure callbacks write to.
   moduleLogger.setLogLevel(logLevel);
   const logger = new Logger({ serviceName: SERVICE_NAME, logLevel });
-  const metrics = new Metrics({ serviceName: SERVICE_NAME, namespace: METRICS_NAMESPACE, logger });
+  // Metrics are off here, so its "no metrics to publish" warnings are noise.
+  const metrics = new Metrics({ serviceName: SERVICE_NAME, namespace: METRICS_NAMESPACE, logger: new Logger({ logLevel: LogLevel.SILENT }) });
   const handler = makeHandler({ ...productionDeps(config, readEnvironment()), telemetry: { logger, metrics } });
 
   emulator.setConsumer(handler);
-  return { config, parentZones, detach: () => emulator.setConsumer(undefined) };
+  return {
+    config,
+    parentZones,
+    detach: async ({ timeoutMs = 10_000 } = {}) => {
+      try {
+        await emulator.idle({ timeoutMs });
+      } finally {
+        emulator.setConsumer(undefined);
+      }
+    },
+  };
 }
 
 /** Every account the allowlist names that the emulator does not yet forward events for. */
@@ -105,11 +121,8 @@ function withParentZoneIds(raw: unknown, mappings: readonly ParentZoneMapping[])
 /** Variables that would send the SDK somewhere other than the emulator. */
 const LEAKING_VARIABLES = /^(AWS_ENDPOINT_URL(_.+)?|AWS_IGNORE_CONFIGURED_ENDPOINT_URLS|AWS_PROFILE|AWS_SESSION_TOKEN)$/;
 
-function pointEnvironmentAt(emulator: Emulator, requestsPerSecond: number | undefined): void {
+function pointEnvironmentAt(emulator: Emulator): void {
   for (const name of Object.keys(process.env)) if (LEAKING_VARIABLES.test(name)) delete process.env[name];
-  Object.assign(process.env, emulator.env, {
-    // EMF lines on stdout mean nothing without CloudWatch.
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    ...(requestsPerSecond === undefined ? {} : { ROUTE53_REQUESTS_PER_SECOND: String(requestsPerSecond) }),
-  });
+  // EMF lines on stdout mean nothing without CloudWatch.
+  Object.assign(process.env, emulator.env, { POWERTOOLS_METRICS_DISABLED: 'true' });
 }

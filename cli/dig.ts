@@ -97,10 +97,10 @@ async function nextServer(
   resolveAddress: (host: string) => Promise<string | undefined>,
   steps: readonly TraceStep[],
 ): Promise<DnsServerAddress> {
-  const hosts = referral.map((record) => String(record.data).replace(/\.$/, '').toLowerCase());
+  const hosts = referral.flatMap((record) => textOf(record) ?? []).map((host) => host.replace(/\.$/, '').toLowerCase());
   for (const host of hosts) {
     const glued = glue.find((record) => record.type === 'A' && record.name.toLowerCase().replace(/\.$/, '') === host);
-    const address = glued === undefined ? await resolveAddress(host).catch(() => undefined) : String(glued.data);
+    const address = (glued && textOf(glued)) ?? (await resolveAddress(host).catch(() => undefined));
     if (address !== undefined) return { address, port, label: host };
   }
   throw new TraceError(`no address for any name server of the referral (${hosts.join(', ')})`, steps);
@@ -110,7 +110,12 @@ async function nextServer(
 async function addressByQuery(host: string, server: DnsServerAddress, timeoutMs: number): Promise<string | undefined> {
   const step = await ask(server, host, 'A', timeoutMs);
   const found = step.answers.find((record) => record.type === 'A');
-  return found === undefined ? undefined : String(found.data);
+  return found && textOf(found);
+}
+
+/** The data of a record whose data is one string (A, AAAA, NS, CNAME, ...). */
+function textOf(record: Answer): string | undefined {
+  return 'data' in record && typeof record.data === 'string' ? record.data : undefined;
 }
 
 /** One query without recursion, over UDP, repeated over TCP if the reply was truncated. */
@@ -205,7 +210,7 @@ function formatData(record: Answer): string {
       return `${fqdn(soa.mname)} ${fqdn(soa.rname)} ${soa.serial ?? 0} ${soa.refresh ?? 0} ${soa.retry ?? 0} ${soa.expire ?? 0} ${soa.minimum ?? 0}`;
     }
     default:
-      return typeof record.data === 'string' ? record.data : JSON.stringify(record.data);
+      return textOf(record) ?? ('data' in record ? JSON.stringify(record.data) : '');
   }
 }
 

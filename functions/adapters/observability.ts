@@ -4,7 +4,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { decisionName, type Decision } from '../core/policy';
+import { decisionName, decisionZoneId, type Decision } from '../core/policy';
 import type { AccountResult, DecisionRecord } from '../core/reconcile';
 
 export const SERVICE_NAME = 'subzone';
@@ -46,9 +46,8 @@ const COUNTED: Partial<Record<Decision['kind'], string>> = {
 function verdictFields(record: DecisionRecord): Record<string, unknown> {
   const { decision } = record;
   const inner = decision.kind === 'held' ? decision.instead : decision;
-  const zoneId = 'zone' in inner ? inner.zone.zoneId : 'entry' in inner ? inner.entry.zoneId : undefined;
   return {
-    zoneId,
+    zoneId: decisionZoneId(decision),
     name: decisionName(decision),
     decision: decision.kind,
     reason: 'reason' in decision ? decision.reason : `held:${inner.kind}`,

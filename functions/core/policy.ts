@@ -349,29 +349,23 @@ function judgeHeld(
   view: ParentsView,
 ): Decision {
   const parentZoneId = entry.parentZoneId;
+  const changedOutside = (detail: string): Decision => ({
+    kind: 'reject',
+    zone,
+    parentZoneId,
+    base: entry,
+    reason: 'changed-outside-subzone',
+    detail,
+  });
   if (found === undefined) {
     if (view.at(parentZoneId, zone.name).length > 0 || view.anyBelow(parentZoneId, zone.name)) {
-      return {
-        kind: 'reject',
-        zone,
-        parentZoneId,
-        base: entry,
-        reason: 'changed-outside-subzone',
-        detail: `the NS record at ${zone.name} was replaced outside subzone`,
-      };
+      return changedOutside(`the NS record at ${zone.name} was replaced outside subzone`);
     }
     view.add(parentZoneId, { name: zone.name, ...desired });
     return { kind: 'create', zone, parentZoneId, record: desired, base: entry, reason: 'record-missing' };
   }
   if (!sameValueSet(found.values, nsValues(entry))) {
-    return {
-      kind: 'reject',
-      zone,
-      parentZoneId,
-      base: entry,
-      reason: 'changed-outside-subzone',
-      detail: `the NS record at ${zone.name} no longer holds the values subzone recorded`,
-    };
+    return changedOutside(`the NS record at ${zone.name} no longer holds the values subzone recorded`);
   }
   if (entry.origin === 'written' && (found.ttl !== desired.ttl || !sameValueSet(found.values, desired.values))) {
     const reason = found.ttl !== desired.ttl ? 'ttl-changed' : 'values-changed';
@@ -389,6 +383,22 @@ function applyHolds(decision: Decision, controls: Controls): Decision {
   const writes = ['create', 'adopt', 'update', 'remove', 'release'].includes(decision.kind);
   if (writes && controls.holds.includes(name)) return { kind: 'held', name, instead: decision };
   return decision;
+}
+
+/** The hosted zone a decision is about. */
+export function decisionZoneId(decision: Decision): ZoneId {
+  switch (decision.kind) {
+    case 'create':
+    case 'adopt':
+    case 'update':
+    case 'reject':
+    case 'ignore':
+      return decision.zone.zoneId;
+    case 'held':
+      return decisionZoneId(decision.instead);
+    default:
+      return decision.entry.zoneId;
+  }
 }
 
 /** The name a decision is about. */

@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { SpokeReadError, ChangeConflictError, LeaseBusyError, assertIsError } from './errors';
 import { ProjectedParents } from './parent-view';
 import { planBatches, splitBatch, type ChangeUnit, type PlannedBatch } from './plan';
-import { changesOf, decideAccount, holdsRecords, ownerKey, type Decision } from './policy';
+import { changesOf, decideAccount, decisionZoneId, holdsRecords, ownerKey, type Decision } from './policy';
 import type {
   Clock,
   ControlSource,
@@ -430,21 +430,6 @@ async function recordIntent(account: OpenAccount, decision: Decision, deps: Reco
 /** The stored entry a decision starts from, or a fresh one for a zone seen the first time. */
 function baseEntry(account: OpenAccount, decision: Decision, now: Date): LedgerEntry {
   return account.entries.get(decisionZoneId(decision)) ?? freshEntry(decision, account.job.account, now);
-}
-
-function decisionZoneId(decision: Decision): ZoneId {
-  switch (decision.kind) {
-    case 'create':
-    case 'adopt':
-    case 'update':
-    case 'reject':
-    case 'ignore':
-      return decision.zone.zoneId;
-    case 'held':
-      return decisionZoneId(decision.instead);
-    default:
-      return decision.entry.zoneId;
-  }
 }
 
 /** Writes an entry with the next version, and keeps the account's view of it current. */

@@ -5,7 +5,7 @@
  */
 import { parseConfig } from '../../functions/core/config-schema';
 import { ProjectedParents } from '../../functions/core/parent-view';
-import { type AccountFacts, type Decision, decideAccount, ownerKey } from '../../functions/core/policy';
+import { type AccountFacts, type Decision, decideAccount, decisionZoneId, ownerKey } from '../../functions/core/policy';
 import type {
   AccountId,
   Controls,
@@ -224,20 +224,7 @@ export function decisionFor(decisions: readonly Decision[], zoneId: ZoneId): Dec
 }
 
 /** The zone id a decision is about. */
-export function zoneIdOf(decision: Decision): ZoneId {
-  switch (decision.kind) {
-    case 'create':
-    case 'adopt':
-    case 'update':
-    case 'reject':
-    case 'ignore':
-      return decision.zone.zoneId;
-    case 'held':
-      return zoneIdOf(decision.instead);
-    default:
-      return decision.entry.zoneId;
-  }
-}
+export const zoneIdOf = decisionZoneId;
 
 /** A short summary of a decision, for table assertions: `kind` or `kind:reason`. */
 export function verdictOf(decision: Decision): string {

@@ -15,6 +15,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { parseConfig } from '../../functions/core/config-schema';
+import { sweepRequest } from '../../functions/core/sweep-messages';
 import type { AccountId, OutcomeEvent, SubzoneConfig, ZoneId } from '../../functions/core/types';
 import { productionDeps } from '../../functions/worker/dependencies';
 import { readEnvironment } from '../../functions/worker/environment';
@@ -80,6 +81,8 @@ export interface World {
   deleteZone(account: AccountId, zoneId: ZoneId): Promise<void>;
   /** Waits until the queue is empty and no batch runs. */
   settle(): Promise<void>;
+  /** Sends a sweep request as the scheduler does (sweep id from the clock by default), then settles. */
+  sweep(sweepId?: string): Promise<void>;
   /** The parent zone's records, canonical names. */
   parentRecords(): Array<{ name: string; type: string; ttl: number; values: string[] }>;
   /** The NS record at a name in the parent, if any. */
@@ -161,6 +164,10 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       await world.route53As(account).send(new DeleteHostedZoneCommand({ Id: zoneId }));
     },
     settle: () => emulator.drain({ timeoutMs: 20_000 }),
+    async sweep(sweepId = `sweep-${clock.now().getTime()}`) {
+      emulator.queues.send(emulator.queue.queue, JSON.stringify(sweepRequest(sweepId)), { senderId: 'scheduler' });
+      await world.settle();
+    },
     parentRecords() {
       return emulator.route53.listRecords(HUB, parentZoneId).map((record) => ({
         ...record,

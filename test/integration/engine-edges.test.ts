@@ -4,7 +4,7 @@
  * reconciles of one account, and partial batch failures.
  */
 import type { ParentZoneStore } from '../../functions/core/ports';
-import { accountMessage, sweepRequest } from '../../functions/core/sweep-messages';
+import { accountMessage } from '../../functions/core/sweep-messages';
 import type { LedgerEntry } from '../../functions/core/types';
 import { makeHandler } from '../../functions/worker/handler';
 import { sqsEvent } from '../helpers/sqs';
@@ -20,11 +20,6 @@ afterEach(async () => {
   await world.stop();
 });
 
-async function sweep(): Promise<void> {
-  const body = JSON.stringify(sweepRequest(`sweep-${world.clock.now().getTime()}`));
-  world.emulator.queues.send(world.emulator.queue.queue, body, { senderId: 'scheduler' });
-  await world.settle();
-}
 
 /** The change batches the worker sent to the parent zone, from the hub's CloudTrail events. */
 function parentChangeBatches(): Array<Array<{ action: string; name: string; type: string }>> {
@@ -51,9 +46,9 @@ it('removes what it wrote under a dropped rule in DELETE-only batches, and nothi
 
   // Act
   world.reconfigure((raw) => ({ ...raw, rules: (raw.rules as Array<{ name: string }>).filter((rule) => rule.name !== 'bar.example.com') }));
-  await sweep();
+  await world.sweep();
   world.clock.advanceMinutes(1);
-  await sweep();
+  await world.sweep();
 
   // Assess
   expect(world.delegationAt('bar.example.com')).toBeUndefined();

@@ -8,7 +8,6 @@ import { createSocket } from 'node:dgram';
 import * as dnsPacket from 'dns-packet';
 import { DnsDelegationProbe } from '../../functions/adapters/dns-delegation-probe';
 import { METRIC } from '../../functions/adapters/observability';
-import { sweepRequest } from '../../functions/core/sweep-messages';
 import type { Controls, OutcomeEvent } from '../../functions/core/types';
 import { HUB, TEAM_A, TEAM_B, TEAM_C, startWorld, type World } from '../helpers/world';
 
@@ -27,10 +26,6 @@ function nameServersOf(account: string, zoneId: string): string[] {
 }
 
 /** A scheduled sweep (or one an operator sends with the id they approved). */
-async function sweep(sweepId = `sweep-${world.clock.now().getTime()}`): Promise<void> {
-  world.emulator.queues.send(world.emulator.queue.queue, JSON.stringify(sweepRequest(sweepId)), { senderId: 'scheduler' });
-  await world.settle();
-}
 
 /** Writes the operator controls parameter and starts a fresh worker, so no cached value hides it. */
 function setControls(controls: Partial<Controls>): void {
@@ -79,13 +74,13 @@ describe.each(STOPS)('$rail', ({ stop, resume }) => {
     // Act
     const zoneId = await world.createZone(TEAM_A, 'foo.example.com');
     await world.settle();
-    await sweep();
+    await world.sweep();
     world.clock.advanceMinutes(15);
-    await sweep();
+    await world.sweep();
     const whileStopped = world.parentRecords();
     const reported = events('Delegation Created');
     resume();
-    await sweep();
+    await world.sweep();
 
     // Assess
     expect(whileStopped).toEqual(before);
@@ -103,13 +98,13 @@ describe.each(STOPS)('$rail', ({ stop, resume }) => {
     // Act
     await world.deleteZone(TEAM_A, zoneId);
     await world.settle();
-    await sweep();
+    await world.sweep();
     world.clock.advanceMinutes(15);
-    await sweep();
+    await world.sweep();
     const whileStopped = world.delegationAt('foo.example.com');
     const reported = events('Delegation Removed');
     resume();
-    await sweep();
+    await world.sweep();
 
     // Assess
     expect(whileStopped).toEqual(delegation);
@@ -132,7 +127,7 @@ describe('observe mode', () => {
     const second = await world.createZone(TEAM_C, 'foo.example.com');
     await world.settle();
     withMode('enforce');
-    await sweep();
+    await world.sweep();
 
     // Assess
     expect(new Set(world.delegationAt('foo.example.com')?.values)).toEqual(new Set(nameServersOf(TEAM_C, second)));
@@ -149,10 +144,10 @@ describe('grace period', () => {
     await world.untag(TEAM_A, zoneId);
     await world.settle();
     world.clock.advanceMinutes(59);
-    await sweep();
+    await world.sweep();
     const withinGrace = world.delegationAt('foo.example.com');
     world.clock.advanceMinutes(2);
-    await sweep();
+    await world.sweep();
 
     // Assess
     expect(withinGrace).toBeDefined();
@@ -188,10 +183,10 @@ describe('grace period', () => {
     await world.untag(TEAM_A, zoneId);
     await world.settle();
     world.clock.advanceMinutes(30);
-    await sweep();
+    await world.sweep();
     const releasedWithinGrace = events('Delegation Removed');
     world.clock.advanceMinutes(31);
-    await sweep();
+    await world.sweep();
     await world.deleteZone(TEAM_A, zoneId);
     await world.settle();
 
@@ -213,9 +208,9 @@ describe('grace period', () => {
     await world.tag(TEAM_B, bar, 'True');
     await world.settle();
     world.clock.advanceMinutes(30);
-    await sweep();
+    await world.sweep();
     world.clock.advanceMinutes(29);
-    await sweep();
+    await world.sweep();
     const withinGrace = world.parentRecords();
     await world.tag(TEAM_A, foo, 'true');
     await world.tag(TEAM_B, bar, 'true');
@@ -225,7 +220,7 @@ describe('grace period', () => {
     await world.tag(TEAM_B, bar, 'True');
     await world.settle();
     world.clock.advanceMinutes(5);
-    await sweep();
+    await world.sweep();
 
     // Assess
     expect(withinGrace).toEqual(before);
@@ -271,22 +266,22 @@ describe('removal budget', () => {
 
     // Act
     dropDevRule();
-    await sweep();
+    await world.sweep();
     world.clock.advanceMinutes(59);
-    await sweep();
+    await world.sweep();
     const withinGrace = names.filter((name) => world.delegationAt(name) !== undefined);
     const eventsWithinGrace = events('Delegation Removed');
     world.clock.advanceMinutes(2);
-    await sweep();
+    await world.sweep();
     world.clock.advanceMinutes(15);
-    await sweep();
+    await world.sweep();
     const overBudget = names.filter((name) => world.delegationAt(name) !== undefined);
     const budgetEvents = events('Delegation Removed');
     setControls({ approvedRemovals: ['approved-by-alice'], setBy: 'alice: dev rule retired' });
     world.clock.advanceMinutes(15);
-    await sweep();
+    await world.sweep();
     const scheduledAfterApproval = names.filter((name) => world.delegationAt(name) !== undefined);
-    await sweep('approved-by-alice');
+    await world.sweep('approved-by-alice');
 
     // Assess
     expect(withinGrace).toEqual(names);
@@ -307,20 +302,20 @@ describe('removal budget', () => {
     const names = await devDelegations(6);
     const rules = world.config.rules;
     dropDevRule();
-    await sweep();
+    await world.sweep();
     world.clock.advanceMinutes(61);
-    await sweep();
+    await world.sweep();
     const firstStop = events('Delegation Removed');
     world.reconfigure((raw) => ({ ...raw, rules: rules.map((rule) => ({ ...rule })) }));
     world.clock.advanceMinutes(15);
-    await sweep();
+    await world.sweep();
 
     // Act
     dropDevRule();
     world.clock.advanceMinutes(15);
-    await sweep();
+    await world.sweep();
     world.clock.advanceMinutes(61);
-    await sweep();
+    await world.sweep();
 
     // Assess
     expect(firstStop).toHaveLength(6);
@@ -336,11 +331,11 @@ describe('removal budget', () => {
     await withBatchSize(batchSize);
     const names = await devDelegations(5);
     dropDevRule();
-    await sweep();
+    await world.sweep();
 
     // Act
     world.clock.advanceMinutes(61);
-    await sweep();
+    await world.sweep();
 
     // Assess
     expect(names.filter((name) => world.delegationAt(name) !== undefined)).toEqual([]);
@@ -375,10 +370,10 @@ describe('holds', () => {
     const foo = await world.createZone(TEAM_A, 'foo.example.com');
     const bar = await world.createZone(TEAM_A, 'bar.example.com');
     await world.settle();
-    await sweep();
+    await world.sweep();
     const whileHeld = world.delegationAt('foo.example.com');
     setControls({ holds: [], setBy: 'bob: done' });
-    await sweep();
+    await world.sweep();
 
     // Assess
     expect(whileHeld).toBeUndefined();
@@ -396,10 +391,10 @@ describe('holds', () => {
     // Act
     await world.deleteZone(TEAM_A, zoneId);
     await world.settle();
-    await sweep();
+    await world.sweep();
     const whileHeld = world.delegationAt('foo.example.com');
     setControls({ holds: [] });
-    await sweep();
+    await world.sweep();
 
     // Assess
     expect(whileHeld).toEqual(delegation);
@@ -420,10 +415,10 @@ describe('dangling suspects', () => {
     world.reconfigure((raw) => raw); // a fresh worker: no cached role credentials
 
     // Act
-    await sweep();
+    await world.sweep();
     for (const minutes of [15, 61, 61, 180, 24 * 60]) {
       world.clock.advanceMinutes(minutes);
-      await sweep();
+      await world.sweep();
     }
 
     // Assess
@@ -443,19 +438,19 @@ describe('dangling suspects', () => {
     const foo = await delegated(TEAM_A, 'foo.example.com');
     world.emulator.accounts.denyRole(readerRole(TEAM_A));
     world.reconfigure((raw) => raw);
-    await sweep();
+    await world.sweep();
     world.clock.advanceMinutes(15);
-    await sweep();
+    await world.sweep();
 
     // Act
     world.emulator.accounts.allowRole(readerRole(TEAM_A));
     world.clock.advanceMinutes(15);
-    await sweep();
+    await world.sweep();
     const afterRecovery = events('Delegation Suspect');
     world.emulator.accounts.denyRole(readerRole(TEAM_A));
     world.reconfigure((raw) => raw);
     world.clock.advanceMinutes(15);
-    await sweep();
+    await world.sweep();
 
     // Assess
     expect(afterRecovery).toHaveLength(1);
@@ -472,15 +467,15 @@ describe('dangling suspects', () => {
     world.emulator.route53.deleteZone(TEAM_A, zoneId, { force: true });
 
     // Act
-    await sweep(); // suspect
+    await world.sweep(); // suspect
     const afterSuspect = world.delegationAt('foo.example.com');
     world.clock.advanceMinutes(10);
-    await sweep(); // first DNS check: not serving
+    await world.sweep(); // first DNS check: not serving
     world.clock.advanceMinutes(59);
-    await sweep(); // 59 minutes later: not yet
+    await world.sweep(); // 59 minutes later: not yet
     const beforeAnHour = world.delegationAt('foo.example.com');
     world.clock.advanceMinutes(1);
-    await sweep(); // an hour after the first check: confirmed
+    await world.sweep(); // an hour after the first check: confirmed
 
     // Assess
     expect(afterSuspect).toBeDefined();

@@ -3,7 +3,7 @@
  * the emulator: every event travels CloudTrail -> spoke rule -> hub bus -> queue -> worker.
  */
 import { CreateHostedZoneCommand } from '@aws-sdk/client-route-53';
-import { accountMessage, sweepRequest } from '../../functions/core/sweep-messages';
+import { accountMessage } from '../../functions/core/sweep-messages';
 import { sqsEvent } from '../helpers/sqs';
 import { HUB, TEAM_A, TEAM_B, TEAM_C, startWorld, type World } from '../helpers/world';
 
@@ -21,10 +21,6 @@ function nameServersOf(account: string, zoneId: string): string[] {
   return world.emulator.route53.getHostedZone(account, zoneId).nameServers.map((server) => `${server}.`);
 }
 
-async function sweep(): Promise<void> {
-  world.emulator.queues.send(world.emulator.queue.queue, JSON.stringify(sweepRequest(`sweep-${world.clock.now().getTime()}`)), { senderId: 'scheduler' });
-  await world.settle();
-}
 
 describe('delegation', () => {
   it('delegates a tagged zone with its four name servers and the configured TTL, once', async () => {
@@ -60,7 +56,7 @@ describe('delegation', () => {
     await world.untag(TEAM_A, zoneId);
     await world.settle();
     world.clock.advanceMinutes(1);
-    await sweep();
+    await world.sweep();
 
     // Assess
     expect(delegated).toBeDefined();
@@ -95,8 +91,8 @@ describe('rejections', () => {
     // Act
     await world.createZone(TEAM_B, 'foo.example.com');
     await world.settle();
-    await sweep();
-    await sweep();
+    await world.sweep();
+    await world.sweep();
 
     // Assess
     expect(world.delegationAt('foo.example.com')).toEqual(delegation);
@@ -115,8 +111,8 @@ describe('rejections', () => {
     await Promise.all([world.tag(TEAM_A, zoneA), world.tag(TEAM_C, zoneC)]);
     await world.settle();
     const first = world.delegationAt('foo.example.com');
-    await sweep();
-    await sweep();
+    await world.sweep();
+    await world.sweep();
 
     // Assess
     const winner = new Set(first?.values);
@@ -215,7 +211,7 @@ describe('failures and ownership', () => {
     await world.settle();
     const untouched = world.delegationAt('foo.example.com');
     world.emulator.route53.deleteRecords(HUB, world.parentZoneId, [{ name: 'foo.example.com', type: 'NS', ttl: 600, values: other }]);
-    await sweep();
+    await world.sweep();
 
     // Assess
     expect(untouched).toEqual({ ttl: 600, values: other });
@@ -239,7 +235,7 @@ describe('failures and ownership', () => {
     await world.untag(TEAM_A, zoneId);
     await world.settle();
     world.clock.advanceMinutes(1);
-    await sweep();
+    await world.sweep();
     const afterRelease = world.delegationAt('foo.example.com');
     await world.tag(TEAM_A, zoneId);
     await world.settle();
@@ -262,7 +258,7 @@ describe('failures and ownership', () => {
 
     // Act
     world.emulator.setConsumer((event) => world.handler(event));
-    await sweep();
+    await world.sweep();
 
     // Assess
     expect(world.delegationAt('foo.example.com')).toBeUndefined();
