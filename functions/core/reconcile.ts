@@ -55,6 +55,12 @@ export interface ReconcileDeps {
   readonly holder: string;
   /** Lease lifetime: longer than the worker's timeout. */
   readonly leaseTtlMs: number;
+  /**
+   * How long to wait for a lease another invocation holds before giving the account's
+   * messages back to the queue: concurrent batches often share accounts, and a lease is
+   * usually free again within seconds, whereas a retried message waits a visibility timeout.
+   */
+  readonly leaseWaitMs: number;
 }
 
 /** One account to reconcile, and why. */
@@ -108,8 +114,11 @@ export async function reconcileAccounts(jobs: readonly AccountJob[], baseDeps: R
   const results: AccountResult[] = [];
   const open: OpenAccount[] = [];
   try {
-    for (const job of jobs) {
-      const opened = await openAccount(job, deps, now);
+    // Leases are taken in one global order (by account), so two invocations never wait on each
+    // other; the wait for busy ones is shared by the whole invocation, so it fits the timeout.
+    const leaseDeadline = Date.now() + deps.leaseWaitMs;
+    for (const job of [...jobs].sort((a, b) => a.account.localeCompare(b.account))) {
+      const opened = await openAccount(job, deps, now, leaseDeadline);
       if ('status' in opened) results.push(opened);
       else open.push(opened);
     }
@@ -139,7 +148,7 @@ async function finishSweep(account: OpenAccount, deps: ReconcileDeps): Promise<s
 }
 
 /** Takes the lease and reads the account, or says why not. Unknown accounts assume no role. */
-async function openAccount(job: AccountJob, deps: ReconcileDeps, now: Date): Promise<OpenAccount | AccountResult> {
+async function openAccount(job: AccountJob, deps: ReconcileDeps, now: Date, leaseDeadline: number): Promise<OpenAccount | AccountResult> {
   const { account } = job;
   if (!accountsInAllowlist(deps.config).has(account)) {
     const known = await deps.ledger.listEntries(account);
@@ -147,7 +156,7 @@ async function openAccount(job: AccountJob, deps: ReconcileDeps, now: Date): Pro
   }
   let lease: Lease;
   try {
-    lease = await deps.ledger.acquireLease(account, deps.holder, now, deps.leaseTtlMs);
+    lease = await acquireLeaseWaiting(account, deps, now, leaseDeadline);
   } catch (error) {
     assertIsError(error);
     if (error instanceof LeaseBusyError) return { account, status: 'failed', decisions: [], suspects: [], error };
@@ -165,6 +174,18 @@ async function openAccount(job: AccountJob, deps: ReconcileDeps, now: Date): Pro
       throw error;
     }
     return { job, lease, entries, snapshot: undefined, readError: error, decisions: [], suspects: [] };
+  }
+}
+
+/** Polls for a busy lease (with jitter) until the invocation's deadline, then gives up with LeaseBusyError. */
+async function acquireLeaseWaiting(account: AccountId, deps: ReconcileDeps, now: Date, deadline: number): Promise<Lease> {
+  for (;;) {
+    try {
+      return await deps.ledger.acquireLease(account, deps.holder, now, deps.leaseTtlMs);
+    } catch (error) {
+      if (!(error instanceof LeaseBusyError) || Date.now() >= deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 200));
+    }
   }
 }
 

@@ -43,6 +43,7 @@ export function productionDeps(config: SubzoneConfig, env: WorkerEnvironment): W
     clock: { now: () => new Date() },
     holder: `worker-${randomUUID()}`,
     leaseTtlMs: env.LEASE_TTL_SECONDS * 1000,
+    leaseWaitMs: env.LEASE_WAIT_SECONDS * 1000,
     telemetry: { logger, metrics },
   };
 }

@@ -13,6 +13,8 @@ const schema = z.object({
   ROUTE53_REQUESTS_PER_SECOND: z.coerce.number().positive().default(5),
   /** Lease lifetime; longer than the function timeout. */
   LEASE_TTL_SECONDS: z.coerce.number().int().positive().default(180),
+  /** How long to wait for an account's lease held by a concurrent invocation. */
+  LEASE_WAIT_SECONDS: z.coerce.number().nonnegative().default(15),
   /** Resolvers (ip or ip:port, comma-separated) for the dangling-suspect DNS check. */
   DNS_RESOLVERS: z.string().optional(),
   /** Port the delegated name servers are asked on (53 in AWS; the emulator's port locally). */

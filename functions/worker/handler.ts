@@ -22,7 +22,8 @@ export function makeHandler(deps: WorkerDeps): (event: SQSEvent) => Promise<SQSB
     try {
       return await processBatch(event, deps);
     } finally {
-      deps.telemetry.metrics.publishStoredMetrics();
+      // A batch that changed nothing counts nothing; Powertools would warn about an empty flush.
+      if (deps.telemetry.metrics.hasStoredMetrics()) deps.telemetry.metrics.publishStoredMetrics();
     }
   };
 }

@@ -11,7 +11,7 @@ import type { WorkQueue } from '../core/ports';
 import { reconcileAccounts, type AccountJob, type ReconcileDeps } from '../core/reconcile';
 import { accountsInAllowlist } from '../core/rules';
 import { accountMessage } from '../core/sweep-messages';
-import type { AccountId, Controls, ZoneId } from '../core/types';
+import type { AccountId, Controls, ZoneId, ZoneScope } from '../core/types';
 import { METRIC, reportAccount, type Telemetry } from '../adapters/observability';
 
 export interface WorkerDeps extends ReconcileDeps {
@@ -55,7 +55,7 @@ export async function processBatch(event: SQSEvent, deps: WorkerDeps): Promise<S
   if (groups.size > 0) {
     const jobs: AccountJob[] = [...groups.values()].map((group) => ({
       account: group.account,
-      scope: group.zoneIds === 'account' ? { kind: 'account' } : { kind: 'zones', zoneIds: [...group.zoneIds] },
+      scope: scopeOf(group.zoneIds),
       ...(group.sweepId !== undefined ? { sweepId: group.sweepId } : {}),
     }));
     try {
@@ -83,6 +83,18 @@ function reportControls(controls: Controls, telemetry: Telemetry): void {
   const setBy = controls.setBy ?? 'not stated in the parameter';
   if (controls.writesPaused) telemetry.logger.warn('writes paused by the controls parameter', { setBy });
   if (controls.holds.length > 0) telemetry.logger.warn('names held by the controls parameter', { holds: controls.holds, setBy });
+}
+
+/**
+ * A zone-narrowed read costs about two calls a zone (GetHostedZone, ListHostedZonesByName);
+ * a whole-account read costs a page per 100 zones and a tag call per 10. Past a few zones
+ * hinted at once, reading the whole account is the cheaper way to the same truth.
+ */
+export const ZONES_BEFORE_ACCOUNT_READ = 5;
+
+function scopeOf(zoneIds: Set<ZoneId> | 'account'): ZoneScope {
+  if (zoneIds === 'account' || zoneIds.size > ZONES_BEFORE_ACCOUNT_READ) return { kind: 'account' };
+  return { kind: 'zones', zoneIds: [...zoneIds] };
 }
 
 /** A malformed message is logged with its raw body, counted, and not retried. */

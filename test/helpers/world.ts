@@ -119,6 +119,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       clock,
       holder: 'worker-test',
       leaseTtlMs: 120_000,
+      leaseWaitMs: 1_000,
       telemetry,
     };
     return { config, deps, handler: makeHandler(deps) };
