@@ -6,8 +6,9 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 
-/** The repository root: the worker entry, its lock file and the bundled config live under it. */
-export const PROJECT_ROOT = path.resolve(__dirname, '../..');
+import { PROJECT_ROOT, WORKER_BUNDLE_ALIASES } from './worker-bundling';
+
+export { PROJECT_ROOT };
 
 /** The worker's entry point (the lead's SQS handler). */
 export const WORKER_ENTRY = path.join(PROJECT_ROOT, 'functions/worker/handler.ts');
@@ -23,10 +24,6 @@ export const WORKER_RUNTIME = lambda.Runtime.NODEJS_24_X;
  * so the bundle defines one.
  */
 const REQUIRE_BANNER = "import { createRequire } from 'node:module';const require = createRequire(import.meta.url);";
-
-/** The SDK's default credential chain, and the environment-only provider that replaces it in the bundle. */
-const CREDENTIAL_CHAIN = '@aws-sdk/credential-provider-node';
-const LAMBDA_CREDENTIALS = path.join(PROJECT_ROOT, 'functions', 'worker', 'lambda-credentials.ts');
 
 /** What the hub decides about the worker; the bundling choices are fixed here. */
 export interface WorkerFunctionOptions {
@@ -66,8 +63,9 @@ export function createWorkerFunction(scope: Construct, id: string, options: Work
       sourceMap: true,
       sourcesContent: false,
       externalModules: [],
-      // Lambda hands the role's credentials over in the environment: the default chain is not needed.
-      esbuildArgs: { [`--alias:${CREDENTIAL_CHAIN}`]: `./${path.relative(PROJECT_ROOT, LAMBDA_CREDENTIALS)}` },
+      esbuildArgs: Object.fromEntries(
+        Object.entries(WORKER_BUNDLE_ALIASES).map(([module, file]) => [`--alias:${module}`, `./${path.relative(PROJECT_ROOT, file)}`]),
+      ),
     },
   });
 }

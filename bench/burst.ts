@@ -1,0 +1,247 @@
+/**
+ * §9 bar 2: a burst of opt-ins across accounts, under Route 53's per-account quota
+ * (emulator: 10 requests/s, burst 50) and the worker's own hub token bucket (5/s).
+ *
+ * The zones exist beforehand (created in-process: no event). Each child account then tags
+ * its zones through the SDK at `childRate` calls per second, all accounts at once; every tag
+ * call is a CloudTrail event on the real path (spoke rule, hub bus, queue, event source
+ * mapping with the production batch size, window and concurrency, worker).
+ */
+import { ChangeTagsForResourceCommand } from '@aws-sdk/client-route-53';
+import { TokenBucket } from 'limiter';
+import { MAX_CHANGES_PER_BATCH } from '../functions/core/change-limits';
+import { BENCH_DOMAIN, BENCH_VISIBILITY_TIMEOUT_SECONDS, BenchWorld, HUB, OPT_IN_TAG, PRODUCTION_MAPPING, benchAccounts } from './bench-world';
+import { percentile, printHeading, printTable, printVerdicts, round, type Verdict } from './report';
+
+/** What to run. */
+export interface BurstOptions {
+  readonly zones: number;
+  readonly accounts: number;
+  readonly childRate: number;
+  readonly verbose: boolean;
+}
+
+/** Results of the burst section. */
+export interface BurstResult {
+  readonly scale: { readonly zones: number; readonly accounts: number; readonly childRatePerAccount: number };
+  readonly settings: Record<string, unknown>;
+  readonly tagsSent: number;
+  readonly tagFailures: number;
+  readonly delegated: number;
+  readonly totalSeconds: number;
+  readonly taggingSeconds: number;
+  readonly invocations: {
+    readonly total: number;
+    readonly writing: number;
+    readonly withRetriedMessages: number;
+    readonly retriedMessages: number;
+    /** Account reconciles skipped because the other invocation held the account's lease. */
+    readonly leaseBusy: number;
+    readonly deadLettered: number;
+  };
+  readonly changeResourceRecordSets: { readonly calls: number; readonly refused: number; readonly changes: number; readonly batches: number; readonly bar: number; readonly pass: boolean };
+  readonly parentReads: {
+    readonly listResourceRecordSets: number;
+    readonly getHostedZone: number;
+    readonly reads: number;
+    readonly namesAsked: number;
+    readonly finalZonePages: number;
+    readonly readsWhereNamesOutnumberPages: number;
+    readonly ofThoseReadByPages: number;
+    readonly pass: boolean;
+  };
+  readonly latencyMs: { readonly p50: number; readonly p99: number; readonly max: number; readonly samples: number };
+  readonly calls: { readonly hubRoute53: number; readonly hubRefused: number; readonly sts: number; readonly spokeWorkerReads: number; readonly spokeRefused: number; readonly childTagCalls: number };
+  readonly hubByOperation: Record<string, number>;
+  readonly spokeByOperation: Record<string, number>;
+}
+
+const SETTLE_TIMEOUT_MS = 10 * 60_000;
+
+function zoneName(accountIndex: number, zoneIndex: number): string {
+  return `z${String(zoneIndex).padStart(4, '0')}-a${String(accountIndex).padStart(2, '0')}.${BENCH_DOMAIN}`;
+}
+
+/** Splits `total` zones over `accounts` as evenly as possible. */
+function zonesPerAccount(total: number, accounts: number): number[] {
+  return Array.from({ length: accounts }, (_, index) => Math.floor(total / accounts) + (index < total % accounts ? 1 : 0));
+}
+
+/** Runs the section and prints its tables. */
+export async function benchBurst(options: BurstOptions): Promise<BurstResult> {
+  printHeading(`2. Burst: ${options.zones} opt-ins across ${options.accounts} accounts, under the quota`);
+  const accounts = benchAccounts(options.accounts);
+  const world = await BenchWorld.start({ accounts, hubRequestsPerSecond: 5, verbose: options.verbose });
+  try {
+    const counts = zonesPerAccount(options.zones, options.accounts);
+    const zones = accounts.map((account, accountIndex) => {
+      const names = Array.from({ length: counts[accountIndex] ?? 0 }, (_, zoneIndex) => zoneName(accountIndex + 1, zoneIndex + 1));
+      return { account, names, ids: world.seedZones(account, names, false) };
+    });
+    const quota = world.emulator.quota.enable();
+    world.resetCalls();
+    const taggedAt = new Map<string, number>();
+    let tagFailures = 0;
+
+    const started = Date.now();
+    await Promise.all(
+      zones.map(async ({ account, names, ids }) => {
+        const pace = new TokenBucket({ bucketSize: 1, tokensPerInterval: options.childRate, interval: 1000 });
+        const child = world.childRoute53(account);
+        for (const [index, zoneId] of ids.entries()) {
+          await pace.removeTokens(1);
+          try {
+            await child.send(
+              new ChangeTagsForResourceCommand({ ResourceType: 'hostedzone', ResourceId: zoneId, AddTags: [{ Key: OPT_IN_TAG.key, Value: OPT_IN_TAG.value }] }),
+            );
+            taggedAt.set(names[index] as string, Date.now());
+          } catch (error) {
+            tagFailures += 1;
+            if (options.verbose) console.error(`tag of ${names[index]} failed: ${String(error)}`);
+          }
+        }
+      }),
+    );
+    const taggingSeconds = (Date.now() - started) / 1000;
+    process.stdout.write(`  tags sent in ${round(taggingSeconds)} s; waiting for the worker to drain the queue...\n`);
+    await world.settle(SETTLE_TIMEOUT_MS);
+    const lastWrite = Math.max(started, ...world.delegatedAt.values());
+    const totalSeconds = (lastWrite - started) / 1000;
+
+    const counters = world.emulator.counters;
+    const invocations = world.invocations;
+    const writing = invocations.filter((invocation) => invocation.batches > 0).length;
+    const changes = invocations.reduce((sum, invocation) => sum + invocation.changes, 0);
+    const batches = invocations.reduce((sum, invocation) => sum + invocation.batches, 0);
+    const crrsCalls = counters.count({ account: HUB, operation: 'ChangeResourceRecordSets' });
+    const crrsBar = Math.ceil(changes / MAX_CHANGES_PER_BATCH) + writing;
+
+    const reads = invocations.flatMap((invocation) => invocation.parentReads);
+    const crowded = reads.filter((read) => read.names > read.zonePages);
+    const byPages = crowded.filter((read) => read.listCalls <= read.zonePages);
+    const latencies = [...taggedAt].flatMap(([name, at]) => {
+      const written = world.delegatedAt.get(name);
+      return written === undefined ? [] : [written - at];
+    });
+    const byOperation = (filter: (account: string) => boolean): Record<string, number> => {
+      const out: Record<string, number> = {};
+      for (const entry of counters.snapshot()) {
+        if (!filter(entry.account) || entry.operation === 'ChangeTagsForResource') continue;
+        const key = `${entry.service} ${entry.operation}`;
+        out[key] = (out[key] ?? 0) + entry.calls;
+      }
+      return out;
+    };
+    const spokeAccounts = new Set(accounts);
+    const childTagCalls = counters.count({ operation: 'ChangeTagsForResource' });
+    const spokeRoute53 = counters.snapshot().filter((entry) => spokeAccounts.has(entry.account) && entry.service === 'route53');
+
+    const result: BurstResult = {
+      scale: { zones: options.zones, accounts: options.accounts, childRatePerAccount: options.childRate },
+      settings: {
+        quota: `${quota.ratePerSecond}/s burst ${quota.burst} per account (${quota.services.join(', ')})`,
+        hubTokenBucket: '5/s (ROUTE53_REQUESTS_PER_SECOND=5)',
+        eventSourceMapping: PRODUCTION_MAPPING,
+        visibilityTimeoutSeconds: BENCH_VISIBILITY_TIMEOUT_SECONDS,
+      },
+      tagsSent: taggedAt.size,
+      tagFailures,
+      delegated: world.delegationCount(),
+      totalSeconds: round(totalSeconds),
+      taggingSeconds: round(taggingSeconds),
+      invocations: {
+        total: invocations.length,
+        writing,
+        withRetriedMessages: invocations.filter((invocation) => invocation.failed > 0).length,
+        retriedMessages: invocations.reduce((sum, invocation) => sum + invocation.failed, 0),
+        leaseBusy: invocations.reduce((sum, invocation) => sum + invocation.leaseBusy, 0),
+        deadLettered: world.deadLettered(),
+      },
+      changeResourceRecordSets: {
+        calls: crrsCalls,
+        refused: counters.refusals({ account: HUB, operation: 'ChangeResourceRecordSets' }),
+        changes,
+        batches,
+        bar: crrsBar,
+        pass: crrsCalls <= crrsBar,
+      },
+      parentReads: {
+        listResourceRecordSets: counters.count({ account: HUB, operation: 'ListResourceRecordSets' }),
+        getHostedZone: counters.count({ account: HUB, operation: 'GetHostedZone' }),
+        reads: reads.length,
+        namesAsked: reads.reduce((sum, read) => sum + read.names, 0),
+        finalZonePages: world.zonePages(),
+        readsWhereNamesOutnumberPages: crowded.length,
+        ofThoseReadByPages: byPages.length,
+        pass: byPages.length === crowded.length,
+      },
+      latencyMs: {
+        p50: percentile(latencies, 50),
+        p99: percentile(latencies, 99),
+        max: latencies.length === 0 ? Number.NaN : Math.max(...latencies),
+        samples: latencies.length,
+      },
+      calls: {
+        hubRoute53: counters.count({ account: HUB, service: 'route53' }),
+        hubRefused: counters.refusals({ account: HUB, service: 'route53' }),
+        sts: counters.count({ service: 'sts' }),
+        spokeWorkerReads: spokeRoute53.filter((entry) => entry.operation !== 'ChangeTagsForResource').reduce((sum, entry) => sum + entry.calls, 0),
+        spokeRefused: spokeRoute53.filter((entry) => entry.operation !== 'ChangeTagsForResource').reduce((sum, entry) => sum + entry.refused, 0),
+        childTagCalls,
+      },
+      hubByOperation: byOperation((account) => account === HUB),
+      spokeByOperation: byOperation((account) => spokeAccounts.has(account)),
+    };
+    print(result);
+    return result;
+  } finally {
+    await world.stop();
+  }
+}
+
+function print(result: BurstResult): void {
+  const { changeResourceRecordSets: crrs, parentReads: reads, latencyMs: latency, invocations, calls } = result;
+  printTable('Settings', ['setting', 'value'], [
+    ['scale', `${result.scale.zones} zones over ${result.scale.accounts} accounts, children tag at ${result.scale.childRatePerAccount}/s each`],
+    ...Object.entries(result.settings).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]),
+  ]);
+  printTable('Burst', ['measure', 'value'], [
+    ['tag calls that succeeded / failed', `${result.tagsSent} / ${result.tagFailures}`],
+    ['NS delegations in the parent', result.delegated],
+    ['tagging time (s)', result.taggingSeconds],
+    ['total time, first tag to last NS write (s)', result.totalSeconds],
+    ['worker invocations (total / that wrote)', `${invocations.total} / ${invocations.writing}`],
+    ['messages retried (invocations with failures)', `${invocations.retriedMessages} (${invocations.withRetriedMessages})`],
+    ['account reconciles skipped: lease held by the other invocation', invocations.leaseBusy],
+    ['messages dead-lettered (5 receives)', invocations.deadLettered],
+    ['changes applied / change batches', `${crrs.changes} / ${crrs.batches}`],
+    ['ChangeResourceRecordSets calls (refused by quota)', `${crrs.calls} (${crrs.refused})`],
+    ['ListResourceRecordSets calls / parent reads / names asked', `${reads.listResourceRecordSets} / ${reads.reads} / ${reads.namesAsked}`],
+    ['hub GetHostedZone calls', reads.getHostedZone],
+    ['parent zone size at the end (pages of 300)', reads.finalZonePages],
+    ['hub Route 53 calls (refused by quota)', `${calls.hubRoute53} (${calls.hubRefused})`],
+    ['STS AssumeRole calls', calls.sts],
+    ['worker reads in child accounts (refused by quota)', `${calls.spokeWorkerReads} (${calls.spokeRefused})`],
+    ['child tag calls, retries included', calls.childTagCalls],
+    ['latency tag -> NS record p50 / p99 / max (ms)', `${latency.p50} / ${latency.p99} / ${latency.max} (n=${latency.samples})`],
+  ]);
+  printTable('Hub calls by operation (attempts)', ['operation', 'calls'], Object.entries(result.hubByOperation));
+  printTable('Worker calls in child accounts by operation (attempts)', ['operation', 'calls'], Object.entries(result.spokeByOperation));
+  const verdicts: Verdict[] = [
+    {
+      what: 'ChangeResourceRecordSets calls to the parent',
+      measured: crrs.calls,
+      bar: `<= ceil(${crrs.changes}/100) + ${invocations.writing} writing invocations = ${crrs.bar}`,
+      pass: crrs.pass,
+    },
+    {
+      what: 'parent reads by pages once names outnumber pages',
+      measured: `${reads.ofThoseReadByPages} of ${reads.readsWhereNamesOutnumberPages} reads`,
+      bar: 'all (ListResourceRecordSets <= zone pages)',
+      pass: reads.pass,
+    },
+    { what: 'every opt-in delegated', measured: result.delegated, bar: `${result.scale.zones}`, pass: result.delegated === result.scale.zones },
+    { what: 'latency p50 / p99 (ms)', measured: `${latency.p50} / ${latency.p99}`, bar: 'reported', pass: latency.samples > 0 },
+  ];
+  printVerdicts('Verdict', verdicts);
+}

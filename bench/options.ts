@@ -1,0 +1,102 @@
+/**
+ * The benchmark's command line: `npm run bench -- [--quick] [--zones N] [--only a,b] ...`.
+ */
+import { parseArgs } from 'node:util';
+
+/** The sections, in the order they run. */
+export const SECTIONS = ['single', 'burst', 'sweep', 'bundle'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+/** Everything the benchmark can be told. */
+export interface BenchOptions {
+  readonly quick: boolean;
+  readonly sections: readonly Section[];
+  /** Opt-ins in the burst, spread over `burstAccounts` accounts. */
+  readonly zones: number;
+  readonly burstAccounts: number;
+  /** Tag calls per second each child account makes during the burst. */
+  readonly childRate: number;
+  readonly sweepAccounts: number;
+  readonly sweepZones: number;
+  /** Node processes spawned per bundle to time its load. */
+  readonly loadRuns: number;
+  readonly verbose: boolean;
+}
+
+/** Bad command-line input, naming the flag and what was expected. */
+export class BenchOptionsError extends Error {
+  constructor(flag: string, value: unknown, expected: string) {
+    super(`--${flag}: expected ${expected}, got ${JSON.stringify(value)}`);
+    this.name = 'BenchOptionsError';
+  }
+}
+
+export const USAGE = `usage: npm run bench -- [options]
+  --quick               small sizes, to check the script works (about 30 s)
+  --only LIST           sections to run, comma-separated: ${SECTIONS.join(',')} (default: all)
+  --zones N             opt-ins in the burst (default 300, quick 50; 1000 takes 2.5 to 5 minutes)
+  --burst-accounts N    accounts the burst spreads over (default 10)
+  --child-rate N        tag calls per second per child account during the burst (default 5)
+  --sweep-accounts N    accounts in the sweep (default 10, quick 5)
+  --sweep-zones N       delegated zones per sweep account (default 20, quick 10)
+  --load-runs N         node processes per bundle for the load time (default 15, quick 3)
+  --verbose             print the worker's warnings and errors`;
+
+function positiveInteger(flag: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new BenchOptionsError(flag, raw, 'a positive integer');
+  return value;
+}
+
+function positiveNumber(flag: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new BenchOptionsError(flag, raw, 'a positive number');
+  return value;
+}
+
+function sectionsOf(raw: string | undefined): Section[] {
+  if (raw === undefined) return [...SECTIONS];
+  const names = raw.split(',').map((name) => name.trim()).filter(Boolean);
+  for (const name of names) {
+    if (!(SECTIONS as readonly string[]).includes(name)) throw new BenchOptionsError('only', name, `one of ${SECTIONS.join(', ')}`);
+  }
+  return SECTIONS.filter((section) => names.includes(section));
+}
+
+/** Parses argv (without node and the script); throws BenchOptionsError on bad input. */
+export function parseBenchOptions(argv: readonly string[]): BenchOptions | 'help' {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      zones: { type: 'string' },
+      'burst-accounts': { type: 'string' },
+      'child-rate': { type: 'string' },
+      'sweep-accounts': { type: 'string' },
+      'sweep-zones': { type: 'string' },
+      'load-runs': { type: 'string' },
+      verbose: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) return 'help';
+  const quick = values.quick === true;
+  const burstAccounts = positiveInteger('burst-accounts', values['burst-accounts'], 10);
+  const zones = positiveInteger('zones', values.zones, quick ? 50 : 300);
+  if (zones < burstAccounts) throw new BenchOptionsError('zones', zones, `at least --burst-accounts (${burstAccounts})`);
+  return {
+    quick,
+    sections: sectionsOf(values.only),
+    zones,
+    burstAccounts,
+    childRate: positiveNumber('child-rate', values['child-rate'], 5),
+    sweepAccounts: positiveInteger('sweep-accounts', values['sweep-accounts'], quick ? 5 : 10),
+    sweepZones: positiveInteger('sweep-zones', values['sweep-zones'], quick ? 10 : 20),
+    loadRuns: positiveInteger('load-runs', values['load-runs'], quick ? 3 : 15),
+    verbose: values.verbose === true,
+  };
+}
