@@ -259,6 +259,27 @@ export class DynamoDbLedger implements DelegationLedger {
     }
   }
 
+  async reserveRemovals(sweepId: string, count: number, budget: number): Promise<boolean> {
+    if (count > budget) return false;
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall(ledgerKeys.sweep(sweepId)),
+          UpdateExpression: 'ADD #removals :count',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#removals) OR #removals <= :most)',
+          ExpressionAttributeNames: { '#removals': 'removals' },
+          ExpressionAttributeValues: { ':count': { N: String(count) }, ':most': { N: String(budget - count) } },
+        }),
+      );
+      return true;
+    } catch (error) {
+      // Over budget, or a sweep the ledger does not know: no removal may be made under it.
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
   private async getItem(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {
     const result = await this.client.send(
       new GetItemCommand({ TableName: this.tableName, Key: marshall(key), ConsistentRead: true }),

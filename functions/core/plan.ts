@@ -62,7 +62,10 @@ export function planBatches<T>(units: readonly ChangeUnit<T>[]): PlannedBatch<T>
     groups.set(key, [...(groups.get(key) ?? []), unit]);
   }
   const batches: PlannedBatch<T>[] = [];
-  for (const group of groups.values()) {
+  // DELETE-only batches go first: a CREATE may have been judged against a parent already
+  // cleared by a removal, and must not land if that removal is refused.
+  const ordered = [...groups.entries()].sort(([a], [b]) => Number(b.endsWith('|delete')) - Number(a.endsWith('|delete')));
+  for (const [, group] of ordered) {
     let current: ChangeUnit<T>[] = [];
     let total: Size = { changes: 0, values: 0, chars: 0 };
     for (const unit of group) {

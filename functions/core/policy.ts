@@ -177,9 +177,10 @@ export function decideAccount(facts: AccountFacts, parents: ProjectedParents): D
   // Ledger entries whose zone is gone, inside a scope that was read completely.
   for (const entry of facts.entries) {
     if (!isCovered(entry.zoneId) || liveZones.has(entry.zoneId)) continue;
-    // A parent that was not read (or is no longer managed) decides nothing.
-    if (!view.has(entry.parentZoneId)) continue;
-    decisions.push(decideGone(entry, view));
+    // An entry that holds nothing needs no parent to be forgotten; otherwise an unread (or no
+    // longer managed) parent decides nothing.
+    if (!holdsRecords(entry)) decisions.push({ kind: 'forget', entry, reason: 'zone-deleted' });
+    else if (view.has(entry.parentZoneId)) decisions.push(decideGone(entry, view));
   }
 
   const candidates: Candidate[] = [];
@@ -263,7 +264,8 @@ function decideWithdrawal(facts: AccountFacts, entry: LedgerEntry, reason: Remov
   return { kind: 'remove', entry, found, reason };
 }
 
-function nsValues(entry: LedgerEntry): readonly string[] {
+/** The NS values a ledger entry holds in its parent. */
+export function nsValues(entry: LedgerEntry): readonly string[] {
   return entry.records.find((record) => record.type === 'NS')?.values ?? [];
 }
 

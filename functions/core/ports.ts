@@ -83,6 +83,11 @@ export interface DelegationLedger {
   startSweep(sweepId: string, accounts: readonly AccountId[], now: Date): Promise<void>;
   /** Marks one account of a sweep done; returns true for the call that finishes the sweep. */
   finishSweepAccount(sweepId: string, account: AccountId): Promise<boolean>;
+  /**
+   * Adds `count` to the removals a sweep has made, if the total stays within `budget`;
+   * returns false (and adds nothing) otherwise, or when the sweep is unknown.
+   */
+  reserveRemovals(sweepId: string, count: number, budget: number): Promise<boolean>;
 }
 
 /** Publishes outcome events on the hub bus. */

@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { SpokeReadError, ChangeConflictError, LeaseBusyError, assertIsError } from './errors';
 import { ProjectedParents } from './parent-view';
 import { planBatches, splitBatch, type ChangeUnit, type PlannedBatch } from './plan';
-import { changesOf, decideAccount, decisionZoneId, holdsRecords, ownerKey, type Decision } from './policy';
+import { changesOf, decideAccount, decisionZoneId, holdsRecords, nsValues, ownerKey, type Decision } from './policy';
 import type {
   Clock,
   ControlSource,
@@ -24,7 +24,7 @@ import type {
   SpokeZoneReader,
 } from './ports';
 import { accountsInAllowlist, parentFor } from './rules';
-import { settleIntent } from './intents';
+import { settleIntent, type SettledIntent } from './intents';
 import { freshEntry, outcomeFor } from './outcomes';
 import { judgeSuspect } from './suspects';
 import type {
@@ -67,8 +67,11 @@ export interface ReconcileDeps {
 export interface AccountJob {
   readonly account: AccountId;
   readonly scope: ZoneScope;
-  /** Set for sweep messages: suspects are probed over DNS and the removal budget applies. */
-  readonly sweepId?: string;
+  /**
+   * The sweeps this reconcile serves (several when a backlog holds more than one): suspects are
+   * probed over DNS and the removal budget applies. Empty for events and the CLI.
+   */
+  readonly sweepIds: readonly string[];
 }
 
 /** A decision and what became of it. */
@@ -78,7 +81,7 @@ export interface DecisionRecord {
   readonly result: 'applied' | 'observed' | 'failed' | 'budget';
 }
 
-export type AccountResult =
+export type AccountResult = (
   | { readonly account: AccountId; readonly status: 'ignored'; readonly reason: 'unknown-account' }
   | {
       readonly account: AccountId;
@@ -86,8 +89,11 @@ export type AccountResult =
       readonly decisions: readonly DecisionRecord[];
       readonly suspects: readonly LedgerEntry[];
       readonly error?: Error;
-      readonly sweepCompleted?: string;
-    };
+    }
+) & {
+  /** Sweeps this account was the last to finish. */
+  readonly sweepsCompleted?: readonly string[];
+};
 
 /** An account whose lease is held and whose state was read. */
 interface OpenAccount {
@@ -127,24 +133,26 @@ export async function reconcileAccounts(jobs: readonly AccountJob[], baseDeps: R
     await Promise.all(open.map((account) => deps.ledger.releaseLease(account.lease)));
   }
   for (const account of open) {
-    const failed = account.failure !== undefined;
-    const sweepCompleted = !failed && account.job.sweepId !== undefined ? await finishSweep(account, deps) : undefined;
     results.push({
       account: account.job.account,
-      status: failed ? 'failed' : 'done',
+      status: account.failure === undefined ? 'done' : 'failed',
       decisions: account.decisions,
       suspects: account.suspects,
       ...(account.failure ? { error: account.failure } : {}),
-      ...(sweepCompleted ? { sweepCompleted } : {}),
     });
   }
-  return results;
-}
-
-async function finishSweep(account: OpenAccount, deps: ReconcileDeps): Promise<string | undefined> {
-  const sweepId = account.job.sweepId!;
-  const finished = await deps.ledger.finishSweepAccount(sweepId, account.job.account);
-  return finished ? sweepId : undefined;
+  // An account done (or ignored) finishes its sweeps; a failed one is retried and finishes later.
+  const sweepsOf = new Map(jobs.map((job) => [job.account, job.sweepIds]));
+  return Promise.all(
+    results.map(async (result) => {
+      if (result.status === 'failed') return result;
+      const completed: string[] = [];
+      for (const sweepId of sweepsOf.get(result.account) ?? []) {
+        if (await deps.ledger.finishSweepAccount(sweepId, result.account)) completed.push(sweepId);
+      }
+      return completed.length > 0 ? { ...result, sweepsCompleted: completed } : result;
+    }),
+  );
 }
 
 /** Takes the lease and reads the account, or says why not. Unknown accounts assume no role. */
@@ -162,18 +170,19 @@ async function openAccount(job: AccountJob, deps: ReconcileDeps, now: Date, leas
     if (error instanceof LeaseBusyError) return { account, status: 'failed', decisions: [], suspects: [], error };
     throw error;
   }
-  const entries = new Map((await deps.ledger.listEntries(account)).map((entry) => [entry.zoneId, entry]));
-  const known = new Map([...entries.values()].map((entry) => [entry.zoneId, entry.nameServers]));
   try {
-    const snapshot = await deps.reader.readZones(account, job.scope, known);
-    return { job, lease, entries, snapshot, decisions: [], suspects: [] };
-  } catch (error) {
-    assertIsError(error);
-    if (!(error instanceof SpokeReadError)) {
-      await deps.ledger.releaseLease(lease);
-      throw error;
+    const entries = new Map((await deps.ledger.listEntries(account)).map((entry) => [entry.zoneId, entry]));
+    const known = new Map([...entries.values()].map((entry) => [entry.zoneId, entry.nameServers]));
+    try {
+      const snapshot = await deps.reader.readZones(account, job.scope, known);
+      return { job, lease, entries, snapshot, decisions: [], suspects: [] };
+    } catch (error) {
+      if (!(error instanceof SpokeReadError)) throw error;
+      return { job, lease, entries, snapshot: undefined, readError: error, decisions: [], suspects: [] };
     }
-    return { job, lease, entries, snapshot: undefined, readError: error, decisions: [], suspects: [] };
+  } catch (error) {
+    await deps.ledger.releaseLease(lease);
+    throw error;
   }
 }
 
@@ -198,10 +207,9 @@ async function reconcileOpen(open: OpenAccount[], deps: ReconcileDeps, controls:
     for (const entry of [...account.entries.values()]) {
       if (entry.intent === undefined || !projected.has(entry.parentZoneId)) continue;
       const settled = settleIntent(entry, projected, now);
-      if (settled.outcome) await publishAndRecord(account, [settled], deps);
-      else await writeEntry(account, settled.entry, deps);
+      await guarded(account, () => (settled.outcome ? publishAndRecord(account, [settled], deps) : writeEntry(account, settled.entry, deps)));
     }
-    await publishPending(account, deps);
+    await guarded(account, () => publishPending(account, deps));
   }
 
   const owners = await readOwners(open, deps);
@@ -209,8 +217,15 @@ async function reconcileOpen(open: OpenAccount[], deps: ReconcileDeps, controls:
   const pending: Array<{ account: OpenAccount; decision: Decision }> = [];
   for (const account of open) {
     if (account.snapshot === undefined) {
-      const dangling = await judgeUnreadable(account, deps, projected, now);
-      pending.push(...dangling.map((decision) => ({ account, decision: withHold(decision, controls) })));
+      // Only an account that cannot be read at all makes suspects; a throttled read is retried.
+      if (account.readError?.failure === 'access-denied') {
+        await guarded(account, async () => {
+          const dangling = await judgeUnreadable(account, deps, projected, now);
+          pending.push(...dangling.map((decision) => ({ account, decision: withHold(decision, controls) })));
+        });
+      } else {
+        account.failure ??= account.readError;
+      }
       continue;
     }
     const decisions = decideAccount(
@@ -227,33 +242,52 @@ async function reconcileOpen(open: OpenAccount[], deps: ReconcileDeps, controls:
     );
     // Names are claimed only when the claim will be written: observe mode must not reserve them.
     for (const decision of decisions) {
-      pending.push({ account, decision: writesAllowed ? await claimIfNeeded(decision, account, deps) : decision });
+      await guarded(account, async () => {
+        pending.push({ account, decision: writesAllowed ? await claimIfNeeded(decision, account, deps) : decision });
+      });
     }
   }
 
-  const budgetBlocked = await removalBudgetExceeded(open, pending, deps, controls, now);
+  // Observe mode and paused writes remove nothing, so they spend no budget.
+  const budgetBlocked = writesAllowed && (await removalBudgetExceeded(open, pending, deps, controls, now));
   const units: Array<ChangeUnit<{ account: OpenAccount; decision: Decision }>> = [];
   for (const item of pending) {
     const { account, decision } = item;
     const changes = changesOf(decision);
-    if (changes.length === 0) {
-      await settle(account, decision, writesAllowed ? 'applied' : 'observed', deps, now);
-    } else if (!writesAllowed) {
-      await settle(account, decision, 'observed', deps, now);
-    } else if (budgetBlocked && decision.kind === 'remove') {
-      await settle(account, decision, 'budget', deps, now);
-    } else {
-      await recordIntent(account, decision, deps, now);
-      units.push({ parentZoneId: parentOf(decision), changes, tag: item });
-    }
+    await guarded(account, async () => {
+      if (changes.length === 0) {
+        await settle(account, decision, writesAllowed ? 'applied' : 'observed', deps, now);
+      } else if (!writesAllowed) {
+        await settle(account, decision, 'observed', deps, now);
+      } else if (budgetBlocked && decision.kind === 'remove' && account.job.sweepIds.length > 0) {
+        await settle(account, decision, 'budget', deps, now);
+      } else {
+        await recordIntent(account, decision, deps, now);
+        units.push({ parentZoneId: parentOf(decision), changes, tag: item });
+      }
+    });
   }
 
   for (const batch of planBatches(units)) {
     for (const [unit, result] of await applyWithSplit(batch, deps)) {
       const { account, decision } = unit.tag;
       if (result instanceof Error) account.failure ??= result;
-      await settle(account, decision, result instanceof Error ? 'failed' : 'applied', deps, now);
+      await guarded(account, () => settle(account, decision, result instanceof Error ? 'failed' : 'applied', deps, now));
     }
+  }
+}
+
+/**
+ * Runs one step of one account: a failure (a ledger conflict, a throttled write) fails that
+ * account, whose messages are retried, and leaves the other accounts of the batch to finish.
+ * Whatever the step left half done is an intent the retry settles.
+ */
+async function guarded(account: OpenAccount, step: () => Promise<unknown>): Promise<void> {
+  try {
+    await step();
+  } catch (error) {
+    assertIsError(error);
+    account.failure ??= error;
   }
 }
 
@@ -264,7 +298,8 @@ async function readParents(open: readonly OpenAccount[], deps: ReconcileDeps): P
   for (const account of open) {
     for (const zone of account.snapshot?.zones ?? []) {
       const parent = parentFor(deps.config, zone.name);
-      if (parent !== undefined && !zone.privateZone) add(parent.hostedZoneId, zone.name);
+      // Zones that cannot claim (private, not opted in) need no parent records.
+      if (parent !== undefined && !zone.privateZone && zone.optedIn) add(parent.hostedZoneId, zone.name);
     }
     for (const entry of account.entries.values()) add(entry.parentZoneId, entry.name);
   }
@@ -327,31 +362,32 @@ async function claimIfNeeded(decision: Decision, account: OpenAccount, deps: Rec
 
 /** An account that cannot be read: its delegations become suspects; DNS confirms them gone. */
 async function judgeUnreadable(account: OpenAccount, deps: ReconcileDeps, projected: ProjectedParents, now: Date): Promise<Decision[]> {
-  account.failure ??= account.readError;
+  const readFailure = account.readError;
+  account.failure ??= readFailure;
+  const sweeping = account.job.sweepIds.length > 0;
+  const held = [...account.entries.values()].filter(holdsRecords);
+  // Probes run side by side: each may wait for silent name servers.
+  const probes = await Promise.all(
+    held.map((entry) => (sweeping && entry.suspectSince !== undefined ? deps.probe.check(entry.name, entry.nameServers) : undefined)),
+  );
   const decisions: Decision[] = [];
-  for (const entry of account.entries.values()) {
-    if (!holdsRecords(entry)) continue;
-    const probe = account.job.sweepId !== undefined && entry.suspectSince !== undefined
-      ? await deps.probe.check(entry.name, entry.nameServers)
-      : undefined;
-    const verdict = judgeSuspect(entry, probe, now, DANGLING_CONFIRMATION_MS);
-    if (verdict.entry !== entry) await writeEntry(account, verdict.entry, deps);
+  for (const [index, entry] of held.entries()) {
+    const verdict = judgeSuspect(entry, probes[index], now, DANGLING_CONFIRMATION_MS);
     account.suspects.push(verdict.entry);
     if (verdict.newSuspect) {
       await publishAndRecord(account, [{ entry: verdict.entry, outcome: suspectEvent(verdict.entry) }], deps);
+    } else if (verdict.entry !== entry) {
+      await writeEntry(account, verdict.entry, deps);
     }
-    if (verdict.dangling) {
-      const found = projected.nsAt(entry.parentZoneId, entry.name);
-      if (found !== undefined && projected.nsHolds(entry.parentZoneId, entry.name, entry.records[0]?.values ?? [])) {
-        projected.remove(entry.parentZoneId, entry.name, 'NS');
-        decisions.push({ kind: 'remove', entry: verdict.entry, found, reason: 'dangling' });
-      }
+    if (!verdict.dangling || !projected.has(entry.parentZoneId)) continue;
+    const found = projected.nsAt(entry.parentZoneId, entry.name);
+    if (found !== undefined && projected.nsHolds(entry.parentZoneId, entry.name, nsValues(entry))) {
+      projected.remove(entry.parentZoneId, entry.name, 'NS');
+      decisions.push({ kind: 'remove', entry: account.entries.get(entry.zoneId) ?? verdict.entry, found, reason: 'dangling' });
     }
   }
   // A sweep that probed every suspect has done its job; an event for the account is retried.
-  if (account.job.sweepId !== undefined && account.readError?.failure === 'access-denied') {
-    account.failure = undefined;
-  }
+  if (sweeping && account.failure === readFailure) account.failure = undefined;
   return decisions;
 }
 
@@ -379,17 +415,21 @@ function suspectEvent(entry: LedgerEntry): OutcomeEvent {
  * A sweep may not remove more than the budget unless an operator approved it (DESIGN §3).
  * A sweep fans out over many invocations, so the count covers the whole ledger: this
  * invocation's removals, plus the delegations of every other account that are due to go
- * (grace period or DNS confirmation over), against everything subzone holds.
+ * (grace period or DNS confirmation over), against everything subzone holds. Removals the
+ * ledger cannot foresee (zones found gone in other accounts) are capped by a reservation on
+ * the sweep item: once the sweep has spent its budget, later invocations remove nothing.
  */
 async function removalBudgetExceeded(
   open: readonly OpenAccount[],
-  pending: ReadonlyArray<{ decision: Decision }>,
+  pending: ReadonlyArray<{ account: OpenAccount; decision: Decision }>,
   deps: ReconcileDeps,
   controls: Controls,
   now: Date,
 ): Promise<boolean> {
-  const sweeps = open.map((account) => account.job.sweepId).filter((id): id is string => id !== undefined);
-  const removals = pending.filter((item) => item.decision.kind === 'remove').length;
+  const sweeps = [...new Set(open.flatMap((account) => account.job.sweepIds))];
+  // Only sweeps are budgeted: an event or the CLI removes a deleted zone's delegation at once.
+  const removing = pending.filter((item) => item.decision.kind === 'remove' && item.account.job.sweepIds.length > 0);
+  const removals = removing.length;
   if (sweeps.length === 0 || removals === 0) return false;
   const approved = controls.approvedRemovals ?? [];
   if (approved.includes('*') || sweeps.every((id) => approved.includes(id))) return false;
@@ -402,7 +442,15 @@ async function removalBudgetExceeded(
   const dueElsewhere = heldElsewhere.filter((entry) => isDue(entry, deps.config, now)).length;
   const { records, percent } = deps.config.removalBudget;
   const budget = Math.max(records, Math.ceil(((heldHere.length + heldElsewhere.length) * percent) / 100));
-  return removals + dueElsewhere > budget;
+  if (removals + dueElsewhere > budget) return true;
+  // Each sweep pays for the removals of its own accounts.
+  const reserved = await Promise.all(
+    sweeps.map((sweepId) => {
+      const count = removing.filter((item) => item.account.job.sweepIds.includes(sweepId)).length;
+      return count === 0 ? true : deps.ledger.reserveRemovals(sweepId, count, budget);
+    }),
+  );
+  return reserved.includes(false);
 }
 
 /** A delegation another invocation of the sweep will remove, as far as the ledger tells. */
@@ -491,21 +539,12 @@ async function settle(
   } else if (change.entry !== undefined) {
     if (change.outcome) await publishAndRecord(account, [{ entry: change.entry, outcome: change.outcome }], deps);
     else await writeEntry(account, change.entry, deps);
-  } else if (change.outcome) {
-    await deps.publisher.publish([change.outcome]);
   }
   if (change.releaseOwner) await deps.ledger.releaseName(change.releaseOwner);
 }
 
-interface Settled {
-  readonly entry: LedgerEntry;
-  readonly outcome?: OutcomeEvent;
-  /** Delete the entry once its outcome is published. */
-  readonly retire?: boolean;
-}
-
 /** Publishes outcomes; an unpublished one stays flagged on its entry for the next reconcile. */
-async function publishAndRecord(account: OpenAccount, settled: readonly Settled[], deps: ReconcileDeps): Promise<void> {
+async function publishAndRecord(account: OpenAccount, settled: readonly SettledIntent[], deps: ReconcileDeps): Promise<void> {
   const outcomes = settled.flatMap((item) => (item.outcome ? [item.outcome] : []));
   const failed = new Set(outcomes.length > 0 ? await deps.publisher.publish(outcomes) : []);
   for (const item of settled) {

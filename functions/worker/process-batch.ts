@@ -24,7 +24,7 @@ interface AccountGroup {
   readonly account: AccountId;
   readonly messageIds: string[];
   zoneIds: Set<ZoneId> | 'account';
-  sweepId?: string;
+  readonly sweepIds: Set<string>;
 }
 
 /** Processes one batch; returns the message ids to retry. */
@@ -56,14 +56,14 @@ export async function processBatch(event: SQSEvent, deps: WorkerDeps): Promise<S
     const jobs: AccountJob[] = [...groups.values()].map((group) => ({
       account: group.account,
       scope: scopeOf(group.zoneIds),
-      ...(group.sweepId !== undefined ? { sweepId: group.sweepId } : {}),
+      sweepIds: [...group.sweepIds],
     }));
     try {
       reportControls(await deps.controls.read(), deps.telemetry);
       for (const result of await reconcileAccounts(jobs, deps)) {
         reportAccount(result, deps.telemetry);
         if (result.status === 'failed') groups.get(result.account)?.messageIds.forEach((id) => failures.add(id));
-        if (result.status === 'done' && result.sweepCompleted !== undefined) await completeSweep(result.sweepCompleted, result.account, deps);
+        for (const sweepId of result.sweepsCompleted ?? []) await completeSweep(sweepId, result.account, deps);
       }
     } catch (error) {
       assertIsError(error);
@@ -112,11 +112,11 @@ function parse(record: SQSRecord, telemetry: Telemetry): Hint | undefined {
 }
 
 function addToGroup(groups: Map<AccountId, AccountGroup>, hint: Extract<Hint, { kind: 'zones' | 'account' }>, messageId: string): void {
-  const group = groups.get(hint.account) ?? { account: hint.account, messageIds: [], zoneIds: new Set<ZoneId>() };
+  const group = groups.get(hint.account) ?? { account: hint.account, messageIds: [], zoneIds: new Set<ZoneId>(), sweepIds: new Set<string>() };
   group.messageIds.push(messageId);
   if (hint.kind === 'account') {
     group.zoneIds = 'account';
-    if (hint.sweepId !== undefined) group.sweepId ??= hint.sweepId;
+    if (hint.sweepId !== undefined) group.sweepIds.add(hint.sweepId);
   } else if (group.zoneIds !== 'account') {
     hint.zoneIds.forEach((zoneId) => (group.zoneIds as Set<ZoneId>).add(zoneId));
   }
@@ -137,6 +137,8 @@ async function completeSweep(sweepId: string, account: AccountId, deps: WorkerDe
   const failed = await deps.publisher.publish([
     { detailType: 'Sweep Completed', detail: { account, reason: 'all-accounts-reconciled', applied: true, sweepId } },
   ]);
+  // The heartbeat counts the sweep, which did complete; a lost event is an error of its own.
   deps.telemetry.metrics.addMetric(METRIC.sweepCompleted, MetricUnit.Count, 1);
-  deps.telemetry.logger.info('sweep completed', { sweepId, published: failed.length === 0 });
+  if (failed.length > 0) deps.telemetry.logger.error('Sweep Completed event could not be published', { sweepId });
+  else deps.telemetry.logger.info('sweep completed', { sweepId });
 }

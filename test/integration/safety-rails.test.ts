@@ -297,6 +297,27 @@ describe('removal budget', () => {
     expect(events('Delegation Removed').slice(6)).toEqual(names.map(() => expect.objectContaining({ applied: true, reason: 'not-allowed' })));
   });
 
+  it('caps removals of zones found gone across the invocations of one sweep at the budget', async () => {
+    // Prepare: eight delegations whose zones vanish without a single event reaching subzone.
+    await withBatchSize(1);
+    const names = await devDelegations(8);
+    for (const name of names) {
+      for (const account of [TEAM_B, TEAM_C]) {
+        for (const zone of world.emulator.route53.findZones(name, account)) world.emulator.route53.deleteZone(account, zone.id, { force: true });
+      }
+    }
+
+    // Act
+    await world.sweep();
+
+    // Assess: no invocation could foresee the others' removals; the sweep's reservation stops them.
+    const removed = names.filter((name) => world.delegationAt(name) === undefined);
+    expect(removed.length).toBeGreaterThan(0);
+    expect(removed.length).toBeLessThanOrEqual(5);
+    expect(events('Delegation Removed').filter((event) => event.applied === false)).toHaveLength(names.length - removed.length);
+    expect(world.delegationAt('foo.example.com')).toBeDefined();
+  });
+
   it('reports a second stop at the budget after the first one was resolved', async () => {
     // Prepare
     const names = await devDelegations(6);

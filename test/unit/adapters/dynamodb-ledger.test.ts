@@ -451,4 +451,29 @@ describe('DynamoDbLedger accounts and sweeps', () => {
     // Assess
     expect(result).toBe(false);
   });
+
+  it.each([
+    ['within the budget', [3, 2], 5, [true, true]],
+    ['past the budget', [3, 3], 5, [true, false]],
+    ['larger than the budget at once', [6], 5, [false]],
+  ])('reserves removals on a sweep %s', async (_case, counts, budget, expected) => {
+    // Prepare
+    const sweepId = `sweep-budget-${counts.join('-')}`;
+    await ledger.startSweep(sweepId, ['111111111111'], now);
+
+    // Act
+    const results: boolean[] = [];
+    for (const count of counts) results.push(await ledger.reserveRemovals(sweepId, count, budget));
+
+    // Assess
+    expect(results).toEqual(expected);
+  });
+
+  it('reserves no removal under an unknown sweep', async () => {
+    // Act
+    const result = await ledger.reserveRemovals('sweep-never-started', 1, 5);
+
+    // Assess
+    expect(result).toBe(false);
+  });
 });

@@ -57,17 +57,17 @@ describe('planBatches', () => {
     expect(batches).toEqual([{ parentZoneId: PARENT_ID, units }]);
   });
 
-  it('sends DELETE-only units in batches apart from the others', () => {
+  it('sends DELETE-only units in batches apart from the others, and first', () => {
     // Prepare
     const units = [createUnit(1), deleteUnit(2), updateUnit(3), deleteUnit(4)];
     // Act
     const batches = planBatches(units);
     // Assess
     expect(batches.map(tags)).toEqual([
-      [1, 3],
       [2, 4],
+      [1, 3],
     ]);
-    expect(batches.map((batch) => batch.units.every(isDeleteOnly))).toEqual([false, true]);
+    expect(batches.map((batch) => batch.units.every(isDeleteOnly))).toEqual([true, false]);
   });
 
   it('keeps the batches of each parent zone apart', () => {
