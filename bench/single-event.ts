@@ -7,7 +7,7 @@
  * are counted, in the order the emulator served them.
  */
 import { ChangeTagsForResourceCommand, CreateHostedZoneCommand } from '@aws-sdk/client-route-53';
-import { bareZoneId } from '../functions/adapters/spoke-zone-reader';
+import { bareZoneId } from '../functions/core/intake';
 import { BENCH_DOMAIN, BenchWorld, HUB, OPT_IN_TAG, benchAccounts, waitUntil, type CallLogEntry } from './bench-world';
 import { printHeading, printTable, printVerdicts, type Verdict } from './report';
 

@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/client-route-53';
 import { SpokeReadError } from '../core/errors';
 import { normaliseName, normaliseValueSet } from '../core/names';
+import { bareZoneId } from '../core/intake';
 import type { AccountId, DnsName, SpokeSnapshot, SpokeZone, ZoneId, ZoneScope } from '../core/types';
 import type { SpokeZoneReader } from '../core/ports';
 import { errorName, spokeReadFailure } from './aws-errors';
@@ -41,11 +42,6 @@ interface ListedZone {
   readonly privateZone: boolean;
   /** Name servers already in hand (from GetHostedZone), if any. */
   readonly nameServers?: readonly DnsName[];
-}
-
-/** The part of a Route 53 id after the last `/` (`/hostedzone/Z1` -> `Z1`). */
-export function bareZoneId(id: string): ZoneId {
-  return id.slice(id.lastIndexOf('/') + 1);
 }
 
 function listed(zone: HostedZone, nameServers?: readonly string[]): ListedZone {
@@ -170,7 +166,7 @@ class AccountRead {
     return zones;
   }
 
-  /** Adds the opt-in flag and the name servers of the public zones, with as few calls as possible. */
+  /** Adds the opt-in flag, and the name servers of the opted-in public zones, with as few calls as possible. */
   private async complete(zones: readonly ListedZone[]): Promise<SpokeZone[]> {
     const publicZones = zones.filter((zone) => !zone.privateZone);
     const optedIn = await this.optedInZoneIds(publicZones.map((zone) => zone.zoneId));
@@ -180,8 +176,11 @@ class AccountRead {
         result.push({ zoneId: zone.zoneId, name: zone.name, privateZone: true, optedIn: false, nameServers: [] });
         continue;
       }
-      const nameServers = zone.nameServers ?? this.knownNameServers.get(zone.zoneId) ?? (await this.nameServersOf(zone.zoneId));
-      result.push({ zoneId: zone.zoneId, name: zone.name, privateZone: false, optedIn: optedIn.has(zone.zoneId), nameServers });
+      const isOptedIn = optedIn.has(zone.zoneId);
+      // Only a zone that claims needs its name servers: the rest would cost a call each, every sweep.
+      const nameServers =
+        zone.nameServers ?? this.knownNameServers.get(zone.zoneId) ?? (isOptedIn ? await this.nameServersOf(zone.zoneId) : []);
+      result.push({ zoneId: zone.zoneId, name: zone.name, privateZone: false, optedIn: isOptedIn, nameServers });
     }
     return result;
   }

@@ -44,11 +44,6 @@ export function winningRule(config: SubzoneConfig, name: DnsName): RuleConfig | 
   return config.rules.find((rule) => isWildcardPattern(rule.name) && rule.name.slice(2) === above);
 }
 
-/** True when the rule that wins for `name` lists `account`. */
-export function isAllowed(config: SubzoneConfig, account: AccountId, name: DnsName): boolean {
-  return winningRule(config, name)?.accounts.includes(account) ?? false;
-}
-
 /** Every account some rule lists: the accounts the sweep visits besides the ledger's. */
 export function accountsInAllowlist(config: SubzoneConfig): Set<AccountId> {
   return new Set(config.rules.flatMap((rule) => rule.accounts));

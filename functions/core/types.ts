@@ -19,7 +19,10 @@ export interface SpokeZone {
   readonly privateZone: boolean;
   /** The opt-in tag is present with exactly the configured value. */
   readonly optedIn: boolean;
-  /** The zone's four name servers, canonical, sorted; empty for private zones. */
+  /**
+   * The zone's four name servers, canonical, sorted; empty for private zones, and for zones
+   * not opted in whose name servers the ledger does not know (they are never read).
+   */
   readonly nameServers: readonly DnsName[];
 }
 

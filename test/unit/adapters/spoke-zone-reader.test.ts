@@ -118,15 +118,22 @@ describe('Route53SpokeZoneReader', () => {
       });
     });
 
-    it('reads name servers with GetHostedZone only for public zones the ledger does not know, normalised', async () => {
+    it('reads name servers with GetHostedZone only for opted-in public zones the ledger does not know, normalised', async () => {
       // Prepare
       r53.on(ListHostedZonesCommand).resolves({
-        HostedZones: [zone('Z1', 'Foo.Example.COM.'), zone('Z2', 'bar.example.com.'), zone('ZP', 'p.example.com.', true)],
+        HostedZones: [
+          zone('Z1', 'Foo.Example.COM.'),
+          zone('Z2', 'bar.example.com.'),
+          zone('Z3', 'quiet.example.com.'),
+          zone('ZP', 'p.example.com.', true),
+        ],
         IsTruncated: false,
         MaxItems: 100,
         Marker: '',
       });
-      r53.on(ListTagsForResourcesCommand).resolves({ ResourceTagSets: [] });
+      r53.on(ListTagsForResourcesCommand).resolves({
+        ResourceTagSets: [tagSet('Z1', { 'subzone:delegate': 'true' }), tagSet('Z2', { 'subzone:delegate': 'true' })],
+      });
       r53.on(GetHostedZoneCommand, { Id: 'Z1' }).resolves({ HostedZone: zone('Z1', 'foo.example.com.'), DelegationSet: { NameServers: NS_FOO } });
 
       // Act
@@ -134,8 +141,9 @@ describe('Route53SpokeZoneReader', () => {
 
       // Assess
       expect(r53.commandCalls(GetHostedZoneCommand).map((call) => call.args[0].input)).toEqual([{ Id: 'Z1' }]);
-      expect(snapshot.zones[0]).toEqual({ zoneId: 'Z1', name: 'foo.example.com', privateZone: false, optedIn: false, nameServers: NS_FOO_CANONICAL });
+      expect(snapshot.zones[0]).toEqual({ zoneId: 'Z1', name: 'foo.example.com', privateZone: false, optedIn: true, nameServers: NS_FOO_CANONICAL });
       expect(snapshot.zones[1]?.nameServers).toEqual(['ns-9.awsdns-09.com']);
+      expect(snapshot.zones[2]).toEqual({ zoneId: 'Z3', name: 'quiet.example.com', privateZone: false, optedIn: false, nameServers: [] });
     });
 
     it.each<{ tags: Record<string, string>; optedIn: boolean }>([
@@ -199,7 +207,7 @@ describe('Route53SpokeZoneReader', () => {
       });
     });
 
-    it('reads a sibling\'s name servers when the ledger does not know them', async () => {
+    it('reads an opted-in sibling\'s name servers when the ledger does not know them', async () => {
       // Prepare
       r53.on(GetHostedZoneCommand, { Id: 'Z1' }).resolves({ HostedZone: zone('Z1', 'foo.example.com.'), DelegationSet: { NameServers: NS_FOO } });
       r53.on(GetHostedZoneCommand, { Id: 'Z2' }).resolves({ HostedZone: zone('Z2', 'foo.example.com.'), DelegationSet: { NameServers: ['ns-9.awsdns-09.com'] } });
@@ -209,7 +217,7 @@ describe('Route53SpokeZoneReader', () => {
         MaxItems: 100,
         DNSName: 'foo.example.com',
       });
-      r53.on(ListTagsForResourcesCommand).resolves({ ResourceTagSets: [] });
+      r53.on(ListTagsForResourcesCommand).resolves({ ResourceTagSets: [tagSet('Z2', { 'subzone:delegate': 'true' })] });
 
       // Act
       const snapshot = await reader.readZones(ACCOUNT, { kind: 'zones', zoneIds: ['Z1'] }, NO_KNOWN);

@@ -2,8 +2,13 @@ import { ProjectedParents } from '../../../functions/core/parent-view';
 import { changesOf, decideAccount, decisionName, desiredRecord, holdsRecords, ownerKey } from '../../../functions/core/policy';
 import type { Decision } from '../../../functions/core/policy';
 import { isStrictlyBelow, namesBetween, sameValueSet } from '../../../functions/core/names';
-import { isAllowed, parentFor } from '../../../functions/core/rules';
-import type { LedgerEntry, RecordSet, SpokeSnapshot, SpokeZone, ZoneId } from '../../../functions/core/types';
+import { parentFor, winningRule } from '../../../functions/core/rules';
+
+/** The allowlist as the invariants state it: the most specific rule lists the account. */
+function isAllowed(config: SubzoneConfig, account: AccountId, name: string): boolean {
+  return winningRule(config, name)?.accounts.includes(account) ?? false;
+}
+import type { AccountId, LedgerEntry, RecordSet, SpokeSnapshot, SpokeZone, SubzoneConfig, ZoneId } from '../../../functions/core/types';
 import {
   ACCOUNT_A,
   ACCOUNT_B,

@@ -1,7 +1,6 @@
 import { parseConfig } from '../../../functions/core/config-schema';
 import {
   accountsInAllowlist,
-  isAllowed,
   isParentApex,
   nsTtlFor,
   parentFor,
@@ -79,29 +78,6 @@ describe('winningRule', () => {
     const rule = winningRule(config, name);
     // Assess
     expect(rule).toBeUndefined();
-  });
-});
-
-describe('isAllowed', () => {
-  it.each([
-    ['222222222222', 'foo.example.com', true],
-    ['333333333333', 'foo.example.com', false],
-    ['333333333333', 'web.dev.example.com', true],
-    ['444444444444', 'web.dev.example.com', true],
-    ['444444444444', 'api.dev.example.com', true],
-    ['333333333333', 'api.dev.example.com', false],
-    ['333333333333', 'dev.example.com', false],
-    ['333333333333', 'b.a.dev.example.com', false],
-    ['555555555555', 'shop.prod.example.com', true],
-    ['666666666666', 'prod.example.com', false],
-    ['666666666666', 'bar.example.com', true],
-    ['222222222222', 'foo.example.org', false],
-  ])('decides whether %s may claim %s: %s', (account, name, allowed) => {
-    // Prepare
-    // Act
-    const result = isAllowed(config, account, name);
-    // Assess
-    expect(result).toBe(allowed);
   });
 });
 
