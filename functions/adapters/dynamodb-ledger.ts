@@ -234,7 +234,7 @@ export class DynamoDbLedger implements DelegationLedger {
    * finish never counts twice; DynamoDB drops a set that becomes empty, and exactly one
    * caller sees that in its ALL_NEW image.
    */
-  async finishSweepAccount(sweepId: string, account: AccountId): Promise<boolean> {
+  async finishSweepAccount(sweepId: string, account: AccountId): Promise<{ readonly startedAt: string } | undefined> {
     try {
       const result = await this.client.send(
         new UpdateItemCommand({
@@ -251,10 +251,11 @@ export class DynamoDbLedger implements DelegationLedger {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return (result.Attributes?.remaining?.SS ?? []).length === 0;
+      if ((result.Attributes?.remaining?.SS ?? []).length > 0) return undefined;
+      return { startedAt: result.Attributes?.startedAt?.S ?? '' };
     } catch (error) {
       // Already finished for this account, or an unknown sweep: not the finishing call.
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;
     }
   }

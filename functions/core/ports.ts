@@ -81,8 +81,11 @@ export interface DelegationLedger {
   listAccounts(): Promise<AccountId[]>;
   /** Registers a sweep that fans out to `accounts`. */
   startSweep(sweepId: string, accounts: readonly AccountId[], now: Date): Promise<void>;
-  /** Marks one account of a sweep done; returns true for the call that finishes the sweep. */
-  finishSweepAccount(sweepId: string, account: AccountId): Promise<boolean>;
+  /**
+   * Marks one account of a sweep done. The call that finishes the sweep gets the time the
+   * sweep started (for its duration); every other call gets undefined.
+   */
+  finishSweepAccount(sweepId: string, account: AccountId): Promise<{ readonly startedAt: string } | undefined>;
   /**
    * Adds `count` to the removals a sweep has made, if the total stays within `budget`;
    * returns false (and adds nothing) otherwise, or when the sweep is unknown.

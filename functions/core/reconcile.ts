@@ -91,8 +91,8 @@ export type AccountResult = (
       readonly error?: Error;
     }
 ) & {
-  /** Sweeps this account was the last to finish. */
-  readonly sweepsCompleted?: readonly string[];
+  /** Sweeps this account was the last to finish, with when each started. */
+  readonly sweepsCompleted?: ReadonlyArray<{ readonly sweepId: string; readonly startedAt: string }>;
 };
 
 /** An account whose lease is held and whose state was read. */
@@ -146,9 +146,10 @@ export async function reconcileAccounts(jobs: readonly AccountJob[], baseDeps: R
   return Promise.all(
     results.map(async (result) => {
       if (result.status === 'failed') return result;
-      const completed: string[] = [];
+      const completed: Array<{ sweepId: string; startedAt: string }> = [];
       for (const sweepId of sweepsOf.get(result.account) ?? []) {
-        if (await deps.ledger.finishSweepAccount(sweepId, result.account)) completed.push(sweepId);
+        const finished = await deps.ledger.finishSweepAccount(sweepId, result.account);
+        if (finished !== undefined) completed.push({ sweepId, startedAt: finished.startedAt });
       }
       return completed.length > 0 ? { ...result, sweepsCompleted: completed } : result;
     }),

@@ -63,7 +63,7 @@ export async function processBatch(event: SQSEvent, deps: WorkerDeps): Promise<S
       for (const result of await reconcileAccounts(jobs, deps)) {
         reportAccount(result, deps.telemetry);
         if (result.status === 'failed') groups.get(result.account)?.messageIds.forEach((id) => failures.add(id));
-        for (const sweepId of result.sweepsCompleted ?? []) await completeSweep(sweepId, result.account, deps);
+        for (const sweep of result.sweepsCompleted ?? []) await completeSweep(sweep.sweepId, sweep.startedAt, result.account, deps);
       }
     } catch (error) {
       assertIsError(error);
@@ -129,16 +129,18 @@ async function fanOutSweep(sweepId: string, deps: WorkerDeps): Promise<void> {
   await deps.ledger.startSweep(sweepId, accounts, deps.clock.now());
   deps.telemetry.logger.info('sweep started', { sweepId, accounts: accounts.length });
   // An empty sweep is complete at once: no account will ever finish it.
-  if (accounts.length === 0) return completeSweep(sweepId, deps.holder, deps);
+  if (accounts.length === 0) return completeSweep(sweepId, deps.clock.now().toISOString(), deps.holder, deps);
   await deps.queue.send(accounts.map((account) => accountMessage(account, 'sweep', sweepId)));
 }
 
-async function completeSweep(sweepId: string, account: AccountId, deps: WorkerDeps): Promise<void> {
+async function completeSweep(sweepId: string, startedAt: string, account: AccountId, deps: WorkerDeps): Promise<void> {
   const failed = await deps.publisher.publish([
     { detailType: 'Sweep Completed', detail: { account, reason: 'all-accounts-reconciled', applied: true, sweepId } },
   ]);
   // The heartbeat counts the sweep, which did complete; a lost event is an error of its own.
   deps.telemetry.metrics.addMetric(METRIC.sweepCompleted, MetricUnit.Count, 1);
+  const durationMs = deps.clock.now().getTime() - Date.parse(startedAt);
+  if (Number.isFinite(durationMs)) deps.telemetry.metrics.addMetric(METRIC.sweepDuration, MetricUnit.Milliseconds, durationMs);
   if (failed.length > 0) deps.telemetry.logger.error('Sweep Completed event could not be published', { sweepId });
   else deps.telemetry.logger.info('sweep completed', { sweepId });
 }

@@ -208,3 +208,19 @@ it('ignores an account that is neither allowlisted nor in the ledger without ass
   expect(response.batchItemFailures).toEqual([]);
   expect(world.emulator.counters.count({ operation: 'AssumeRole' })).toBe(0);
 });
+
+it('completes a sweep once every account is done, with one event and its duration', async () => {
+  // Prepare
+  await world.createZone(TEAM_A, 'foo.example.com');
+  await world.settle();
+  const addMetric = jest.spyOn(world.deps.telemetry.metrics, 'addMetric');
+
+  // Act
+  await world.sweep('sweep-heartbeat');
+
+  // Assess
+  const completed = world.outcomes().filter((event) => event.detailType === 'Sweep Completed');
+  expect(completed.map((event) => event.detail.sweepId)).toEqual(['sweep-heartbeat']);
+  expect(addMetric).toHaveBeenCalledWith('SweepCompleted', 'Count', 1);
+  expect(addMetric).toHaveBeenCalledWith('SweepDurationMs', 'Milliseconds', expect.any(Number));
+});
