@@ -15,11 +15,11 @@ import {
   type ResourceRecordSet,
   type Route53Client,
 } from '@aws-sdk/client-route-53';
-import { ChangeConflictError, ParentReadError } from '../core/errors';
+import { ChangeConflictError, ChangeRefusedError, ParentReadError } from '../core/errors';
 import { compareCanonicalOrder, isAtOrBelow, namesBetween, normaliseName, toFqdn } from '../core/names';
 import type { ParentZoneStore } from '../core/ports';
 import type { ChangeBatch, DnsName, ParentView, RecordSet, ZoneId } from '../core/types';
-import { errorName } from './aws-errors';
+import { errorName, isAccessDenied } from './aws-errors';
 
 /** Record sets per ListResourceRecordSets page (the API maximum). */
 export const RECORDS_PER_PAGE = 300;
@@ -140,6 +140,8 @@ export class Route53ParentZoneStore implements ParentZoneStore {
           cause: error,
         });
       }
+      // IAM names the allowed record names: one change outside them denies the whole batch.
+      if (isAccessDenied(error)) throw new ChangeRefusedError(batch.parentZoneId, [(error as Error).message], { cause: error });
       throw error;
     }
   }

@@ -63,13 +63,24 @@ export class ParentReadError extends Error {
   }
 }
 
-/** A change batch was refused because a record differs from what was read (CAS conflict). */
-export class ChangeConflictError extends Error {
+/**
+ * Route 53 refused a change batch for what is in it, not for load: retrying the same batch
+ * fails again, but its changes may succeed on their own, so the batch is split.
+ */
+export class ChangeRefusedError extends Error {
   public readonly messages: readonly string[];
   constructor(parentZoneId: string, messages: readonly string[], options?: { cause?: unknown }) {
     super(`change batch for ${parentZoneId} refused: ${messages.join('; ')}`, options);
-    this.name = 'ChangeConflictError';
+    this.name = 'ChangeRefusedError';
     this.messages = messages;
+  }
+}
+
+/** A change batch was refused because a record differs from what was read (CAS conflict). */
+export class ChangeConflictError extends ChangeRefusedError {
+  constructor(parentZoneId: string, messages: readonly string[], options?: { cause?: unknown }) {
+    super(parentZoneId, messages, options);
+    this.name = 'ChangeConflictError';
   }
 }
 

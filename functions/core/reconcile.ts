@@ -9,7 +9,7 @@
  * 5. publish the outcome events, record the outcomes, give the leases back.
  */
 import { randomUUID } from 'node:crypto';
-import { SpokeReadError, ChangeConflictError, LeaseBusyError, assertIsError } from './errors';
+import { SpokeReadError, ChangeRefusedError, LeaseBusyError, assertIsError } from './errors';
 import { ProjectedParents } from './parent-view';
 import { planBatches, splitBatch, type ChangeUnit, type PlannedBatch } from './plan';
 import { changesOf, decideAccount, decisionZoneId, holdsRecords, nsValues, ownerKey, type Decision } from './policy';
@@ -473,7 +473,7 @@ function parentOf(decision: Decision): ZoneId {
   }
 }
 
-/** Applies a batch; a conflict splits it in halves until the conflicting units are isolated. */
+/** Applies a batch; a refusal (conflict, denial) splits it in halves until the refused units are isolated. */
 async function applyWithSplit<T>(batch: PlannedBatch<T>, deps: ReconcileDeps): Promise<Array<[ChangeUnit<T>, true | Error]>> {
   try {
     await deps.parents.applyBatch({
@@ -483,7 +483,7 @@ async function applyWithSplit<T>(batch: PlannedBatch<T>, deps: ReconcileDeps): P
     return batch.units.map((unit) => [unit, true]);
   } catch (error) {
     assertIsError(error);
-    if (!(error instanceof ChangeConflictError)) return batch.units.map((unit) => [unit, error]);
+    if (!(error instanceof ChangeRefusedError)) return batch.units.map((unit) => [unit, error]);
     if (batch.units.length === 1) return [[batch.units[0]!, error]];
     const [left, right] = splitBatch(batch);
     return [...(await applyWithSplit(left, deps)), ...(await applyWithSplit(right, deps))];

@@ -3,6 +3,7 @@
  * record changed between read and write, a crash between intent and write, concurrent
  * reconciles of one account, and partial batch failures.
  */
+import { ChangeRefusedError } from '../../functions/core/errors';
 import type { ParentZoneStore } from '../../functions/core/ports';
 import { accountMessage } from '../../functions/core/sweep-messages';
 import type { LedgerEntry } from '../../functions/core/types';
@@ -223,4 +224,32 @@ it('completes a sweep once every account is done, with one event and its duratio
   expect(completed.map((event) => event.detail.sweepId)).toEqual(['sweep-heartbeat']);
   expect(addMetric).toHaveBeenCalledWith('SweepCompleted', 'Count', 1);
   expect(addMetric).toHaveBeenCalledWith('SweepDurationMs', 'Milliseconds', expect.any(Number));
+});
+
+it('splits a pooled batch that Route 53 denies, so one refused change does not hold back the others', async () => {
+  // Prepare: IAM (played by a wrapper) denies any batch that writes bar.example.com.
+  world.emulator.setConsumer(undefined);
+  await world.createZone(TEAM_A, 'foo.example.com');
+  await world.createZone(TEAM_B, 'bar.example.com');
+  world.emulator.queue.queue.messages.length = 0;
+  const parents = world.deps.parents;
+  const denying: ParentZoneStore = {
+    describeZone: (id) => parents.describeZone(id),
+    readAround: (id, apex, names) => parents.readAround(id, apex, names),
+    applyBatch: async (batch) => {
+      if (batch.changes.some((change) => change.record.name === 'bar.example.com')) {
+        throw new ChangeRefusedError(batch.parentZoneId, ['not authorized to change bar.example.com']);
+      }
+      return parents.applyBatch(batch);
+    },
+  };
+  const handler = makeHandler({ ...world.deps, parents: denying });
+
+  // Act
+  const response = await handler(sqsEvent([accountMessage(TEAM_A, 'cli'), accountMessage(TEAM_B, 'cli')], ['a', 'b']));
+
+  // Assess
+  expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'b' }]);
+  expect(world.delegationAt('foo.example.com')).toBeDefined();
+  expect(world.delegationAt('bar.example.com')).toBeUndefined();
 });

@@ -9,7 +9,7 @@ import {
   Route53Client,
 } from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ChangeConflictError, ParentReadError } from '../../../functions/core/errors';
+import { ChangeConflictError, ChangeRefusedError, ParentReadError } from '../../../functions/core/errors';
 import type { ChangeBatch } from '../../../functions/core/types';
 import { Route53ParentZoneStore } from '../../../functions/adapters/route53-parent-zone-store';
 
@@ -317,7 +317,7 @@ describe('Route53ParentZoneStore', () => {
       await expect(result).rejects.toMatchObject({ messages });
     });
 
-    it('passes on any other error unchanged', async () => {
+    it('fails with ChangeRefusedError (not a conflict) when IAM denies the batch', async () => {
       // Prepare
       const denied = Object.assign(new Error('not authorized'), { name: 'AccessDenied' });
       r53.on(ChangeResourceRecordSetsCommand).rejects(denied);
@@ -326,7 +326,21 @@ describe('Route53ParentZoneStore', () => {
       const result = store.applyBatch(batch);
 
       // Assess
-      await expect(result).rejects.toBe(denied);
+      await expect(result).rejects.toBeInstanceOf(ChangeRefusedError);
+      await expect(result).rejects.not.toBeInstanceOf(ChangeConflictError);
+      await expect(result).rejects.toMatchObject({ cause: denied });
+    });
+
+    it('passes on any other error unchanged', async () => {
+      // Prepare
+      const failure = Object.assign(new Error('internal'), { name: 'InternalFailure' });
+      r53.on(ChangeResourceRecordSetsCommand).rejects(failure);
+
+      // Act
+      const result = store.applyBatch(batch);
+
+      // Assess
+      await expect(result).rejects.toBe(failure);
     });
   });
 });
