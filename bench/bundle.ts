@@ -71,17 +71,20 @@ function variants(): Variant[] {
     metafile: true,
     logLevel: 'error',
   };
-  const esm: BuildOptions = { ...common, format: 'esm', mainFields: ['module', 'main'], banner: { js: REQUIRE_BANNER } };
-  const lean: BuildOptions = { ...esm, legalComments: 'none', treeShaking: true };
+  const esm: BuildOptions = { ...common, format: 'esm', mainFields: ['module', 'main'], banner: { js: REQUIRE_BANNER }, legalComments: 'none' };
   return [
     { name: 'plain-cjs', description: '(a) CommonJS, minified', file: join(BENCH_DIR, 'worker-plain.cjs'), options: { ...common, format: 'cjs' } },
-    { name: 'esm-module', description: "(b) ESM, mainFields ['module','main'], minified", file: join(BENCH_DIR, 'worker-esm.mjs'), options: esm },
-    { name: 'esm-lean', description: "(b) + legalComments 'none', treeShaking", file: join(BENCH_DIR, 'worker-esm-lean.mjs'), options: lean },
     {
       name: 'esm-deployed',
-      description: '(b) lean + the deployed aliases (environment-only credentials, infra/lib/worker-bundling.ts)',
+      description: "(b) as deployed: ESM, mainFields ['module','main'], environment-only credentials (infra/lib/worker-bundling.ts)",
       file: join(BENCH_DIR, 'worker-esm-deployed.mjs'),
-      options: { ...lean, alias: { ...WORKER_BUNDLE_ALIASES } },
+      options: { ...esm, alias: { ...WORKER_BUNDLE_ALIASES } },
+    },
+    {
+      name: 'esm-default-credentials',
+      description: "(c) ESM, mainFields ['module','main'], with the SDK's default credential chain",
+      file: join(BENCH_DIR, 'worker-esm.mjs'),
+      options: esm,
     },
   ];
 }
