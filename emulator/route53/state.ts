@@ -120,7 +120,7 @@ export class Route53State {
   }
 
   /** CreateHostedZone. Returns the zone and its change. */
-  createHostedZone(account: AccountId, input: CreateZoneInput): { zone: HostedZone; change: ChangeRecord } {
+  createHostedZone(account: AccountId, input: CreateZoneInput, zoneId?: ZoneId): { zone: HostedZone; change: ChangeRecord } {
     const name = zoneNameOf(input.name);
     checkCallerReference(input.callerReference);
     if (input.comment !== undefined && input.comment.length > MAX_COMMENT) {
@@ -157,7 +157,7 @@ export class Route53State {
       values: [`${apexServers[0]}. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400`],
     });
     const zone: HostedZone = {
-      id: this.newZoneId(),
+      id: zoneId ?? this.newZoneId(),
       account,
       name,
       callerReference: input.callerReference,
@@ -284,9 +284,12 @@ export class Route53State {
   // ---- in-process API (tests, walk-through, benchmark) ----
 
   /** Creates a zone directly; `callerReference` defaults to a fresh one. */
-  createZone(account: AccountId, name: string, options: Partial<CreateZoneInput> = {}): HostedZone {
-    const callerReference = options.callerReference ?? `in-process-${randomBytes(8).toString('hex')}`;
-    return this.createHostedZone(account, { ...options, name, callerReference }).zone;
+  createZone(account: AccountId, name: string, options: Partial<CreateZoneInput> & { readonly id?: ZoneId } = {}): HostedZone {
+    const { id, ...input } = options;
+    const callerReference = input.callerReference ?? `in-process-${randomBytes(8).toString('hex')}`;
+    // An id given in-process lets a committed config (and a worker bundled with it) run unchanged.
+    if (id !== undefined && this.zones.has(id)) throw new Error(`zone id ${id} is already taken`);
+    return this.createHostedZone(account, { ...input, name, callerReference }, id).zone;
   }
 
   /** UPSERTs record sets directly, through the same validation as the API. */

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
@@ -239,6 +240,25 @@ describe('SubzoneHub worker', () => {
     expect(/\bfrom\s*["']@aws-sdk\/|\bimport\s*\(\s*["']@aws-sdk\//.test(bundle.code)).toBe(false);
     expect(bundle.code.includes('AWSDnsV20130401')).toBe(true);
     expect(bundle.code.includes('dev.example.com')).toBe(true);
+  });
+
+  it('ships a bundle that delegates a tagged zone when run against the emulator', () => {
+    // Prepare
+    const bundle = workerBundle();
+    const script = path.join(__dirname, '..', 'helpers', 'run-worker-bundle.ts');
+    // Act: the bundle is ESM, so it runs in a process of its own.
+    const run = spawnSync(process.execPath, ['--import', 'tsx', script, bundle.dir], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
+    // Assess
+    const result = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as { ns?: Array<{ name: string; ttl: number }>; error?: string };
+    expect(result.error).toBeUndefined();
+    expect(result.ns?.map((record) => [record.name, record.ttl])).toEqual([
+      ['example.com.', 172800],
+      ['foo.example.com.', 3600],
+    ]);
   });
 
   it('bundles the environment credential provider instead of the default chain (size: see npm run bench)', () => {

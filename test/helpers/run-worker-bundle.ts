@@ -1,0 +1,44 @@
+/**
+ * Runs a bundled worker (the very file `cdk synth` ships) against the emulator, in its own
+ * process because the bundle is ESM: the parent zone gets the id of the bundled config, a child
+ * creates and tags foo.example.com through the real SDK, and the bundle's `handler` is fed by
+ * the emulated queue. Prints one JSON line: the NS records of the parent and any failure.
+ *
+ *   npx tsx test/helpers/run-worker-bundle.ts <dir holding index.mjs>
+ */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ChangeTagsForResourceCommand, CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
+import rawConfig from '../../config/subzone.config.json';
+import { startEmulator } from '../../emulator';
+
+const HUB = '111111111111';
+const CHILD = '222222222222';
+
+async function run(bundleDir: string): Promise<void> {
+  const emulator = await startEmulator({ spokeAccounts: [CHILD] });
+  try {
+    const parent = rawConfig.parentZones[0]!;
+    emulator.route53.createZone(HUB, parent.name, { id: parent.hostedZoneId });
+    Object.assign(process.env, emulator.env, { DNS_PORT: String(emulator.dnsPort), POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' });
+    const worker = (await import(pathToFileURL(join(bundleDir, 'index.mjs')).href)) as { handler: Parameters<typeof emulator.setConsumer>[0] };
+    emulator.setConsumer(worker.handler);
+
+    const child = new Route53Client({ region: 'us-east-1', endpoint: emulator.endpoint, credentials: emulator.credentialsFor(CHILD) });
+    const created = await child.send(new CreateHostedZoneCommand({ Name: 'foo.example.com', CallerReference: 'bundle-check' }));
+    const zoneId = created.HostedZone!.Id!.split('/').pop()!;
+    await child.send(
+      new ChangeTagsForResourceCommand({ ResourceType: 'hostedzone', ResourceId: zoneId, AddTags: [{ Key: 'subzone:delegate', Value: 'true' }] }),
+    );
+    await emulator.drain({ timeoutMs: 15_000 });
+    const ns = emulator.route53.listRecords(HUB, parent.hostedZoneId).filter((record) => record.type === 'NS');
+    process.stdout.write(`${JSON.stringify({ ns, deadLettered: emulator.deadLetterQueue.messages.length })}\n`);
+  } finally {
+    await emulator.stop();
+  }
+}
+
+run(process.argv[2] ?? '').catch((error: unknown) => {
+  process.stdout.write(`${JSON.stringify({ error: String(error) })}\n`);
+  process.exitCode = 1;
+});
