@@ -62,7 +62,8 @@ export function provisionParentZones(emulator: Emulator, config: SubzoneConfig):
     if (byId !== undefined) return { name: parent.name, configuredId: parent.hostedZoneId, emulatedId: byId.id, source: 'id' };
     const byName = emulator.route53.findZones(parent.name, hub).find((zone) => !zone.privateZone);
     if (byName !== undefined) return { name: parent.name, configuredId: parent.hostedZoneId, emulatedId: byName.id, source: 'name' };
-    const created = emulator.route53.createZone(hub, parent.name, { comment: 'subzone parent zone' });
+    // Created with the configured id, so the config (and the AWS CLI) can use it as it is.
+    const created = emulator.route53.createZone(hub, parent.name, { comment: 'subzone parent zone', id: parent.hostedZoneId });
     return { name: parent.name, configuredId: parent.hostedZoneId, emulatedId: created.id, source: 'created' };
   });
 }

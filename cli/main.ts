@@ -40,8 +40,9 @@ Runs the embedded AWS emulator on loopback until Ctrl-C, with subzone's worker a
 its queue, and prints the variables to export so the AWS SDKs and the AWS CLI use it, e.g.
   aws --endpoint-url http://127.0.0.1:4566 route53 list-hosted-zones
 A zone created and tagged subzone:delegate=true in an allowlisted account is delegated with
-no further step. The config's parent zones are created in the hub account at start (the
-emulator picks zone ids, as Route 53 does; the output maps each config id to its zone).
+no further step. The config's parent zones are created in the hub account at start, with
+the config's ids (a hub zone of that name that already exists is used instead, and the
+output maps the config id to it).
 
 Options:
   --port N               AWS endpoint port (default: any free port)
@@ -81,7 +82,8 @@ export async function attachWorker(emulator: Emulator, io: CommandIo, settings: 
   const worker = attachRealWorker(emulator, settings.rawConfig, { logLevel: settings.logLevel });
   for (const parent of worker.parentZones) {
     const how = { id: 'found by id', name: 'found by name', created: 'created' }[parent.source];
-    io.out(`# parent zone ${parent.name}: ${how} in hub account ${emulator.hubAccount} as ${parent.emulatedId} (config id ${parent.configuredId})`);
+    const mapped = parent.emulatedId === parent.configuredId ? '' : ` (config id ${parent.configuredId})`;
+    io.out(`# parent zone ${parent.name}: ${how} in hub account ${emulator.hubAccount} as ${parent.emulatedId}${mapped}`);
   }
   if (added.length > 0) io.out(`# forwarding rule added for allowlisted accounts ${added.join(', ')}`);
   io.out(`# worker attached to queue ${emulator.names.workQueueName} with ${displayPath(settings.configPath)} (${worker.config.mode} mode, log level ${settings.logLevel})`);

@@ -134,6 +134,7 @@ describe('provisionParentZones', () => {
     const hubZones = emulator.route53.findZones('example.com', emulator.hubAccount);
     expect(hubZones).toHaveLength(1);
     expect(mapping).toEqual({ name: 'example.com', configuredId, emulatedId: hubZones[0]?.id, source });
+    if (source === 'created') expect(mapping?.emulatedId).toBe(configuredId);
   });
 
   it('names the allowlisted accounts that lack the forwarding rule, never the hub', () => {
