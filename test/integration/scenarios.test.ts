@@ -164,6 +164,21 @@ describe('rejections', () => {
     expect(reasons).toEqual({ 'a.foo.example.com': 'below-delegation', 'bar.example.com': 'records-below-name' });
   });
 
+  it('rejects a.foo.example.com while foo.example.com is delegated', async () => {
+    // Prepare
+    await world.createZone(TEAM_A, 'foo.example.com');
+    await world.settle();
+
+    // Act
+    await world.createZone(TEAM_A, 'a.foo.example.com');
+    await world.settle();
+
+    // Assess
+    expect(world.delegationAt('a.foo.example.com')).toBeUndefined();
+    const rejected = world.outcomes().filter((event) => event.detailType === 'Delegation Rejected');
+    expect(rejected.map((event) => [event.detail.name, event.detail.reason])).toEqual([['a.foo.example.com', 'below-delegation']]);
+  });
+
   it('ignores a private zone and rejects a zone outside every parent', async () => {
     // Prepare
     // Act
@@ -192,6 +207,7 @@ describe('failures and ownership', () => {
     await world.settle();
     world.emulator.accounts.denyRole(`arn:aws:iam::${TEAM_A}:role/subzone-reader`);
     world.reconfigure((raw) => raw); // a fresh worker: no cached role credentials
+    const addMetric = jest.spyOn(world.deps.telemetry.metrics, 'addMetric');
 
     // Act
     const response = await world.handler(sqsEvent([accountMessage(TEAM_A, 'cli')], ['m-1']));
@@ -199,6 +215,7 @@ describe('failures and ownership', () => {
     // Assess
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }]);
     expect(world.delegationAt('foo.example.com')).toBeDefined();
+    expect(addMetric).toHaveBeenCalledWith('ReconcileError', 'Count', 1);
   });
 
   it('leaves a record it did not write alone and delegates once a person removes it', async () => {
