@@ -127,6 +127,23 @@ export class CredentialRegistry {
     return this.identityFor(accessKeyId)?.account;
   }
 
+  /**
+   * The caller behind a request the front door accepted: its key's identity, or the account's
+   * root user when the key carries nothing more (the front door already checked the account).
+   */
+  callerOf(accessKeyId: string, account: AccountId): CallerIdentity {
+    return (
+      this.identityFor(accessKeyId) ?? {
+        kind: 'user',
+        account,
+        accessKeyId,
+        arn: `arn:aws:iam::${account}:root`,
+        userId: account,
+        userName: 'root',
+      }
+    );
+  }
+
   /** The caller behind a key, or undefined for an unknown or expired key. */
   identityFor(accessKeyId: string): CallerIdentity | undefined {
     if (accessKeyId.startsWith(STATIC_KEY_PREFIX)) {

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { compareCanonicalOrder, toFqdn, tryNormaliseName } from '../../functions/core/names';
 import type { AccountId } from '../../functions/core/types';
-import type { CallerIdentity, CredentialRegistry } from '../accounts';
+import type { CredentialRegistry } from '../accounts';
 import {
   type EmittedEvent,
   type EmulatedService,
@@ -349,7 +349,7 @@ export class Route53Service implements EmulatedService {
       cloudTrailEvent({
         eventName,
         account: request.account,
-        caller: this.callerOf(request),
+        caller: this.credentials.callerOf(request.accessKeyId, request.account),
         time: new Date(),
         requestParameters,
         responseElements,
@@ -358,18 +358,6 @@ export class Route53Service implements EmulatedService {
     );
   }
 
-  private callerOf(request: ServiceRequest): CallerIdentity {
-    return (
-      this.credentials.identityFor(request.accessKeyId) ?? {
-        kind: 'user',
-        account: request.account,
-        accessKeyId: request.accessKeyId,
-        arn: `arn:aws:iam::${request.account}:root`,
-        userId: request.account,
-        userName: 'root',
-      }
-    );
-  }
 }
 
 function route(request: ServiceRequest): Routed | undefined {

@@ -6,7 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import { XMLBuilder } from 'fast-xml-parser';
 import {
-  type CallerIdentity,
   type CredentialRegistry,
   DEFAULT_SESSION_SECONDS,
   parseRoleArn,
@@ -53,8 +52,8 @@ export class StsService implements EmulatedService {
         return this.assumeRole(request, parameters);
       case 'GetCallerIdentity':
         return respond('GetCallerIdentity', {
-          Arn: this.callerOf(request).arn,
-          UserId: this.callerOf(request).userId,
+          Arn: this.credentials.callerOf(request.accessKeyId, request.account).arn,
+          UserId: this.credentials.callerOf(request.accessKeyId, request.account).userId,
           Account: request.account,
         });
       default:
@@ -88,7 +87,7 @@ export class StsService implements EmulatedService {
     const durationSeconds = durationOf(parameters);
     try {
       const issued = this.credentials.issueRoleCredentials(roleArn, {
-        caller: this.callerOf(request),
+        caller: this.credentials.callerOf(request.accessKeyId, request.account),
         sessionName,
         durationSeconds,
       });
@@ -110,18 +109,6 @@ export class StsService implements EmulatedService {
     }
   }
 
-  private callerOf(request: ServiceRequest): CallerIdentity {
-    return (
-      this.credentials.identityFor(request.accessKeyId) ?? {
-        kind: 'user',
-        account: request.account,
-        accessKeyId: request.accessKeyId,
-        arn: `arn:aws:iam::${request.account}:root`,
-        userId: request.account,
-        userName: 'root',
-      }
-    );
-  }
 }
 
 /** The request's parameters: the query string, then a form-encoded body on top. */

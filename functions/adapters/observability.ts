@@ -4,7 +4,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { decisionName, decisionZoneId, type Decision } from '../core/policy';
+import { subjectOf, type Decision } from '../core/policy';
 import type { AccountResult, DecisionRecord } from '../core/reconcile';
 
 export const SERVICE_NAME = 'subzone';
@@ -47,8 +47,7 @@ function verdictFields(record: DecisionRecord): Record<string, unknown> {
   const { decision } = record;
   const inner = decision.kind === 'held' ? decision.instead : decision;
   return {
-    zoneId: decisionZoneId(decision),
-    name: decisionName(decision),
+    ...subjectOf(decision),
     decision: decision.kind,
     reason: 'reason' in decision ? decision.reason : `held:${inner.kind}`,
     result: record.result,

@@ -381,41 +381,25 @@ function judgeHeld(
 /** Decisions that would write at a held name are frozen instead (DESIGN §3, holds). */
 function applyHolds(decision: Decision, controls: Controls): Decision {
   if (controls.holds.length === 0) return decision;
-  const name = decisionName(decision);
+  const { name } = subjectOf(decision);
   const writes = ['create', 'adopt', 'update', 'remove', 'release'].includes(decision.kind);
   if (writes && controls.holds.includes(name)) return { kind: 'held', name, instead: decision };
   return decision;
 }
 
-/** The hosted zone a decision is about. */
-export function decisionZoneId(decision: Decision): ZoneId {
+/** The hosted zone and the name a decision is about. */
+export function subjectOf(decision: Decision): { readonly zoneId: ZoneId; readonly name: DnsName } {
   switch (decision.kind) {
     case 'create':
     case 'adopt':
     case 'update':
     case 'reject':
     case 'ignore':
-      return decision.zone.zoneId;
+      return { zoneId: decision.zone.zoneId, name: decision.zone.name };
     case 'held':
-      return decisionZoneId(decision.instead);
+      return subjectOf(decision.instead);
     default:
-      return decision.entry.zoneId;
-  }
-}
-
-/** The name a decision is about. */
-export function decisionName(decision: Decision): DnsName {
-  switch (decision.kind) {
-    case 'create':
-    case 'adopt':
-    case 'update':
-    case 'reject':
-    case 'ignore':
-      return decision.zone.name;
-    case 'held':
-      return decision.name;
-    default:
-      return decision.entry.name;
+      return { zoneId: decision.entry.zoneId, name: decision.entry.name };
   }
 }
 

@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { SpokeReadError, ChangeRefusedError, LeaseBusyError, assertIsError } from './errors';
 import { ProjectedParents } from './parent-view';
 import { planBatches, splitBatch, type ChangeUnit, type PlannedBatch } from './plan';
-import { changesOf, decideAccount, decisionZoneId, holdsRecords, nsValues, ownerKey, type Decision } from './policy';
+import { changesOf, decideAccount, holdsRecords, nsValues, ownerKey, subjectOf, type Decision } from './policy';
 import type {
   Clock,
   ControlSource,
@@ -499,7 +499,7 @@ async function recordIntent(account: OpenAccount, decision: Decision, deps: Reco
 
 /** The stored entry a decision starts from, or a fresh one for a zone seen the first time. */
 function baseEntry(account: OpenAccount, decision: Decision, now: Date): LedgerEntry {
-  return account.entries.get(decisionZoneId(decision)) ?? freshEntry(decision, account.job.account, now);
+  return account.entries.get(subjectOf(decision).zoneId) ?? freshEntry(decision, account.job.account, now);
 }
 
 /** Writes an entry with the next version, and keeps the account's view of it current. */
@@ -527,7 +527,7 @@ async function settle(
   now: Date,
 ): Promise<void> {
   account.decisions.push({ decision, result });
-  const base = account.entries.get(decisionZoneId(decision));
+  const base = account.entries.get(subjectOf(decision).zoneId);
   const change = outcomeFor(decision, result, base, account.job.account, now);
   if (change.entry === 'delete') {
     if (base !== undefined) {

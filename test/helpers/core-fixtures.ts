@@ -5,7 +5,7 @@
  */
 import { parseConfig } from '../../functions/core/config-schema';
 import { ProjectedParents } from '../../functions/core/parent-view';
-import { type AccountFacts, type Decision, decideAccount, decisionZoneId, ownerKey } from '../../functions/core/policy';
+import { type AccountFacts, type Decision, decideAccount, ownerKey, subjectOf } from '../../functions/core/policy';
 import type {
   AccountId,
   Controls,
@@ -224,7 +224,9 @@ export function decisionFor(decisions: readonly Decision[], zoneId: ZoneId): Dec
 }
 
 /** The zone id a decision is about. */
-export const zoneIdOf = decisionZoneId;
+export function zoneIdOf(decision: Decision): ZoneId {
+  return subjectOf(decision).zoneId;
+}
 
 /** A short summary of a decision, for table assertions: `kind` or `kind:reason`. */
 export function verdictOf(decision: Decision): string {

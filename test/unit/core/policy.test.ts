@@ -1,5 +1,5 @@
 import { ProjectedParents } from '../../../functions/core/parent-view';
-import { changesOf, decideAccount, decisionName, desiredRecord, holdsRecords, ownerKey } from '../../../functions/core/policy';
+import { changesOf, decideAccount, desiredRecord, holdsRecords, ownerKey, subjectOf } from '../../../functions/core/policy';
 import type { Decision } from '../../../functions/core/policy';
 import { isStrictlyBelow, namesBetween, sameValueSet } from '../../../functions/core/names';
 import { parentFor, winningRule } from '../../../functions/core/rules';
@@ -804,7 +804,7 @@ describe('holdsRecords', () => {
   });
 });
 
-describe('decisionName and changesOf', () => {
+describe('subjectOf and changesOf', () => {
   const zone = makeZone('foo.example.com');
   const entry = makeEntry(zone);
   const found = nsRecordFor(zone);
@@ -827,7 +827,7 @@ describe('decisionName and changesOf', () => {
     (_kind, decision, changeCount) => {
     // Prepare
     // Act
-    const name = decisionName(decision);
+    const { name } = subjectOf(decision);
     const changes = changesOf(decision);
     // Assess
     expect(name).toBe('foo.example.com');
