@@ -11,8 +11,9 @@
 import { randomUUID } from 'node:crypto';
 import { SpokeReadError, ChangeRefusedError, LeaseBusyError, assertIsError } from './errors';
 import { ProjectedParents } from './parent-view';
+import { AccountEntries, type DecisionResult } from './account-entries';
 import { planBatches, splitBatch, type ChangeUnit, type PlannedBatch } from './plan';
-import { changesOf, decideAccount, holdsRecords, nsValues, ownerKey, subjectOf, type Decision } from './policy';
+import { changesOf, decideAccount, holdsRecords, nsValues, ownerKey, type Decision } from './policy';
 import type {
   Clock,
   ControlSource,
@@ -24,8 +25,8 @@ import type {
   SpokeZoneReader,
 } from './ports';
 import { accountsInAllowlist, parentFor } from './rules';
-import { settleIntent, type SettledIntent } from './intents';
-import { freshEntry, outcomeFor } from './outcomes';
+import { settleIntent } from './intents';
+import { DANGLING_CONFIRMATION_MS, removalBudgetExceeded } from './removal-budget';
 import { judgeSuspect } from './suspects';
 import type {
   AccountId,
@@ -78,7 +79,7 @@ export interface AccountJob {
 export interface DecisionRecord {
   readonly decision: Decision;
   /** `applied` written (or nothing to write), `observed` not written (observe mode or paused), `failed` refused. */
-  readonly result: 'applied' | 'observed' | 'failed' | 'budget';
+  readonly result: DecisionResult;
 }
 
 export type AccountResult = (
@@ -99,17 +100,14 @@ export type AccountResult = (
 interface OpenAccount {
   readonly job: AccountJob;
   readonly lease: Lease;
-  /** Current ledger entries by zone id; replaced as they are written. */
-  readonly entries: Map<ZoneId, LedgerEntry>;
+  /** The account's ledger entries, kept current as they are written. */
+  readonly entries: AccountEntries;
   readonly snapshot: SpokeSnapshot | undefined;
   readonly readError?: SpokeReadError;
   decisions: DecisionRecord[];
   suspects: LedgerEntry[];
   failure?: Error;
 }
-
-/** The minutes between two DNS checks before a suspect is declared dangling (DESIGN §3). */
-export const DANGLING_CONFIRMATION_MS = 60 * 60_000;
 
 /** Reconciles every account of one invocation, pooling parent reads and change batches. */
 export async function reconcileAccounts(jobs: readonly AccountJob[], baseDeps: ReconcileDeps): Promise<AccountResult[]> {
@@ -172,10 +170,9 @@ async function openAccount(job: AccountJob, deps: ReconcileDeps, now: Date, leas
     throw error;
   }
   try {
-    const entries = new Map((await deps.ledger.listEntries(account)).map((entry) => [entry.zoneId, entry]));
-    const known = new Map([...entries.values()].map((entry) => [entry.zoneId, entry.nameServers]));
+    const entries = new AccountEntries(account, await deps.ledger.listEntries(account), deps);
     try {
-      const snapshot = await deps.reader.readZones(account, job.scope, known);
+      const snapshot = await deps.reader.readZones(account, job.scope, entries.knownNameServers());
       return { job, lease, entries, snapshot, decisions: [], suspects: [] };
     } catch (error) {
       if (!(error instanceof SpokeReadError)) throw error;
@@ -205,12 +202,12 @@ async function reconcileOpen(open: OpenAccount[], deps: ReconcileDeps, controls:
 
   // Intents left by a worker whose lease expired: settle them against what the parent holds.
   for (const account of open) {
-    for (const entry of [...account.entries.values()]) {
+    for (const entry of account.entries.all()) {
       if (entry.intent === undefined || !projected.has(entry.parentZoneId)) continue;
       const settled = settleIntent(entry, projected, now);
-      await guarded(account, () => (settled.outcome ? publishAndRecord(account, [settled], deps) : writeEntry(account, settled.entry, deps)));
+      await guarded(account, () => (settled.outcome ? account.entries.record([settled]) : account.entries.write(settled.entry)));
     }
-    await guarded(account, () => publishPending(account, deps));
+    await guarded(account, () => account.entries.publishPending());
   }
 
   const owners = await readOwners(open, deps);
@@ -235,7 +232,7 @@ async function reconcileOpen(open: OpenAccount[], deps: ReconcileDeps, controls:
         account: account.job.account,
         now,
         snapshot: account.snapshot,
-        entries: [...account.entries.values()],
+        entries: account.entries.all(),
         owners,
         controls,
       },
@@ -250,20 +247,26 @@ async function reconcileOpen(open: OpenAccount[], deps: ReconcileDeps, controls:
   }
 
   // Observe mode and paused writes remove nothing, so they spend no budget.
-  const budgetBlocked = writesAllowed && (await removalBudgetExceeded(open, pending, deps, controls, now));
+  const planned = open.map((account) => ({
+    account: account.job.account,
+    sweepIds: account.job.sweepIds,
+    held: account.entries.all(),
+    removals: pending.filter((item) => item.account === account && item.decision.kind === 'remove').length,
+  }));
+  const budgetBlocked = writesAllowed && (await removalBudgetExceeded(planned, deps.ledger, deps.config, controls, now));
   const units: Array<ChangeUnit<{ account: OpenAccount; decision: Decision }>> = [];
   for (const item of pending) {
     const { account, decision } = item;
     const changes = changesOf(decision);
     await guarded(account, async () => {
       if (changes.length === 0) {
-        await settle(account, decision, writesAllowed ? 'applied' : 'observed', deps, now);
+        await settle(account, decision, writesAllowed ? 'applied' : 'observed', now);
       } else if (!writesAllowed) {
-        await settle(account, decision, 'observed', deps, now);
+        await settle(account, decision, 'observed', now);
       } else if (budgetBlocked && decision.kind === 'remove' && account.job.sweepIds.length > 0) {
-        await settle(account, decision, 'budget', deps, now);
+        await settle(account, decision, 'budget', now);
       } else {
-        await recordIntent(account, decision, deps, now);
+        await account.entries.recordIntent(decision, now);
         units.push({ parentZoneId: parentOf(decision), changes, tag: item });
       }
     });
@@ -273,7 +276,7 @@ async function reconcileOpen(open: OpenAccount[], deps: ReconcileDeps, controls:
     for (const [unit, result] of await applyWithSplit(batch, deps)) {
       const { account, decision } = unit.tag;
       if (result instanceof Error) account.failure ??= result;
-      await guarded(account, () => settle(account, decision, result instanceof Error ? 'failed' : 'applied', deps, now));
+      await guarded(account, () => settle(account, decision, result instanceof Error ? 'failed' : 'applied', now));
     }
   }
 }
@@ -302,7 +305,7 @@ async function readParents(open: readonly OpenAccount[], deps: ReconcileDeps): P
       // Zones that cannot claim (private, not opted in) need no parent records.
       if (parent !== undefined && !zone.privateZone && zone.optedIn) add(parent.hostedZoneId, zone.name);
     }
-    for (const entry of account.entries.values()) add(entry.parentZoneId, entry.name);
+    for (const entry of account.entries.all()) add(entry.parentZoneId, entry.name);
   }
   const views: ParentView[] = [];
   for (const parent of deps.config.parentZones) {
@@ -314,7 +317,7 @@ async function readParents(open: readonly OpenAccount[], deps: ReconcileDeps): P
       assertIsError(error);
       // An unread parent decides nothing: every account touching it fails and is retried.
       for (const account of open) {
-        const touches = [...account.entries.values()].some((entry) => entry.parentZoneId === parent.hostedZoneId) ||
+        const touches = account.entries.all().some((entry) => entry.parentZoneId === parent.hostedZoneId) ||
           (account.snapshot?.zones ?? []).some((zone) => parentFor(deps.config, zone.name)?.hostedZoneId === parent.hostedZoneId);
         if (touches) account.failure ??= error;
       }
@@ -366,7 +369,7 @@ async function judgeUnreadable(account: OpenAccount, deps: ReconcileDeps, projec
   const readFailure = account.readError;
   account.failure ??= readFailure;
   const sweeping = account.job.sweepIds.length > 0;
-  const held = [...account.entries.values()].filter(holdsRecords);
+  const held = account.entries.all().filter(holdsRecords);
   // Probes run side by side: each may wait for silent name servers.
   const probes = await Promise.all(
     held.map((entry) => (sweeping && entry.suspectSince !== undefined ? deps.probe.check(entry.name, entry.nameServers) : undefined)),
@@ -376,9 +379,9 @@ async function judgeUnreadable(account: OpenAccount, deps: ReconcileDeps, projec
     const verdict = judgeSuspect(entry, probes[index], now, DANGLING_CONFIRMATION_MS);
     account.suspects.push(verdict.entry);
     if (verdict.newSuspect) {
-      await publishAndRecord(account, [{ entry: verdict.entry, outcome: suspectEvent(verdict.entry) }], deps);
+      await account.entries.record([{ entry: verdict.entry, outcome: suspectEvent(verdict.entry) }]);
     } else if (verdict.entry !== entry) {
-      await writeEntry(account, verdict.entry, deps);
+      await account.entries.write(verdict.entry);
     }
     if (!verdict.dangling || !projected.has(entry.parentZoneId)) continue;
     const found = projected.nsAt(entry.parentZoneId, entry.name);
@@ -412,54 +415,6 @@ function suspectEvent(entry: LedgerEntry): OutcomeEvent {
   };
 }
 
-/**
- * A sweep may not remove more than the budget unless an operator approved it (DESIGN §3).
- * A sweep fans out over many invocations, so the count covers the whole ledger: this
- * invocation's removals, plus the delegations of every other account that are due to go
- * (grace period or DNS confirmation over), against everything subzone holds. Removals the
- * ledger cannot foresee (zones found gone in other accounts) are capped by a reservation on
- * the sweep item: once the sweep has spent its budget, later invocations remove nothing.
- */
-async function removalBudgetExceeded(
-  open: readonly OpenAccount[],
-  pending: ReadonlyArray<{ account: OpenAccount; decision: Decision }>,
-  deps: ReconcileDeps,
-  controls: Controls,
-  now: Date,
-): Promise<boolean> {
-  const sweeps = [...new Set(open.flatMap((account) => account.job.sweepIds))];
-  // Only sweeps are budgeted: an event or the CLI removes a deleted zone's delegation at once.
-  const removing = pending.filter((item) => item.decision.kind === 'remove' && item.account.job.sweepIds.length > 0);
-  const removals = removing.length;
-  if (sweeps.length === 0 || removals === 0) return false;
-  const approved = controls.approvedRemovals ?? [];
-  if (approved.includes('*') || sweeps.every((id) => approved.includes(id))) return false;
-  const here = new Set(open.map((account) => account.job.account));
-  const elsewhere = await Promise.all(
-    (await deps.ledger.listAccounts()).filter((account) => !here.has(account)).map((account) => deps.ledger.listEntries(account)),
-  );
-  const heldHere = open.flatMap((account) => [...account.entries.values()].filter(holdsRecords));
-  const heldElsewhere = elsewhere.flat().filter(holdsRecords);
-  const dueElsewhere = heldElsewhere.filter((entry) => isDue(entry, deps.config, now)).length;
-  const { records, percent } = deps.config.removalBudget;
-  const budget = Math.max(records, Math.ceil(((heldHere.length + heldElsewhere.length) * percent) / 100));
-  if (removals + dueElsewhere > budget) return true;
-  // Each sweep pays for the removals of its own accounts.
-  const reserved = await Promise.all(
-    sweeps.map((sweepId) => {
-      const count = removing.filter((item) => item.account.job.sweepIds.includes(sweepId)).length;
-      return count === 0 ? true : deps.ledger.reserveRemovals(sweepId, count, budget);
-    }),
-  );
-  return reserved.includes(false);
-}
-
-/** A delegation another invocation of the sweep will remove, as far as the ledger tells. */
-function isDue(entry: LedgerEntry, config: SubzoneConfig, now: Date): boolean {
-  const since = (at: string | undefined) => (at === undefined ? -Infinity : now.getTime() - Date.parse(at));
-  return since(entry.removableSince) >= config.graceMinutes * 60_000 || since(entry.notServingSince) >= DANGLING_CONFIRMATION_MS;
-}
-
 function parentOf(decision: Decision): ZoneId {
   switch (decision.kind) {
     case 'create':
@@ -490,82 +445,8 @@ async function applyWithSplit<T>(batch: PlannedBatch<T>, deps: ReconcileDeps): P
   }
 }
 
-/** Writes the intent before the change is sent (invariant 6). */
-async function recordIntent(account: OpenAccount, decision: Decision, deps: ReconcileDeps, now: Date): Promise<void> {
-  const base = baseEntry(account, decision, now);
-  const state = decision.kind === 'remove' ? 'removing' : decision.kind === 'update' ? 'delegated' : 'creating';
-  await writeEntry(account, { ...base, state, intent: { changes: changesOf(decision), at: now.toISOString() } }, deps);
-}
-
-/** The stored entry a decision starts from, or a fresh one for a zone seen the first time. */
-function baseEntry(account: OpenAccount, decision: Decision, now: Date): LedgerEntry {
-  return account.entries.get(subjectOf(decision).zoneId) ?? freshEntry(decision, account.job.account, now);
-}
-
-/** Writes an entry with the next version, and keeps the account's view of it current. */
-async function writeEntry(account: OpenAccount, entry: LedgerEntry, deps: ReconcileDeps): Promise<LedgerEntry> {
-  const stored = account.entries.get(entry.zoneId);
-  const next: LedgerEntry = { ...entry, version: (stored?.version ?? 0) + 1, updatedAt: deps.clock.now().toISOString() };
-  await deps.ledger.putEntry(next);
-  account.entries.set(next.zoneId, next);
-  return next;
-}
-
-async function deleteEntry(account: OpenAccount, entry: LedgerEntry, deps: ReconcileDeps): Promise<void> {
-  const stored = account.entries.get(entry.zoneId);
-  if (stored === undefined) return;
-  await deps.ledger.deleteEntry(stored.account, stored.zoneId, stored.version);
-  account.entries.delete(entry.zoneId);
-}
-
-/** Records what became of a decision: the ledger's new state and the outcome event, if any. */
-async function settle(
-  account: OpenAccount,
-  decision: Decision,
-  result: DecisionRecord['result'],
-  deps: ReconcileDeps,
-  now: Date,
-): Promise<void> {
+/** Records what became of a decision, on the account's entries and in its report. */
+async function settle(account: OpenAccount, decision: Decision, result: DecisionResult, now: Date): Promise<void> {
   account.decisions.push({ decision, result });
-  const base = account.entries.get(subjectOf(decision).zoneId);
-  const change = outcomeFor(decision, result, base, account.job.account, now);
-  if (change.entry === 'delete') {
-    if (base !== undefined) {
-      if (change.outcome) {
-        await publishAndRecord(account, [{ entry: { ...base, state: 'retired', records: [], intent: undefined }, outcome: change.outcome, retire: true }], deps);
-      } else {
-        await deleteEntry(account, base, deps);
-      }
-    }
-  } else if (change.entry !== undefined) {
-    if (change.outcome) await publishAndRecord(account, [{ entry: change.entry, outcome: change.outcome }], deps);
-    else await writeEntry(account, change.entry, deps);
-  }
-  if (change.releaseOwner) await deps.ledger.releaseName(change.releaseOwner);
-}
-
-/** Publishes outcomes; an unpublished one stays flagged on its entry for the next reconcile. */
-async function publishAndRecord(account: OpenAccount, settled: readonly SettledIntent[], deps: ReconcileDeps): Promise<void> {
-  const outcomes = settled.flatMap((item) => (item.outcome ? [item.outcome] : []));
-  const failed = new Set(outcomes.length > 0 ? await deps.publisher.publish(outcomes) : []);
-  for (const item of settled) {
-    const unpublished = item.outcome !== undefined && failed.has(item.outcome);
-    if (item.retire && !unpublished) {
-      await deleteEntry(account, item.entry, deps);
-      continue;
-    }
-    const { pendingOutcome: _previous, ...rest } = item.entry;
-    await writeEntry(account, unpublished ? { ...rest, pendingOutcome: item.outcome } : rest, deps);
-  }
-}
-
-/** Publishes the outcomes earlier reconciles could not. */
-async function publishPending(account: OpenAccount, deps: ReconcileDeps): Promise<void> {
-  const flagged = [...account.entries.values()].filter((entry) => entry.pendingOutcome !== undefined);
-  if (flagged.length === 0) return;
-  await publishAndRecord(
-    account,
-    flagged.map((entry) => ({ entry, outcome: entry.pendingOutcome!, retire: entry.state === 'retired' })),
-    deps,
-  );
+  await account.entries.settle(decision, result, now);
 }

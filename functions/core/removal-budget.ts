@@ -1,0 +1,66 @@
+/**
+ * The removal budget (DESIGN §3): a sweep may not remove more than `removalBudget` records
+ * (or that percentage of what subzone holds, whichever is larger) unless an operator approved
+ * it. A sweep fans out over many invocations, so the count covers the whole ledger: this
+ * invocation's removals, plus the delegations of every other account that are due to go
+ * (grace period or DNS confirmation over), against everything subzone holds. Removals the
+ * ledger cannot foresee (zones found gone in other accounts) are capped by a reservation on
+ * the sweep item: once the sweep has spent its budget, later invocations remove nothing.
+ */
+import { holdsRecords } from './policy';
+import type { DelegationLedger } from './ports';
+import type { AccountId, Controls, LedgerEntry, SubzoneConfig } from './types';
+
+/** The minutes between two DNS checks before a suspect is declared dangling (DESIGN §3). */
+export const DANGLING_CONFIRMATION_MS = 60 * 60_000;
+
+/** The removals one account of a sweep is about to make. */
+export interface PlannedRemovals {
+  readonly account: AccountId;
+  readonly sweepIds: readonly string[];
+  /** Everything the account holds, as read by this reconcile. */
+  readonly held: readonly LedgerEntry[];
+  readonly removals: number;
+}
+
+/** True when the sweep's removals must be held back; reserves them on the sweep otherwise. */
+export async function removalBudgetExceeded(
+  planned: readonly PlannedRemovals[],
+  ledger: DelegationLedger,
+  config: SubzoneConfig,
+  controls: Controls,
+  now: Date,
+): Promise<boolean> {
+  const sweeping = planned.filter((account) => account.sweepIds.length > 0);
+  const sweeps = [...new Set(sweeping.flatMap((account) => account.sweepIds))];
+  const removals = sweeping.reduce((sum, account) => sum + account.removals, 0);
+  if (sweeps.length === 0 || removals === 0) return false;
+  const approved = controls.approvedRemovals ?? [];
+  if (approved.includes('*') || sweeps.every((id) => approved.includes(id))) return false;
+
+  const here = new Set(planned.map((account) => account.account));
+  const elsewhere = await Promise.all(
+    (await ledger.listAccounts()).filter((account) => !here.has(account)).map((account) => ledger.listEntries(account)),
+  );
+  const heldHere = planned.flatMap((account) => account.held.filter(holdsRecords));
+  const heldElsewhere = elsewhere.flat().filter(holdsRecords);
+  const dueElsewhere = heldElsewhere.filter((entry) => isDue(entry, config, now)).length;
+  const { records, percent } = config.removalBudget;
+  const budget = Math.max(records, Math.ceil(((heldHere.length + heldElsewhere.length) * percent) / 100));
+  if (removals + dueElsewhere > budget) return true;
+
+  // Each sweep pays for the removals of its own accounts.
+  const reserved = await Promise.all(
+    sweeps.map((sweepId) => {
+      const count = sweeping.filter((account) => account.sweepIds.includes(sweepId)).reduce((sum, account) => sum + account.removals, 0);
+      return count === 0 ? true : ledger.reserveRemovals(sweepId, count, budget);
+    }),
+  );
+  return reserved.includes(false);
+}
+
+/** A delegation another invocation of the sweep will remove, as far as the ledger tells. */
+function isDue(entry: LedgerEntry, config: SubzoneConfig, now: Date): boolean {
+  const since = (at: string | undefined) => (at === undefined ? -Infinity : now.getTime() - Date.parse(at));
+  return since(entry.removableSince) >= config.graceMinutes * 60_000 || since(entry.notServingSince) >= DANGLING_CONFIRMATION_MS;
+}
