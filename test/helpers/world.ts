@@ -22,6 +22,9 @@ import { readEnvironment } from '../../functions/worker/environment';
 import { makeHandler } from '../../functions/worker/handler';
 import type { WorkerDeps } from '../../functions/worker/process-batch';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../emulator';
+import { PolicyDocument } from 'aws-cdk-lib/aws-iam';
+import { route53WritePolicy } from '../../infra/lib/route53-write-policy';
+import { isChangeBatchAllowed, type ChangeToCheck, type PolicyDocumentJson } from './iam-evaluator';
 
 export const HUB = '111111111111';
 export const TEAM_A = '222222222222';
@@ -89,6 +92,13 @@ export interface World {
   delegationAt(name: string): { ttl: number; values: string[] } | undefined;
   /** subzone's outcome events on the hub bus so far. */
   outcomes(): OutcomeEvent[];
+  /** Every change batch the worker sent to the parent zone, from the hub's CloudTrail events. */
+  changeBatches(): ChangeToCheck[][];
+  /**
+   * The batches the worker's IAM policy, rendered from the config deployed when each was sent,
+   * would have denied (DESIGN §7: every batch the scenarios produce runs through the policy).
+   */
+  deniedBatches(): ChangeToCheck[][];
   /** Rebuilds the worker with a changed config (a deploy). */
   reconfigure(change: (raw: Record<string, unknown>) => Record<string, unknown>): void;
   stop(): Promise<void>;
@@ -125,6 +135,12 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     return { config, deps, handler: makeHandler(deps) };
   };
   let raw = (options.config ?? ((value) => value))(baseRawConfig(parentZoneId));
+  /** The policy in force from each batch on: a reconfigure is a deploy. */
+  const policies: Array<{ fromBatch: number; documents: PolicyDocumentJson[] }> = [];
+  const deploy = (config: SubzoneConfig, fromBatch: number) => {
+    const document = new PolicyDocument({ statements: [...route53WritePolicy(config).statements] }).toJSON() as PolicyDocumentJson;
+    policies.push({ fromBatch, documents: [document] });
+  };
 
   const world: World = {
     emulator,
@@ -185,9 +201,31 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
         .filter((event) => event.source === 'subzone')
         .map((event) => ({ detailType: event['detail-type'] as OutcomeEvent['detailType'], detail: event.detail as OutcomeEvent['detail'] }));
     },
+    changeBatches() {
+      return emulator.events
+        .eventsOn(HUB, 'default')
+        .filter((event) => event.detail.eventName === 'ChangeResourceRecordSets')
+        .map((event) => {
+          const request = event.detail.requestParameters as {
+            changeBatch: { changes: Array<{ action: string; resourceRecordSet: { name: string; type: string } }> };
+          };
+          return request.changeBatch.changes.map((change) => ({
+            action: change.action,
+            name: change.resourceRecordSet.name.replace(/\.$/, ''),
+            type: change.resourceRecordSet.type,
+          }));
+        });
+    },
+    deniedBatches() {
+      return world.changeBatches().filter((batch, index) => {
+        const policy = [...policies].reverse().find((candidate) => candidate.fromBatch <= index);
+        return !isChangeBatchAllowed(policy?.documents ?? [], parentZoneId, batch);
+      });
+    },
     reconfigure(change) {
       raw = change(raw);
       const rebuilt = build(raw);
+      deploy(rebuilt.config, world.changeBatches().length);
       world.config = rebuilt.config;
       world.deps = rebuilt.deps;
       world.handler = rebuilt.handler;
@@ -198,6 +236,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       await emulator.stop();
     },
   };
+  deploy(world.config, 0);
   if (options.attachWorker !== false) emulator.setConsumer((event) => world.handler(event));
   return world;
 }

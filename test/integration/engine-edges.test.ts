@@ -18,24 +18,12 @@ beforeEach(async () => {
   world = await startWorld();
 });
 afterEach(async () => {
+  // Every change batch the scenario produced must pass the worker's IAM policy (DESIGN §7).
+  const denied = world.deniedBatches();
   await world.stop();
+  expect(denied).toEqual([]);
 });
 
-
-/** The change batches the worker sent to the parent zone, from the hub's CloudTrail events. */
-function parentChangeBatches(): Array<Array<{ action: string; name: string; type: string }>> {
-  return world.emulator.events
-    .eventsOn(HUB, 'default')
-    .filter((event) => event.detail.eventName === 'ChangeResourceRecordSets')
-    .map((event) => {
-      const request = event.detail.requestParameters as { changeBatch: { changes: Array<{ action: string; resourceRecordSet: { name: string; type: string } }> } };
-      return request.changeBatch.changes.map((change) => ({
-        action: change.action,
-        name: change.resourceRecordSet.name.replace(/\.$/, ''),
-        type: change.resourceRecordSet.type,
-      }));
-    });
-}
 
 it('removes what it wrote under a dropped rule in DELETE-only batches, and nothing else', async () => {
   // Prepare
@@ -43,7 +31,7 @@ it('removes what it wrote under a dropped rule in DELETE-only batches, and nothi
   await world.createZone(TEAM_A, 'foo.example.com');
   await world.createZone(TEAM_A, 'bar.example.com');
   await world.settle();
-  const batchesBefore = parentChangeBatches().length;
+  const batchesBefore = world.changeBatches().length;
 
   // Act
   world.reconfigure((raw) => ({ ...raw, rules: (raw.rules as Array<{ name: string }>).filter((rule) => rule.name !== 'bar.example.com') }));
@@ -54,7 +42,7 @@ it('removes what it wrote under a dropped rule in DELETE-only batches, and nothi
   // Assess
   expect(world.delegationAt('bar.example.com')).toBeUndefined();
   expect(world.delegationAt('foo.example.com')).toBeDefined();
-  const removals = parentChangeBatches().slice(batchesBefore);
+  const removals = world.changeBatches().slice(batchesBefore);
   expect(removals).toEqual([[{ action: 'DELETE', name: 'bar.example.com', type: 'NS' }]]);
 });
 
@@ -142,7 +130,7 @@ describe('a crash between the ledger intent and the Route 53 write', () => {
     const { entry } = await leaveIntent();
     const created = entry.intent!.changes[0]!.record;
     world.emulator.route53.putRecords(HUB, world.parentZoneId, [{ name: created.name, type: 'NS', ttl: created.ttl, values: [...created.values] }]);
-    const batchesBefore = parentChangeBatches().length;
+    const batchesBefore = world.changeBatches().length;
 
     // Act
     world.clock.advanceMinutes(3);
@@ -150,7 +138,7 @@ describe('a crash between the ledger intent and the Route 53 write', () => {
 
     // Assess
     expect(response.batchItemFailures).toEqual([]);
-    expect(parentChangeBatches()).toHaveLength(batchesBefore);
+    expect(world.changeBatches()).toHaveLength(batchesBefore);
     const entries = await world.deps.ledger.listEntries(TEAM_A);
     expect(entries[0]).toMatchObject({ state: 'delegated', records: [{ type: 'NS', ttl: 3600 }] });
     expect(world.outcomes().map((event) => event.detailType)).toEqual(['Delegation Created']);

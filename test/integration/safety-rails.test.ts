@@ -18,7 +18,10 @@ beforeEach(async () => {
   world = await startWorld();
 });
 afterEach(async () => {
+  // Every change batch the scenario produced must pass the worker's IAM policy (DESIGN §7).
+  const denied = world.deniedBatches();
   await world.stop();
+  expect(denied).toEqual([]);
 });
 
 function nameServersOf(account: string, zoneId: string): string[] {
