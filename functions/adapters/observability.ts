@@ -68,9 +68,10 @@ export function reportAccount(result: AccountResult, telemetry: Telemetry): void
     if (record.decision.kind === 'held') log.warn('write frozen by a hold', fields);
     else if (record.result === 'failed') log.error('decision not applied', fields);
     else log.info('decision', fields);
+    // Changes are counted when they happen (and alarmed once); a standing state is a gauge.
     const metric = COUNTED[record.decision.kind];
-    if (metric !== undefined && record.result === 'applied') count.addMetric(metric, MetricUnit.Count, 1);
-    if (record.result === 'budget') count.addMetric(METRIC.budgetHit, MetricUnit.Count, 1);
+    if (metric !== undefined && record.result === 'applied' && record.reported) count.addMetric(metric, MetricUnit.Count, 1);
+    if (record.result === 'budget' && record.reported) count.addMetric(METRIC.budgetHit, MetricUnit.Count, 1);
     if (record.decision.kind === 'reject') count.addMetric(METRIC.standingRejections, MetricUnit.Count, 1);
   }
   if (result.suspects.length > 0) {
@@ -78,8 +79,9 @@ export function reportAccount(result: AccountResult, telemetry: Telemetry): void
       accountId: result.account,
       names: result.suspects.map((entry) => entry.name),
     });
-    count.addMetric(METRIC.suspects, MetricUnit.Count, result.suspects.length);
   }
+  // Zero included: the paging alarm clears when a reconcile finds the account readable again.
+  count.addMetric(METRIC.suspects, MetricUnit.Count, result.suspects.length);
   if (result.error !== undefined) {
     log.error('reconcile failed', { accountId: result.account, error: result.error });
     count.addMetric(METRIC.reconcileError, MetricUnit.Count, 1);

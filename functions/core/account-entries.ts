@@ -68,8 +68,11 @@ export class AccountEntries {
     await this.write({ ...base, state, intent: { changes: changesOf(decision), at: now.toISOString() } });
   }
 
-  /** Records what became of a decision: the entry's new state, its outcome event, a name released. */
-  async settle(decision: Decision, result: DecisionResult, now: Date): Promise<void> {
+  /**
+   * Records what became of a decision: the entry's new state, its outcome event, a name
+   * released. Returns true when the decision changed state and so was reported.
+   */
+  async settle(decision: Decision, result: DecisionResult, now: Date): Promise<boolean> {
     const base = this.get(subjectOf(decision).zoneId);
     const change = outcomeFor(decision, result, base, this.account, now);
     if (change.entry === 'delete') {
@@ -83,6 +86,7 @@ export class AccountEntries {
       else await this.write(change.entry);
     }
     if (change.releaseOwner) await this.stores.ledger.releaseName(change.releaseOwner);
+    return change.outcome !== undefined;
   }
 
   /** Publishes the outcomes, then stores the entries; an unpublished outcome stays flagged. */

@@ -80,6 +80,8 @@ export interface DecisionRecord {
   readonly decision: Decision;
   /** `applied` written (or nothing to write), `observed` not written (observe mode or paused), `failed` refused. */
   readonly result: DecisionResult;
+  /** The decision changed state and its outcome event was emitted (a standing one was not). */
+  readonly reported: boolean;
 }
 
 export type AccountResult = (
@@ -447,6 +449,7 @@ async function applyWithSplit<T>(batch: PlannedBatch<T>, deps: ReconcileDeps): P
 
 /** Records what became of a decision, on the account's entries and in its report. */
 async function settle(account: OpenAccount, decision: Decision, result: DecisionResult, now: Date): Promise<void> {
-  account.decisions.push({ decision, result });
-  await account.entries.settle(decision, result, now);
+  const record = { decision, result, reported: false };
+  account.decisions.push(record);
+  record.reported = await account.entries.settle(decision, result, now);
 }

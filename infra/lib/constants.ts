@@ -28,6 +28,12 @@ export const INITIAL_CONTROLS = { writesPaused: false, holds: [] } as const;
 /** Namespace of the worker's custom metrics (dimension-less). */
 export const METRICS_NAMESPACE = 'Subzone';
 
+/**
+ * Powertools Metrics adds the service name as a dimension to every metric it publishes, so
+ * the alarms must ask for it: a metric without that dimension would never get data.
+ */
+export const METRICS_SERVICE_DIMENSION = { service: 'subzone' } as const;
+
 /** An organisation id, as AWS Organizations issues them. */
 export const ORGANIZATION_ID_PATTERN = /^o-[a-z0-9]{10,32}$/;
 

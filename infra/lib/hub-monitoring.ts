@@ -5,7 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from './constants';
+import { METRICS_NAMESPACE, METRICS_SERVICE_DIMENSION } from './constants';
 
 /** What the monitoring watches; every resource is the hub's own. */
 export interface SubzoneHubMonitoringProps {
@@ -25,7 +25,7 @@ export interface SubzoneHubMonitoringProps {
   readonly maxMessageAge: Duration;
 }
 
-/** The custom metrics the worker emits (namespace Subzone, no dimensions). */
+/** The custom metrics the worker emits (namespace Subzone, dimension `service`). */
 export type SubzoneMetricName =
   | 'DelegationCreated'
   | 'DelegationUpdated'
@@ -42,7 +42,14 @@ export type SubzoneMetricName =
 
 /** A worker metric, summed over five minutes unless told otherwise. */
 export function subzoneMetric(name: SubzoneMetricName, options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-  return new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName: name, statistic: 'Sum', period: Duration.minutes(5), ...options });
+  return new cloudwatch.Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName: name,
+    dimensionsMap: { ...METRICS_SERVICE_DIMENSION },
+    statistic: 'Sum',
+    period: Duration.minutes(5),
+    ...options,
+  });
 }
 
 /** Every alarm of the hub, by the name the deployment guide uses. */
@@ -94,7 +101,9 @@ export class SubzoneHubMonitoring extends Construct {
       HubRuleInvocationsSentToDlq: alarm('HubRuleInvocationsSentToDlq', 'The hub rule gave up on events and sent them to the delivery dead-letter queue.', ruleMetric('InvocationsSentToDLQ')),
       OldestMessageTooOld: alarm('OldestMessageTooOld', `The oldest message in the work queue is older than ${props.maxMessageAge.toHumanString()}: the worker is not keeping up or is failing.`, props.queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period: Duration.minutes(5) }), { threshold: props.maxMessageAge.toSeconds(), comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD }),
       SweepHeartbeatMissing: alarm('SweepHeartbeatMissing', `No sweep completed in ${heartbeatPeriod.toHumanString()}: the schedule, the queue or the worker is broken.`, subzoneMetric('SweepCompleted', { period: heartbeatPeriod }), { comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD, treatMissingData: cloudwatch.TreatMissingData.BREACHING }),
-      DanglingSuspects: alarm('DanglingSuspects', 'A delegation points at an account that cannot be read: a possible subdomain takeover. Page.', subzoneMetric('DanglingSuspects', { statistic: 'Maximum' }), {}, props.pagingTopic),
+      // Every reconcile reports its account's suspects (zero included) and sweeps come every
+      // interval, so between them the alarm keeps its state: it pages once, clears once.
+      DanglingSuspects: alarm('DanglingSuspects', 'A delegation points at an account that cannot be read: a possible subdomain takeover. Page.', subzoneMetric('DanglingSuspects', { statistic: 'Maximum' }), { treatMissingData: cloudwatch.TreatMissingData.IGNORE }, props.pagingTopic),
       RemovalBudgetHit: alarm('RemovalBudgetHit', 'A sweep wanted to remove more delegations than the removal budget allows and removed none.', subzoneMetric('RemovalBudgetHit')),
       ReconcileErrors: alarm('ReconcileErrors', 'Reconciles keep failing (throttling, access denied, conflicts) in two of three periods.', subzoneMetric('ReconcileError'), { evaluationPeriods: 3, datapointsToAlarm: 2 }),
       DelegationRejected: alarm('DelegationRejected', 'A zone claimed a name it may not have (not allowlisted, contested, delegated elsewhere).', subzoneMetric('DelegationRejected')),

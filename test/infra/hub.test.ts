@@ -9,6 +9,7 @@ import { matchesPattern, validatePattern } from '../../emulator/eventbridge/patt
 import { LEDGER_ATTRIBUTE_DEFINITIONS, LEDGER_KEY_SCHEMA } from '../../functions/adapters/ledger-table';
 import { OUTCOME_SOURCE, ROUTE53_EVENT_PATTERN } from '../../functions/core/event-pattern';
 import type { OutcomeDetailType } from '../../functions/core/types';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/adapters/observability';
 import { SubzoneHub } from '../../infra/lib/subzone-hub';
 import { HUB_ENV, ORGANIZATION_ID, buildHubStack, testConfig } from './fixtures';
 
@@ -354,7 +355,7 @@ describe('SubzoneHub alarms and dashboard', () => {
 
   it.each([
     ['subzone-SweepHeartbeatMissing', 'Subzone', 'SweepCompleted', 'LessThanThreshold', 'breaching'],
-    ['subzone-DanglingSuspects', 'Subzone', 'DanglingSuspects', 'GreaterThanOrEqualToThreshold', 'notBreaching'],
+    ['subzone-DanglingSuspects', 'Subzone', 'DanglingSuspects', 'GreaterThanOrEqualToThreshold', 'ignore'],
     ['subzone-RemovalBudgetHit', 'Subzone', 'RemovalBudgetHit', 'GreaterThanOrEqualToThreshold', 'notBreaching'],
     ['subzone-ReconcileErrors', 'Subzone', 'ReconcileError', 'GreaterThanOrEqualToThreshold', 'notBreaching'],
     ['subzone-DelegationRejected', 'Subzone', 'DelegationRejected', 'GreaterThanOrEqualToThreshold', 'notBreaching'],
@@ -370,6 +371,16 @@ describe('SubzoneHub alarms and dashboard', () => {
     const watched = [alarm?.Namespace, alarm?.MetricName, alarm?.ComparisonOperator, alarm?.TreatMissingData];
     // Assess
     expect(watched).toEqual([namespace, metric, comparison, missing]);
+  });
+
+  it('asks for the service dimension the worker publishes its metrics with', () => {
+    // Prepare
+    const subzoneAlarms = Object.values(alarmsByName()).filter((alarm) => alarm.Namespace === METRICS_NAMESPACE);
+    // Act
+    const dimensions = subzoneAlarms.map((alarm) => alarm.Dimensions);
+    // Assess
+    expect(subzoneAlarms).toHaveLength(5);
+    for (const found of dimensions) expect(found).toEqual([{ Name: 'service', Value: SERVICE_NAME }]);
   });
 
   it('sends every alarm and its recovery to the alarm topic', () => {

@@ -91,13 +91,18 @@ describe('rejections', () => {
     await world.settle();
     const delegation = world.delegationAt('foo.example.com');
 
+    const addMetric = jest.spyOn(world.deps.telemetry.metrics, 'addMetric');
+
     // Act
     await world.createZone(TEAM_B, 'foo.example.com');
     await world.settle();
     await world.sweep();
+    world.clock.advanceMinutes(15);
     await world.sweep();
 
-    // Assess
+    // Assess: alarmed once, when the rejection began; the standing state is a gauge.
+    expect(addMetric.mock.calls.filter(([name]) => name === 'DelegationRejected')).toHaveLength(1);
+    expect(addMetric.mock.calls.filter(([name]) => name === 'StandingRejections').length).toBeGreaterThan(1);
     expect(world.delegationAt('foo.example.com')).toEqual(delegation);
     const rejected = world.outcomes().filter((event) => event.detailType === 'Delegation Rejected');
     expect(rejected).toHaveLength(1);
