@@ -88,6 +88,8 @@ export interface World {
   sweep(sweepId?: string): Promise<void>;
   /** The parent zone's records, canonical names. */
   parentRecords(): Array<{ name: string; type: string; ttl: number; values: string[] }>;
+  /** A child zone's name servers, fully qualified, as the delegation should hold them. */
+  nameServersOf(account: AccountId, zoneId: ZoneId): string[];
   /** The NS record at a name in the parent, if any. */
   delegationAt(name: string): { ttl: number; values: string[] } | undefined;
   /** subzone's outcome events on the hub bus so far. */
@@ -191,6 +193,9 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
         name: record.name.replace(/\.$/, ''),
       }));
     },
+    nameServersOf(account, zoneId) {
+      return emulator.route53.getHostedZone(account, zoneId).nameServers.map((server) => `${server}.`);
+    },
     delegationAt(name) {
       const found = world.parentRecords().find((record) => record.name === name && record.type === 'NS');
       return found === undefined ? undefined : { ttl: found.ttl, values: found.values };
@@ -239,4 +244,14 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   deploy(world.config, 0);
   if (options.attachWorker !== false) emulator.setConsumer((event) => world.handler(event));
   return world;
+}
+
+/**
+ * Stops a world, then checks that every change batch it produced passed the worker's IAM
+ * policy (DESIGN §7); for an afterEach.
+ */
+export async function stopCheckingIam(world: World): Promise<void> {
+  const denied = world.deniedBatches();
+  await world.stop();
+  expect(denied).toEqual([]);
 }

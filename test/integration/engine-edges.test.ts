@@ -9,7 +9,7 @@ import { accountMessage } from '../../functions/core/sweep-messages';
 import type { LedgerEntry } from '../../functions/core/types';
 import { makeHandler } from '../../functions/worker/handler';
 import { sqsEvent } from '../helpers/sqs';
-import { HUB, TEAM_A, TEAM_B, startWorld, type World } from '../helpers/world';
+import { HUB, TEAM_A, TEAM_B, startWorld, stopCheckingIam, type World } from '../helpers/world';
 
 jest.setTimeout(60_000);
 
@@ -17,12 +17,7 @@ let world: World;
 beforeEach(async () => {
   world = await startWorld();
 });
-afterEach(async () => {
-  // Every change batch the scenario produced must pass the worker's IAM policy (DESIGN §7).
-  const denied = world.deniedBatches();
-  await world.stop();
-  expect(denied).toEqual([]);
-});
+afterEach(() => stopCheckingIam(world));
 
 
 it('removes what it wrote under a dropped rule in DELETE-only batches, and nothing else', async () => {

@@ -9,7 +9,7 @@ import * as dnsPacket from 'dns-packet';
 import { DnsDelegationProbe } from '../../functions/adapters/dns-delegation-probe';
 import { METRIC } from '../../functions/adapters/observability';
 import type { Controls, OutcomeEvent } from '../../functions/core/types';
-import { HUB, TEAM_A, TEAM_B, TEAM_C, startWorld, type World } from '../helpers/world';
+import { HUB, TEAM_A, TEAM_B, TEAM_C, startWorld, stopCheckingIam, type World } from '../helpers/world';
 
 jest.setTimeout(90_000);
 
@@ -17,16 +17,8 @@ let world: World;
 beforeEach(async () => {
   world = await startWorld();
 });
-afterEach(async () => {
-  // Every change batch the scenario produced must pass the worker's IAM policy (DESIGN §7).
-  const denied = world.deniedBatches();
-  await world.stop();
-  expect(denied).toEqual([]);
-});
+afterEach(() => stopCheckingIam(world));
 
-function nameServersOf(account: string, zoneId: string): string[] {
-  return world.emulator.route53.getHostedZone(account, zoneId).nameServers.map((server) => `${server}.`);
-}
 
 /** A scheduled sweep (or one an operator sends with the id they approved). */
 
@@ -88,7 +80,7 @@ describe.each(STOPS)('$rail', ({ stop, resume }) => {
     // Assess
     expect(whileStopped).toEqual(before);
     expect(reported).toEqual([expect.objectContaining({ account: TEAM_A, zoneId, applied: false, reason: 'observed:create:new-delegation' })]);
-    expect(new Set(world.delegationAt('foo.example.com')?.values)).toEqual(new Set(nameServersOf(TEAM_A, zoneId)));
+    expect(new Set(world.delegationAt('foo.example.com')?.values)).toEqual(new Set(world.nameServersOf(TEAM_A, zoneId)));
     expect(events('Delegation Created').slice(1)).toEqual([expect.objectContaining({ zoneId, applied: true, reason: 'new-delegation' })]);
   });
 
@@ -133,7 +125,7 @@ describe('observe mode', () => {
     await world.sweep();
 
     // Assess
-    expect(new Set(world.delegationAt('foo.example.com')?.values)).toEqual(new Set(nameServersOf(TEAM_C, second)));
+    expect(new Set(world.delegationAt('foo.example.com')?.values)).toEqual(new Set(world.nameServersOf(TEAM_C, second)));
     expect(events('Delegation Rejected')).toEqual([]);
   });
 });
@@ -176,7 +168,7 @@ describe('grace period', () => {
     // Prepare
     world.emulator.setConsumer(undefined);
     const zoneId = await world.createZone(TEAM_A, 'foo.example.com', false);
-    const adopted = { name: 'foo.example.com', type: 'NS' as const, ttl: 172800, values: nameServersOf(TEAM_A, zoneId) };
+    const adopted = { name: 'foo.example.com', type: 'NS' as const, ttl: 172800, values: world.nameServersOf(TEAM_A, zoneId) };
     world.emulator.route53.putRecords(HUB, world.parentZoneId, [adopted]);
     world.emulator.setConsumer((event) => world.handler(event));
     await world.tag(TEAM_A, zoneId);
@@ -401,8 +393,8 @@ describe('holds', () => {
 
     // Assess
     expect(whileHeld).toBeUndefined();
-    expect(new Set(world.delegationAt('bar.example.com')?.values)).toEqual(new Set(nameServersOf(TEAM_A, bar)));
-    expect(new Set(world.delegationAt('foo.example.com')?.values)).toEqual(new Set(nameServersOf(TEAM_A, foo)));
+    expect(new Set(world.delegationAt('bar.example.com')?.values)).toEqual(new Set(world.nameServersOf(TEAM_A, bar)));
+    expect(new Set(world.delegationAt('foo.example.com')?.values)).toEqual(new Set(world.nameServersOf(TEAM_A, foo)));
     expect(events('Delegation Created').map((event) => event.name)).toEqual(['bar.example.com', 'foo.example.com']);
   });
 
@@ -505,7 +497,7 @@ describe('dangling suspects', () => {
     expect(afterSuspect).toBeDefined();
     expect(beforeAnHour).toBeDefined();
     expect(world.delegationAt('foo.example.com')).toBeUndefined();
-    expect(new Set(world.delegationAt('bar.example.com')?.values)).toEqual(new Set(nameServersOf(TEAM_A, bar)));
+    expect(new Set(world.delegationAt('bar.example.com')?.values)).toEqual(new Set(world.nameServersOf(TEAM_A, bar)));
     expect(events('Delegation Suspect').map((event) => event.zoneId).sort()).toEqual([zoneId, bar].sort());
     expect(events('Delegation Removed')).toEqual([expect.objectContaining({ zoneId, applied: true, reason: 'dangling' })]);
   });
@@ -533,7 +525,7 @@ describe("the emulator's DNS as the probe sees it", () => {
   it('answers the SOA authoritatively at each name server of a delegated zone, and refuses it once the zone is deleted', async () => {
     // Prepare
     const zoneId = await delegated(TEAM_A, 'foo.example.com');
-    const servers = nameServersOf(TEAM_A, zoneId);
+    const servers = world.nameServersOf(TEAM_A, zoneId);
     await world.emulator.dns.ready();
     const addresses = servers.map((server) => world.emulator.dns.addressOf(server));
     const probe = new DnsDelegationProbe({ resolverServers: [`127.0.0.1:${world.emulator.dnsPort}`], port: world.emulator.dnsPort });

@@ -5,7 +5,7 @@
 import { CreateHostedZoneCommand } from '@aws-sdk/client-route-53';
 import { accountMessage } from '../../functions/core/sweep-messages';
 import { sqsEvent } from '../helpers/sqs';
-import { HUB, TEAM_A, TEAM_B, TEAM_C, startWorld, type World } from '../helpers/world';
+import { HUB, TEAM_A, TEAM_B, TEAM_C, startWorld, stopCheckingIam, type World } from '../helpers/world';
 
 jest.setTimeout(60_000);
 
@@ -13,16 +13,8 @@ let world: World;
 beforeEach(async () => {
   world = await startWorld();
 });
-afterEach(async () => {
-  // Every change batch the scenario produced must pass the worker's IAM policy (DESIGN §7).
-  const denied = world.deniedBatches();
-  await world.stop();
-  expect(denied).toEqual([]);
-});
+afterEach(() => stopCheckingIam(world));
 
-function nameServersOf(account: string, zoneId: string): string[] {
-  return world.emulator.route53.getHostedZone(account, zoneId).nameServers.map((server) => `${server}.`);
-}
 
 
 describe('delegation', () => {
@@ -39,7 +31,7 @@ describe('delegation', () => {
     // Assess
     const delegation = world.delegationAt('foo.example.com');
     expect(delegation?.ttl).toBe(3600);
-    expect(new Set(delegation?.values)).toEqual(new Set(nameServersOf(TEAM_A, zoneId)));
+    expect(new Set(delegation?.values)).toEqual(new Set(world.nameServersOf(TEAM_A, zoneId)));
     expect(delegation?.values).toHaveLength(4);
     expect(world.parentRecords()).toEqual(before);
     expect(world.outcomes().filter((event) => event.detailType === 'Delegation Created')).toHaveLength(1);
@@ -124,8 +116,8 @@ describe('rejections', () => {
 
     // Assess
     const winner = new Set(first?.values);
-    const aNs = new Set(nameServersOf(TEAM_A, zoneA));
-    const cNs = new Set(nameServersOf(TEAM_C, zoneC));
+    const aNs = new Set(world.nameServersOf(TEAM_A, zoneA));
+    const cNs = new Set(world.nameServersOf(TEAM_C, zoneC));
     expect([aNs, cNs]).toContainEqual(winner);
     expect(new Set(world.delegationAt('foo.example.com')?.values)).toEqual(winner);
     const contested = world.outcomes().filter((event) => event.detail.reason === 'contested');
@@ -240,7 +232,7 @@ describe('failures and ownership', () => {
 
     // Assess
     expect(untouched).toEqual({ ttl: 600, values: other });
-    expect(new Set(world.delegationAt('foo.example.com')?.values)).toEqual(new Set(nameServersOf(TEAM_A, zoneId)));
+    expect(new Set(world.delegationAt('foo.example.com')?.values)).toEqual(new Set(world.nameServersOf(TEAM_A, zoneId)));
     expect(world.outcomes().map((event) => event.detail.reason)).toContain('delegated-elsewhere');
   });
 
@@ -249,7 +241,7 @@ describe('failures and ownership', () => {
     world.reconfigure((raw) => ({ ...raw, graceMinutes: 0 }));
     world.emulator.setConsumer(undefined);
     const zoneId = await world.createZone(TEAM_A, 'foo.example.com', false);
-    const typed = nameServersOf(TEAM_A, zoneId).map((server) => server.toUpperCase());
+    const typed = world.nameServersOf(TEAM_A, zoneId).map((server) => server.toUpperCase());
     world.emulator.route53.putRecords(HUB, world.parentZoneId, [{ name: 'foo.example.com', type: 'NS', ttl: 172800, values: typed }]);
     world.emulator.setConsumer((event) => world.handler(event));
 
