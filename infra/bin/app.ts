@@ -70,6 +70,8 @@ const operatorAccount = setting('operatorAccount', 'SUBZONE_OPERATOR_ACCOUNT');
 const hubStack = new SubzoneHubStack(app, 'SubzoneHub', {
   env: { account: hubAccount, region: SUBZONE_REGION },
   description: 'subzone hub: Route 53 subdomain delegation for the organisation (DNS account)',
+  // The worker role is retained and every reader role trusts it: deleting the hub by accident is costly.
+  terminationProtection: true,
   config,
   organizationId,
   ...(operatorAccount === undefined ? {} : { operatorPrincipal: new iam.AccountPrincipal(operatorAccount) }),

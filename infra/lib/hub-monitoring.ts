@@ -98,7 +98,7 @@ export class SubzoneHubMonitoring extends Construct {
       DeadLetterQueueNotEmpty: alarm('DeadLetterQueueNotEmpty', 'Messages failed the worker maxReceiveCount times and wait in its dead-letter queue.', props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: Duration.minutes(5) })),
       DeliveryDeadLetterQueueNotEmpty: alarm('DeliveryDeadLetterQueueNotEmpty', 'The hub rule or the sweep schedule could not deliver to the work queue.', props.deliveryDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: Duration.minutes(5) })),
       HubRuleFailedInvocations: alarm('HubRuleFailedInvocations', 'The hub rule failed to deliver events to the work queue.', ruleMetric('FailedInvocations')),
-      HubRuleInvocationsSentToDlq: alarm('HubRuleInvocationsSentToDlq', 'The hub rule gave up on events and sent them to the delivery dead-letter queue.', ruleMetric('InvocationsSentToDLQ')),
+      HubRuleInvocationsSentToDlq: alarm('HubRuleInvocationsSentToDlq', 'The hub rule gave up on events and sent them to the delivery dead-letter queue.', ruleMetric('InvocationsSentToDlq')),
       OldestMessageTooOld: alarm('OldestMessageTooOld', `The oldest message in the work queue is older than ${props.maxMessageAge.toHumanString()}: the worker is not keeping up or is failing.`, props.queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period: Duration.minutes(5) }), { threshold: props.maxMessageAge.toSeconds(), comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD }),
       SweepHeartbeatMissing: alarm('SweepHeartbeatMissing', `No sweep completed in ${heartbeatPeriod.toHumanString()}: the schedule, the queue or the worker is broken.`, subzoneMetric('SweepCompleted', { period: heartbeatPeriod }), { comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD, treatMissingData: cloudwatch.TreatMissingData.BREACHING }),
       // Every reconcile reports its account's suspects (zero included) and sweeps come every
@@ -114,7 +114,7 @@ export class SubzoneHubMonitoring extends Construct {
       defaultInterval: Duration.days(1),
       widgets: [
         [
-          new cloudwatch.GraphWidget({ title: 'Hub rule', left: [ruleMetric('MatchedEvents'), ruleMetric('Invocations'), ruleMetric('FailedInvocations'), ruleMetric('InvocationsSentToDLQ')], width: 8 }),
+          new cloudwatch.GraphWidget({ title: 'Hub rule', left: [ruleMetric('MatchedEvents'), ruleMetric('Invocations'), ruleMetric('FailedInvocations'), ruleMetric('InvocationsSentToDlq')], width: 8 }),
           new cloudwatch.GraphWidget({ title: 'Work queue', left: [props.queue.metricNumberOfMessagesSent(), props.queue.metricApproximateNumberOfMessagesVisible()], right: [props.queue.metricApproximateAgeOfOldestMessage()], width: 8 }),
           new cloudwatch.GraphWidget({ title: 'Dead-letter queues', left: [props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ label: 'worker DLQ' }), props.deliveryDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ label: 'delivery DLQ' })], width: 8 }),
         ],

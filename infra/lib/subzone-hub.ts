@@ -239,7 +239,8 @@ export class SubzoneHub extends Construct {
       { id: 'Serverless-LambdaEventSourceMappingDestination', reason: 'SQS event source mappings take no on-failure destination; the work queue redrives to its dead-letter queue.' },
     ]);
 
-    this.grantWorker(props, policySizeBudget);
+    // The queue may feed the worker as soon as it exists: the write policy must be attached first.
+    worker.node.addDependency(this.grantWorker(props, policySizeBudget));
 
     new scheduler.Schedule(this, 'SweepSchedule', {
       description: 'subzone: ask the worker for a sweep of every account',
@@ -248,8 +249,8 @@ export class SubzoneHub extends Construct {
         input: scheduler.ScheduleTargetInput.fromObject({
           subzone: 'sweep',
           version: SUBZONE_MESSAGE_VERSION,
-          // The scheduled time keeps the sweep id stable when Scheduler redelivers.
-          sweepId: `sweep-${scheduler.ContextAttribute.scheduledTime}`,
+          // The worker derives the sweep id from the scheduled time, so a redelivered request
+          // keeps it; Scheduler documents its placeholders as whole values only.
           requestedAt: scheduler.ContextAttribute.scheduledTime,
         }),
         deadLetterQueue: this.deliveryDeadLetterQueue,
@@ -276,7 +277,8 @@ export class SubzoneHub extends Construct {
   }
 
   /** Least privilege for the worker, derived from the config (DESIGN §7). */
-  private grantWorker(props: SubzoneHubProps, policySizeBudget: number): void {
+  /** Grants the worker role what the worker calls; returns the parent-zone write policy. */
+  private grantWorker(props: SubzoneHubProps, policySizeBudget: number): iam.ManagedPolicy {
     const { config } = props;
     const writes = route53WritePolicy(config, policySizeBudget);
     for (const zone of writes.collapsedZones) {
@@ -288,7 +290,7 @@ export class SubzoneHub extends Construct {
     if (writes.size > MANAGED_POLICY_SIZE_LIMIT) {
       throw new InvalidPropError('SubzoneHub', 'config.parentZones', config.parentZones.length, `few enough parent zones that the worker's Route 53 policy fits in ${MANAGED_POLICY_SIZE_LIMIT} characters even collapsed (it needs ${writes.size})`);
     }
-    new iam.ManagedPolicy(this, 'ParentZoneWrites', {
+    const writesPolicy = new iam.ManagedPolicy(this, 'ParentZoneWrites', {
       description: 'subzone worker: NS delegations in the configured parent zones, at the allowlisted names',
       roles: [this.workerRole],
       statements: [...writes.statements],
@@ -297,9 +299,8 @@ export class SubzoneHub extends Construct {
     const parentZoneArns = config.parentZones.map((parent) => hostedZoneArn(parent.hostedZoneId));
     const role = this.workerRole;
     role.addToPolicy(new iam.PolicyStatement({ sid: 'ReadParentZones', actions: ['route53:GetHostedZone', 'route53:ListResourceRecordSets'], resources: parentZoneArns }));
-    role.addToPolicy(new iam.PolicyStatement({ sid: 'WaitForChanges', actions: ['route53:GetChange'], resources: ['arn:aws:route53:::change/*'] }));
     role.addToPolicy(this.assumeReaderStatement(props));
-    this.ledger.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:ConditionCheckItem');
+    this.ledger.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:Scan');
     this.eventBus.grantPutEventsTo(role);
     this.queue.grantSendMessages(role);
     role.addToPolicy(new iam.PolicyStatement({ sid: 'ReadControls', actions: ['ssm:GetParameter'], resources: [this.controlParameter.parameterArn] }));
@@ -307,9 +308,9 @@ export class SubzoneHub extends Construct {
     const readerArn = `Resource::arn:aws:iam::*:role/${config.readerRoleName}`;
     acknowledge(role, [
       { id: `AwsSolutions-IAM5[${readerArn}]`, reason: 'The reader role exists in every account of the organisation; aws:ResourceOrgID limits it to the organisation.' },
-      { id: 'AwsSolutions-IAM5[Resource::arn:aws:route53:::change/*]', reason: 'Route 53 change ids are unknown until a change is made; GetChange is read-only.' },
-      { id: 'Serverless-StarPermissions', reason: 'Only the reader roles across the organisation and Route 53 change ids are wildcards, both explained on AwsSolutions-IAM5.' },
+      { id: 'Serverless-StarPermissions', reason: 'Only the reader roles across the organisation are a wildcard, explained on AwsSolutions-IAM5.' },
     ]);
+    return writesPolicy;
   }
 
   private assumeReaderStatement(props: SubzoneHubProps): iam.PolicyStatement {
@@ -323,6 +324,20 @@ export class SubzoneHub extends Construct {
 
   private createAlarmTopic(): sns.Topic {
     const topic = new sns.Topic(this, 'AlarmTopic', { displayName: 'subzone alarms', enforceSSL: true });
+    // enforceSSL writes a topic policy, which replaces SNS's default: CloudWatch needs its own Allow.
+    const stack = Stack.of(this);
+    topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowSubzoneAlarms',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:subzone-*` },
+        },
+      }),
+    );
     acknowledge(topic, [
       { id: 'AwsSolutions-SNS2', reason: 'Alarm notifications carry no secrets, and CloudWatch cannot publish to a topic under the AWS-managed SNS key; pass alarmTopic to use a customer-managed key.' },
     ]);

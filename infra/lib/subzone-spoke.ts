@@ -57,8 +57,13 @@ export class SubzoneSpoke extends Construct {
     }
 
     const hubBus = events.EventBus.fromEventBusArn(this, 'HubBus', props.hubEventBusArn);
+    const here = Stack.of(this);
     this.forwarderRole = new iam.Role(this, 'ForwarderRole', {
-      assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
+      // Only this account's forwarding rule may use the role (confused-deputy guard).
+      assumedBy: new iam.ServicePrincipal('events.amazonaws.com').withConditions({
+        StringEquals: { 'aws:SourceAccount': here.account },
+        ArnEquals: { 'aws:SourceArn': `arn:${here.partition}:events:${here.region}:${here.account}:rule/${SPOKE_RULE_NAME}` },
+      }),
       description: 'subzone: lets the forwarding rule put Route 53 events on the hub bus',
     });
     this.forwarderRole.addToPolicy(new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [props.hubEventBusArn] }));
@@ -85,7 +90,7 @@ export class SubzoneSpoke extends Construct {
             new iam.PolicyStatement({ sid: 'ListZones', actions: ['route53:ListHostedZones', 'route53:ListHostedZonesByName'], resources: ['*'] }),
             new iam.PolicyStatement({
               sid: 'ReadZones',
-              actions: ['route53:GetHostedZone', 'route53:ListTagsForResource', 'route53:ListTagsForResources', 'route53:GetDNSSEC'],
+              actions: ['route53:GetHostedZone', 'route53:ListTagsForResources'],
               resources: ['arn:aws:route53:::hostedzone/*'],
             }),
           ],

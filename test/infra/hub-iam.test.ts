@@ -79,7 +79,6 @@ describe('worker Route 53 policy, run through the evaluator', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({ Action: ['route53:GetHostedZone', 'route53:ListResourceRecordSets'], Resource: `arn:aws:route53:::hostedzone/${PARENT_ZONE_ID}` }),
-          Match.objectLike({ Action: 'route53:GetChange', Resource: 'arn:aws:route53:::change/*' }),
           Match.objectLike({ Action: 'sts:AssumeRole', Resource: 'arn:aws:iam::*:role/subzone-reader', Condition: { StringEquals: { 'aws:ResourceOrgID': ORGANIZATION_ID } } }),
           Match.objectLike({ Action: Match.arrayWith(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']) }),
           Match.objectLike({ Action: 'events:PutEvents' }),
@@ -129,5 +128,16 @@ describe('worker Route 53 policy follows the config', () => {
     // Prepare / Act: built in beforeAll
     // Assess
     Annotations.fromStack(hubStack).hasNoWarning('*', Match.stringLikeRegexp('would push'));
+  });
+});
+
+describe('worker grants left out', () => {
+  it('grants no Route 53 GetChange and no DynamoDB call the worker never makes', () => {
+    // Prepare
+    const actions = worker.flatMap((document) => [document.Statement].flat()).flatMap((statement) => [statement.Action].flat());
+    // Act
+    const unused = actions.filter((action) => ['route53:GetChange', 'dynamodb:ConditionCheckItem', 'dynamodb:BatchWriteItem'].includes(String(action)));
+    // Assess
+    expect(unused).toEqual([]);
   });
 });

@@ -307,7 +307,6 @@ describe('SubzoneHub ledger, schedule and controls', () => {
     expect(JSON.parse(target.Input)).toEqual({
       subzone: 'sweep',
       version: 1,
-      sweepId: 'sweep-<aws.scheduler.scheduled-time>',
       requestedAt: '<aws.scheduler.scheduled-time>',
     });
     expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [expect.stringMatching(/DeliveryDeadLetterQueue/), 'Arn'] } });
@@ -360,7 +359,8 @@ describe('SubzoneHub alarms and dashboard', () => {
     ['subzone-ReconcileErrors', 'Subzone', 'ReconcileError', 'GreaterThanOrEqualToThreshold', 'notBreaching'],
     ['subzone-DelegationRejected', 'Subzone', 'DelegationRejected', 'GreaterThanOrEqualToThreshold', 'notBreaching'],
     ['subzone-HubRuleFailedInvocations', 'AWS/Events', 'FailedInvocations', 'GreaterThanOrEqualToThreshold', 'notBreaching'],
-    ['subzone-HubRuleInvocationsSentToDlq', 'AWS/Events', 'InvocationsSentToDLQ', 'GreaterThanOrEqualToThreshold', 'notBreaching'],
+    // EventBridge spells it InvocationsSentToDlq; metric names are case-sensitive.
+    ['subzone-HubRuleInvocationsSentToDlq', 'AWS/Events', 'InvocationsSentToDlq', 'GreaterThanOrEqualToThreshold', 'notBreaching'],
     ['subzone-WorkerErrors', 'AWS/Lambda', 'Errors', 'GreaterThanOrEqualToThreshold', 'notBreaching'],
     ['subzone-DeadLetterQueueNotEmpty', 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'GreaterThanOrEqualToThreshold', 'notBreaching'],
     ['subzone-OldestMessageTooOld', 'AWS/SQS', 'ApproximateAgeOfOldestMessage', 'GreaterThanThreshold', 'notBreaching'],
@@ -401,6 +401,32 @@ describe('SubzoneHub alarms and dashboard', () => {
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
+  });
+
+  it('lets CloudWatch, and only this account\'s subzone alarms, publish to the alarm topic', () => {
+    // Prepare / Act: built in beforeAll
+    // Assess
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': Match.anyValue() } }),
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('creates the worker only once its Route 53 write policy is attached', () => {
+    // Prepare
+    const policyId = logicalIdOf('AWS::IAM::ManagedPolicy', () => true);
+    // Act
+    const dependsOn = (resources[logicalIdOf('AWS::Lambda::Function', () => true)] as { DependsOn?: string[] }).DependsOn ?? [];
+    // Assess
+    expect(dependsOn).toContain(policyId);
   });
 
   it('draws a dashboard of the flow', () => {

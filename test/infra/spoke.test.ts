@@ -57,6 +57,17 @@ describe('SubzoneSpoke forwarding rule', () => {
     expect(JSON.stringify(forwarder?.Properties.AssumeRolePolicyDocument)).toContain('events.amazonaws.com');
     expect(statements).toEqual([{ Action: 'events:PutEvents', Effect: 'Allow', Resource: HUB_BUS_ARN }]);
   });
+
+  it('lets EventBridge assume the forwarder role only for this account\'s forwarding rule', () => {
+    // Prepare
+    const forwarder = Object.values(resources).find((resource) => resource.Type === 'AWS::IAM::Role' && resource.Properties.RoleName === undefined);
+    // Act
+    const trust = JSON.stringify(forwarder?.Properties.AssumeRolePolicyDocument);
+    // Assess
+    expect(trust).toContain('"aws:SourceAccount"');
+    expect(trust).toContain('"aws:SourceArn"');
+    expect(trust).toContain(':rule/subzone-forward');
+  });
 });
 
 describe('SubzoneSpoke reader role', () => {
@@ -86,9 +97,10 @@ describe('SubzoneSpoke reader role', () => {
     ['route53:ListHostedZones', '*', 'allowed'],
     ['route53:ListHostedZonesByName', '*', 'allowed'],
     ['route53:GetHostedZone', 'arn:aws:route53:::hostedzone/Z1', 'allowed'],
-    ['route53:ListTagsForResource', 'arn:aws:route53:::hostedzone/Z1', 'allowed'],
     ['route53:ListTagsForResources', 'arn:aws:route53:::hostedzone/Z1', 'allowed'],
-    ['route53:GetDNSSEC', 'arn:aws:route53:::hostedzone/Z1', 'allowed'],
+    // Only the reads the worker makes: the single-zone tag read and DNSSEC are not among them yet.
+    ['route53:ListTagsForResource', 'arn:aws:route53:::hostedzone/Z1', 'implicitly-denied'],
+    ['route53:GetDNSSEC', 'arn:aws:route53:::hostedzone/Z1', 'implicitly-denied'],
     ['route53:ChangeResourceRecordSets', 'arn:aws:route53:::hostedzone/Z1', 'implicitly-denied'],
     ['route53:ChangeTagsForResource', 'arn:aws:route53:::hostedzone/Z1', 'implicitly-denied'],
     ['route53:DeleteHostedZone', 'arn:aws:route53:::hostedzone/Z1', 'implicitly-denied'],
