@@ -179,6 +179,29 @@ export class DynamoDbLedger implements DelegationLedger {
    * A Scan of the whole table: fine at this scale (one small item per hosted zone, a few
    * thousand at most, read once per sweep). A GSI would be the next step beyond that.
    */
+  async noteEvent(account: AccountId, eventTime: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall(ledgerKeys.lastEvent(account)),
+          UpdateExpression: 'SET lastEventAt = :at',
+          // ISO 8601 UTC strings of equal length order like the instants they name.
+          ConditionExpression: 'attribute_not_exists(lastEventAt) OR lastEventAt < :at',
+          ExpressionAttributeValues: marshall({ ':at': eventTime }),
+        }),
+      );
+    } catch (error) {
+      // A newer event is already recorded: nothing to do.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async lastEventAt(account: AccountId): Promise<string | undefined> {
+    const item = await this.getItem(ledgerKeys.lastEvent(account));
+    return typeof item?.lastEventAt === 'string' ? item.lastEventAt : undefined;
+  }
+
   async listAccounts(): Promise<AccountId[]> {
     const accounts = new Set<AccountId>();
     let startKey: Item | undefined;

@@ -8,6 +8,7 @@
  * | ------------ | ------------------------------- | ---------------- | -------------------------------------------------- |
  * | delegation   | `ACCOUNT#<account>`             | `ZONE#<zoneId>`  | every LedgerEntry field, natively (maps and lists) |
  * | lease        | `ACCOUNT#<account>`             | `LEASE`          | account, holder, expiresAt (ISO 8601)              |
+ * | last event   | `ACCOUNT#<account>`             | `LAST_EVENT`     | lastEventAt (ISO 8601): the newest event seen      |
  * | name owner   | `NAME#<parentZoneId>#<name>`    | `OWNER`          | parentZoneId, name, account, zoneId                |
  * | sweep        | `SWEEP#<sweepId>`               | `SWEEP`          | remaining (string set), remainingCount, total, startedAt, expiresAtEpoch |
  *
@@ -51,6 +52,7 @@ export const LEDGER_TTL_ATTRIBUTE = 'expiresAtEpoch';
 export const ledgerKeys = {
   delegation: (account: string, zoneId: string) => ({ pk: `ACCOUNT#${account}`, sk: `ZONE#${zoneId}` }),
   lease: (account: string) => ({ pk: `ACCOUNT#${account}`, sk: 'LEASE' }),
+  lastEvent: (account: string) => ({ pk: `ACCOUNT#${account}`, sk: 'LAST_EVENT' }),
   nameOwner: (parentZoneId: string, name: string) => ({ pk: `NAME#${parentZoneId}#${name}`, sk: 'OWNER' }),
   sweep: (sweepId: string) => ({ pk: `SWEEP#${sweepId}`, sk: 'SWEEP' }),
 } as const;

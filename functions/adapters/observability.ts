@@ -27,6 +27,8 @@ export const METRIC = {
   budgetHit: 'RemovalBudgetHit',
   sweepDuration: 'SweepDurationMs',
   sweepCompleted: 'SweepCompleted',
+  /** Per account (dimension `account`), reported by sweeps. */
+  minutesSinceLastEvent: 'MinutesSinceLastEvent',
 } as const;
 
 /** Where the worker reports what it did; tests pass their own Logger and Metrics. */

@@ -77,6 +77,10 @@ export interface DelegationLedger {
   claimName(owner: NameOwner): Promise<NameOwner>;
   /** Releases a name if (and only if) it is still owned by that zone. */
   releaseName(owner: NameOwner): Promise<void>;
+  /** Remembers the time of an account's newest CloudTrail event (an older one changes nothing). */
+  noteEvent(account: AccountId, eventTime: string): Promise<void>;
+  /** The time of the account's newest event seen, if any. */
+  lastEventAt(account: AccountId): Promise<string | undefined>;
   /** Every account that has at least one entry (for the sweep). */
   listAccounts(): Promise<AccountId[]>;
   /** Registers a sweep that fans out to `accounts`. */

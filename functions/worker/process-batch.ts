@@ -25,6 +25,8 @@ interface AccountGroup {
   readonly messageIds: string[];
   zoneIds: Set<ZoneId> | 'account';
   readonly sweepIds: Set<string>;
+  /** The newest CloudTrail event time among the messages (ISO 8601, normalised). */
+  newestEvent?: string;
 }
 
 /** Processes one batch; returns the message ids to retry. */
@@ -71,6 +73,7 @@ export async function processBatch(event: SQSEvent, deps: WorkerDeps): Promise<S
       deps.telemetry.metrics.addMetric(METRIC.reconcileError, MetricUnit.Count, 1);
       for (const group of groups.values()) group.messageIds.forEach((id) => failures.add(id));
     }
+    await trackEventArrivals([...groups.values()], deps);
   }
   return { batchItemFailures: [...failures].map((itemIdentifier) => ({ itemIdentifier })) };
 }
@@ -117,10 +120,35 @@ function addToGroup(groups: Map<AccountId, AccountGroup>, hint: Extract<Hint, { 
   if (hint.kind === 'account') {
     group.zoneIds = 'account';
     if (hint.sweepId !== undefined) group.sweepIds.add(hint.sweepId);
-  } else if (group.zoneIds !== 'account') {
-    hint.zoneIds.forEach((zoneId) => (group.zoneIds as Set<ZoneId>).add(zoneId));
+  } else {
+    if (group.zoneIds !== 'account') hint.zoneIds.forEach((zoneId) => (group.zoneIds as Set<ZoneId>).add(zoneId));
+    const eventTime = new Date(hint.eventTime).toISOString();
+    if (group.newestEvent === undefined || eventTime > group.newestEvent) group.newestEvent = eventTime;
   }
   groups.set(hint.account, group);
+}
+
+/**
+ * DESIGN §8, minutes since the last event per account: events record when they arrived, and
+ * sweeps report the silence of each account they visit, so a spoke whose forwarding broke (a
+ * trail, a rule, a policy) shows on the dashboard instead of quietly falling back to sweeps.
+ * Bookkeeping only: a failure here is logged and never fails a message.
+ */
+async function trackEventArrivals(groups: readonly AccountGroup[], deps: WorkerDeps): Promise<void> {
+  for (const group of groups) {
+    try {
+      if (group.newestEvent !== undefined) await deps.ledger.noteEvent(group.account, group.newestEvent);
+      if (group.sweepIds.size === 0) continue;
+      const last = await deps.ledger.lastEventAt(group.account);
+      if (last === undefined) continue;
+      const silence = deps.telemetry.metrics.singleMetric();
+      silence.addDimension('account', group.account);
+      silence.addMetric(METRIC.minutesSinceLastEvent, MetricUnit.Count, Math.floor((deps.clock.now().getTime() - Date.parse(last)) / 60_000));
+    } catch (error) {
+      assertIsError(error);
+      deps.telemetry.logger.warn('could not track event arrivals', { accountId: group.account, error });
+    }
+  }
 }
 
 /** One message per account: every allowlisted account and every account the ledger still names. */

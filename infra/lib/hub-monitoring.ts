@@ -127,6 +127,20 @@ export class SubzoneHubMonitoring extends Construct {
           new cloudwatch.GraphWidget({ title: 'Sweeps', left: [subzoneMetric('SweepCompleted')], right: [subzoneMetric('SweepDurationMs', { statistic: 'Maximum' })], width: 12 }),
           new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: Object.values(this.alarms), width: 12 }),
         ],
+        [
+          // One line per account: a spoke whose events stopped arriving climbs while the others reset.
+          new cloudwatch.GraphWidget({
+            title: 'Minutes since the last event, per account',
+            left: [
+              new cloudwatch.MathExpression({
+                expression: `SEARCH('{${METRICS_NAMESPACE},account,service} MetricName="MinutesSinceLastEvent"', 'Maximum', 900)`,
+                label: '',
+                period: Duration.minutes(15),
+              }),
+            ],
+            width: 24,
+          }),
+        ],
       ],
     });
   }

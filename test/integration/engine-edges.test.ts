@@ -236,3 +236,28 @@ it('splits a pooled batch that Route 53 denies, so one refused change does not h
   expect(world.delegationAt('foo.example.com')).toBeDefined();
   expect(world.delegationAt('bar.example.com')).toBeUndefined();
 });
+
+it('reports, at each sweep, the minutes since each account\'s last event', async () => {
+  // Prepare
+  await world.createZone(TEAM_A, 'foo.example.com');
+  await world.settle();
+  const reported: Array<{ dimensions: Record<string, string>; name: string; value: number }> = [];
+  jest.spyOn(world.deps.telemetry.metrics, 'singleMetric').mockImplementation(() => {
+    const dimensions: Record<string, string> = {};
+    return {
+      addDimension: (name: string, value: string) => void (dimensions[name] = value),
+      addMetric: (name: string, _unit: unknown, value: number) => void reported.push({ dimensions: { ...dimensions }, name, value }),
+    } as unknown as ReturnType<typeof world.deps.telemetry.metrics.singleMetric>;
+  });
+  const lastEvent = await world.deps.ledger.lastEventAt(TEAM_A);
+
+  // Act
+  world.clock.advanceMinutes(90);
+  await world.sweep('sweep-silence');
+
+  // Assess: the emulator stamps events with the wall clock; the worker's clock is the test's.
+  const expected = Math.floor((world.clock.now().getTime() - Date.parse(lastEvent ?? '')) / 60_000);
+  expect(lastEvent).toBeDefined();
+  expect(reported).toContainEqual({ dimensions: { account: TEAM_A }, name: 'MinutesSinceLastEvent', value: expected });
+  expect(reported.map((metric) => metric.dimensions.account)).not.toContain(TEAM_B);
+});

@@ -477,3 +477,21 @@ describe('DynamoDbLedger accounts and sweeps', () => {
     expect(result).toBe(false);
   });
 });
+
+describe('DynamoDbLedger event arrivals', () => {
+  it('keeps the newest event time of an account, whatever order the events arrive in', async () => {
+    // Prepare
+    const account = freshAccount();
+
+    // Act
+    const before = await ledger.lastEventAt(account);
+    await ledger.noteEvent(account, '2026-11-27T10:00:00.000Z');
+    await ledger.noteEvent(account, '2026-11-27T09:00:00.000Z');
+    const after = await ledger.lastEventAt(account);
+
+    // Assess
+    expect(before).toBeUndefined();
+    expect(after).toBe('2026-11-27T10:00:00.000Z');
+    expect(await ledger.listEntries(account)).toEqual([]);
+  });
+});
