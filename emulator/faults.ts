@@ -3,6 +3,7 @@
  * Route 53's PriorRequestNotComplete and added latency; once, N times, or with a seeded
  * probability so a benchmark run can be repeated exactly.
  */
+import { unsafeUniformIntDistribution, mersenne } from 'pure-rand';
 import type { AccountId } from '../functions/core/types';
 import { EmulatedServiceError, type ServiceName } from './types';
 
@@ -92,12 +93,12 @@ export class FaultInjector {
   private random: () => number;
 
   constructor(seed = 1) {
-    this.random = mulberry32(seed);
+    this.random = seededRandom(seed);
   }
 
   /** Restarts the probability draws from `seed`. */
   reseed(seed: number): void {
-    this.random = mulberry32(seed);
+    this.random = seededRandom(seed);
   }
 
   /** Adds a fault; returns its id. Throws InvalidFaultError naming the bad field. */
@@ -181,14 +182,8 @@ function validate(spec: FaultSpec): void {
   }
 }
 
-/** A small, fast, seedable generator (mulberry32); Math.random cannot be seeded. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** Uniform draws in [0, 1) from a seed (pure-rand); Math.random cannot be seeded. */
+function seededRandom(seed: number): () => number {
+  const generator = mersenne(seed);
+  return () => unsafeUniformIntDistribution(0, 0x7fffffff, generator) / 0x80000000;
 }

@@ -1,3 +1,4 @@
+import { unsafeUniformIntDistribution, mersenne } from 'pure-rand';
 import { ProjectedParents } from '../../../functions/core/parent-view';
 import { changesOf, decideAccount, desiredRecord, holdsRecords, ownerKey, subjectOf } from '../../../functions/core/policy';
 import type { Decision } from '../../../functions/core/policy';
@@ -876,16 +877,10 @@ describe('decideAccount: order of decisions', () => {
 });
 
 describe('decideAccount: invariants over generated cases', () => {
-  /** A small deterministic PRNG (mulberry32), so every generated case can be replayed by its seed. */
+  /** Seeded uniform draws in [0, 1) (pure-rand), so every generated case can be replayed by its seed. */
   function random(seed: number): () => number {
-    let state = seed >>> 0;
-    return () => {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = state;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    const generator = mersenne(seed);
+    return () => unsafeUniformIntDistribution(0, 0x7fffffff, generator) / 0x80000000;
   }
 
   const NAMES = [
