@@ -17,6 +17,7 @@ import { Route53Client } from '@aws-sdk/client-route-53';
 import type { FinalizeRequestMiddleware, HandlerExecutionContext } from '@smithy/types';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { startEmulator, type Emulator, type QueueOptions } from '../emulator';
+import { useEmulatorEnvironment } from '../emulator/environment';
 import type { ServiceName } from '../emulator/types';
 import { createHubRoute53Client } from '../functions/adapters/clients';
 import { RECORDS_PER_PAGE, Route53ParentZoneStore } from '../functions/adapters/route53-parent-zone-store';
@@ -109,9 +110,6 @@ export interface BenchWorldOptions {
   readonly verbose?: boolean;
 }
 
-/** Variables that would send the SDK somewhere other than the emulator (as cli/attach-worker.ts). */
-const LEAKING_VARIABLES = /^(AWS_ENDPOINT_URL(_.+)?|AWS_IGNORE_CONFIGURED_ENDPOINT_URLS|AWS_PROFILE|AWS_SESSION_TOKEN|AWS_CONFIG_FILE|AWS_SHARED_CREDENTIALS_FILE)$/;
-
 /**
  * The visibility timeout the benchmark runs with. Production uses 6 x the function timeout
  * (365 s); a message retried after a lease collision would then stall the run for minutes,
@@ -154,11 +152,7 @@ export class BenchWorld {
         ...options.queue,
       },
     });
-    for (const name of Object.keys(process.env)) if (LEAKING_VARIABLES.test(name)) delete process.env[name];
-    Object.assign(process.env, emulator.env, {
-      ROUTE53_REQUESTS_PER_SECOND: String(options.hubRequestsPerSecond ?? 5),
-      POWERTOOLS_METRICS_DISABLED: 'true',
-    });
+    useEmulatorEnvironment(emulator, { ROUTE53_REQUESTS_PER_SECOND: String(options.hubRequestsPerSecond ?? 5) });
     const parent = emulator.route53.createZone(HUB, PARENT_NAME, { comment: 'subzone parent zone' });
     return new BenchWorld(emulator, parent.id, options);
   }

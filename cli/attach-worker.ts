@@ -14,6 +14,7 @@ import { productionDeps } from '../functions/worker/dependencies';
 import { readEnvironment } from '../functions/worker/environment';
 import { makeHandler } from '../functions/worker/handler';
 import type { Emulator } from '../emulator';
+import { useEmulatorEnvironment } from '../emulator/environment';
 
 /** The config in git, which `subzone emulator` and `npm start` run the worker with by default. */
 export const DEFAULT_CONFIG_PATH = join(__dirname, '..', 'config', 'subzone.config.json');
@@ -79,7 +80,7 @@ export function attachRealWorker(emulator: Emulator, rawConfig: unknown, options
   const parentZones = provisionParentZones(emulator, configured);
   const { config } = parseConfig(withParentZoneIds(rawConfig, parentZones));
 
-  pointEnvironmentAt(emulator);
+  useEmulatorEnvironment(emulator);
   const logLevel = options.logLevel ?? LogLevel.ERROR;
   // The module logger is what the adapters' failure callbacks write to.
   moduleLogger.setLogLevel(logLevel);
@@ -119,11 +120,3 @@ function withParentZoneIds(raw: unknown, mappings: readonly ParentZoneMapping[])
   };
 }
 
-/** Variables that would send the SDK somewhere other than the emulator. */
-const LEAKING_VARIABLES = /^(AWS_ENDPOINT_URL(_.+)?|AWS_IGNORE_CONFIGURED_ENDPOINT_URLS|AWS_PROFILE|AWS_SESSION_TOKEN)$/;
-
-function pointEnvironmentAt(emulator: Emulator): void {
-  for (const name of Object.keys(process.env)) if (LEAKING_VARIABLES.test(name)) delete process.env[name];
-  // EMF lines on stdout mean nothing without CloudWatch.
-  Object.assign(process.env, emulator.env, { POWERTOOLS_METRICS_DISABLED: 'true' });
-}

@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { ChangeTagsForResourceCommand, CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
 import rawConfig from '../../config/subzone.config.json';
 import { startEmulator } from '../../emulator';
+import { useEmulatorEnvironment } from '../../emulator/environment';
 
 const HUB = '111111111111';
 const CHILD = '222222222222';
@@ -20,7 +21,7 @@ async function run(bundleDir: string): Promise<void> {
   try {
     const parent = rawConfig.parentZones[0]!;
     emulator.route53.createZone(HUB, parent.name, { id: parent.hostedZoneId });
-    Object.assign(process.env, emulator.env, { DNS_PORT: String(emulator.dnsPort), POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' });
+    useEmulatorEnvironment(emulator, { POWERTOOLS_LOG_LEVEL: 'SILENT' });
     const worker = (await import(pathToFileURL(join(bundleDir, 'index.mjs')).href)) as { handler: Parameters<typeof emulator.setConsumer>[0] };
     emulator.setConsumer(worker.handler);
 

@@ -22,6 +22,7 @@ import { readEnvironment } from '../../functions/worker/environment';
 import { makeHandler } from '../../functions/worker/handler';
 import type { WorkerDeps } from '../../functions/worker/process-batch';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../emulator';
+import { useEmulatorEnvironment } from '../../emulator/environment';
 import { PolicyDocument } from 'aws-cdk-lib/aws-iam';
 import { route53WritePolicy } from '../../infra/lib/route53-write-policy';
 import { isChangeBatchAllowed, type ChangeToCheck, type PolicyDocumentJson } from './iam-evaluator';
@@ -113,11 +114,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     queue: { batchSize: 10, maximumBatchingWindowMs: 20, visibilityTimeoutSeconds: 1, maxReceiveCount: 5 },
     ...options.emulator,
   });
-  Object.assign(process.env, emulator.env, {
-    DNS_RESOLVERS: `127.0.0.1:${emulator.dnsPort}`,
-    DNS_PORT: String(emulator.dnsPort),
-    ROUTE53_REQUESTS_PER_SECOND: '1000',
-  });
+  useEmulatorEnvironment(emulator, { ROUTE53_REQUESTS_PER_SECOND: '1000' });
   const parent = emulator.route53.createZone(HUB, 'example.com');
   const parentZoneId = parent.id;
   const clock = new TestClock();
