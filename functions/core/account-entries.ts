@@ -8,7 +8,7 @@ import type { SettledIntent } from './intents';
 import { freshEntry, outcomeFor } from './outcomes';
 import { changesOf, subjectOf, type Decision } from './policy';
 import type { Clock, DelegationLedger, OutcomePublisher } from './ports';
-import type { AccountId, DnsName, LedgerEntry, ZoneId } from './types';
+import type { AccountId, DnsName, LedgerEntry, NameOwner, OutcomeEvent, ZoneId } from './types';
 
 /** What became of a decision (see reconcile.ts DecisionRecord). */
 export type DecisionResult = 'applied' | 'observed' | 'failed' | 'budget';
@@ -18,6 +18,20 @@ export interface EntryStores {
   readonly ledger: DelegationLedger;
   readonly publisher: OutcomePublisher;
   readonly clock: Clock;
+}
+
+/** Decisions whose entries wait for their outcome events to be published. */
+export interface PreparedSettlement {
+  readonly reported: readonly SettledIntent[];
+  readonly released: readonly NameOwner[];
+  /** Per decision, in order: it changed state and so is reported. */
+  readonly flags: readonly boolean[];
+}
+
+/** Publishes the outcome events of settled entries; returns the ones that could not be. */
+export async function publishAll(publisher: OutcomePublisher, settled: readonly SettledIntent[]): Promise<Set<OutcomeEvent>> {
+  const outcomes = settled.flatMap((item) => (item.outcome ? [item.outcome] : []));
+  return new Set(outcomes.length > 0 ? await publisher.publish(outcomes) : []);
 }
 
 export class AccountEntries {
@@ -69,30 +83,42 @@ export class AccountEntries {
   }
 
   /**
-   * Records what became of a decision: the entry's new state, its outcome event, a name
-   * released. Returns true when the decision changed state and so was reported.
+   * First half of recording what became of decisions (one per zone): stores the changes that
+   * report nothing, and returns those whose outcome events must be published first. The
+   * caller publishes every account's events together, then calls `finish`.
    */
-  async settle(decision: Decision, result: DecisionResult, now: Date): Promise<boolean> {
-    const base = this.get(subjectOf(decision).zoneId);
-    const change = outcomeFor(decision, result, base, this.account, now);
-    if (change.entry === 'delete') {
-      if (base !== undefined && change.outcome) {
-        await this.record([{ entry: { ...base, state: 'retired', records: [], intent: undefined }, outcome: change.outcome, retire: true }]);
-      } else if (base !== undefined) {
-        await this.delete(base);
+  async prepare(items: ReadonlyArray<{ readonly decision: Decision; readonly result: DecisionResult }>, now: Date): Promise<PreparedSettlement> {
+    const reported: SettledIntent[] = [];
+    const released: NameOwner[] = [];
+    const flags: boolean[] = [];
+    for (const { decision, result } of items) {
+      const base = this.get(subjectOf(decision).zoneId);
+      const change = outcomeFor(decision, result, base, this.account, now);
+      if (change.entry === 'delete' && base !== undefined) {
+        if (change.outcome) reported.push({ entry: { ...base, state: 'retired', records: [], intent: undefined }, outcome: change.outcome, retire: true });
+        else await this.delete(base);
+      } else if (change.entry !== undefined && change.entry !== 'delete') {
+        if (change.outcome) reported.push({ entry: change.entry, outcome: change.outcome });
+        else await this.write(change.entry);
       }
-    } else if (change.entry !== undefined) {
-      if (change.outcome) await this.record([{ entry: change.entry, outcome: change.outcome }]);
-      else await this.write(change.entry);
+      if (change.releaseOwner) released.push(change.releaseOwner);
+      flags.push(change.outcome !== undefined);
     }
-    if (change.releaseOwner) await this.stores.ledger.releaseName(change.releaseOwner);
-    return change.outcome !== undefined;
+    return { reported, released, flags };
+  }
+
+  /** Second half: stores the reported entries (flagging unpublished events) and releases names. */
+  async finish(prepared: PreparedSettlement, unpublished: ReadonlySet<OutcomeEvent>): Promise<void> {
+    await this.store(prepared.reported, unpublished);
+    for (const owner of prepared.released) await this.stores.ledger.releaseName(owner);
   }
 
   /** Publishes the outcomes, then stores the entries; an unpublished outcome stays flagged. */
   async record(settled: readonly SettledIntent[]): Promise<void> {
-    const outcomes = settled.flatMap((item) => (item.outcome ? [item.outcome] : []));
-    const failed = new Set(outcomes.length > 0 ? await this.stores.publisher.publish(outcomes) : []);
+    await this.store(settled, await publishAll(this.stores.publisher, settled));
+  }
+
+  private async store(settled: readonly SettledIntent[], failed: ReadonlySet<OutcomeEvent>): Promise<void> {
     for (const item of settled) {
       const unpublished = item.outcome !== undefined && failed.has(item.outcome);
       if (item.retire && !unpublished) {

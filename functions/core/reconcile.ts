@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { SpokeReadError, ChangeRefusedError, LeaseBusyError, assertIsError } from './errors';
 import { ProjectedParents } from './parent-view';
-import { AccountEntries, type DecisionResult } from './account-entries';
+import { AccountEntries, publishAll, type DecisionResult, type PreparedSettlement } from './account-entries';
 import { planBatches, splitBatch, type ChangeUnit, type PlannedBatch } from './plan';
 import { changesOf, decideAccount, holdsRecords, nsValues, ownerKey, type Decision } from './policy';
 import type {
@@ -257,30 +257,31 @@ async function reconcileOpen(open: OpenAccount[], deps: ReconcileDeps, controls:
   }));
   const budgetBlocked = writesAllowed && (await removalBudgetExceeded(planned, deps.ledger, deps.config, controls, now));
   const units: Array<ChangeUnit<{ account: OpenAccount; decision: Decision }>> = [];
+  const unwritten = new Settlements(deps.publisher);
   for (const item of pending) {
     const { account, decision } = item;
     const changes = changesOf(decision);
-    await guarded(account, async () => {
-      if (changes.length === 0) {
-        await settle(account, decision, writesAllowed ? 'applied' : 'observed', now);
-      } else if (!writesAllowed) {
-        await settle(account, decision, 'observed', now);
-      } else if (budgetBlocked && decision.kind === 'remove' && account.job.sweepIds.length > 0) {
-        await settle(account, decision, 'budget', now);
-      } else {
+    if (changes.length === 0) unwritten.add(account, decision, writesAllowed ? 'applied' : 'observed');
+    else if (!writesAllowed) unwritten.add(account, decision, 'observed');
+    else if (budgetBlocked && decision.kind === 'remove' && account.job.sweepIds.length > 0) unwritten.add(account, decision, 'budget');
+    else {
+      await guarded(account, async () => {
         await account.entries.recordIntent(decision, now);
         units.push({ parentZoneId: parentOf(decision), changes, tag: item });
-      }
-    });
+      });
+    }
   }
+  await unwritten.flush(now);
 
+  const written = new Settlements(deps.publisher);
   for (const batch of planBatches(units)) {
     for (const [unit, result] of await applyWithSplit(batch, deps)) {
       const { account, decision } = unit.tag;
       if (result instanceof Error) account.failure ??= result;
-      await guarded(account, () => settle(account, decision, result instanceof Error ? 'failed' : 'applied', now));
+      written.add(account, decision, result instanceof Error ? 'failed' : 'applied');
     }
   }
+  await written.flush(now);
 }
 
 /**
@@ -447,9 +448,33 @@ async function applyWithSplit<T>(batch: PlannedBatch<T>, deps: ReconcileDeps): P
   }
 }
 
-/** Records what became of a decision, on the account's entries and in its report. */
-async function settle(account: OpenAccount, decision: Decision, result: DecisionResult, now: Date): Promise<void> {
-  const record = { decision, result, reported: false };
-  account.decisions.push(record);
-  record.reported = await account.entries.settle(decision, result, now);
+/**
+ * What became of decisions, gathered across the accounts of the invocation so that their
+ * outcome events are published together: one PutEvents for up to ten, not one a decision.
+ */
+class Settlements {
+  private readonly byAccount = new Map<OpenAccount, Array<{ decision: Decision; result: DecisionResult }>>();
+
+  constructor(private readonly publisher: OutcomePublisher) {}
+
+  add(account: OpenAccount, decision: Decision, result: DecisionResult): void {
+    this.byAccount.set(account, [...(this.byAccount.get(account) ?? []), { decision, result }]);
+  }
+
+  /** Settles every account's decisions, and records them in its report with whether each was reported. */
+  async flush(now: Date): Promise<void> {
+    const prepared: Array<[OpenAccount, PreparedSettlement]> = [];
+    for (const [account, items] of this.byAccount) {
+      // In the report even if settling fails: the log then shows what the retry will redo.
+      const records = items.map((item) => ({ ...item, reported: false }));
+      account.decisions.push(...records);
+      await guarded(account, async () => {
+        const settlement = await account.entries.prepare(items, now);
+        settlement.flags.forEach((flag, index) => (records[index]!.reported = flag));
+        prepared.push([account, settlement]);
+      });
+    }
+    const unpublished = await publishAll(this.publisher, prepared.flatMap(([, settlement]) => settlement.reported));
+    for (const [account, settlement] of prepared) await guarded(account, () => account.entries.finish(settlement, unpublished));
+  }
 }

@@ -261,3 +261,19 @@ it('reports, at each sweep, the minutes since each account\'s last event', async
   expect(reported).toContainEqual({ dimensions: { account: TEAM_A }, name: 'MinutesSinceLastEvent', value: expected });
   expect(reported.map((metric) => metric.dimensions.account)).not.toContain(TEAM_B);
 });
+
+it('publishes the outcome events of a batch together, whatever accounts they come from', async () => {
+  // Prepare
+  world.emulator.setConsumer(undefined);
+  await world.createZone(TEAM_A, 'foo.example.com');
+  await world.createZone(TEAM_B, 'bar.example.com');
+  world.emulator.queue.queue.messages.length = 0;
+  world.emulator.counters.reset();
+
+  // Act
+  await world.handler(sqsEvent([accountMessage(TEAM_A, 'cli'), accountMessage(TEAM_B, 'cli')], ['a', 'b']));
+
+  // Assess
+  expect(world.outcomes().filter((event) => event.detailType === 'Delegation Created')).toHaveLength(2);
+  expect(world.emulator.counters.count({ account: HUB, operation: 'PutEvents' })).toBe(1);
+});
