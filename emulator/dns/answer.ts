@@ -6,8 +6,8 @@
  * loopback addresses, so a resolver pointed at the emulator can reach every name server.
  */
 import type { Answer, Packet, Question } from 'dns-packet';
-import { isAtOrBelow, isStrictlyBelow, namesBetween } from '../../functions/core/names';
 import type { DnsName } from '../../functions/core/types';
+import { isAtOrBelow, isStrictlyBelow, namesBetween } from '../domain-names';
 import { loopbackAddressOf, nameServerNumber } from '../route53/name-servers';
 import { recordKey, type StoredRecordSet } from '../route53/records';
 import { fromWireName, toAnswers, toWireName } from './rdata';

@@ -13,8 +13,8 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, type Server as TcpServer, type Socket as TcpSocket } from 'node:net';
 import { type Answer, decode, encode, type Packet, TRUNCATED_RESPONSE } from 'dns-packet';
-import { isStrictlyBelow } from '../../functions/core/names';
 import type { AccountId } from '../../functions/core/types';
+import { isStrictlyBelow } from '../domain-names';
 import { loopbackAddressOf } from '../route53/name-servers';
 import type { HostedZone, Route53State } from '../route53/state';
 import { answerQuery, type ServedZone } from './answer';

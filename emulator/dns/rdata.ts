@@ -3,8 +3,8 @@
  * names between Route 53's canonical form and dns-packet's (plain text labels).
  */
 import type { Answer } from 'dns-packet';
-import { tryNormaliseName } from '../../functions/core/names';
 import type { DnsName } from '../../functions/core/types';
+import { nameFromBytes, parseName } from '../domain-names';
 import type { StoredRecordSet } from '../route53/records';
 
 /**
@@ -17,16 +17,14 @@ export function toWireName(name: DnsName): string {
 
 /** A name from a DNS message in canonical form, or undefined when it is not a valid name. */
 export function fromWireName(name: string): DnsName | undefined {
-  const escaped = Array.from(name, (char) => (/[a-zA-Z0-9._-]/.test(char) ? char : `\\${char.charCodeAt(0).toString(8).padStart(3, '0')}`)).join('');
-  const normalised = tryNormaliseName(escaped);
-  return normalised.ok ? normalised.name : undefined;
+  return name === '.' ? undefined : nameFromBytes(name.split('.').map((label) => Array.from(label, (char) => char.charCodeAt(0))));
 }
 
 /** A name-valued field of a record value (`ns-1.awsdns-01.com.`) for dns-packet. */
 function nameField(value: string): string {
-  const normalised = tryNormaliseName(value);
-  if (!normalised.ok) throw new Error(`not a domain name: ${value}`);
-  return toWireName(normalised.name);
+  const parsed = parseName(value);
+  if (!parsed.ok) throw new Error(`not a domain name: ${value}`);
+  return toWireName(parsed.name);
 }
 
 /**

@@ -4,9 +4,9 @@
  * every successful mutating call as a CloudTrail-shaped event through `onEvent`.
  */
 import { randomUUID } from 'node:crypto';
-import { compareCanonicalOrder, toFqdn, tryNormaliseName } from '../../functions/core/names';
 import type { AccountId } from '../../functions/core/types';
 import type { CredentialRegistry } from '../accounts';
+import { compareNames, parseName, toFqdn } from '../domain-names';
 import {
   type EmittedEvent,
   type EmulatedService,
@@ -16,7 +16,7 @@ import {
 } from '../types';
 import { cloudTrailDate, cloudTrailEvent } from './cloudtrail';
 import { constraintViolation, InvalidChangeBatchError, invalidInput } from './errors';
-import { compareRecordSets, isRecordType, RECORD_TYPES, type StoredRecordSet } from './records';
+import { isRecordType, RECORD_TYPES, recordKey, type StoredRecordSet } from './records';
 import type { ChangeRecord, HostedZone, Route53State } from './state';
 import type { ChangeRequest } from './validation';
 import { buildDocument, child, list, parseRequest, text, type XmlObject, type XmlValue } from './xml';
@@ -282,18 +282,18 @@ export class Route53Service implements EmulatedService {
     }
     let startName: string | undefined;
     if (dnsNameText !== null) {
-      const normalised = tryNormaliseName(dnsNameText);
-      if (!normalised.ok) {
-        throw new EmulatedServiceError('InvalidDomainName', `${dnsNameText} is not a valid domain name: ${normalised.error.message}`);
+      const parsed = parseName(dnsNameText);
+      if (!parsed.ok) {
+        throw new EmulatedServiceError('InvalidDomainName', `${dnsNameText} is not a valid domain name: ${parsed.reason}`);
       }
-      startName = normalised.name;
+      startName = parsed.name;
     }
     const zones = this.state
       .zonesOf(request.account)
-      .sort((a, b) => compareCanonicalOrder(a.name, b.name) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .sort((a, b) => compareNames(a.name, b.name) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .filter((zone) => {
         if (startName === undefined) return true;
-        const order = compareCanonicalOrder(zone.name, startName);
+        const order = compareNames(zone.name, startName);
         return order > 0 || (order === 0 && (startId === null || zone.id >= startId));
       });
     const page = zones.slice(0, maxItems);
@@ -320,15 +320,14 @@ export class Route53Service implements EmulatedService {
     if (startType !== null && !isRecordType(startType)) {
       throw constraintViolation(startType, 'startRecordType', `Member must satisfy enum value set: [${RECORD_TYPES.join(', ')}]`);
     }
-    let start: { name: string; type: string } | undefined;
+    let startKey = '';
     if (startNameText !== null) {
-      const normalised = tryNormaliseName(startNameText);
-      if (!normalised.ok) throw invalidInput(`The input is not valid: StartRecordName ${normalised.error.message}`);
-      start = { name: normalised.name, type: startType ?? '' };
+      const parsed = parseName(startNameText);
+      if (!parsed.ok) throw invalidInput(`The input is not valid: StartRecordName ${parsed.reason}`);
+      // The key before every type of that name when no type is given.
+      startKey = recordKey(parsed.name, startType ?? '');
     }
-    const sets = this.state
-      .recordSetsOf(zone)
-      .filter((set) => start === undefined || compareRecordSets(set, start) >= 0);
+    const sets = zone.records.page(startKey, maxItems + 1);
     const page = sets.slice(0, maxItems);
     const next = sets[maxItems];
     return ok('ListResourceRecordSetsResponse', {

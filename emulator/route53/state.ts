@@ -7,12 +7,13 @@
  * zones and records directly (no HTTP, no CloudTrail event).
  */
 import { randomBytes } from 'node:crypto';
-import { isAtOrBelow, normaliseName, toFqdn, tryNormaliseName } from '../../functions/core/names';
+import BTree from 'sorted-btree';
 import type { AccountId, DnsName, ZoneId } from '../../functions/core/types';
+import { labelsOf, orderKey, parseName, toFqdn } from '../domain-names';
 import { EmulatedServiceError } from '../types';
 import { constraintViolation, invalidInput, noSuchHostedZone } from './errors';
 import { allocateNameServers } from './name-servers';
-import { compareRecordSets, type RecordType, recordKey, type StoredRecordSet } from './records';
+import { RecordSetStore, type RecordType, recordKey, type StoredRecordSet } from './records';
 import { applyChangeBatch, type ChangeRequest } from './validation';
 
 /** Route 53's defaults for a new zone (aws-facts §4.6). */
@@ -43,7 +44,7 @@ export interface HostedZone {
   readonly vpcs: readonly Vpc[];
   /** Four host names without trailing dot; empty for a private zone. */
   readonly nameServers: readonly string[];
-  records: ReadonlyMap<string, StoredRecordSet>;
+  records: RecordSetStore;
   readonly tags: Map<string, string>;
   /** Set by the DNSSEC calls once they exist; DeleteHostedZone refuses while true. */
   dnssecSigning: boolean;
@@ -97,6 +98,10 @@ export interface Route53StateOptions {
 /** All accounts' hosted zones. Accounts never see each other's zones; zone ids are global. */
 export class Route53State {
   private readonly zones = new Map<ZoneId, HostedZone>();
+  /** Each account's zones, so that per-account calls do not walk every account's. */
+  private readonly zonesByAccount = new Map<AccountId, Map<ZoneId, HostedZone>>();
+  /** Every zone by name in listing order (key: name's order key, NUL, id), to find a name's relatives. */
+  private readonly zonesByName = new BTree<string, HostedZone>();
   private readonly changes = new Map<string, ChangeRecord>();
   /** Caller references ever used, per account: never reusable, even after a delete. */
   private readonly callerReferences = new Map<AccountId, Set<string>>();
@@ -140,7 +145,7 @@ export class Route53State {
         409,
       );
     }
-    if (this.zonesOf(account).length >= this.maxZonesPerAccount) {
+    if ((this.zonesByAccount.get(account)?.size ?? 0) >= this.maxZonesPerAccount) {
       throw new EmulatedServiceError(
         'TooManyHostedZones',
         `This operation would exceed the limit of ${this.maxZonesPerAccount} hosted zones for the account.`,
@@ -148,14 +153,10 @@ export class Route53State {
     }
     const nameServers = privateZone ? [] : this.allocateFor(name);
     const apexServers = privateZone ? PRIVATE_ZONE_APEX_NAME_SERVERS : nameServers;
-    const records = new Map<string, StoredRecordSet>();
-    records.set(recordKey(name, 'NS'), { name, type: 'NS', ttl: APEX_NS_TTL, values: apexServers.map(toFqdn) });
-    records.set(recordKey(name, 'SOA'), {
-      name,
-      type: 'SOA',
-      ttl: SOA_TTL,
-      values: [`${apexServers[0]}. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400`],
-    });
+    const records = RecordSetStore.of([
+      { name, type: 'NS', ttl: APEX_NS_TTL, values: apexServers.map(toFqdn) },
+      { name, type: 'SOA', ttl: SOA_TTL, values: [`${apexServers[0]}. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400`] },
+    ]);
     const zone: HostedZone = {
       id: zoneId ?? this.newZoneId(),
       account,
@@ -172,7 +173,7 @@ export class Route53State {
     };
     used.add(input.callerReference);
     this.callerReferences.set(account, used);
-    this.zones.set(zone.id, zone);
+    this.index(zone);
     const change = this.recordChange(account, undefined);
     this.notify({ kind: 'zone-created', zone });
     return { zone, change };
@@ -188,10 +189,8 @@ export class Route53State {
   /** DeleteHostedZone: only a zone holding nothing but its apex SOA and NS, not signing. */
   deleteHostedZone(account: AccountId, zoneId: string): { zone: HostedZone; change: ChangeRecord } {
     const zone = this.getHostedZone(account, zoneId);
-    const extra = [...zone.records.values()].some(
-      (set) => !(set.name === zone.name && (set.type === 'SOA' || set.type === 'NS')),
-    );
-    if (extra) {
+    const required = ['SOA', 'NS'].filter((type) => zone.records.has(recordKey(zone.name, type))).length;
+    if (zone.records.size > required) {
       throw new EmulatedServiceError(
         'HostedZoneNotEmpty',
         'The specified hosted zone contains non-required resource record sets and so cannot be deleted.',
@@ -204,7 +203,7 @@ export class Route53State {
         'The specified hosted zone has DNSSEC signing enabled and so cannot be deleted; disable DNSSEC signing first.',
       );
     }
-    this.zones.delete(zoneId);
+    this.unindex(zone);
     const change = this.recordChange(account, undefined);
     this.notify({ kind: 'zone-deleted', zone });
     return { zone, change };
@@ -212,7 +211,7 @@ export class Route53State {
 
   /** The account's zones, ordered by id (ListHostedZones' order). */
   zonesOf(account: AccountId): HostedZone[] {
-    return [...this.zones.values()].filter((zone) => zone.account === account).sort((a, b) => compareText(a.id, b.id));
+    return [...(this.zonesByAccount.get(account)?.values() ?? [])].sort((a, b) => compareText(a.id, b.id));
   }
 
   /** ChangeResourceRecordSets: all or nothing (see validation.ts). */
@@ -231,7 +230,7 @@ export class Route53State {
 
   /** The zone's record sets in Route 53's listing order. */
   recordSetsOf(zone: HostedZone): StoredRecordSet[] {
-    return [...zone.records.values()].sort(compareRecordSets);
+    return [...zone.records.values()];
   }
 
   /** GetChange: NoSuchChange for an unknown id or another account's change. */
@@ -314,9 +313,10 @@ export class Route53State {
 
   /** Zones of a name (any accepted form), in one account or all, oldest first. */
   findZones(name: string, account?: AccountId): HostedZone[] {
-    const canonical = normaliseName(name);
-    return [...this.zones.values()]
-      .filter((zone) => zone.name === canonical && (account === undefined || zone.account === account))
+    const parsed = parseName(name);
+    if (!parsed.ok) throw new Error(`${name} is not a valid domain name: ${parsed.reason}`);
+    return this.zonesNamed(parsed.name)
+      .filter((zone) => account === undefined || zone.account === account)
       .sort((a, b) => a.sequence - b.sequence);
   }
 
@@ -324,9 +324,7 @@ export class Route53State {
   deleteZone(account: AccountId, zoneId: ZoneId, options: { readonly force?: boolean } = {}): void {
     const zone = this.getHostedZone(account, zoneId);
     if (options.force) {
-      zone.records = new Map(
-        [...zone.records].filter(([, set]) => set.name === zone.name && (set.type === 'SOA' || set.type === 'NS')),
-      );
+      zone.records = RecordSetStore.of(zone.records.setsNamed(zone.name).filter((set) => set.type === 'SOA' || set.type === 'NS'));
       zone.dnssecSigning = false;
     }
     this.deleteHostedZone(account, zoneId);
@@ -336,10 +334,9 @@ export class Route53State {
     // Same-name zones never share a name server, nor do a zone and its parent or child zones,
     // so every name server answers for one zone of a name and referrals stay visible.
     const avoid = new Set<string>();
-    for (const zone of this.zones.values()) {
-      if (isAtOrBelow(zone.name, name) || isAtOrBelow(name, zone.name)) {
-        for (const host of zone.nameServers) avoid.add(host);
-      }
+    const relatives = [...this.zonesAtOrBelow(name), ...ancestorsOf(name).flatMap((ancestor) => this.zonesNamed(ancestor))];
+    for (const zone of relatives) {
+      for (const host of zone.nameServers) avoid.add(host);
     }
     const nameServers = allocateNameServers(avoid);
     if (!nameServers) {
@@ -349,6 +346,39 @@ export class Route53State {
       );
     }
     return nameServers;
+  }
+
+  private index(zone: HostedZone): void {
+    this.zones.set(zone.id, zone);
+    const own = this.zonesByAccount.get(zone.account) ?? new Map<ZoneId, HostedZone>();
+    own.set(zone.id, zone);
+    this.zonesByAccount.set(zone.account, own);
+    this.zonesByName.set(zoneNameKey(zone.name, zone.id), zone);
+  }
+
+  private unindex(zone: HostedZone): void {
+    this.zones.delete(zone.id);
+    this.zonesByAccount.get(zone.account)?.delete(zone.id);
+    this.zonesByName.delete(zoneNameKey(zone.name, zone.id));
+  }
+
+  /** Zones of exactly this name. */
+  private zonesNamed(name: DnsName): HostedZone[] {
+    return this.zonesFrom(zoneNameKey(name, ''));
+  }
+
+  /** Zones of this name or below it: their keys all start with the name's order key. */
+  private zonesAtOrBelow(name: DnsName): HostedZone[] {
+    return this.zonesFrom(orderKey(name));
+  }
+
+  private zonesFrom(prefix: string): HostedZone[] {
+    const zones: HostedZone[] = [];
+    for (const [key, zone] of this.zonesByName.entries(prefix)) {
+      if (!key.startsWith(prefix)) break;
+      zones.push(zone);
+    }
+    return zones;
   }
 
   private newZoneId(): ZoneId {
@@ -380,15 +410,29 @@ function toChange(action: string, record: RecordSetInput): ChangeRequest {
   return { action, name: record.name, type: record.type, ttl: String(record.ttl), values: record.values, unsupported: [] };
 }
 
-/** A hosted zone's name: a valid name, not a TLD, not a wildcard (aws-facts §4.5). */
+/** The key of a zone in the by-name index: its name's order key, NUL, its id. */
+function zoneNameKey(name: DnsName, id: ZoneId): string {
+  return `${orderKey(name)}\u0000${id}`;
+}
+
+/** The names above `name`, nearest first (`b.c` and `c` for `a.b.c`). */
+function ancestorsOf(name: DnsName): DnsName[] {
+  const labels = labelsOf(name);
+  return labels.slice(1).map((_label, index) => labels.slice(index + 1).join('.'));
+}
+
+/**
+ * A hosted zone's name: a valid name, not a TLD, no `*` in the leftmost label ("You can't
+ * include an * in the leftmost label", DomainNameFormat.html, "Using an asterisk").
+ */
 function zoneNameOf(input: string): DnsName {
-  const normalised = tryNormaliseName(input);
-  if (!normalised.ok) {
-    throw new EmulatedServiceError('InvalidDomainName', `${input} is not a valid domain name: ${normalised.error.message}`);
+  const parsed = parseName(input);
+  if (!parsed.ok) {
+    throw new EmulatedServiceError('InvalidDomainName', `${input} is not a valid domain name: ${parsed.reason}`);
   }
-  const name = normalised.name;
-  if (name === '\\052' || name.startsWith('\\052.')) {
-    throw new EmulatedServiceError('InvalidDomainName', `${toFqdn(name)} is not a valid hosted zone name: it cannot start with "*."`);
+  const name = parsed.name;
+  if ((labelsOf(name)[0] ?? '').includes('\\052')) {
+    throw new EmulatedServiceError('InvalidDomainName', `${toFqdn(name)} is not a valid hosted zone name: its leftmost label cannot hold a "*"`);
   }
   if (!name.includes('.')) {
     throw new EmulatedServiceError('InvalidDomainName', `${toFqdn(name)} is a top-level domain; you cannot create a hosted zone for a TLD`);

@@ -1,6 +1,7 @@
 /**
- * The ledger's single DynamoDB table: key schema, name and item layout, shared by the
- * CDK hub stack, the emulator and the tests so that all three build the same table.
+ * The ledger's single DynamoDB table: key schema, name and item layout, shared by the CDK
+ * hub stack and the adapter. The emulator writes the table out on its own
+ * (emulator/dynamo.ts), so an adapter key that disagreed with it would fail in the tests.
  *
  * Item layout (partition key `pk`, sort key `sk`, both strings):
  *
@@ -15,14 +16,7 @@
  * A delegation and its account's lease share a partition, so an account's entries are one
  * strongly consistent Query (`begins_with(sk, 'ZONE#')`) that never returns the lease.
  */
-import {
-  type AttributeDefinition,
-  type DynamoDBClient,
-  type KeySchemaElement,
-  CreateTableCommand,
-  ResourceInUseException,
-  waitUntilTableExists,
-} from '@aws-sdk/client-dynamodb';
+import type { AttributeDefinition, KeySchemaElement } from '@aws-sdk/client-dynamodb';
 
 /** Table name used when none is configured (emulator, walk-through). */
 export const DEFAULT_LEDGER_TABLE_NAME = 'subzone-ledger';
@@ -59,24 +53,3 @@ export const ledgerKeys = {
 
 /** Prefixes used to recognise item kinds in queries and scans. */
 export const LEDGER_PREFIXES = { account: 'ACCOUNT#', zone: 'ZONE#' } as const;
-
-/**
- * Creates the ledger table (if it does not exist yet) and waits until it is ACTIVE.
- * Used by the emulator and the tests; in AWS the hub stack creates the table.
- */
-export async function createLedgerTable(client: DynamoDBClient, tableName: string, maxWaitSeconds = 30): Promise<void> {
-  try {
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        KeySchema: [...LEDGER_KEY_SCHEMA],
-        AttributeDefinitions: [...LEDGER_ATTRIBUTE_DEFINITIONS],
-        BillingMode: LEDGER_BILLING_MODE,
-      }),
-    );
-  } catch (error) {
-    // An existing table is fine (a restarted emulator): it still has to be ACTIVE.
-    if (!(error instanceof ResourceInUseException)) throw error;
-  }
-  await waitUntilTableExists({ client, maxWaitTime: maxWaitSeconds, minDelay: 1, maxDelay: 2 }, { TableName: tableName });
-}

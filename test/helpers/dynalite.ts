@@ -1,16 +1,13 @@
 /**
  * An in-memory DynamoDB (dynalite) on loopback with the ledger table created, for tests that
- * must run the real SDK against real conditional-write semantics, never a mock.
+ * must run the real SDK against real conditional-write semantics, never a mock. The table is
+ * the emulator's own definition (emulator/dynamo.ts), not one built by the adapter under test.
  */
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createLedgerTable } from '../../functions/adapters/ledger-table';
+import { STATIC_SECRET_ACCESS_KEY, staticAccessKeyId } from '../../emulator/accounts';
+import { startLedgerDatabase } from '../../emulator/dynamo';
 
-/** dynalite ships no types: the part of its API used here. */
-type DynaliteFactory = (options: { createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => Server;
-
-const dynalite = require('dynalite') as DynaliteFactory;
+const ACCOUNT = '111111111111';
 
 /** A running dynalite with the ledger table in it. */
 export interface DynaliteLedger {
@@ -22,31 +19,21 @@ export interface DynaliteLedger {
   stop(): Promise<void>;
 }
 
-/** Starts dynalite on 127.0.0.1 (a free port), creates the ledger table and waits for it. */
+/** Starts dynalite on 127.0.0.1 (a free port) with the ledger table created. */
 export async function startDynalite(tableName = 'subzone-ledger-test'): Promise<DynaliteLedger> {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const endpoint = `http://127.0.0.1:${port}`;
+  const database = await startLedgerDatabase({ tableName, account: ACCOUNT });
   const client = new DynamoDBClient({
-    endpoint,
+    endpoint: database.endpoint,
     region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    credentials: { accessKeyId: staticAccessKeyId(ACCOUNT), secretAccessKey: STATIC_SECRET_ACCESS_KEY },
   });
-  await createLedgerTable(client, tableName);
   return {
     client,
     tableName,
-    endpoint,
+    endpoint: database.endpoint,
     stop: async () => {
       client.destroy();
-      await new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      });
+      await database.stop();
     },
   };
 }

@@ -127,9 +127,14 @@ describe('CreateHostedZone', () => {
 
   it.each([
     ['com', 'top-level domain'],
-    ['*.example.com', 'cannot start with "*."'],
+    ['*.example.com', 'leftmost label cannot hold a "*"'],
+    ['a*b.example.com', 'leftmost label cannot hold a "*"'],
     ['a..example.com', 'label 2 is empty'],
     [`${'a'.repeat(64)}.example.com`, 'at most 63'],
+    [`${'a.'.repeat(127)}com`, 'at most 255'],
+    ['bücher.example.com', 'Punycode'],
+    ['a b.example.com', 'octal escape'],
+    ['a\\8.example.com', 'three octal digits'],
   ])('rejects zone name %s with InvalidDomainName', async (name, reason) => {
     // Act
     const error = await failure(hub.send(new CreateHostedZoneCommand({ Name: name, CallerReference: `bad-${name}` })));
