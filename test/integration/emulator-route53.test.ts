@@ -442,6 +442,19 @@ describe('ChangeResourceRecordSets', () => {
       async () => [{ Action: 'CREATE', ResourceRecordSet: record('nods.example.com', 'DS', ['12345 13 2 abcdef01']) }],
       'RRSet of type DS with DNS name nods.example.com. is not permitted because no RRSet of type NS with the same DNS name exists in zone example.com.',
     ],
+    [
+      'deleting the NS that a DS stands next to',
+      async () => {
+        await change(zoneId, [{ Action: 'CREATE', ResourceRecordSet: record('dev.example.com', 'DS', ['12345 13 2 abcdef01'], 3600) }]);
+        return [{ Action: 'DELETE', ResourceRecordSet: record('dev.example.com', 'NS', ['ns-1.awsdns-00.com.', 'ns-600.awsdns-11.net.'], 3600) }];
+      },
+      'RRSet of type DS with DNS name dev.example.com. is not permitted because no RRSet of type NS with the same DNS name exists in zone example.com.',
+    ],
+    [
+      'a "*" that is only part of the leftmost label',
+      async () => [{ Action: 'CREATE', ResourceRecordSet: record('*prod.example.com', 'A', ['192.0.2.1']) }],
+      `FATAL problem: DomainNameInvalid (a "*" in the leftmost label must be the whole label, as in "*.example.com") encountered with '*prod.example.com'`,
+    ],
   ])('rejects %s with InvalidChangeBatch', async (_case, changes, message) => {
     // Prepare
     const batch = await changes();
@@ -640,6 +653,33 @@ describe('ListResourceRecordSets', () => {
     // Assess
     const head = page.ResourceRecordSets?.[0];
     expect(`${head?.Name} ${head?.Type}`).toBe(first);
+  });
+
+  it('lists a name and every name below it as one run from StartRecordName', async () => {
+    // Prepare
+    server.state.putRecords(HUB, zoneId, [
+      { name: 'b.a.example.com', type: 'TXT', ttl: 300, values: ['"ba"'] },
+      { name: 'a.b.example.com', type: 'TXT', ttl: 300, values: ['"ab"'] },
+    ]);
+
+    // Act
+    const page = await hub.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, StartRecordName: 'a.example.com', MaxItems: 4 }));
+
+    // Assess
+    expect(page.ResourceRecordSets?.map((set) => set.Name)).toEqual(['a.example.com.', 'b.a.example.com.', 'z.a.example.com.', 'a.b.example.com.']);
+    expect(page.NextRecordName).toBe('www.example.com.');
+  });
+
+  it('accepts a "*" as a whole leftmost label, and as a plain character further right', async () => {
+    // Act
+    await change(zoneId, [
+      { Action: 'CREATE', ResourceRecordSet: record('*.example.com', 'A', ['192.0.2.1']) },
+      { Action: 'CREATE', ResourceRecordSet: record('prod.*.example.com', 'A', ['192.0.2.2']) },
+    ]);
+
+    // Assess
+    const names = (await listAll(zoneId)).map((set) => set.Name);
+    expect(names).toEqual(expect.arrayContaining(['\\052.example.com.', 'prod.\\052.example.com.']));
   });
 
   it('rejects a StartRecordType without a StartRecordName with InvalidInput', async () => {
