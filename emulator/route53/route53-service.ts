@@ -314,7 +314,7 @@ export class Route53Service implements EmulatedService {
     const startNameText = request.query.get('name');
     const startType = request.query.get('type');
     if (startType !== null && startNameText === null) {
-      // Wording chosen here; the code is Route 53's (aws-facts §4.3).
+      // Wording chosen here; the code is Route 53's (API_ListResourceRecordSets.html).
       throw invalidInput('The input is not valid: a StartRecordType requires a StartRecordName.');
     }
     if (startType !== null && !isRecordType(startType)) {

@@ -16,7 +16,7 @@ import { allocateNameServers } from './name-servers';
 import { RecordSetStore, type RecordType, recordKey, type StoredRecordSet } from './records';
 import { applyChangeBatch, type ChangeRequest } from './validation';
 
-/** Route 53's defaults for a new zone (aws-facts §4.6). */
+/** Route 53's TTLs for a new zone's apex NS and SOA (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/SOA-NSrecords.html). */
 export const APEX_NS_TTL = 172800;
 export const SOA_TTL = 900;
 /** The default quota of hosted zones per account. */

@@ -7,7 +7,7 @@
  * zone's invariants (apex SOA and NS). Every problem of the last two steps is collected
  * into one InvalidChangeBatch.
  *
- * Where aws-facts leaves Route 53's behaviour open, the stricter reading is taken:
+ * Where Route 53's documentation leaves its behaviour open, the stricter reading is taken:
  * - values are compared exactly, as strings (a trailing dot on an NS value matters, as
  *   does case): a DELETE must send back what was read;
  * - a record set may be named by at most two changes of one batch, and then only as
@@ -23,11 +23,14 @@ import { isStrictlyBelow, parseName, toFqdn } from '../domain-names';
 import { constraintViolation, InvalidChangeBatchError } from './errors';
 import { isRecordType, RECORD_TYPES, type RecordSetStore, type RecordType, recordKey, type StoredRecordSet } from './records';
 
-/** Route 53's per-request limits (aws-facts §4.2). */
+/**
+ * Route 53's per-request limits (https://docs.aws.amazon.com/Route53/latest/APIReference/API_ChangeResourceRecordSets.html
+ * and https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html).
+ */
 export const MAX_CHANGES = 100;
 export const MAX_RECORD_VALUES = 1000;
 export const MAX_VALUE_CHARACTERS = 32000;
-/** Per record set and per value (aws-facts §4.2 "Other limits"). */
+/** Per record set and per value (DNSLimitations.html, "Quotas on records"). */
 export const MAX_VALUES_PER_SET = 400;
 export const MAX_VALUE_LENGTH = 4000;
 const MAX_TTL = 2147483647;
@@ -174,7 +177,7 @@ function recordNameOf(rawName: string): ReturnType<typeof parseName> {
   return parsed;
 }
 
-/** The per-request limits; UPSERT counts twice (aws-facts §4.2). */
+/** The per-request limits; an UPSERT's values count twice (DNSLimitations.html). */
 function batchLimitMessages(changes: readonly CheckedChange[]): string[] {
   const messages: string[] = [];
   let values = 0;
@@ -290,7 +293,7 @@ function applyOne(records: RecordSetStore, action: Action, set: StoredRecordSet,
   return [];
 }
 
-/** A CNAME shares its name with no other record set (aws-facts §4.4). */
+/** A CNAME shares its name with no other record set (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/ResourceRecordTypes.html#CNAMEFormat). */
 function cnameConflict(records: RecordSetStore, set: StoredRecordSet, zoneFqdn: string): string | undefined {
   const others = records.setsNamed(set.name).filter((other) => other.type !== set.type);
   const fqdn = toFqdn(set.name);
