@@ -277,7 +277,8 @@ export class Route53State {
 
   /** Every public zone of every account, oldest first (the DNS listener serves these). */
   publicZones(): HostedZone[] {
-    return [...this.zones.values()].filter((zone) => !zone.privateZone).sort((a, b) => a.sequence - b.sequence);
+    // A Map iterates in insertion order, and zones are inserted as they are created.
+    return [...this.zones.values()].filter((zone) => !zone.privateZone);
   }
 
   // ---- in-process API (tests, walk-through, benchmark) ----
