@@ -133,6 +133,7 @@ export class DnssecState {
     const { zone, key } = this.keyOf(account, zoneId, name);
     if (key.status === 'INACTIVE') throw invalidStatus(`The key-signing key (KSK) ${name} is already INACTIVE.`);
     // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-configuring-dnssec-ksk.html: remove the DS first.
+    // The parent is checked before the last-active-key rule (order chosen here).
     if (this.keysInParentDs(zone, [key]).length > 0) throw inParentDs(name);
     const otherActive = [...this.zoneDnssec(zone).keys.values()].some((other) => other !== key && other.status === 'ACTIVE');
     if (zone.dnssecSigning && !otherActive) {
