@@ -184,12 +184,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     throw error;
   });
   endpoint = frontDoor.endpoint;
-  const dns = await startDnsServer({ route53State: route53, port: options.dnsPort ?? 0, host, primaryAccount: hubAccount, dnssec }).catch(
-    async (error: unknown) => {
-      await Promise.all([frontDoor.close(), database.stop()]);
-      throw error;
-    },
-  );
+  const dnsOptions = { route53State: route53, port: options.dnsPort ?? 0, host, primaryAccount: hubAccount, dnssec };
+  const dns = await startDnsServer(dnsOptions).catch(async (error: unknown) => {
+    await Promise.all([frontDoor.close(), database.stop()]);
+    throw error;
+  });
 
   const deadLetterQueue = queues.createQueue(hubAccount, names.deadLetterQueueName);
   const workQueue = queues.createQueue(hubAccount, names.workQueueName, {

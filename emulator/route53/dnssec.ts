@@ -85,23 +85,37 @@ export class DnssecState {
     }
     const zone = this.route53.getHostedZone(account, input.hostedZoneId);
     if (!KEY_NAME.test(input.name)) {
-      throw error('InvalidKeySigningKeyName', `The key-signing key (KSK) name ${input.name} isn't valid: use 3 to 128 letters, digits and underscores.`);
+      throw error(
+        'InvalidKeySigningKeyName',
+        `The key-signing key (KSK) name ${input.name} isn't valid: use 3 to 128 letters, digits and underscores.`,
+      );
     }
     const status = keyStatusOf(input.status);
     if (!KMS_KEY_ARN.test(input.kmsArn)) {
-      throw error('InvalidKMSArn', `The KeyManagementServiceArn ${input.kmsArn} isn't valid to use with DNSSEC signing: use the ARN of a key in us-east-1.`);
+      throw error(
+        'InvalidKMSArn',
+        `The KeyManagementServiceArn ${input.kmsArn} isn't valid to use with DNSSEC signing: use the ARN of a key in us-east-1.`,
+      );
     }
     if (zone.privateZone) {
-      // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-configuring-dnssec.html: public zones only (wording chosen here).
+      // Public zones only: https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-configuring-dnssec.html
+      // (code and wording chosen here).
       throw invalidInput('DNSSEC signing is supported only for public hosted zones.');
     }
     const dnssec = this.zoneDnssec(zone);
     const existing = [...dnssec.keys.values()];
     if (existing.some((key) => key.name === input.name || key.kmsArn === input.kmsArn)) {
-      throw error('KeySigningKeyAlreadyExists', "You've already created a key-signing key (KSK) with this name or with the same customer managed key ARN.", 409);
+      throw error(
+        'KeySigningKeyAlreadyExists',
+        "You've already created a key-signing key (KSK) with this name or with the same customer managed key ARN.",
+        409,
+      );
     }
     if (existing.length >= MAX_KEY_SIGNING_KEYS) {
-      throw error('TooManyKeySigningKeys', "You've reached the limit for the number of key-signing keys (KSKs). Remove at least one KSK, and then try again.");
+      throw error(
+        'TooManyKeySigningKeys',
+        "You've reached the limit for the number of key-signing keys (KSKs). Remove at least one KSK, and then try again.",
+      );
     }
     const createdDate = this.now();
     const key: KeySigningKey = {
@@ -139,7 +153,8 @@ export class DnssecState {
     if (zone.dnssecSigning && !otherActive) {
       throw error(
         'KeySigningKeyInUse',
-        `The key-signing key (KSK) ${name} can't be deactivated because it's the only KSK for a currently-enabled DNSSEC. Disable DNSSEC signing, or add or enable another KSK.`,
+        `The key-signing key (KSK) ${name} can't be deactivated because it's the only KSK for a currently-enabled DNSSEC. ` +
+          'Disable DNSSEC signing, or add or enable another KSK.',
       );
     }
     this.setStatus(key, 'INACTIVE');

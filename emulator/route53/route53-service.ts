@@ -110,7 +110,7 @@ export class Route53Service implements EmulatedService {
       case 'ListResourceRecordSets':
         return this.listResourceRecordSets(request, first);
       case 'GetDNSSEC':
-        return ok('GetDNSSECResponse', dnssecXml(this.dnssec.getDnssec(request.account, first), this.state.getHostedZone(request.account, first)));
+        return this.getDnssec(request, first);
       case 'EnableHostedZoneDNSSEC':
         return this.signingChange(request, 'EnableHostedZoneDNSSEC', { hostedZoneId: first }, () =>
           this.dnssec.enableHostedZoneDnssec(request.account, first),
@@ -234,6 +234,11 @@ export class Route53Service implements EmulatedService {
       { changeInfo: changeInfoEvent(change) },
     );
     return ok('ChangeResourceRecordSetsResponse', { ChangeInfo: changeInfoXml(change) });
+  }
+
+  private getDnssec(request: ServiceRequest, zoneId: string): ServiceResponse {
+    const view = this.dnssec.getDnssec(request.account, zoneId);
+    return ok('GetDNSSECResponse', dnssecXml(view, this.state.getHostedZone(request.account, zoneId)));
   }
 
   private createKeySigningKey(request: ServiceRequest): ServiceResponse {

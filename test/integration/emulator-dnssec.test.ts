@@ -5,6 +5,7 @@ import {
   ChangeResourceRecordSetsCommand,
   CreateHostedZoneCommand,
   CreateKeySigningKeyCommand,
+  type CreateKeySigningKeyCommandInput,
   DeactivateKeySigningKeyCommand,
   DeleteHostedZoneCommand,
   DeleteKeySigningKeyCommand,
@@ -76,11 +77,15 @@ function kmsArn(suffix: string): string {
   return `arn:aws:kms:us-east-1:${CHILD}:key/0f1e2d3c-4b5a-6978-8a9b-${suffix.padStart(12, '0')}`;
 }
 
-async function createKey(zone: Zone, name: string, status = 'ACTIVE'): Promise<KeySigningKey> {
+/** CreateKeySigningKey's input: an active key with its own KMS key unless told otherwise. */
+function keyInput(zoneId: string, name: string, override: Partial<CreateKeySigningKeyCommandInput> = {}): CreateKeySigningKeyCommandInput {
   keys += 1;
-  const created = await route53(CHILD).send(
-    new CreateKeySigningKeyCommand({ HostedZoneId: zone.id, Name: name, KeyManagementServiceArn: kmsArn(`a${keys}`), Status: status, CallerReference: `key-${keys}` }),
-  );
+  const arn = kmsArn(`a${keys}`);
+  return { HostedZoneId: zoneId, Name: name, KeyManagementServiceArn: arn, Status: 'ACTIVE', CallerReference: `key-${keys}`, ...override };
+}
+
+async function createKey(zone: Zone, name: string, status = 'ACTIVE'): Promise<KeySigningKey> {
+  const created = await route53(CHILD).send(new CreateKeySigningKeyCommand(keyInput(zone.id, name, { Status: status })));
   return created.KeySigningKey ?? {};
 }
 
@@ -111,7 +116,8 @@ async function failure(promise: Promise<unknown>): Promise<Route53ServiceExcepti
 
 function wireName(name: string): Buffer {
   const labels = name.toLowerCase().split('.').filter((label) => label !== '');
-  return Buffer.concat([...labels.map((label) => Buffer.concat([Buffer.from([label.length]), Buffer.from(label, 'ascii')])), Buffer.from([0])]);
+  const encoded = labels.map((label) => Buffer.concat([Buffer.from([label.length]), Buffer.from(label, 'ascii')]));
+  return Buffer.concat([...encoded, Buffer.from([0])]);
 }
 
 function dnskeyRdata(flags: number, publicKey: Buffer): Buffer {
@@ -214,11 +220,10 @@ describe('key-signing keys', () => {
   it('creates a key and reports it in GetDNSSEC with the fields Route 53 returns', async () => {
     // Prepare
     const zone = await childZone();
+    const input = keyInput(zone.id, 'ksk_one', { KeyManagementServiceArn: kmsArn('1') });
 
     // Act
-    const created = await route53(CHILD).send(
-      new CreateKeySigningKeyCommand({ HostedZoneId: zone.id, Name: 'ksk_one', KeyManagementServiceArn: kmsArn('1'), Status: 'ACTIVE', CallerReference: 'create-1' }),
-    );
+    const created = await route53(CHILD).send(new CreateKeySigningKeyCommand(input));
     const { signing, keys } = await dnssecOf(zone);
 
     // Assess
@@ -297,10 +302,9 @@ describe('key-signing keys', () => {
   ])('rejects a key with %s', async (_case, override, code, status) => {
     // Prepare
     const zone = await childZone();
-    const input = { HostedZoneId: zone.id, Name: 'ksk_one', KeyManagementServiceArn: kmsArn('2'), Status: 'ACTIVE', CallerReference: 'bad', ...override };
 
     // Act
-    const error = await failure(route53(CHILD).send(new CreateKeySigningKeyCommand(input)));
+    const error = await failure(route53(CHILD).send(new CreateKeySigningKeyCommand(keyInput(zone.id, 'ksk_one', override))));
 
     // Assess
     expect(error.name).toBe(code);
@@ -341,7 +345,8 @@ describe('key-signing keys', () => {
 
   it('rejects a key for a private zone', async () => {
     // Prepare
-    const zone = emulator().route53.createZone(CHILD, 'internal.example.com', { vpc: { region: 'us-east-1', id: 'vpc-0123456789abcdef0' } });
+    const vpc = { region: 'us-east-1', id: 'vpc-0123456789abcdef0' };
+    const zone = emulator().route53.createZone(CHILD, 'internal.example.com', { vpc });
 
     // Act
     const error = await failure(createKey({ id: zone.id, name: 'internal.example.com', nameServers: [] }, 'ksk_one'));
@@ -597,9 +602,7 @@ describe('CloudTrail events of the DNSSEC calls', () => {
     const client = route53(CHILD);
 
     // Act
-    await client.send(
-      new CreateKeySigningKeyCommand({ HostedZoneId: zone.id, Name: 'ksk_one', KeyManagementServiceArn: kmsArn('7'), Status: 'ACTIVE', CallerReference: 'events' }),
-    );
+    await client.send(new CreateKeySigningKeyCommand(keyInput(zone.id, 'ksk_one')));
     await client.send(new EnableHostedZoneDNSSECCommand({ HostedZoneId: zone.id }));
     await createKey(zone, 'ksk_two', 'INACTIVE');
     await client.send(new ActivateKeySigningKeyCommand({ HostedZoneId: zone.id, Name: 'ksk_two' }));
@@ -629,7 +632,7 @@ describe('CloudTrail events of the DNSSEC calls', () => {
 
     // Act
     const created = await route53(CHILD).send(
-      new CreateKeySigningKeyCommand({ HostedZoneId: zone.id, Name: 'ksk_one', KeyManagementServiceArn: kmsArn('8'), Status: 'ACTIVE', CallerReference: 'sample' }),
+      new CreateKeySigningKeyCommand(keyInput(zone.id, 'ksk_one', { KeyManagementServiceArn: kmsArn('8'), CallerReference: 'sample' })),
     );
     await emulator().drain();
 
@@ -643,7 +646,11 @@ describe('CloudTrail events of the DNSSEC calls', () => {
       status: 'ACTIVE',
     });
     expect(detail.responseElements).toEqual({
-      changeInfo: { id: created.ChangeInfo?.Id, status: 'PENDING', submittedAt: expect.stringMatching(/^[A-Z][a-z]{2} \d{1,2}, \d{4} \d{1,2}:\d{2}:\d{2} [AP]M$/) },
+      changeInfo: {
+        id: created.ChangeInfo?.Id,
+        status: 'PENDING',
+        submittedAt: expect.stringMatching(/^[A-Z][a-z]{2} \d{1,2}, \d{4} \d{1,2}:\d{2}:\d{2} [AP]M$/),
+      },
       keySigningKey: {
         name: 'ksk_one',
         kmsArn: kmsArn('8'),
@@ -733,7 +740,19 @@ describe('DNSSEC answers on the DNS listener', () => {
     await route53(CHILD).send(
       new ChangeResourceRecordSetsCommand({
         HostedZoneId: zone.id,
-        ChangeBatch: { Changes: [{ Action: 'CREATE', ResourceRecordSet: { Name: `www.${zone.name}`, Type: 'A', TTL: 60, ResourceRecords: [{ Value: '192.0.2.7' }, { Value: '192.0.2.3' }] } }] },
+        ChangeBatch: {
+          Changes: [
+            {
+              Action: 'CREATE',
+              ResourceRecordSet: {
+                Name: `www.${zone.name}`,
+                Type: 'A',
+                TTL: 60,
+                ResourceRecords: [{ Value: '192.0.2.7' }, { Value: '192.0.2.3' }],
+              },
+            },
+          ],
+        },
       }),
     );
     const address = await childAddress(zone);
@@ -786,9 +805,7 @@ describe('DNSSEC answers on the DNS listener', () => {
     // Prepare
     const parent = emulator().route53.createZone(HUB, 'example.net');
     const parentZone = { id: parent.id, name: 'example.net', nameServers: [...parent.nameServers] };
-    await route53(HUB).send(
-      new CreateKeySigningKeyCommand({ HostedZoneId: parent.id, Name: 'parent_ksk', KeyManagementServiceArn: kmsArn('99'), Status: 'ACTIVE', CallerReference: 'parent' }),
-    );
+    await route53(HUB).send(new CreateKeySigningKeyCommand(keyInput(parent.id, 'parent_ksk')));
     await route53(HUB).send(new EnableHostedZoneDNSSECCommand({ HostedZoneId: parent.id }));
     const zone = await childZone('example.net');
     delegate(zone, zone.nameServers, parent.id);
