@@ -426,6 +426,30 @@ describe('signing a zone', () => {
     expect(status).toBe('INSYNC');
   });
 
+  it.each([
+    ['signs a zone whose parent is itself delegated from the grandparent', true, undefined],
+    ['rejects signing as HostedZonePartiallyDelegated when the grandparent does not lead to the parent', false, 'HostedZonePartiallyDelegated'],
+  ])('%s', async (_case, parentDelegated, code) => {
+    // Prepare
+    const parent = await childZone();
+    if (parentDelegated) delegate(parent);
+    const zone = await childZone(parent.name);
+    emulator().route53.putRecords(CHILD, parent.id, [{ name: zone.name, type: 'NS', ttl: 3600, values: zone.nameServers.map((host) => `${host}.`) }]);
+    await createKey(zone, 'ksk_one');
+
+    // Act
+    const result = await route53(CHILD)
+      .send(new EnableHostedZoneDNSSECCommand({ HostedZoneId: zone.id }))
+      .then(
+        () => undefined,
+        (error: Route53ServiceException) => error.name,
+      );
+
+    // Assess
+    expect(result).toBe(code);
+    expect((await dnssecOf(zone)).signing).toBe(parentDelegated ? 'SIGNING' : 'NOT_SIGNING');
+  });
+
   it('signs a zone with no served zone above it (the top of the emulated tree)', async () => {
     // Prepare
     const created = await route53(CHILD).send(new CreateHostedZoneCommand({ Name: 'example.org', CallerReference: 'top-zone' }));
@@ -782,6 +806,28 @@ describe('DNSSEC answers on the DNS listener', () => {
     // Assess
     expect(reply.authorities.map((record) => record.type)).toEqual(['SOA', 'RRSIG']);
     expect(ofType<RrsigData>(reply.authorities, 'RRSIG')[0]?.typeCovered).toBe('SOA');
+  });
+
+  it('signs the DNSKEY RRset with both key-signing keys during a rollover', async () => {
+    // Prepare
+    const { zone } = await signingZone();
+    await createKey(zone, 'ksk_two');
+    const address = await childAddress(zone);
+
+    // Act
+    const reply = await dig(address, zone.name, 'DNSKEY');
+
+    // Assess
+    const dnskeys = ofType<DnskeyData>(reply.answers, 'DNSKEY');
+    const ksks = dnskeys.filter((dnskey) => dnskey.flags === 257);
+    expect(ksks).toHaveLength(2);
+    const rdatas = dnskeys.map((dnskey) => dnskeyRdata(dnskey.flags, dnskey.key));
+    const signatures = ofType<RrsigData>(reply.answers, 'RRSIG');
+    expect(signatures.map((signature) => signature.keyTag).sort()).toEqual(ksks.map((ksk) => keyTag(dnskeyRdata(257, ksk.key))).sort());
+    for (const signature of signatures) {
+      const signer = ksks.find((ksk) => keyTag(dnskeyRdata(257, ksk.key)) === signature.keyTag);
+      expect(verifies(signature, zone.name, 48, rdatas, signer?.key ?? Buffer.alloc(0))).toBe(true);
+    }
   });
 
   it('serves no signatures without DO, nor for a zone that does not sign', async () => {
