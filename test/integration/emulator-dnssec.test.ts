@@ -482,6 +482,21 @@ describe('signing a zone', () => {
     expect((await dnssecOf(zone)).signing).toBe('NOT_SIGNING');
   });
 
+  it('rejects signing the newer of two same-name zones while the parent delegates to the older', async () => {
+    // Prepare
+    const older = await childZone();
+    delegate(older);
+    const created = await route53(CHILD).send(new CreateHostedZoneCommand({ Name: older.name, CallerReference: `again-${older.id}` }));
+    const newer = { id: (created.HostedZone?.Id ?? '').replace('/hostedzone/', ''), name: older.name, nameServers: [] };
+    await createKey(newer, 'ksk_one');
+
+    // Act
+    const error = await failure(route53(CHILD).send(new EnableHostedZoneDNSSECCommand({ HostedZoneId: newer.id })));
+
+    // Assess
+    expect(error.name).toBe('HostedZonePartiallyDelegated');
+  });
+
   it('rejects signing a zone without keys as DNSSECNotFound', async () => {
     // Prepare
     const zone = await childZone();
