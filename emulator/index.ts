@@ -16,6 +16,7 @@ import { DEFAULT_BUS, EventBuses } from './eventbridge/buses';
 import { EventBridgeService } from './eventbridge/service';
 import { FaultInjector } from './faults';
 import { RequestQuota } from './quota';
+import { DnssecState } from './route53/dnssec';
 import { Route53Service } from './route53/route53-service';
 import { Route53State } from './route53/state';
 import { startFrontDoor } from './server';
@@ -105,6 +106,8 @@ export interface Emulator {
   readonly dns: DnsServer;
   /** Route 53's state, for tests, the walk-through and the benchmark. */
   readonly route53: Route53State;
+  /** DNSSEC signing of the zones in `route53`. */
+  readonly dnssec: DnssecState;
   readonly hubAccount: AccountId;
   readonly names: EmulatorNames;
   /** The variables a process exports to run against the emulator as the hub account. */
@@ -158,7 +161,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }, REGION);
   const parameters = new ParameterStore(REGION);
   const route53 = new Route53State({ changeSyncDelayMs: options.changeSyncDelayMs ?? 0 });
-  const route53Service = new Route53Service({ state: route53, credentials: accounts, onEvent: (event) => events.emitAws(event) });
+  const dnssec = new DnssecState(route53);
+  const route53Service = new Route53Service({ state: route53, dnssec, credentials: accounts, onEvent: (event) => events.emitAws(event) });
 
   const database = await startLedgerDatabase({
     tableName: names.ledgerTableName,
@@ -180,12 +184,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     throw error;
   });
   endpoint = frontDoor.endpoint;
-  const dns = await startDnsServer({ route53State: route53, port: options.dnsPort ?? 0, host, primaryAccount: hubAccount }).catch(
-    async (error: unknown) => {
-      await Promise.all([frontDoor.close(), database.stop()]);
-      throw error;
-    },
-  );
+  const dnsOptions = { route53State: route53, port: options.dnsPort ?? 0, host, primaryAccount: hubAccount, dnssec };
+  const dns = await startDnsServer(dnsOptions).catch(async (error: unknown) => {
+    await Promise.all([frontDoor.close(), database.stop()]);
+    throw error;
+  });
 
   const deadLetterQueue = queues.createQueue(hubAccount, names.deadLetterQueueName);
   const workQueue = queues.createQueue(hubAccount, names.workQueueName, {
@@ -236,6 +239,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     dnsPort: dns.port,
     dns,
     route53,
+    dnssec,
     hubAccount,
     names,
     env: envFor(hubAccount),

@@ -4,6 +4,10 @@
  * points, NODATA and NXDOMAIN with the zone's SOA in authority, REFUSED outside its zones.
  * Also answers A queries for Route 53's name-server host names with their emulated
  * loopback addresses, so a resolver pointed at the emulator can reach every name server.
+ *
+ * DNSSEC: when the query sets the DO bit, a signing zone's records come with their RRSIGs,
+ * its apex answers DNSKEY, and a referral carries the DS RRset of the delegated name (signed
+ * when the parent signs). Denial of existence (NSEC) is not served.
  */
 import type { Answer, Packet, Question } from 'dns-packet';
 import type { DnsName } from '../../functions/core/types';
@@ -11,16 +15,21 @@ import { isAtOrBelow, isStrictlyBelow, namesBetween } from '../domain-names';
 import { loopbackAddressOf, nameServerNumber } from '../route53/name-servers';
 import { recordKey, type StoredRecordSet } from '../route53/records';
 import { fromWireName, toAnswers, toWireName } from './rdata';
+import type { ZoneSigner } from './signer';
 
 /** A zone as the name server sees it. */
 export interface ServedZone {
   readonly name: DnsName;
   readonly records: ReadonlyMap<string, StoredRecordSet>;
+  /** Present while the zone signs. */
+  readonly signer?: ZoneSigner | undefined;
 }
 
 const AUTHORITATIVE = 1 << 10;
 const RECURSION_DESIRED = 1 << 8;
 const RCODE = { NOERROR: 0, FORMERR: 1, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const;
+/** The DO bit of the EDNS flags (RFC 3225). */
+const DNSSEC_OK = 1 << 15;
 /** How many CNAMEs inside one zone an answer follows. */
 const MAX_CNAME_CHAIN = 8;
 /** Name-server host names are answered with this TTL (Route 53's own use 172800). */
@@ -47,7 +56,7 @@ export function answerQuery(query: Packet, zones: readonly ServedZone[]): Packet
     opcode !== 0
       ? empty(RCODE.NOTIMP, false)
       : question && query.questions?.length === 1
-        ? resolve(question, zones)
+        ? resolve(question, zones, wantsDnssec(query))
         : empty(RCODE.FORMERR, false);
   const flags = (reply.authoritative ? AUTHORITATIVE : 0) | ((query.flags ?? 0) & RECURSION_DESIRED) | reply.rcode;
   return {
@@ -59,10 +68,16 @@ export function answerQuery(query: Packet, zones: readonly ServedZone[]): Packet
   };
 }
 
-/** Echo EDNS when the query used it, so resolvers keep their larger UDP size. */
+/** Echo EDNS when the query used it, so resolvers keep their larger UDP size; DO is echoed too. */
 function ednsOf(query: Packet): Answer[] {
   const opt = query.additionals?.find((record) => record.type === 'OPT');
-  return opt ? [{ type: 'OPT', name: '.', udpPayloadSize: 1232, flags: 0, options: [] } as unknown as Answer] : [];
+  const flags = wantsDnssec(query) ? DNSSEC_OK : 0;
+  return opt ? [{ type: 'OPT', name: '.', udpPayloadSize: 1232, flags, options: [] } as unknown as Answer] : [];
+}
+
+function wantsDnssec(query: Packet): boolean {
+  const opt = query.additionals?.find((record) => record.type === 'OPT') as { flags?: number } | undefined;
+  return ((opt?.flags ?? 0) & DNSSEC_OK) !== 0;
 }
 
 /** QTYPE 255; dns-packet's type list leaves it out but decodes it as 'ANY'. */
@@ -74,14 +89,14 @@ function empty(rcode: number, authoritative: boolean): Reply {
   return { rcode, authoritative, answers: [], authorities: [], additionals: [] };
 }
 
-function resolve(question: Question, zones: readonly ServedZone[]): Reply {
+function resolve(question: Question, zones: readonly ServedZone[], dnssec: boolean): Reply {
   const qname = fromWireName(question.name);
   if (qname === undefined) return empty(RCODE.FORMERR, false);
   if (question.class !== undefined && question.class !== 'IN') return empty(RCODE.REFUSED, false);
   if (nameServerNumber(qname) !== undefined) return nameServerAddress(question, qname);
   const zone = closestZone(qname, zones);
   if (!zone) return empty(RCODE.REFUSED, false);
-  return resolveInZone(question, qname, zone);
+  return resolveInZone(question, qname, zone, dnssec ? zone.signer : undefined, dnssec);
 }
 
 /** The deepest served zone that holds `qname`. */
@@ -102,12 +117,18 @@ function nameServerAddress(question: Question, qname: DnsName): Reply {
   return reply;
 }
 
-function resolveInZone(question: Question, qname: DnsName, zone: ServedZone): Reply {
+/** `signer` is set when the client asked for DNSSEC and the zone signs; `dnssec` when the client asked. */
+function resolveInZone(question: Question, qname: DnsName, zone: ServedZone, signer: ZoneSigner | undefined, dnssec: boolean): Reply {
   const cut = delegationAbove(qname, zone);
   // The DS at a delegation point belongs to the parent side: answer it, don't refer.
-  if (cut !== undefined && !(question.type === 'DS' && cut === qname)) return referral(zone, cut);
+  if (cut !== undefined && !(question.type === 'DS' && cut === qname)) return referral(zone, cut, signer, dnssec);
 
   const reply = empty(RCODE.NOERROR, true);
+  if (question.type === 'DNSKEY' && qname === zone.name && zone.signer) {
+    reply.answers.push(...zone.signer.dnskeys.map((record) => ({ ...record, name: question.name })));
+    if (signer) reply.answers.push(...signer.sign(zone.signer.dnskeys, question.name));
+    return reply;
+  }
   let owner = question.name;
   let name = qname;
   for (let step = 0; step <= MAX_CNAME_CHAIN; step += 1) {
@@ -116,17 +137,17 @@ function resolveInZone(question: Question, qname: DnsName, zone: ServedZone): Re
     if (source.length === 0 && !hasDescendants(zone, name)) {
       // After a CNAME the code speaks of the last name in the chain (RFC 6604).
       reply.rcode = RCODE.NXDOMAIN;
-      return withSoa(reply, zone);
+      return withSoa(reply, zone, signer);
     }
     const matching = source.filter((set) => isAny(question) || set.type === question.type);
     if (matching.length > 0) {
-      for (const set of matching) reply.answers.push(...toAnswers(set, owner));
+      for (const set of matching) reply.answers.push(...signed(set, owner, signer));
       return reply;
     }
     const cname = source.find((set) => set.type === 'CNAME');
     const target = cname ? fromWireName(cname.values[0] ?? '') : undefined;
-    if (!cname || target === undefined) return withSoa(reply, zone);
-    reply.answers.push(...toAnswers(cname, owner));
+    if (!cname || target === undefined) return withSoa(reply, zone, signer);
+    reply.answers.push(...signed(cname, owner, signer));
     if (!isAtOrBelow(target, zone.name) || delegationAbove(target, zone) !== undefined) return reply;
     name = target;
     owner = toWireName(target);
@@ -143,11 +164,20 @@ function delegationAbove(qname: DnsName, zone: ServedZone): DnsName | undefined 
   return undefined;
 }
 
-function referral(zone: ServedZone, cut: DnsName): Reply {
+/** A set's records owned by `owner`, followed by their RRSIGs when `signer` is set (signed under the set's own name). */
+function signed(set: StoredRecordSet, owner: string, signer: ZoneSigner | undefined): Answer[] {
+  const records = toAnswers(set, owner);
+  return signer ? [...records, ...signer.sign(toAnswers(set, toWireName(set.name)), owner)] : records;
+}
+
+/** The delegation NS (never signed: the child owns it), and the DS for a DNSSEC client. */
+function referral(zone: ServedZone, cut: DnsName, signer: ZoneSigner | undefined, dnssec: boolean): Reply {
   const reply = empty(RCODE.NOERROR, false);
   const ns = zone.records.get(recordKey(cut, 'NS'));
   if (!ns) return reply;
   reply.authorities.push(...toAnswers(ns, toWireName(cut)));
+  const ds = zone.records.get(recordKey(cut, 'DS'));
+  if (dnssec && ds) reply.authorities.push(...signed(ds, toWireName(cut), signer));
   for (const value of ns.values) {
     const host = fromWireName(value);
     // Glue only for name servers inside the delegated name: the others resolve on their own.
@@ -179,11 +209,13 @@ function wildcardFor(zone: ServedZone, name: DnsName): DnsName {
 }
 
 /** NODATA / NXDOMAIN: the SOA goes in authority with its negative-caching TTL (RFC 2308). */
-function withSoa(reply: Reply, zone: ServedZone): Reply {
+function withSoa(reply: Reply, zone: ServedZone, signer: ZoneSigner | undefined): Reply {
   const soa = zone.records.get(recordKey(zone.name, 'SOA'));
   if (soa) {
     const minimum = Number(soa.values[0]?.trim().split(/\s+/)[6] ?? soa.ttl);
-    reply.authorities.push(...toAnswers({ ...soa, ttl: Math.min(soa.ttl, minimum) }, toWireName(zone.name)));
+    const owner = toWireName(zone.name);
+    reply.authorities.push(...toAnswers({ ...soa, ttl: Math.min(soa.ttl, minimum) }, owner));
+    if (signer) reply.authorities.push(...signer.sign(toAnswers(soa, owner), owner));
   }
   return reply;
 }

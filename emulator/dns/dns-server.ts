@@ -18,6 +18,7 @@ import { isStrictlyBelow } from '../domain-names';
 import { loopbackAddressOf } from '../route53/name-servers';
 import type { HostedZone, Route53State } from '../route53/state';
 import { answerQuery, type ServedZone } from './answer';
+import type { ZoneSigner } from './signer';
 
 /** Plain DNS over UDP without EDNS. */
 const CLASSIC_UDP_SIZE = 512;
@@ -30,6 +31,8 @@ export interface DnsServerOptions {
   readonly host?: string;
   /** The main listener serves this account's top zones only. @default - every account's */
   readonly primaryAccount?: AccountId;
+  /** What a signing zone is signed with (emulator/route53/dnssec.ts). @default - no zone signs */
+  readonly dnssec?: { signerOf(zone: HostedZone): ZoneSigner | undefined };
 }
 
 export interface DnsServer {
@@ -51,7 +54,8 @@ interface Listener {
 export async function startDnsServer(options: DnsServerOptions): Promise<DnsServer> {
   const state = options.route53State;
   const host = options.host ?? '127.0.0.1';
-  const mainZones = (): ServedZone[] => topZones(state.publicZones(), options.primaryAccount);
+  const serve = (zone: HostedZone): ServedZone => (zone.dnssecSigning ? { ...zone, signer: options.dnssec?.signerOf(zone) } : zone);
+  const mainZones = (): ServedZone[] => topZones(state.publicZones(), options.primaryAccount).map(serve);
   const openConnections = new Set<TcpSocket>();
   const main = await bindMain(host, options.port, mainZones, openConnections);
   const port = main.port;
@@ -65,7 +69,7 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
     if (!address || stopped || bound.has(nameServer)) return Promise.resolve();
     const existing = pending.get(nameServer);
     if (existing) return existing;
-    const served = (): ServedZone[] => state.publicZones().filter((zone) => zone.nameServers.includes(nameServer));
+    const served = (): ServedZone[] => state.publicZones().filter((zone) => zone.nameServers.includes(nameServer)).map(serve);
     const binding = bindPair(address, port, served, openConnections)
       .then(({ listener }) => {
         listeners.push(listener);

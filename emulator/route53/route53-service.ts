@@ -15,6 +15,8 @@ import {
   type ServiceResponse,
 } from '../types';
 import { cloudTrailDate, cloudTrailEvent } from './cloudtrail';
+import { DnssecState } from './dnssec';
+import { dnssecXml, keySigningKeyEvent, keySigningKeyXml } from './dnssec-render';
 import { constraintViolation, InvalidChangeBatchError, invalidInput } from './errors';
 import { isRecordType, RECORD_TYPES, recordKey, type StoredRecordSet } from './records';
 import type { ChangeRecord, HostedZone, Route53State } from './state';
@@ -37,6 +39,12 @@ const ROUTES: readonly { readonly operation: string; readonly method: string; re
   { operation: 'ChangeResourceRecordSets', method: 'POST', path: /^\/hostedzone\/([^/]+)\/rrset\/?$/ },
   { operation: 'ListResourceRecordSets', method: 'GET', path: /^\/hostedzone\/([^/]+)\/rrset\/?$/ },
   { operation: 'GetDNSSEC', method: 'GET', path: /^\/hostedzone\/([^/]+)\/dnssec\/?$/ },
+  { operation: 'EnableHostedZoneDNSSEC', method: 'POST', path: /^\/hostedzone\/([^/]+)\/enable-dnssec\/?$/ },
+  { operation: 'DisableHostedZoneDNSSEC', method: 'POST', path: /^\/hostedzone\/([^/]+)\/disable-dnssec\/?$/ },
+  { operation: 'CreateKeySigningKey', method: 'POST', path: /^\/keysigningkey\/?$/ },
+  { operation: 'ActivateKeySigningKey', method: 'POST', path: /^\/keysigningkey\/([^/]+)\/([^/]+)\/activate\/?$/ },
+  { operation: 'DeactivateKeySigningKey', method: 'POST', path: /^\/keysigningkey\/([^/]+)\/([^/]+)\/deactivate\/?$/ },
+  { operation: 'DeleteKeySigningKey', method: 'DELETE', path: /^\/keysigningkey\/([^/]+)\/([^/]+)\/?$/ },
   { operation: 'GetChange', method: 'GET', path: /^\/change\/([^/]+)\/?$/ },
   { operation: 'ChangeTagsForResource', method: 'POST', path: /^\/tags\/([^/]+)\/([^/]+)\/?$/ },
   { operation: 'ListTagsForResource', method: 'GET', path: /^\/tags\/([^/]+)\/([^/]+)\/?$/ },
@@ -46,6 +54,8 @@ const ROUTES: readonly { readonly operation: string; readonly method: string; re
 /** What a Route53Service needs. */
 export interface Route53ServiceOptions {
   readonly state: Route53State;
+  /** DNSSEC signing of the zones in `state`. @default a fresh DnssecState over `state` */
+  readonly dnssec?: DnssecState;
   /** Resolves the caller of a request for the CloudTrail record. */
   readonly credentials: CredentialRegistry;
   /** Receives the CloudTrail-shaped event of every successful mutating call. */
@@ -61,11 +71,13 @@ interface Routed {
 export class Route53Service implements EmulatedService {
   readonly name = 'route53' as const;
   private readonly state: Route53State;
+  private readonly dnssec: DnssecState;
   private readonly credentials: CredentialRegistry;
   private readonly onEvent: (event: EmittedEvent) => void;
 
   constructor(options: Route53ServiceOptions) {
     this.state = options.state;
+    this.dnssec = options.dnssec ?? new DnssecState(options.state);
     this.credentials = options.credentials;
     this.onEvent = options.onEvent ?? (() => undefined);
   }
@@ -98,8 +110,29 @@ export class Route53Service implements EmulatedService {
       case 'ListResourceRecordSets':
         return this.listResourceRecordSets(request, first);
       case 'GetDNSSEC':
-        this.state.getHostedZone(request.account, first);
-        return ok('GetDNSSECResponse', { Status: { ServeSignature: 'NOT_SIGNING' }, KeySigningKeys: {} });
+        return this.getDnssec(request, first);
+      case 'EnableHostedZoneDNSSEC':
+        return this.signingChange(request, 'EnableHostedZoneDNSSEC', { hostedZoneId: first }, () =>
+          this.dnssec.enableHostedZoneDnssec(request.account, first),
+        );
+      case 'DisableHostedZoneDNSSEC':
+        return this.signingChange(request, 'DisableHostedZoneDNSSEC', { hostedZoneId: first }, () =>
+          this.dnssec.disableHostedZoneDnssec(request.account, first),
+        );
+      case 'CreateKeySigningKey':
+        return this.createKeySigningKey(request);
+      case 'ActivateKeySigningKey':
+        return this.signingChange(request, 'ActivateKeySigningKey', { hostedZoneId: first, name: second }, () =>
+          this.dnssec.activateKeySigningKey(request.account, first, second),
+        );
+      case 'DeactivateKeySigningKey':
+        return this.signingChange(request, 'DeactivateKeySigningKey', { hostedZoneId: first, name: second }, () =>
+          this.dnssec.deactivateKeySigningKey(request.account, first, second),
+        );
+      case 'DeleteKeySigningKey':
+        return this.signingChange(request, 'DeleteKeySigningKey', { hostedZoneId: first, name: second }, () =>
+          this.dnssec.deleteKeySigningKey(request.account, first, second),
+        );
       case 'GetChange':
         return this.getChange(request, first);
       case 'ChangeTagsForResource':
@@ -201,6 +234,57 @@ export class Route53Service implements EmulatedService {
       { changeInfo: changeInfoEvent(change) },
     );
     return ok('ChangeResourceRecordSetsResponse', { ChangeInfo: changeInfoXml(change) });
+  }
+
+  private getDnssec(request: ServiceRequest, zoneId: string): ServiceResponse {
+    const view = this.dnssec.getDnssec(request.account, zoneId);
+    return ok('GetDNSSECResponse', dnssecXml(view, this.state.getHostedZone(request.account, zoneId)));
+  }
+
+  private createKeySigningKey(request: ServiceRequest): ServiceResponse {
+    const body = parseRequest(request.body, 'CreateKeySigningKeyRequest');
+    const member = (name: string, field: string): string => {
+      const value = text(body, name);
+      if (value === undefined) throw constraintViolation('null', field, 'Member must not be null');
+      return value;
+    };
+    const input = {
+      callerReference: member('CallerReference', 'callerReference'),
+      hostedZoneId: member('HostedZoneId', 'hostedZoneId'),
+      kmsArn: member('KeyManagementServiceArn', 'keyManagementServiceArn'),
+      name: member('Name', 'name'),
+      status: member('Status', 'status'),
+    };
+    const { key, change } = this.dnssec.createKeySigningKey(request.account, input);
+    const zone = this.state.getHostedZone(request.account, input.hostedZoneId);
+    const location = `https://route53.amazonaws.com/2013-04-01/keysigningkey/${zone.id}/${key.name}`;
+    const requestParameters = {
+      callerReference: input.callerReference,
+      hostedZoneId: input.hostedZoneId,
+      keyManagementServiceArn: input.kmsArn,
+      name: input.name,
+      status: input.status,
+    };
+    this.emit(request, 'CreateKeySigningKey', requestParameters, {
+      changeInfo: changeInfoEvent(change),
+      keySigningKey: keySigningKeyEvent(key),
+      location,
+    });
+    return ok('CreateKeySigningKeyResponse', { ChangeInfo: changeInfoXml(change), KeySigningKey: keySigningKeyXml(key, zone) }, 201, {
+      location,
+    });
+  }
+
+  /** A DNSSEC call answered with a ChangeInfo alone (enable, disable, activate, deactivate, delete). */
+  private signingChange(
+    request: ServiceRequest,
+    operation: string,
+    requestParameters: Record<string, unknown>,
+    apply: () => ChangeRecord,
+  ): ServiceResponse {
+    const change = apply();
+    this.emit(request, operation, requestParameters, { changeInfo: changeInfoEvent(change) });
+    return ok(`${operation}Response`, { ChangeInfo: changeInfoXml(change) });
   }
 
   private changeTagsForResource(request: ServiceRequest, resourceType: string, resourceId: string): ServiceResponse {

@@ -46,7 +46,7 @@ export interface HostedZone {
   readonly nameServers: readonly string[];
   records: RecordSetStore;
   readonly tags: Map<string, string>;
-  /** Set by the DNSSEC calls once they exist; DeleteHostedZone refuses while true. */
+  /** Set by the DNSSEC calls (dnssec.ts); DeleteHostedZone refuses while true. */
   dnssecSigning: boolean;
   /** Creation sequence, for stable "oldest first" choices. */
   readonly sequence: number;
@@ -389,7 +389,8 @@ export class Route53State {
     }
   }
 
-  private recordChange(account: AccountId, comment: string | undefined): ChangeRecord {
+  /** A new change, PENDING for the change sync delay; for calls that change what the zone serves. */
+  recordChange(account: AccountId, comment: string | undefined): ChangeRecord {
     const submittedAt = this.now();
     const change: ChangeRecord = {
       id: `C${randomAlphanumeric(20)}`,
