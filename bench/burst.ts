@@ -70,6 +70,13 @@ function zonesPerAccount(total: number, accounts: number): number[] {
 /** Runs the section and prints its tables. */
 export async function benchBurst(options: BurstOptions): Promise<BurstResult> {
   printHeading(`2. Burst: ${options.zones} opt-ins across ${options.accounts} accounts, under the quota`);
+  const result = await measureBurst(options);
+  print(result);
+  return result;
+}
+
+/** Runs a burst on a fresh world and measures it, printing only its progress. */
+export async function measureBurst(options: BurstOptions): Promise<BurstResult> {
   const accounts = benchAccounts(options.accounts);
   const world = await BenchWorld.start({ accounts, hubRequestsPerSecond: 5, verbose: options.verbose });
   try {
@@ -192,7 +199,6 @@ export async function benchBurst(options: BurstOptions): Promise<BurstResult> {
       hubByOperation: byOperation((account) => account === HUB),
       spokeByOperation: byOperation((account) => spokeAccounts.has(account)),
     };
-    print(result);
     return result;
   } finally {
     await world.stop();

@@ -16,6 +16,7 @@ import { BenchOptionsError, parseBenchOptions, USAGE, type BenchOptions } from '
 import { printHeading, printTable, round } from './report';
 import { benchSingleEvent } from './single-event';
 import { benchSweep } from './sweep';
+import { benchVersusCdk } from './versus-cdk';
 
 // The machines here run Node 20 on purpose (see README); the SDK's upgrade notice is noise in the report.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -87,6 +88,18 @@ async function main(options: BenchOptions): Promise<void> {
       pass: bundle.speedupPass,
     });
     lap('bundle');
+  }
+  if (options.sections.includes('cdk')) {
+    const versus = await benchVersusCdk({ sizes: options.sizes, verbose: options.verbose });
+    results.versusCdk = versus;
+    for (const row of versus.rows) {
+      summary.push({
+        bar: `${row.delegations} delegations: hub writes, all calls, wall time of the CDK handler / subzone`,
+        measured: `${row.ratios.hubWrites}x, ${row.ratios.allCalls}x, ${row.ratios.wallSeconds}x (failed: CDK ${row.cdk.failed}, subzone ${row.subzone.failed})`,
+        pass: row.subzone.failed === 0,
+      });
+    }
+    lap('cdk');
   }
 
   const seconds = round((Date.now() - started) / 1000);
