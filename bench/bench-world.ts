@@ -99,8 +99,12 @@ export interface InvocationRecord {
   readonly parentReads: ParentRead[];
   batches: number;
   changes: number;
-  /** Accounts this invocation could not reconcile because another invocation held the lease. */
+  /** Accounts this invocation could not reconcile because another invocation held the lease until it gave up. */
   leaseBusy: number;
+  /** Lease polls that found the lease held (an account waited for may be polled many times). */
+  leaseBusyPolls: number;
+  /** Accounts whose latest lease poll in this invocation found it held. */
+  readonly waitingFor: Set<AccountId>;
 }
 
 /** How to start a world. */
@@ -300,6 +304,8 @@ export class BenchWorld {
       batches: 0,
       changes: 0,
       leaseBusy: 0,
+      leaseBusyPolls: 0,
+      waitingFor: new Set(),
     };
     this.invocations.push(record);
     try {
@@ -312,18 +318,28 @@ export class BenchWorld {
       throw error;
     } finally {
       record.endedAt = Date.now();
+      // An account still waited for when the invocation ends was given up: its reconcile was skipped.
+      record.leaseBusy = record.waitingFor.size;
     }
   }
 
-  /** Counts, per invocation, the accounts skipped because another invocation held their lease. */
+  /**
+   * Follows, per invocation, the lease polls of each account: an account whose polls all found
+   * the lease held was skipped; one that got the lease after waiting was not.
+   */
   private observeLeases(ledger: DelegationLedger): void {
     const acquire = ledger.acquireLease.bind(ledger);
-    ledger.acquireLease = async (...args) => {
+    ledger.acquireLease = async (account, ...rest) => {
+      const invocation = this.scope.getStore();
       try {
-        return await acquire(...args);
+        const lease = await acquire(account, ...rest);
+        invocation?.waitingFor.delete(account);
+        return lease;
       } catch (error) {
-        const invocation = this.scope.getStore();
-        if (error instanceof LeaseBusyError && invocation) invocation.leaseBusy += 1;
+        if (error instanceof LeaseBusyError && invocation) {
+          invocation.leaseBusyPolls += 1;
+          invocation.waitingFor.add(account);
+        }
         throw error;
       }
     };

@@ -35,8 +35,10 @@ export interface BurstResult {
     readonly writing: number;
     readonly withRetriedMessages: number;
     readonly retriedMessages: number;
-    /** Account reconciles skipped because the other invocation held the account's lease. */
+    /** Account reconciles skipped because the other invocation held the account's lease throughout the wait. */
     readonly leaseBusy: number;
+    /** Lease polls that found the lease held, waits that ended in the lease included. */
+    readonly leaseBusyPolls: number;
     readonly deadLettered: number;
   };
   readonly changeResourceRecordSets: { readonly calls: number; readonly refused: number; readonly changes: number; readonly batches: number; readonly bar: number; readonly pass: boolean };
@@ -162,6 +164,7 @@ export async function measureBurst(options: BurstOptions): Promise<BurstResult> 
         withRetriedMessages: invocations.filter((invocation) => invocation.failed > 0).length,
         retriedMessages: invocations.reduce((sum, invocation) => sum + invocation.failed, 0),
         leaseBusy: invocations.reduce((sum, invocation) => sum + invocation.leaseBusy, 0),
+        leaseBusyPolls: invocations.reduce((sum, invocation) => sum + invocation.leaseBusyPolls, 0),
         deadLettered: world.deadLettered(),
       },
       changeResourceRecordSets: {
@@ -218,7 +221,8 @@ function print(result: BurstResult): void {
     ['total time, first tag to last NS write (s)', result.totalSeconds],
     ['worker invocations (total / that wrote)', `${invocations.total} / ${invocations.writing}`],
     ['messages retried (invocations with failures)', `${invocations.retriedMessages} (${invocations.withRetriedMessages})`],
-    ['account reconciles skipped: lease held by the other invocation', invocations.leaseBusy],
+    ['account reconciles skipped: lease held by the other invocation throughout the wait', invocations.leaseBusy],
+    ['lease polls that found the lease held', invocations.leaseBusyPolls],
     ['messages dead-lettered (5 receives)', invocations.deadLettered],
     ['changes applied / change batches', `${crrs.changes} / ${crrs.batches}`],
     ['ChangeResourceRecordSets calls (refused by quota)', `${crrs.calls} (${crrs.refused})`],

@@ -26,6 +26,8 @@ const CHILD_TAG_RATE = 5;
 
 /** One side's figures for one size. */
 export interface SideFigures {
+  /** Route 53 calls in the hub (parent) account, writes and reads. */
+  readonly hubCalls: number;
   readonly hubWrites: number;
   readonly allCalls: number;
   readonly throttled: number;
@@ -39,7 +41,7 @@ export interface VersusRow {
   readonly delegations: number;
   readonly cdk: SideFigures & { readonly stsCalls: number };
   readonly subzone: SideFigures & { readonly triggerTagCalls: number; readonly deadLettered: number };
-  readonly ratios: { readonly hubWrites: number | null; readonly allCalls: number | null; readonly throttled: number | null; readonly wallSeconds: number | null };
+  readonly ratios: { readonly hubCalls: number | null; readonly hubWrites: number | null; readonly allCalls: number | null; readonly throttled: number | null; readonly wallSeconds: number | null };
 }
 
 /** Results of the section. */
@@ -93,6 +95,7 @@ async function measureCdk(size: number): Promise<VersusRow['cdk']> {
     const lastWrite = Math.max(started, ...succeeded.map((outcome) => outcome.endedAt));
     const counters = bench.emulator.counters;
     return {
+      hubCalls: counters.count({ account: HUB, service: 'route53' }),
       hubWrites: counters.count({ account: HUB, operation: 'ChangeResourceRecordSets' }),
       allCalls: counters.count({ service: 'route53' }) + counters.count({ service: 'sts' }),
       stsCalls: counters.count({ service: 'sts' }),
@@ -110,6 +113,7 @@ async function measureCdk(size: number): Promise<VersusRow['cdk']> {
 async function measureSubzone(size: number, verbose: boolean): Promise<VersusRow['subzone']> {
   const burst = await measureBurst({ zones: size, accounts: VERSUS_ACCOUNTS, childRate: CHILD_TAG_RATE, verbose });
   return {
+    hubCalls: burst.calls.hubRoute53,
     hubWrites: burst.changeResourceRecordSets.calls,
     allCalls: burst.calls.hubRoute53 + burst.calls.sts + burst.calls.spokeWorkerReads,
     throttled: burst.calls.hubRefused + burst.calls.spokeRefused,
@@ -135,6 +139,7 @@ export async function benchVersusCdk(options: { readonly sizes: readonly number[
       cdk,
       subzone,
       ratios: {
+        hubCalls: ratio(cdk.hubCalls, subzone.hubCalls),
         hubWrites: ratio(cdk.hubWrites, subzone.hubWrites),
         allCalls: ratio(cdk.allCalls, subzone.allCalls),
         throttled: ratio(cdk.throttled, subzone.throttled),
@@ -162,11 +167,18 @@ function shown(value: number | null): string {
 function print(result: VersusResult): void {
   printTable(
     'CDK handler vs subzone (n/a: subzone 0, CDK more)',
-    ['delegations', 'side', 'hub writes', 'all calls', 'throttled', 'failed', 'delegated', 'wall s'],
+    ['delegations', 'side', 'hub calls', 'hub writes', 'all calls', 'throttled', 'failed', 'delegated', 'wall s'],
     result.rows.flatMap((row) => [
-      [row.delegations, 'CDK', row.cdk.hubWrites, row.cdk.allCalls, row.cdk.throttled, row.cdk.failed, row.cdk.delegated, row.cdk.wallSeconds],
-      [row.delegations, 'subzone', row.subzone.hubWrites, row.subzone.allCalls, row.subzone.throttled, row.subzone.failed, row.subzone.delegated, row.subzone.wallSeconds],
-      [row.delegations, 'CDK / subzone', ...[row.ratios.hubWrites, row.ratios.allCalls, row.ratios.throttled].map(shown), '', '', shown(row.ratios.wallSeconds)],
+      [row.delegations, 'CDK', row.cdk.hubCalls, row.cdk.hubWrites, row.cdk.allCalls, row.cdk.throttled, row.cdk.failed, row.cdk.delegated, row.cdk.wallSeconds],
+      [row.delegations, 'subzone', row.subzone.hubCalls, row.subzone.hubWrites, row.subzone.allCalls, row.subzone.throttled, row.subzone.failed, row.subzone.delegated, row.subzone.wallSeconds],
+      [
+        row.delegations,
+        'CDK / subzone',
+        ...[row.ratios.hubCalls, row.ratios.hubWrites, row.ratios.allCalls, row.ratios.throttled].map(shown),
+        '',
+        '',
+        shown(row.ratios.wallSeconds),
+      ],
     ]),
   );
   console.log('\nWhat the emulator leaves out that would change these figures:');
