@@ -40,7 +40,7 @@ export interface SideFigures {
 export interface VersusRow {
   readonly delegations: number;
   readonly cdk: SideFigures & { readonly stsCalls: number };
-  readonly subzone: SideFigures & { readonly triggerTagCalls: number; readonly deadLettered: number };
+  readonly subzone: SideFigures & { readonly triggerTagCalls: number; readonly deadLettered: number; readonly drained: boolean };
   readonly ratios: { readonly hubCalls: number | null; readonly hubWrites: number | null; readonly allCalls: number | null; readonly throttled: number | null; readonly wallSeconds: number | null };
 }
 
@@ -120,6 +120,7 @@ async function measureSubzone(size: number, verbose: boolean): Promise<VersusRow
     failed: size - burst.delegated,
     delegated: burst.delegated,
     deadLettered: burst.invocations.deadLettered,
+    drained: burst.drained,
     triggerTagCalls: burst.calls.childTagCalls,
     wallSeconds: burst.totalSeconds,
   };
@@ -134,6 +135,9 @@ export async function benchVersusCdk(options: { readonly sizes: readonly number[
     const cdk = await measureCdk(size);
     process.stdout.write(`  ${size} delegations: subzone...\n`);
     const subzone = await measureSubzone(size, options.verbose);
+    process.stdout.write(
+      `  ${size} delegations: hub calls CDK ${cdk.hubCalls} / subzone ${subzone.hubCalls}, wall ${cdk.wallSeconds} s / ${subzone.wallSeconds} s, failed ${cdk.failed} / ${subzone.failed}\n`,
+    );
     rows.push({
       delegations: size,
       cdk,
