@@ -3,7 +3,8 @@
  * SSM, dynalite, DNS) with the hub's parent zone, and the real worker (real adapters, real SDK
  * clients over HTTP) attached to the work queue. Spoke accounts act through the real SDK too,
  * so every CloudTrail-shaped event travels the whole path: default bus, spoke rule, hub bus,
- * hub rule, queue, event source mapping, worker.
+ * hub rule, queue, event source mapping, worker. The emulator, the parent zone and the worker
+ * are set up by the harness (harness/emulator-harness.ts), as for the bench and the CLI.
  */
 import {
   ChangeTagsForResourceCommand,
