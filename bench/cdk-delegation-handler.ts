@@ -14,7 +14,7 @@ import type { CloudFormationCustomResourceCreateEvent } from 'aws-lambda';
 import type { AccountId, ZoneId } from '../functions/core/types';
 
 /** Where aws-cdk-lib ships the handler (the `index.js` its custom resource provider deploys). */
-export const CDK_HANDLER_PATH = join(
+const CDK_HANDLER_PATH = join(
   dirname(require.resolve('aws-cdk-lib')),
   'custom-resource-handlers',
   'dist',
@@ -24,10 +24,10 @@ export const CDK_HANDLER_PATH = join(
 );
 
 /** The NS TTL `CrossAccountZoneDelegationRecord` uses unless told otherwise (2 days). */
-export const CDK_DEFAULT_TTL_SECONDS = 172_800;
+const CDK_DEFAULT_TTL_SECONDS = 172_800;
 
 /** The role the construct's stacks assume in the parent account (created by `grantDelegation`'s caller). */
-export function delegationRoleArn(parentAccount: AccountId): string {
+function delegationRoleArn(parentAccount: AccountId): string {
   return `arn:aws:iam::${parentAccount}:role/cdk-cross-account-zone-delegation`;
 }
 
@@ -55,7 +55,7 @@ export function loadCdkHandler(): CdkHandler {
 }
 
 /** The `Create` event CloudFormation sends for one `CrossAccountZoneDelegationRecord`. */
-export function createEvent(delegation: CdkDelegation, parentAccount: AccountId, parentZoneId: ZoneId, index: number): CloudFormationCustomResourceCreateEvent {
+function createEvent(delegation: CdkDelegation, parentAccount: AccountId, parentZoneId: ZoneId, index: number): CloudFormationCustomResourceCreateEvent {
   const stackId = `arn:aws:cloudformation:us-east-1:${parentAccount}:stack/delegation-${index}/00000000-0000-0000-0000-${String(index).padStart(12, '0')}`;
   return {
     RequestType: 'Create',

@@ -12,7 +12,7 @@ import type { SweepResult } from './sweep';
 import type { VersusResult } from './versus-cdk';
 
 /** Where the charts go, beside the benchmark's documentation. */
-export const CHART_DIR = join(__dirname, '..', 'docs', 'benchmarks');
+const CHART_DIR = join(__dirname, '..', 'docs', 'benchmarks');
 
 /** The parts of the results document the charts read. */
 export interface ChartedResults {
@@ -20,7 +20,7 @@ export interface ChartedResults {
 }
 
 /** The charts the results hold data for, by file name. */
-export function chartsOf(document: ChartedResults): Map<string, LineChart> {
+function chartsOf(document: ChartedResults): Map<string, LineChart> {
   const charts = new Map<string, LineChart>();
   const versus = document.results.versusCdk;
   if (versus !== undefined && versus.rows.length > 0) {

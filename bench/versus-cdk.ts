@@ -18,9 +18,9 @@ import { loadCdkHandler, runCdkStacks, type CdkDelegation } from './cdk-delegati
 import { printHeading, printTable, round } from './report';
 
 /** Stacks CloudFormation runs at once in the comparison ("ten in flight as ten stacks would"). */
-export const CDK_STACKS_IN_FLIGHT = 10;
+const CDK_STACKS_IN_FLIGHT = 10;
 /** Child accounts the delegations are spread over, for both sides. */
-export const VERSUS_ACCOUNTS = 10;
+const VERSUS_ACCOUNTS = 10;
 /** Tag calls per second each child makes on subzone's side. */
 const CHILD_TAG_RATE = 5;
 
@@ -52,7 +52,7 @@ export interface VersusResult {
   readonly caveats: readonly string[];
 }
 
-export const VERSUS_CAVEATS: readonly string[] = [
+const VERSUS_CAVEATS: readonly string[] = [
   'Route 53 rejects a change to a hosted zone while an earlier one is still being processed (PriorRequestNotComplete) and takes up to about 60 s to report a change INSYNC; the emulator applies each change at once and never answers PriorRequestNotComplete. Ten stacks writing one record each to the same parent would meet it far more often than subzone\'s few pooled batches.',
   'Route 53 also keeps a bucket per action (50/10 by default) beside the account\'s; the emulator models the account bucket only. For these two callers both buckets hold the same calls, so the figures would not move.',
   'A call here takes about a millisecond on loopback, against tens of milliseconds in AWS, so wall time is set by the quota, the retry back-off and subzone\'s 5 s batching window.',
