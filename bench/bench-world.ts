@@ -2,7 +2,7 @@
  * The benchmark's world: the embedded emulator (Route 53, STS, EventBridge, SQS, SSM,
  * dynalite) with the hub's parent zone `example.com`, and the REAL worker (productionDeps +
  * makeHandler, real SDK clients over HTTP on loopback) attached to the work queue the way
- * Lambda's event source mapping feeds it. Built like test/helpers/world.ts, without jest.
+ * Lambda's event source mapping feeds it, both set up by the harness (harness/emulator-harness.ts).
  *
  * What it observes, without changing what the worker does:
  * - every call the emulator serves, in order (account, service, operation);
@@ -16,25 +16,22 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import type { FinalizeRequestMiddleware, HandlerExecutionContext } from '@smithy/types';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { startEmulator, type Emulator, type QueueOptions } from '../emulator';
-import { useEmulatorEnvironment } from '../emulator/environment';
+import type { Emulator, QueueOptions } from '../emulator';
 import type { ServiceName } from '../emulator/types';
 import { createHubRoute53Client } from '../functions/adapters/clients';
 import { RECORDS_PER_PAGE, Route53ParentZoneStore } from '../functions/adapters/route53-parent-zone-store';
-import { parseConfig } from '../functions/core/config-schema';
 import { LeaseBusyError } from '../functions/core/errors';
 import type { DelegationLedger, ParentZoneStore } from '../functions/core/ports';
 import { sweepRequest } from '../functions/core/sweep-messages';
 import type { AccountId, ChangeBatch, DnsName, ParentView, SubzoneConfig, ZoneId } from '../functions/core/types';
-import { productionDeps } from '../functions/worker/dependencies';
 import { readEnvironment } from '../functions/worker/environment';
-import { makeHandler } from '../functions/worker/handler';
-import type { WorkerDeps } from '../functions/worker/process-batch';
+import { buildRealWorker, startHarness, type Harness } from '../harness/emulator-harness';
 
 /** The DNS ("hub") account. */
 export const HUB: AccountId = '111111111111';
-/** The managed parent zone. */
+/** The managed parent zone, and the id the harness creates it with. */
 export const PARENT_NAME = 'example.com';
+export const PARENT_ZONE_ID: ZoneId = 'Z0BENCHPARENT';
 /** Every benchmark zone lives one label below this name (one wildcard rule covers them). */
 export const BENCH_DOMAIN = 'bench.example.com';
 /** The opt-in tag of the config (the schema's default). */
@@ -58,6 +55,13 @@ export function benchRawConfig(parentZoneId: ZoneId, accounts: readonly AccountI
     nsTtl: 3600,
     graceMinutes: 60,
   };
+}
+
+/** NS records below BENCH_DOMAIN in the bench's parent zone. */
+export function benchDelegationCount(emulator: Emulator): number {
+  return emulator.route53
+    .listRecords(HUB, PARENT_ZONE_ID)
+    .filter((record) => record.type === 'NS' && record.name.endsWith(`.${BENCH_DOMAIN}.`)).length;
 }
 
 /** One call the emulator served. */
@@ -95,8 +99,12 @@ export interface InvocationRecord {
   readonly parentReads: ParentRead[];
   batches: number;
   changes: number;
-  /** Accounts this invocation could not reconcile because another invocation held the lease. */
+  /** Accounts this invocation could not reconcile because another invocation held the lease until it gave up. */
   leaseBusy: number;
+  /** Lease polls that found the lease held (an account waited for may be polled many times). */
+  leaseBusyPolls: number;
+  /** Accounts whose latest lease poll in this invocation found it held. */
+  readonly waitingFor: Set<AccountId>;
 }
 
 /** How to start a world. */
@@ -129,12 +137,15 @@ export class BenchWorld {
   private readonly children = new Map<AccountId, Route53Client>();
   private nextInvocation = 1;
 
+  readonly emulator: Emulator;
+  readonly parentZoneId = PARENT_ZONE_ID;
+
   private constructor(
-    readonly emulator: Emulator,
-    readonly parentZoneId: ZoneId,
+    private readonly harness: Harness,
     private readonly options: BenchWorldOptions,
   ) {
-    this.config = parseConfig(benchRawConfig(parentZoneId, options.accounts)).config;
+    this.emulator = harness.emulator;
+    this.config = harness.config;
     this.handler = this.buildHandler();
     this.observeCalls();
     this.resume();
@@ -142,19 +153,21 @@ export class BenchWorld {
 
   /** Starts the emulator, the parent zone and the worker. Call `stop()` when done. */
   static async start(options: BenchWorldOptions): Promise<BenchWorld> {
-    const emulator = await startEmulator({
-      hubAccount: HUB,
-      spokeAccounts: options.accounts,
-      queue: {
-        ...PRODUCTION_MAPPING,
-        visibilityTimeoutSeconds: BENCH_VISIBILITY_TIMEOUT_SECONDS,
-        maxReceiveCount: 5,
-        ...options.queue,
+    const harness = await startHarness({
+      rawConfig: benchRawConfig(PARENT_ZONE_ID, options.accounts),
+      emulator: {
+        hubAccount: HUB,
+        spokeAccounts: options.accounts,
+        queue: {
+          ...PRODUCTION_MAPPING,
+          visibilityTimeoutSeconds: BENCH_VISIBILITY_TIMEOUT_SECONDS,
+          maxReceiveCount: 5,
+          ...options.queue,
+        },
       },
+      environment: { ROUTE53_REQUESTS_PER_SECOND: String(options.hubRequestsPerSecond ?? 5) },
     });
-    useEmulatorEnvironment(emulator, { ROUTE53_REQUESTS_PER_SECOND: String(options.hubRequestsPerSecond ?? 5) });
-    const parent = emulator.route53.createZone(HUB, PARENT_NAME, { comment: 'subzone parent zone' });
-    return new BenchWorld(emulator, parent.id, options);
+    return new BenchWorld(harness, options);
   }
 
   /** Detaches the worker: messages wait in the queue until `resume()`. */
@@ -162,9 +175,9 @@ export class BenchWorld {
     this.emulator.setConsumer(undefined);
   }
 
-  /** Attaches the worker again. */
+  /** Attaches the worker (again). */
   resume(): void {
-    this.emulator.setConsumer((event) => this.invoke(event));
+    this.harness.attach((event) => this.invoke(event));
   }
 
   /** Messages in the work queue (visible, in flight or delayed). */
@@ -226,7 +239,7 @@ export class BenchWorld {
 
   /** NS records in the parent below BENCH_DOMAIN. */
   delegationCount(): number {
-    return this.parentRecords().filter((record) => record.type === 'NS' && record.name.endsWith(`.${BENCH_DOMAIN}.`)).length;
+    return benchDelegationCount(this.emulator);
   }
 
   /** The parent zone's record sets, names with trailing dots. */
@@ -236,7 +249,7 @@ export class BenchWorld {
 
   async stop(): Promise<void> {
     this.children.forEach((client) => client.destroy());
-    await this.emulator.stop();
+    await this.harness.stop();
   }
 
   private buildHandler(): (event: SQSEvent) => Promise<SQSBatchResponse> {
@@ -252,14 +265,11 @@ export class BenchWorld {
       relation: 'after',
       toMiddleware: 'retryMiddleware',
     });
-    const production = productionDeps(this.config, env);
-    this.observeLeases(production.ledger);
-    const deps: WorkerDeps = {
-      ...production,
-      parents: new ObservedParentZoneStore(new Route53ParentZoneStore(hubRoute53), this),
-      telemetry,
-    };
-    return makeHandler(deps);
+    const { handler } = buildRealWorker(this.config, (production) => {
+      this.observeLeases(production.ledger);
+      return { ...production, parents: new ObservedParentZoneStore(new Route53ParentZoneStore(hubRoute53), this), telemetry };
+    });
+    return handler;
   }
 
   /** The invocation the current async context belongs to, if any. */
@@ -294,6 +304,8 @@ export class BenchWorld {
       batches: 0,
       changes: 0,
       leaseBusy: 0,
+      leaseBusyPolls: 0,
+      waitingFor: new Set(),
     };
     this.invocations.push(record);
     try {
@@ -306,18 +318,28 @@ export class BenchWorld {
       throw error;
     } finally {
       record.endedAt = Date.now();
+      // An account still waited for when the invocation ends was given up: its reconcile was skipped.
+      record.leaseBusy = record.waitingFor.size;
     }
   }
 
-  /** Counts, per invocation, the accounts skipped because another invocation held their lease. */
+  /**
+   * Follows, per invocation, the lease polls of each account: an account whose polls all found
+   * the lease held was skipped; one that got the lease after waiting was not.
+   */
   private observeLeases(ledger: DelegationLedger): void {
     const acquire = ledger.acquireLease.bind(ledger);
-    ledger.acquireLease = async (...args) => {
+    ledger.acquireLease = async (account, ...rest) => {
+      const invocation = this.scope.getStore();
       try {
-        return await acquire(...args);
+        const lease = await acquire(account, ...rest);
+        invocation?.waitingFor.delete(account);
+        return lease;
       } catch (error) {
-        const invocation = this.scope.getStore();
-        if (error instanceof LeaseBusyError && invocation) invocation.leaseBusy += 1;
+        if (error instanceof LeaseBusyError && invocation) {
+          invocation.leaseBusyPolls += 1;
+          invocation.waitingFor.add(account);
+        }
         throw error;
       }
     };

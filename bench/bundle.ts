@@ -40,6 +40,8 @@ export interface BundleMeasure {
   readonly insideLoadMs: number;
   readonly topInputs: ReadonlyArray<{ readonly input: string; readonly kb: number }>;
   readonly topPackages: ReadonlyArray<{ readonly name: string; readonly kb: number }>;
+  /** KB of every package in the bundle (not only the top rows), to compare bundles package by package. */
+  readonly packages: Record<string, number>;
   /** KB by family: @aws-sdk, @smithy, Powertools, zod, subzone's own code, everything else. */
   readonly groups: Record<string, number>;
 }
@@ -185,6 +187,7 @@ export async function benchBundle(options: { readonly runs: number; readonly var
       insideLoadMs: round(median(runs.map((run) => run.insideMs))),
       topInputs: top(inputs, 10, (input, kb) => ({ input, kb })),
       topPackages: top(byPackage(inputs), 12, (name, kb) => ({ name, kb })),
+      packages: Object.fromEntries(byPackage(inputs).map(([name, bytes]) => [name, round(bytes / 1024)])),
       groups: groupsOf(inputs),
     };
   });
@@ -219,10 +222,10 @@ function print(result: BundleResult): void {
   );
   const esm = result.bundles[1] as BundleMeasure;
   printTable('Top 10 inputs of the ESM bundle (b), by bytes in the output', ['input', 'KB'], esm.topInputs.map((entry) => [entry.input, entry.kb]));
-  printTable('Top packages of the ESM bundle (b) vs the plain bundle (a)', ['package', 'ESM KB', 'plain KB'], esm.topPackages.map((entry) => [
+  printTable('Top packages of the ESM bundle (b) vs the plain bundle (a); - = not in the plain bundle', ['package', 'ESM KB', 'plain KB'], esm.topPackages.map((entry) => [
     entry.name,
     entry.kb,
-    plain.topPackages.find((other) => other.name === entry.name)?.kb ?? '-',
+    plain.packages[entry.name] ?? '-',
   ]));
   printTable('The ESM bundle (b) by family (KB)', ['family', 'KB', 'share'], Object.entries(esm.groups).map(([name, kb]) => [
     name,

@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 
 /** The sections, in the order they run. */
-export const SECTIONS = ['single', 'burst', 'sweep', 'bundle'] as const;
+export const SECTIONS = ['single', 'burst', 'sweep', 'bundle', 'cdk'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /** Everything the benchmark can be told. */
@@ -16,8 +16,11 @@ export interface BenchOptions {
   readonly burstAccounts: number;
   /** Tag calls per second each child account makes during the burst. */
   readonly childRate: number;
-  readonly sweepAccounts: number;
+  /** Organisation sizes (accounts) the sweep is measured at, one run each. */
+  readonly sweepAccounts: readonly number[];
   readonly sweepZones: number;
+  /** Delegations in each side-by-side run against the CDK's handler. */
+  readonly sizes: readonly number[];
   /** Node processes spawned per bundle to time its load. */
   readonly loadRuns: number;
   readonly verbose: boolean;
@@ -37,9 +40,11 @@ export const USAGE = `usage: npm run bench -- [options]
   --zones N             opt-ins in the burst (default 300, quick 50; 1000 takes 2.5 to 5 minutes)
   --burst-accounts N    accounts the burst spreads over (default 10)
   --child-rate N        tag calls per second per child account during the burst (default 5)
-  --sweep-accounts N    accounts in the sweep (default 10, quick 5)
+  --sweep-accounts LIST organisation sizes the sweep runs at, comma-separated (default 5,10,20, quick 5)
   --sweep-zones N       delegated zones per sweep account (default 20, quick 10)
   --load-runs N         node processes per bundle for the load time (default 15, quick 3)
+  --sizes LIST          delegations per side-by-side run against the CDK's handler, comma-separated
+                        (default 100,300, quick 20,50; 100,300,1000 takes about 10 minutes more)
   --verbose             print the worker's warnings and errors`;
 
 function positiveInteger(flag: string, raw: string | undefined, fallback: number): number {
@@ -54,6 +59,11 @@ function positiveNumber(flag: string, raw: string | undefined, fallback: number)
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0) throw new BenchOptionsError(flag, raw, 'a positive number');
   return value;
+}
+
+function integersOf(flag: string, raw: string | undefined, fallback: readonly number[]): number[] {
+  if (raw === undefined) return [...fallback];
+  return raw.split(',').map((size) => positiveInteger(flag, size.trim(), 0));
 }
 
 function sectionsOf(raw: string | undefined): Section[] {
@@ -79,6 +89,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | 'help
       'sweep-accounts': { type: 'string' },
       'sweep-zones': { type: 'string' },
       'load-runs': { type: 'string' },
+      sizes: { type: 'string' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -94,9 +105,10 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | 'help
     zones,
     burstAccounts,
     childRate: positiveNumber('child-rate', values['child-rate'], 5),
-    sweepAccounts: positiveInteger('sweep-accounts', values['sweep-accounts'], quick ? 5 : 10),
+    sweepAccounts: integersOf('sweep-accounts', values['sweep-accounts'], quick ? [5] : [5, 10, 20]),
     sweepZones: positiveInteger('sweep-zones', values['sweep-zones'], quick ? 10 : 20),
     loadRuns: positiveInteger('load-runs', values['load-runs'], quick ? 3 : 15),
+    sizes: integersOf('sizes', values.sizes, quick ? [20, 50] : [100, 300]),
     verbose: values.verbose === true,
   };
 }

@@ -12,10 +12,12 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { benchBundle, BENCH_DIR } from './bundle';
 import { benchBurst } from './burst';
+import { drawCharts } from './charts';
 import { BenchOptionsError, parseBenchOptions, USAGE, type BenchOptions } from './options';
 import { printHeading, printTable, round } from './report';
 import { benchSingleEvent } from './single-event';
 import { benchSweep } from './sweep';
+import { benchVersusCdk } from './versus-cdk';
 
 // The machines here run Node 20 on purpose (see README); the SDK's upgrade notice is noise in the report.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -65,15 +67,19 @@ async function main(options: BenchOptions): Promise<void> {
     lap('burst');
   }
   if (options.sections.includes('sweep')) {
-    const sweep = await benchSweep({ accounts: options.sweepAccounts, zonesPerAccount: options.sweepZones, verbose: options.verbose });
-    results.sweep = sweep;
-    for (const measure of sweep.sweeps) {
-      summary.push({
-        bar: `${measure.kind} sweep ${sweep.accounts} x ${sweep.zonesPerAccount}: calls <= 1.1 x minimum`,
-        measured: `${measure.calls} / ${measure.minimum} = ${measure.ratio}`,
-        pass: measure.pass,
-      });
+    const sweeps = [];
+    for (const accounts of options.sweepAccounts) {
+      const sweep = await benchSweep({ accounts, zonesPerAccount: options.sweepZones, verbose: options.verbose });
+      sweeps.push(sweep);
+      for (const measure of sweep.sweeps) {
+        summary.push({
+          bar: `${measure.kind} sweep ${sweep.accounts} x ${sweep.zonesPerAccount}: calls <= 1.1 x minimum`,
+          measured: `${measure.calls} / ${measure.minimum} = ${measure.ratio}`,
+          pass: measure.pass,
+        });
+      }
     }
+    results.sweep = sweeps;
     lap('sweep');
   }
   if (options.sections.includes('bundle')) {
@@ -87,6 +93,18 @@ async function main(options: BenchOptions): Promise<void> {
       pass: bundle.speedupPass,
     });
     lap('bundle');
+  }
+  if (options.sections.includes('cdk')) {
+    const versus = await benchVersusCdk({ sizes: options.sizes, verbose: options.verbose });
+    results.versusCdk = versus;
+    for (const row of versus.rows) {
+      summary.push({
+        bar: `${row.delegations} delegations: hub writes, all calls, wall time of the CDK handler / subzone`,
+        measured: `${row.ratios.hubWrites ?? 'n/a'}x, ${row.ratios.allCalls ?? 'n/a'}x, ${row.ratios.wallSeconds ?? 'n/a'}x (failed: CDK ${row.cdk.failed}, subzone ${row.subzone.failed})`,
+        pass: row.subzone.failed === 0,
+      });
+    }
+    lap('cdk');
   }
 
   const seconds = round((Date.now() - started) / 1000);
@@ -112,7 +130,9 @@ async function main(options: BenchOptions): Promise<void> {
   const file = join(BENCH_DIR, 'results.json');
   const json = JSON.stringify(document, null, 2);
   writeFileSync(file, `${json}\n`);
-  console.log(`\nResults written to ${file}\n`);
+  console.log(`\nResults written to ${file}`);
+  for (const chart of drawCharts(document)) console.log(`Chart written to ${chart}`);
+  console.log('');
   console.log(json);
 }
 

@@ -3,10 +3,11 @@
  *
  * Minimum, per account: ceil(zones / 100) ListHostedZones pages, ceil(public zones / 10)
  * ListTagsForResources, one AssumeRole when the worker is cold, no GetHostedZone (the name
- * servers come from the ledger); per invocation that reconciles accounts: the parent zone's
- * ListResourceRecordSets pages (300 records a page); when cold, the start-up GetHostedZone of
- * each parent zone. The zones are already delegated (a first, unmeasured sweep did it), so
- * nothing is written.
+ * servers come from the ledger); per sweep: one reading of each parent zone by pages (300
+ * records a page), which every invocation of the sweep judges against, however many
+ * invocations the accounts were spread over; when cold, the start-up GetHostedZone of each
+ * parent zone. The zones are already delegated (a first, unmeasured sweep did it), so nothing
+ * is written.
  */
 import { RECORDS_PER_PAGE } from '../functions/adapters/route53-parent-zone-store';
 import { TAGGED_ZONES_PER_CALL, ZONES_PER_PAGE } from '../functions/adapters/spoke-zone-reader';
@@ -75,7 +76,8 @@ export async function benchSweep(options: SweepOptions): Promise<SweepResult> {
       await world.settle(SETTLE_TIMEOUT_MS);
       const seconds = (Date.now() - started) / 1000;
       const invocations = world.invocations.slice(firstInvocation).filter((invocation) => invocation.accountMessages > 0);
-      const parentPages = invocations.flatMap((invocation) => invocation.parentReads).reduce((sum, read) => sum + read.zonePages, 0);
+      // One parent zone: its reading is its pages, once per sweep.
+      const parentPages = world.zonePages();
       const perAccount = Math.ceil(options.zonesPerAccount / ZONES_PER_PAGE);
       const tagCalls = Math.ceil(options.zonesPerAccount / TAGGED_ZONES_PER_CALL);
       const minimumByKey: Record<string, number> = {

@@ -10,20 +10,19 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ChangeTagsForResourceCommand, CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
 import rawConfig from '../../config/subzone.config.json';
-import { startEmulator } from '../../emulator';
-import { useEmulatorEnvironment } from '../../emulator/environment';
+import type { SqsConsumer } from '../../emulator/sqs/event-source-mapping';
+import { startHarness } from '../../harness/emulator-harness';
 
-const HUB = '111111111111';
 const CHILD = '222222222222';
 
 async function run(bundleDir: string): Promise<void> {
-  const emulator = await startEmulator({ spokeAccounts: [CHILD] });
+  // The bundle carries the config in git, so its parent zone is created with the configured id.
+  const harness = await startHarness({ rawConfig, emulator: { spokeAccounts: [CHILD] }, environment: { POWERTOOLS_LOG_LEVEL: 'SILENT' } });
+  const { emulator } = harness;
   try {
-    const parent = rawConfig.parentZones[0]!;
-    emulator.route53.createZone(HUB, parent.name, { id: parent.hostedZoneId });
-    useEmulatorEnvironment(emulator, { POWERTOOLS_LOG_LEVEL: 'SILENT' });
-    const worker = (await import(pathToFileURL(join(bundleDir, 'index.mjs')).href)) as { handler: Parameters<typeof emulator.setConsumer>[0] };
-    emulator.setConsumer(worker.handler);
+    const parent = harness.parentZones[0]!;
+    const worker = (await import(pathToFileURL(join(bundleDir, 'index.mjs')).href)) as { handler: SqsConsumer };
+    harness.attach(worker.handler);
 
     const child = new Route53Client({ region: 'us-east-1', endpoint: emulator.endpoint, credentials: emulator.credentialsFor(CHILD) });
     const created = await child.send(new CreateHostedZoneCommand({ Name: 'foo.example.com', CallerReference: 'bundle-check' }));
@@ -32,10 +31,10 @@ async function run(bundleDir: string): Promise<void> {
       new ChangeTagsForResourceCommand({ ResourceType: 'hostedzone', ResourceId: zoneId, AddTags: [{ Key: 'subzone:delegate', Value: 'true' }] }),
     );
     await emulator.drain({ timeoutMs: 15_000 });
-    const ns = emulator.route53.listRecords(HUB, parent.hostedZoneId).filter((record) => record.type === 'NS');
+    const ns = emulator.route53.listRecords(emulator.hubAccount, parent.emulatedId).filter((record) => record.type === 'NS');
     process.stdout.write(`${JSON.stringify({ ns, deadLettered: emulator.deadLetterQueue.messages.length })}\n`);
   } finally {
-    await emulator.stop();
+    await harness.stop();
   }
 }
 

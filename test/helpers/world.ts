@@ -3,7 +3,8 @@
  * SSM, dynalite, DNS) with the hub's parent zone, and the real worker (real adapters, real SDK
  * clients over HTTP) attached to the work queue. Spoke accounts act through the real SDK too,
  * so every CloudTrail-shaped event travels the whole path: default bus, spoke rule, hub bus,
- * hub rule, queue, event source mapping, worker.
+ * hub rule, queue, event source mapping, worker. The emulator, the parent zone and the worker
+ * are set up by the harness (harness/emulator-harness.ts), as for the bench and the CLI.
  */
 import {
   ChangeTagsForResourceCommand,
@@ -17,12 +18,9 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { parseConfig } from '../../functions/core/config-schema';
 import { sweepRequest } from '../../functions/core/sweep-messages';
 import type { AccountId, OutcomeEvent, SubzoneConfig, ZoneId } from '../../functions/core/types';
-import { productionDeps } from '../../functions/worker/dependencies';
-import { readEnvironment } from '../../functions/worker/environment';
-import { makeHandler } from '../../functions/worker/handler';
 import type { WorkerDeps } from '../../functions/worker/process-batch';
-import { startEmulator, type Emulator, type EmulatorOptions } from '../../emulator';
-import { useEmulatorEnvironment } from '../../emulator/environment';
+import type { Emulator, EmulatorOptions } from '../../emulator';
+import { buildRealWorker, startHarness } from '../../harness/emulator-harness';
 import { PolicyDocument } from 'aws-cdk-lib/aws-iam';
 import { route53WritePolicy } from '../../infra/lib/route53-write-policy';
 import { isChangeBatchAllowed, type ChangeToCheck, type PolicyDocumentJson } from './iam-evaluator';
@@ -31,6 +29,8 @@ export const HUB = '111111111111';
 export const TEAM_A = '222222222222';
 export const TEAM_B = '333333333333';
 export const TEAM_C = '444444444444';
+/** The id the harness creates the parent zone `example.com` with. */
+export const PARENT_ZONE_ID: ZoneId = 'Z0PARENTEXAMPLECOM';
 
 /** The allowlist every scenario starts from (parent zone id filled in by startWorld). */
 export function baseRawConfig(parentZoneId: ZoneId): Record<string, unknown> {
@@ -109,31 +109,27 @@ export interface World {
 
 /** Starts the emulator and the worker; call `stop()` in afterAll/afterEach. */
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
-  const emulator = await startEmulator({
-    spokeAccounts: [TEAM_A, TEAM_B, TEAM_C],
-    queue: { batchSize: 10, maximumBatchingWindowMs: 20, visibilityTimeoutSeconds: 1, maxReceiveCount: 5 },
-    ...options.emulator,
+  let raw = (options.config ?? ((value) => value))(baseRawConfig(PARENT_ZONE_ID));
+  const harness = await startHarness({
+    rawConfig: raw,
+    emulator: {
+      spokeAccounts: [TEAM_A, TEAM_B, TEAM_C],
+      queue: { batchSize: 10, maximumBatchingWindowMs: 20, visibilityTimeoutSeconds: 1, maxReceiveCount: 5 },
+      ...options.emulator,
+    },
+    environment: { ROUTE53_REQUESTS_PER_SECOND: '1000' },
   });
-  useEmulatorEnvironment(emulator, { ROUTE53_REQUESTS_PER_SECOND: '1000' });
-  const parent = emulator.route53.createZone(HUB, 'example.com');
-  const parentZoneId = parent.id;
+  const { emulator } = harness;
+  const parentZoneId = PARENT_ZONE_ID;
   const clock = new TestClock();
   const clients = new Map<AccountId, Route53Client>();
   const telemetry = { logger: new Logger({ serviceName: 'subzone-test', logLevel: 'SILENT' }), metrics: new Metrics({ namespace: 'SubzoneTest' }) };
 
-  const build = (raw: Record<string, unknown>) => {
-    const { config } = parseConfig(raw);
-    const deps: WorkerDeps = {
-      ...productionDeps(config, readEnvironment()),
-      clock,
-      holder: 'worker-test',
-      leaseTtlMs: 120_000,
-      leaseWaitMs: 1_000,
-      telemetry,
-    };
-    return { config, deps, handler: makeHandler(deps) };
+  const build = (rawConfig: Record<string, unknown>) => {
+    const { config } = parseConfig(rawConfig);
+    const worker = buildRealWorker(config, (deps) => ({ ...deps, clock, holder: 'worker-test', leaseTtlMs: 120_000, leaseWaitMs: 1_000, telemetry }));
+    return { config, ...worker };
   };
-  let raw = (options.config ?? ((value) => value))(baseRawConfig(parentZoneId));
   /** The policy in force from each batch on: a reconfigure is a deploy. */
   const policies: Array<{ fromBatch: number; documents: PolicyDocumentJson[] }> = [];
   const deploy = (config: SubzoneConfig, fromBatch: number) => {
@@ -231,15 +227,15 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       world.config = rebuilt.config;
       world.deps = rebuilt.deps;
       world.handler = rebuilt.handler;
-      if (options.attachWorker !== false) emulator.setConsumer((event) => world.handler(event));
+      if (options.attachWorker !== false) harness.attach((event) => world.handler(event));
     },
     async stop() {
       clients.forEach((client) => client.destroy());
-      await emulator.stop();
+      await harness.stop();
     },
   };
   deploy(world.config, 0);
-  if (options.attachWorker !== false) emulator.setConsumer((event) => world.handler(event));
+  if (options.attachWorker !== false) harness.attach((event) => world.handler(event));
   return world;
 }
 

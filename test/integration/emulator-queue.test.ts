@@ -177,13 +177,19 @@ describe('the event source mapping', () => {
   });
 
   it('runs no more batches at once than the maximum concurrency', async () => {
-    // Prepare
+    // Prepare: each batch is held until two run at once, so overlap does not depend on timing;
+    // the mapping starts every batch it may in one pass, so a third would be counted too.
     let running = 0;
     let peak = 0;
+    let releaseAll: () => void = () => undefined;
+    const twoRunning = new Promise<void>((resolve) => {
+      releaseAll = resolve;
+    });
     emulator().setConsumer(async () => {
       running += 1;
       peak = Math.max(peak, running);
-      await new Promise((resolve) => setTimeout(resolve, 30));
+      if (running === 2) releaseAll();
+      await twoRunning;
       running -= 1;
     });
 

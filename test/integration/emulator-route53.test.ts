@@ -594,22 +594,32 @@ describe('ChangeResourceRecordSets', () => {
     expect(error.message).toContain('Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords]');
   });
 
-  it('reports a change as PENDING, then INSYNC after the configured delay', async () => {
-    // Prepare
-    server.state.changeSyncDelayMs = 150;
-    const submitted = await hub.send(
-      new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Changes: [{ Action: 'CREATE', ResourceRecordSet: record('s.example.com', 'A', ['192.0.2.1']) }] } }),
-    );
+  it('reports a change as PENDING, then INSYNC once the configured delay has passed on its clock', async () => {
+    // Prepare: a server whose Route 53 state reads the test's clock
+    let now = new Date();
+    const timed = await startRoute53OnlyServer({ changeSyncDelayMs: 60_000, now: () => now });
+    const client = timed.route53(HUB);
+    try {
+      const timedZoneId = await createZone('example.com', client);
+      const submitted = await client.send(
+        new ChangeResourceRecordSetsCommand({ HostedZoneId: timedZoneId, ChangeBatch: { Changes: [{ Action: 'CREATE', ResourceRecordSet: record('s.example.com', 'A', ['192.0.2.1']) }] } }),
+      );
+      const status = async (): Promise<string | undefined> => (await client.send(new GetChangeCommand({ Id: submitted.ChangeInfo?.Id }))).ChangeInfo?.Status;
 
-    // Act
-    const early = await hub.send(new GetChangeCommand({ Id: submitted.ChangeInfo?.Id }));
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const late = await hub.send(new GetChangeCommand({ Id: submitted.ChangeInfo?.Id }));
+      // Act
+      const early = await status();
+      now = new Date(now.getTime() + 59_999);
+      const justBefore = await status();
+      now = new Date(now.getTime() + 1);
+      const after = await status();
 
-    // Assess
-    expect(submitted.ChangeInfo?.Status).toBe('PENDING');
-    expect(early.ChangeInfo?.Status).toBe('PENDING');
-    expect(late.ChangeInfo?.Status).toBe('INSYNC');
+      // Assess
+      expect(submitted.ChangeInfo?.Status).toBe('PENDING');
+      expect([early, justBefore, after]).toEqual(['PENDING', 'PENDING', 'INSYNC']);
+    } finally {
+      client.destroy();
+      await timed.close();
+    }
   });
 });
 
