@@ -295,6 +295,9 @@ function isOneLabelBelow(name: string, base: string): boolean {
   return isStrictlyBelow(name, base) && labelsOf(name).length === labelsOf(base).length + 1;
 }
 
+/** The config file's shape as written (names in any spelling, defaults left out), before `parseConfig`. */
+export type SubzoneConfigInput = z.input<typeof configSchema>;
+
 /**
  * Validates a config file's content and returns it in canonical form, with defaults filled
  * in, plus warnings (shadowed accounts, duplicate accounts). Throws ConfigError listing

@@ -1,17 +1,19 @@
 /**
- * Runs a bundled worker (the very file `cdk synth` ships) against the emulator, in its own
- * process because the bundle is ESM: the parent zone gets the id of the bundled config, a child
+ * Runs a bundled worker (the very asset `cdk synth` ships) against the emulator, in its own
+ * process because the bundle is ESM: the parent zone gets the id of the config in the asset, a child
  * creates and tags foo.example.com through the real SDK, and the bundle's `handler` is fed by
  * the emulated queue. Prints one JSON line: the NS records of the parent and any failure.
  *
  *   npx tsx test/helpers/run-worker-bundle.ts <dir holding index.mjs>
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ChangeTagsForResourceCommand, CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
-import rawConfig from '../../config/subzone.config.json';
 import { startEmulator } from '../../emulator';
 import { useEmulatorEnvironment } from '../../emulator/environment';
+import type { SubzoneConfig } from '../../functions/core/types';
+import { BUNDLED_CONFIG_FILE_NAME } from '../../functions/worker/bundled-config';
 
 const HUB = '111111111111';
 const CHILD = '222222222222';
@@ -19,9 +21,11 @@ const CHILD = '222222222222';
 async function run(bundleDir: string): Promise<void> {
   const emulator = await startEmulator({ spokeAccounts: [CHILD] });
   try {
-    const parent = rawConfig.parentZones[0]!;
+    const config = JSON.parse(readFileSync(join(bundleDir, BUNDLED_CONFIG_FILE_NAME), 'utf8')) as SubzoneConfig;
+    const parent = config.parentZones[0]!;
     emulator.route53.createZone(HUB, parent.name, { id: parent.hostedZoneId });
-    useEmulatorEnvironment(emulator, { POWERTOOLS_LOG_LEVEL: 'SILENT' });
+    // Lambda extracts the asset to LAMBDA_TASK_ROOT; the worker reads its config from there.
+    useEmulatorEnvironment(emulator, { POWERTOOLS_LOG_LEVEL: 'SILENT', LAMBDA_TASK_ROOT: bundleDir });
     const worker = (await import(pathToFileURL(join(bundleDir, 'index.mjs')).href)) as { handler: Parameters<typeof emulator.setConsumer>[0] };
     emulator.setConsumer(worker.handler);
 
