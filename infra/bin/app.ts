@@ -25,7 +25,7 @@ import { ConfigError } from '../../functions/core/errors';
 import { loadConfigFile } from '../lib/config-file';
 import { HUB_EVENT_BUS_NAME, OPERATOR_ROLE_NAME, SUBZONE_REGION, WORKER_ROLE_NAME } from '../lib/constants';
 import { SubzoneHubStack } from '../lib/hub-stack';
-import { applyNagPacks } from '../lib/nag';
+import { applyNagPacks } from '../lib/nag-packs';
 import { SubzoneOrgRolloutStack } from '../lib/org-rollout-stack';
 import { renderSpokeTemplate, SubzoneSpokeStack, type SubzoneSpokeStackProps } from '../lib/spoke-stack';
 
