@@ -4,7 +4,7 @@
  * role by ARN, and the hub bus admits deliveries only from rules of the spoke rule's name.
  */
 
-/** Route 53 CloudTrail events reach EventBridge only here (aws-facts §1.4). */
+/** Route 53 is global: its CloudTrail events reach EventBridge only in us-east-1. */
 export const SUBZONE_REGION = 'us-east-1';
 
 /** Name of the hub's event bus. */

@@ -12,7 +12,7 @@ export const MANAGED_POLICY_SIZE_LIMIT = 6144;
  */
 export const DEFAULT_POLICY_SIZE_BUDGET = 5120;
 
-/** Multi-valued condition keys of ChangeResourceRecordSets (aws-facts §3.2). */
+/** Multi-valued condition keys of ChangeResourceRecordSets, as the Route 53 IAM documentation names them. */
 export const CHANGE_KEYS = {
   names: 'route53:ChangeResourceRecordSetsNormalizedRecordNames',
   types: 'route53:ChangeResourceRecordSetsRecordTypes',
@@ -179,7 +179,7 @@ function render(config: SubzoneConfig, zones: readonly ParentZoneNames[], source
 }
 
 /**
- * The worker's Route 53 write statements for a config (docs/safety-rails.md). Never UPSERT. When the
+ * The worker's Route 53 write statements for a config (docs/configuration.md, what IAM allows). Never UPSERT. When the
  * rendered names exceed `sizeBudget`, zones are collapsed to `*.<parent>`, the zone with
  * the most name characters first, until the policy fits.
  */

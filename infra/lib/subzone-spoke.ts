@@ -30,7 +30,7 @@ function checkArn(prop: string, value: string | undefined, pattern: RegExp, allo
 }
 
 /**
- * A child account's part (DESIGN §1, §7): the rule that forwards its Route 53 events to the
+ * A child account's part (docs/concepts.md): the rule that forwards its Route 53 events to the
  * hub bus, and the read-only role the worker reads the truth through.
  */
 export class SubzoneSpoke extends Construct {
