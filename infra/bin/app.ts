@@ -21,13 +21,21 @@
 import * as path from 'node:path';
 import { App, Annotations, type Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { ConfigError } from '../../functions/core/errors';
-import { loadConfigFile } from '../lib/config-file';
-import { HUB_EVENT_BUS_NAME, OPERATOR_ROLE_NAME, SUBZONE_REGION, WORKER_ROLE_NAME } from '../lib/constants';
-import { SubzoneHubStack } from '../lib/hub-stack';
+// The package's public entry, as any other app would import it ('subzone').
+import {
+  ConfigError,
+  HUB_EVENT_BUS_NAME,
+  OPERATOR_ROLE_NAME,
+  SUBZONE_REGION,
+  SubzoneHubStack,
+  SubzoneOrgRolloutStack,
+  SubzoneSpokeStack,
+  type SubzoneSpokeStackProps,
+  WORKER_ROLE_NAME,
+  loadConfigFile,
+  renderSpokeTemplate,
+} from '../index';
 import { applyNagPacks } from '../lib/nag-packs';
-import { SubzoneOrgRolloutStack } from '../lib/org-rollout-stack';
-import { renderSpokeTemplate, SubzoneSpokeStack, type SubzoneSpokeStackProps } from '../lib/spoke-stack';
 
 const PLACEHOLDERS = {
   config: path.join(__dirname, '..', '..', 'config', 'subzone.config.json'),
