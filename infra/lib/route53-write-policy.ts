@@ -134,16 +134,19 @@ function apexGuardStatement(config: SubzoneConfig): iam.PolicyStatement {
 
 /**
  * IAM's `*` spans dots, so the pattern of the wildcard rule `*.dev.example.com` also matches
- * `a.b.dev.example.com`. Per wildcard rule, names two or more labels down are denied for
- * CREATE; DELETE-only batches stay allowed, so removals outlive rules. A wildcard with
- * another rule two or more labels below it gets no Deny: IAM cannot except one name from a
- * pattern per value, so the worker's own allowlist check is the only guard there.
+ * `a.b.dev.example.com`. Per wildcard rule, a batch that creates anything and names anything
+ * two or more labels down is denied; DELETE-only batches (the way names no rule allows are
+ * removed) stay allowed, so removals outlive rules. A wildcard with another rule two or more
+ * labels below it gets no Deny: IAM cannot except one name from a pattern per value, so the
+ * worker's own allowlist check is the only guard there.
  */
 function deeperThanWildcardNames(config: SubzoneConfig, parent: ParentZoneConfig): string[] {
-  const wildcards = config.rules.filter((rule) => isWildcardPattern(rule.name) && parentFor(config, rule.name)?.hostedZoneId === parent.hostedZoneId);
-  return wildcards
+  const labels = (name: string): number => name.split('.').length;
+  const hasDeeperRule = (base: string): boolean => config.rules.some((other) => isStrictlyBelow(other.name, base) && labels(other.name) - labels(base) >= 2);
+  return config.rules
+    .filter((rule) => isWildcardPattern(rule.name) && parentFor(config, rule.name)?.hostedZoneId === parent.hostedZoneId)
     .map((rule) => rule.name.slice(2))
-    .filter((base) => !config.rules.some((other) => isStrictlyBelow(other.name, base) && other.name.split('.').length - base.split('.').length >= 2))
+    .filter((base) => !hasDeeperRule(base))
     .map((base) => `*.*.${toIamNamePattern(base)}`)
     .sort();
 }
