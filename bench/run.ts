@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the performance bars of DESIGN §9, measured offline against the embedded
+ * `npm run bench`: the performance bars of docs/benchmarks.md, measured offline against the embedded
  * emulator with the real worker, printed as tables and written to .bench/results.json.
  * A benchmark reports; it asserts nothing (the exit code is 0 unless the run itself fails).
  *
@@ -110,7 +110,7 @@ async function main(options: BenchOptions): Promise<void> {
   const seconds = round((Date.now() - started) / 1000);
   printHeading('Summary');
   const timing = Object.entries(sectionSeconds).map(([section, value]) => `${section} ${value} s`).join(', ');
-  printTable(`Bars of DESIGN §9 (${seconds} s: ${timing}; node ${process.version}, ${cpus().length} cores)`, ['bar', 'measured', 'verdict'], summary.map((line) => [
+  printTable(`Bars of docs/benchmarks.md (${seconds} s: ${timing}; node ${process.version}, ${cpus().length} cores)`, ['bar', 'measured', 'verdict'], summary.map((line) => [
     line.bar,
     line.measured,
     line.pass ? 'PASS' : 'MISS',

@@ -2,7 +2,7 @@
  * Factories for the SDK v3 clients subzone uses. The worker calls them once, at module
  * scope; tests call them with their own options. None sets `endpoint`: the SDK reads
  * AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> (e.g. AWS_ENDPOINT_URL_ROUTE_53), which
- * is how the same code runs against AWS and the emulator (DESIGN §5).
+ * is how the same code runs against AWS and the emulator (docs/concepts.md).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';

@@ -1,5 +1,5 @@
 /**
- * Asks a delegation's name servers over DNS whether they still serve the name (DESIGN §3,
+ * Asks a delegation's name servers over DNS whether they still serve the name (docs/safety-rails.md,
  * removal of dangling suspects). Each name server's addresses are resolved through a
  * resolver, then each address is asked directly, without recursion, for `<name> SOA`:
  * UDP first, TCP when the answer is truncated, every query bounded by a timeout.

@@ -1,5 +1,5 @@
 /**
- * The ownership ledger on DynamoDB (DESIGN §2): one table (ledger-table.ts), single-item
+ * The ownership ledger on DynamoDB (docs/concepts.md): one table (ledger-table.ts), single-item
  * conditional writes only, strongly consistent reads wherever a decision depends on them.
  *
  * Delegation entries are stored natively: every LedgerEntry field is an attribute, nested

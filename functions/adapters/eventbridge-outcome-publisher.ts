@@ -1,5 +1,5 @@
 /**
- * Publishes outcome events (DESIGN §5) on the hub bus with PutEvents, ten entries a call,
+ * Publishes outcome events (docs/concepts.md) on the hub bus with PutEvents, ten entries a call,
  * and reports exactly the events that did not get through so the caller can flag them.
  */
 import { type EventBridgeClient, type PutEventsRequestEntry, PutEventsCommand } from '@aws-sdk/client-eventbridge';

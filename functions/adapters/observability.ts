@@ -1,6 +1,6 @@
 /**
  * One logger and one metrics instance for the worker (Powertools), and the translation of
- * reconcile results into log lines and embedded-metric-format counts (DESIGN §8).
+ * reconcile results into log lines and embedded-metric-format counts (docs/operations.md).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';

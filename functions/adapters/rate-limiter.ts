@@ -1,5 +1,5 @@
 /**
- * The client-side token bucket every hub-account Route 53 request passes (DESIGN §2): it
+ * The client-side token bucket every hub-account Route 53 request passes (docs/concepts.md): it
  * leaves room in the account's request quota for other tools in the DNS account. The SDK's
  * retry quota is not a rate limiter, so this is separate from retries.
  */

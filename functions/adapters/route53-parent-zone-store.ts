@@ -5,7 +5,7 @@
  * below it are one contiguous run starting at StartRecordName=name (aws-facts §4.3). A read
  * starts with page 1 of the whole zone: a small zone is then read in one call. For a larger
  * zone the names still unknown are read one by one, or, when that would take more calls
- * than reading the rest of the zone, the zone is read on by pages (DESIGN §9).
+ * than reading the rest of the zone, the zone is read on by pages (docs/benchmarks.md).
  */
 import {
   ChangeResourceRecordSetsCommand,

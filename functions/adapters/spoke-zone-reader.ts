@@ -1,5 +1,5 @@
 /**
- * SpokeZoneReader over Route 53 in a child account, with the cheapest calls (DESIGN §2, §9):
+ * SpokeZoneReader over Route 53 in a child account, with the cheapest calls (docs/concepts.md):
  * - account scope: ListHostedZones pages of 100, ListTagsForResources 10 public zones a
  *   call, GetHostedZone only for public zones whose name servers the ledger lacks;
  * - zones scope: GetHostedZone per requested id, ListHostedZonesByName per distinct public

@@ -1,5 +1,5 @@
 /**
- * Operator controls (DESIGN §3, modes and holds) from one SSM String parameter holding JSON:
+ * Operator controls (docs/safety-rails.md, kill switch and holds) from one SSM String parameter holding JSON:
  *
  * ```json
  * { "writesPaused": false, "holds": ["foo.example.com"], "setBy": "alice: incident 42", "approvedRemovals": ["sweep-1"] }

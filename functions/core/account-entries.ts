@@ -2,7 +2,7 @@
  * One account's ledger entries as a reconcile sees them, and every write to them. Each write
  * bumps the version the ledger's conditional put checks; an outcome event is published before
  * the state it reports is recorded, and one that could not be published stays flagged on its
- * entry until a later reconcile publishes it (DESIGN §5).
+ * entry until a later reconcile publishes it (docs/concepts.md).
  */
 import type { SettledIntent } from './intents';
 import { freshEntry, outcomeFor } from './outcomes';

@@ -1,5 +1,5 @@
 /**
- * The one schema of subzone's config file (DESIGN §4), run at synth time and when the worker
+ * The one schema of subzone's config file (docs/configuration.md), run at synth time and when the worker
  * starts. `parseConfig` turns any input into a `SubzoneConfig` with canonical names, or
  * throws one ConfigError listing every problem with its path.
  */
@@ -17,7 +17,7 @@ import {
 } from './names';
 import type { ParentZoneConfig, RuleConfig, SubzoneConfig } from './types';
 
-/** Defaults of the optional settings (DESIGN §4). */
+/** Defaults of the optional settings (docs/configuration.md). */
 export const CONFIG_DEFAULTS = {
   optInTag: { key: 'subzone:delegate', value: 'true' },
   readerRoleName: 'subzone-reader',
@@ -182,7 +182,7 @@ const configSchema = strictObject(
       }),
   },
   'a subzone config object',
-).meta({ title: 'subzone config', description: 'Allowlist and settings of subzone (DESIGN §4).' });
+).meta({ title: 'subzone config', description: 'Allowlist and settings of subzone (docs/configuration.md).' });
 
 function toFieldIssues(error: z.ZodError): FieldIssue[] {
   return error.issues.flatMap((issue) =>
@@ -294,6 +294,9 @@ function ruleWarnings(rules: readonly RuleConfig[], parents: readonly ParentZone
 function isOneLabelBelow(name: string, base: string): boolean {
   return isStrictlyBelow(name, base) && labelsOf(name).length === labelsOf(base).length + 1;
 }
+
+/** The config file's shape as written (names in any spelling, defaults left out), before `parseConfig`. */
+export type SubzoneConfigInput = z.input<typeof configSchema>;
 
 /**
  * Validates a config file's content and returns it in canonical form, with defaults filled

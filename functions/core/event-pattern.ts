@@ -1,5 +1,5 @@
 /**
- * The one EventBridge pattern subzone listens to (DESIGN §1). The spoke's forwarding rule,
+ * The one EventBridge pattern subzone listens to (docs/concepts.md). The spoke's forwarding rule,
  * the hub rule and the emulator's rules all use this very object, never a copy.
  */
 

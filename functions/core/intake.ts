@@ -1,5 +1,5 @@
 /**
- * Event intake: one SQS message body in, one hint for the worker out (DESIGN §1, §2).
+ * Event intake: one SQS message body in, one hint for the worker out (docs/concepts.md).
  * Bodies are EventBridge events carrying a CloudTrail record (`detail`) or subzone's own
  * sweep messages. The event is only a hint: the account, the event name and the zone id
  * are taken from it, never names or name servers; each is validated strictly, and fields

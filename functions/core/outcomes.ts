@@ -1,6 +1,6 @@
 /**
  * What a decision leaves behind once its fate is known: the ledger entry's next state, the
- * outcome event (on state change only, DESIGN §5), and a name to release.
+ * outcome event (on state change only, docs/concepts.md), and a name to release.
  */
 import type { Decision } from './policy';
 import type { AccountId, LedgerEntry, NameOwner, OutcomeDetailType, OutcomeEvent } from './types';

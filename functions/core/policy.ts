@@ -1,5 +1,5 @@
 /**
- * The decision logic of DESIGN §3, as pure functions: facts in, a closed set of decisions
+ * The decision logic of docs/concepts.md, as pure functions: facts in, a closed set of decisions
  * out, the reason travelling as data. Nothing here reads or writes anything.
  */
 import { isAtOrBelow, sameValueSet, toFqdn } from './names';
@@ -378,7 +378,7 @@ function judgeHeld(
   return { kind: 'keep', entry, clearRemovable: entry.removableSince !== undefined, reason: 'in-place' };
 }
 
-/** Decisions that would write at a held name are frozen instead (DESIGN §3, holds). */
+/** Decisions that would write at a held name are frozen instead (docs/safety-rails.md, holds). */
 function applyHolds(decision: Decision, controls: Controls): Decision {
   if (controls.holds.length === 0) return decision;
   const { name } = subjectOf(decision);

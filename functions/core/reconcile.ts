@@ -1,5 +1,5 @@
 /**
- * The one code path (DESIGN §2): events, the sweep and the CLI all end here.
+ * The one code path (docs/concepts.md): events, the sweep and the CLI all end here.
  *
  * Primary course, for the accounts of one invocation:
  * 1. take each account's lease, read its ledger entries and its zones through the reader role;

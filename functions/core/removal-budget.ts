@@ -1,5 +1,5 @@
 /**
- * The removal budget (DESIGN §3): a sweep may not remove more than `removalBudget` records
+ * The removal budget (docs/concepts.md): a sweep may not remove more than `removalBudget` records
  * (or that percentage of what subzone holds, whichever is larger) unless an operator approved
  * it. A sweep fans out over many invocations, so the count covers the whole ledger: this
  * invocation's removals, plus the delegations of every other account that are due to go
@@ -11,7 +11,7 @@ import { holdsRecords } from './policy';
 import type { DelegationLedger } from './ports';
 import type { AccountId, Controls, LedgerEntry, SubzoneConfig } from './types';
 
-/** The minutes between two DNS checks before a suspect is declared dangling (DESIGN §3). */
+/** The minutes between two DNS checks before a suspect is declared dangling (docs/concepts.md). */
 export const DANGLING_CONFIRMATION_MS = 60 * 60_000;
 
 /** The removals one account of a sweep is about to make. */

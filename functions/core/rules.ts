@@ -1,5 +1,5 @@
 /**
- * Pure allowlist matching over a parsed config (DESIGN §3, "Rules"). Every name given here
+ * Pure allowlist matching over a parsed config (docs/configuration.md, rules). Every name given here
  * is canonical (names.ts); rule patterns are canonical too, as parseConfig leaves them.
  */
 import { isStrictlyBelow, isWildcardPattern } from './names';

@@ -1,5 +1,5 @@
 /**
- * Delegations of an account that cannot be read are suspects (DESIGN §3, Removal): nothing is
+ * Delegations of an account that cannot be read are suspects (docs/safety-rails.md): nothing is
  * removed on the basis of a failed read (invariant 3). Only DNS can confirm the zone is gone:
  * its name servers no longer serve the name, on two checks at least an hour apart.
  */

@@ -193,7 +193,7 @@ export interface RuleConfig {
   readonly nsTtl?: number;
 }
 
-/** The validated config file (DESIGN §4); parsed only by config-schema.ts `parseConfig`. */
+/** The validated config file (docs/configuration.md); parsed only by config-schema.ts `parseConfig`. */
 export interface SubzoneConfig {
   readonly version: 1;
   readonly mode: 'enforce' | 'observe';

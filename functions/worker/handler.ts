@@ -1,10 +1,10 @@
 /**
- * The worker Lambda: an SQS event source with partial batch responses (DESIGN §5).
+ * The worker Lambda: an SQS event source with partial batch responses (docs/concepts.md).
  * A thin shell: `makeHandler(deps)` for tests and the emulator, `handler` for AWS.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import rawConfig from '../../config/subzone.config.json';
 import { logger, metrics } from '../adapters/observability';
+import { readBundledConfig } from './bundled-config';
 import { productionDeps } from './dependencies';
 import { readEnvironment } from './environment';
 import { processBatch, type WorkerDeps } from './process-batch';
@@ -32,6 +32,6 @@ let production: ((event: SQSEvent) => Promise<SQSBatchResponse>) | undefined;
 
 /** The Lambda entry point: config and clients are built once per execution environment. */
 export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
-  production ??= makeHandler(productionDeps(loadConfig(rawConfig, { logger, metrics }), readEnvironment()));
+  production ??= makeHandler(productionDeps(loadConfig(readBundledConfig(), { logger, metrics }), readEnvironment()));
   return production(event);
 }

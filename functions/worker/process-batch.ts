@@ -79,7 +79,7 @@ export async function processBatch(event: SQSEvent, deps: WorkerDeps): Promise<S
 }
 
 /**
- * Every pause and hold is logged with who set it (DESIGN §3). The reconcile reads the same
+ * Every pause and hold is logged with who set it (docs/concepts.md). The reconcile reads the same
  * controls again, from the control source's cache.
  */
 function reportControls(controls: Controls, telemetry: Telemetry): void {
@@ -129,7 +129,7 @@ function addToGroup(groups: Map<AccountId, AccountGroup>, hint: Extract<Hint, { 
 }
 
 /**
- * DESIGN §8, minutes since the last event per account: events record when they arrived, and
+ * docs/operations.md, minutes since the last event per account: events record when they arrived, and
  * sweeps report the silence of each account they visit, so a spoke whose forwarding broke (a
  * trail, a rule, a policy) shows on the dashboard instead of quietly falling back to sweeps.
  * Bookkeeping only: a failure here is logged and never fails a message.

@@ -4,7 +4,7 @@
  * role by ARN, and the hub bus admits deliveries only from rules of the spoke rule's name.
  */
 
-/** Route 53 CloudTrail events reach EventBridge only here (aws-facts §1.4). */
+/** Route 53 is global: its CloudTrail events reach EventBridge only in us-east-1. */
 export const SUBZONE_REGION = 'us-east-1';
 
 /** Name of the hub's event bus. */
@@ -39,3 +39,9 @@ export const ORGANIZATION_ID_PATTERN = /^o-[a-z0-9]{10,32}$/;
 
 /** A 12-digit AWS account id. */
 export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
+
+/** Name of the worker function: the write policy names it in `lambda:SourceFunctionArn`. */
+export const WORKER_FUNCTION_NAME = 'subzone-worker';
+
+/** Fixed name of the operator role the shipped app creates, so spokes can trust it by ARN. */
+export const OPERATOR_ROLE_NAME = 'subzone-operator';

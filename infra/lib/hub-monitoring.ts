@@ -31,6 +31,7 @@ export type SubzoneMetricName =
   | 'DelegationUpdated'
   | 'DelegationRemoved'
   | 'DelegationRejected'
+  | 'DelegationOccluded'
   | 'StandingRejections'
   | 'DanglingSuspects'
   | 'ReconcileError'
@@ -64,9 +65,10 @@ export type SubzoneAlarmName =
   | 'DanglingSuspects'
   | 'RemovalBudgetHit'
   | 'ReconcileErrors'
-  | 'DelegationRejected';
+  | 'DelegationRejected'
+  | 'DelegationOccluded';
 
-/** Alarms on every failure mode of the flow (DESIGN §8), and a dashboard of it. */
+/** Alarms on every failure mode of the flow (docs/operations.md), and a dashboard of it. */
 export class SubzoneHubMonitoring extends Construct {
   /** The alarms, by name. */
   public readonly alarms: Readonly<Record<SubzoneAlarmName, cloudwatch.Alarm>>;
@@ -107,6 +109,12 @@ export class SubzoneHubMonitoring extends Construct {
       RemovalBudgetHit: alarm('RemovalBudgetHit', 'A sweep wanted to remove more delegations than the removal budget allows and removed none.', subzoneMetric('RemovalBudgetHit')),
       ReconcileErrors: alarm('ReconcileErrors', 'Reconciles keep failing (throttling, access denied, conflicts) in two of three periods.', subzoneMetric('ReconcileError'), { evaluationPeriods: 3, datapointsToAlarm: 2 }),
       DelegationRejected: alarm('DelegationRejected', 'A zone claimed a name it may not have (not allowlisted, contested, delegated elsewhere).', subzoneMetric('DelegationRejected')),
+      DelegationOccluded: alarm(
+        'DelegationOccluded',
+        'A delegation subzone holds is occluded by another delegation above it or records below it: part of its name answers from the wrong zone.',
+        subzoneMetric('DelegationOccluded'),
+        { threshold: 0, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD },
+      ),
     };
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
@@ -121,7 +129,7 @@ export class SubzoneHubMonitoring extends Construct {
         [
           new cloudwatch.GraphWidget({ title: 'Worker', left: [props.worker.metricInvocations(), props.worker.metricErrors(), props.worker.metricThrottles()], right: [props.worker.metricDuration({ statistic: 'p99' })], width: 8 }),
           new cloudwatch.GraphWidget({ title: 'Delegations', left: (['DelegationCreated', 'DelegationUpdated', 'DelegationRemoved', 'DelegationRejected'] as const).map((name) => subzoneMetric(name)), width: 8 }),
-          new cloudwatch.GraphWidget({ title: 'Attention', left: (['StandingRejections', 'DanglingSuspects', 'RemovalBudgetHit', 'ReconcileError', 'InvalidEvent', 'IgnoredEvent'] as const).map((name) => subzoneMetric(name)), width: 8 }),
+          new cloudwatch.GraphWidget({ title: 'Attention', left: (['StandingRejections', 'DelegationOccluded', 'DanglingSuspects', 'RemovalBudgetHit', 'ReconcileError', 'InvalidEvent', 'IgnoredEvent'] as const).map((name) => subzoneMetric(name)), width: 8 }),
         ],
         [
           new cloudwatch.GraphWidget({ title: 'Sweeps', left: [subzoneMetric('SweepCompleted')], right: [subzoneMetric('SweepDurationMs', { statistic: 'Maximum' })], width: 12 }),

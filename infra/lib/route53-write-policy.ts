@@ -1,5 +1,5 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { toIamNamePattern } from '../../functions/core/names';
+import { isStrictlyBelow, isWildcardPattern, toIamNamePattern } from '../../functions/core/names';
 import { parentFor } from '../../functions/core/rules';
 import type { DnsName, ParentZoneConfig, SubzoneConfig } from '../../functions/core/types';
 
@@ -12,7 +12,7 @@ export const MANAGED_POLICY_SIZE_LIMIT = 6144;
  */
 export const DEFAULT_POLICY_SIZE_BUDGET = 5120;
 
-/** Multi-valued condition keys of ChangeResourceRecordSets (aws-facts §3.2). */
+/** Multi-valued condition keys of ChangeResourceRecordSets, as the Route 53 IAM documentation names them. */
 export const CHANGE_KEYS = {
   names: 'route53:ChangeResourceRecordSetsNormalizedRecordNames',
   types: 'route53:ChangeResourceRecordSetsRecordTypes',
@@ -44,6 +44,26 @@ export interface Route53WritePolicy {
   readonly size: number;
 }
 
+/** Who may use the write statements; without it (the test world), the statements carry no caller condition. */
+export interface Route53WritePolicyOptions {
+  /**
+   * Above this size, in characters, a zone's names are collapsed to `*.<parent>`.
+   * @default DEFAULT_POLICY_SIZE_BUDGET
+   */
+  readonly sizeBudget?: number;
+  /**
+   * ARN of the worker function: every Allow then requires `lambda:SourceFunctionArn` to be
+   * it, so the role's credentials write nothing when used anywhere else.
+   * @default - no caller condition
+   */
+  readonly sourceFunctionArn?: string;
+}
+
+/** The condition that limits a statement to calls made by the worker function itself. */
+export function sourceFunctionCondition(sourceFunctionArn: string | undefined): Record<string, Record<string, string>> {
+  return sourceFunctionArn === undefined ? {} : { ArnEquals: { 'lambda:SourceFunctionArn': sourceFunctionArn } };
+}
+
 /** The IAM pattern for every name strictly below a parent's apex. */
 function belowApex(parent: ParentZoneConfig): string {
   return `*.${toIamNamePattern(parent.name)}`;
@@ -66,7 +86,7 @@ function collapse(zone: ParentZoneNames): ParentZoneNames {
  * CREATE and DELETE of NS only, at the names the zone's rules allow. `ForAllValues`
  * holds for an empty or missing key, hence the `Null` guard on every key it reads.
  */
-function createStatement(zone: ParentZoneNames): iam.PolicyStatement {
+function createStatement(zone: ParentZoneNames, sourceFunctionArn: string | undefined): iam.PolicyStatement {
   return new iam.PolicyStatement({
     sid: `CreateDelegations${zone.parent.hostedZoneId}`,
     actions: ['route53:ChangeResourceRecordSets'],
@@ -75,12 +95,13 @@ function createStatement(zone: ParentZoneNames): iam.PolicyStatement {
       'ForAllValues:StringEquals': { [CHANGE_KEYS.actions]: ['CREATE', 'DELETE'], [CHANGE_KEYS.types]: ['NS'] },
       'ForAllValues:StringLike': { [CHANGE_KEYS.names]: [...zone.names] },
       Null: { [CHANGE_KEYS.names]: 'false', [CHANGE_KEYS.types]: 'false', [CHANGE_KEYS.actions]: 'false' },
+      ...sourceFunctionCondition(sourceFunctionArn),
     },
   });
 }
 
 /** DELETE only, of NS and DS, anywhere below the apex: removals outlive the rule that allowed them. */
-function removeStatement(parent: ParentZoneConfig): iam.PolicyStatement {
+function removeStatement(parent: ParentZoneConfig, sourceFunctionArn: string | undefined): iam.PolicyStatement {
   return new iam.PolicyStatement({
     sid: `RemoveDelegations${parent.hostedZoneId}`,
     actions: ['route53:ChangeResourceRecordSets'],
@@ -89,6 +110,7 @@ function removeStatement(parent: ParentZoneConfig): iam.PolicyStatement {
       'ForAllValues:StringEquals': { [CHANGE_KEYS.actions]: ['DELETE'], [CHANGE_KEYS.types]: ['NS', 'DS'] },
       'ForAllValues:StringLike': { [CHANGE_KEYS.names]: [belowApex(parent)] },
       Null: { [CHANGE_KEYS.names]: 'false', [CHANGE_KEYS.types]: 'false', [CHANGE_KEYS.actions]: 'false' },
+      ...sourceFunctionCondition(sourceFunctionArn),
     },
   });
 }
@@ -110,30 +132,70 @@ function apexGuardStatement(config: SubzoneConfig): iam.PolicyStatement {
   });
 }
 
-function render(config: SubzoneConfig, zones: readonly ParentZoneNames[]): { statements: iam.PolicyStatement[]; size: number } {
+/**
+ * IAM's `*` spans dots, so the pattern of the wildcard rule `*.dev.example.com` also matches
+ * `a.b.dev.example.com`. Per wildcard rule, a batch that creates anything and names anything
+ * two or more labels down is denied; DELETE-only batches (the way names no rule allows are
+ * removed) stay allowed, so removals outlive rules. A wildcard with another rule two or more
+ * labels below it gets no Deny: IAM cannot except one name from a pattern per value, so the
+ * worker's own allowlist check is the only guard there.
+ */
+function deeperThanWildcardNames(config: SubzoneConfig, parent: ParentZoneConfig): string[] {
+  const labels = (name: string): number => name.split('.').length;
+  const hasDeeperRule = (base: string): boolean => config.rules.some((other) => isStrictlyBelow(other.name, base) && labels(other.name) - labels(base) >= 2);
+  return config.rules
+    .filter((rule) => isWildcardPattern(rule.name) && parentFor(config, rule.name)?.hostedZoneId === parent.hostedZoneId)
+    .map((rule) => rule.name.slice(2))
+    .filter((base) => !hasDeeperRule(base))
+    .map((base) => `*.*.${toIamNamePattern(base)}`)
+    .sort();
+}
+
+function deepWildcardGuardStatements(config: SubzoneConfig): iam.PolicyStatement[] {
+  return config.parentZones.flatMap((parent) => {
+    const names = deeperThanWildcardNames(config, parent);
+    if (names.length === 0) return [];
+    return [
+      new iam.PolicyStatement({
+        sid: `OneLabelPerWildcard${parent.hostedZoneId}`,
+        effect: iam.Effect.DENY,
+        actions: ['route53:ChangeResourceRecordSets'],
+        resources: [hostedZoneArn(parent.hostedZoneId)],
+        conditions: {
+          'ForAnyValue:StringEquals': { [CHANGE_KEYS.actions]: ['CREATE'] },
+          'ForAnyValue:StringLike': { [CHANGE_KEYS.names]: names },
+        },
+      }),
+    ];
+  });
+}
+
+function render(config: SubzoneConfig, zones: readonly ParentZoneNames[], sourceFunctionArn: string | undefined): { statements: iam.PolicyStatement[]; size: number } {
   const statements = [
-    ...zones.filter((zone) => zone.names.length > 0).map(createStatement),
-    ...config.parentZones.map(removeStatement),
+    ...zones.filter((zone) => zone.names.length > 0).map((zone) => createStatement(zone, sourceFunctionArn)),
+    ...config.parentZones.map((parent) => removeStatement(parent, sourceFunctionArn)),
     apexGuardStatement(config),
+    ...deepWildcardGuardStatements(config),
   ];
   const document = { Version: '2012-10-17', Statement: statements.map((statement) => statement.toStatementJson()) };
   return { statements, size: JSON.stringify(document).length };
 }
 
 /**
- * The worker's Route 53 write statements for a config (DESIGN §7). Never UPSERT. When the
+ * The worker's Route 53 write statements for a config (docs/configuration.md, what IAM allows). Never UPSERT. When the
  * rendered names exceed `sizeBudget`, zones are collapsed to `*.<parent>`, the zone with
  * the most name characters first, until the policy fits.
  */
-export function route53WritePolicy(config: SubzoneConfig, sizeBudget: number = DEFAULT_POLICY_SIZE_BUDGET): Route53WritePolicy {
+export function route53WritePolicy(config: SubzoneConfig, options: Route53WritePolicyOptions = {}): Route53WritePolicy {
+  const { sizeBudget = DEFAULT_POLICY_SIZE_BUDGET, sourceFunctionArn } = options;
   let zones = namesByParent(config);
-  let rendered = render(config, zones);
+  let rendered = render(config, zones, sourceFunctionArn);
   while (rendered.size > sizeBudget) {
     const candidates = zones.filter((zone) => !zone.collapsed && zone.names.length > 0);
     const largest = candidates.sort((a, b) => b.names.join().length - a.names.join().length)[0];
     if (largest === undefined) break;
     zones = zones.map((zone) => (zone === largest ? collapse(zone) : zone));
-    rendered = render(config, zones);
+    rendered = render(config, zones, sourceFunctionArn);
   }
   return {
     statements: rendered.statements,

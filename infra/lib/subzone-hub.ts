@@ -1,4 +1,5 @@
-import { Annotations, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, Token, ValidationError } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -14,6 +15,8 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { LEDGER_ATTRIBUTE_DEFINITIONS, LEDGER_KEY_SCHEMA, LEDGER_TTL_ATTRIBUTE } from '../../functions/adapters/ledger-table';
 import { SUBZONE_MESSAGE_VERSION } from '../../functions/core/sweep-messages';
+import { parseConfig, type SubzoneConfigInput } from '../../functions/core/config-schema';
+import { ConfigError } from '../../functions/core/errors';
 import type { SubzoneConfig } from '../../functions/core/types';
 import {
   CONTROL_PARAMETER_NAME,
@@ -23,19 +26,25 @@ import {
   ORGANIZATION_ID_PATTERN,
   SPOKE_RULE_NAME,
   SUBZONE_REGION,
+  WORKER_FUNCTION_NAME,
   WORKER_ROLE_NAME,
 } from './constants';
 import { InvalidPropError } from './errors';
 import { route53EventPattern } from './event-pattern';
-import { SubzoneHubMonitoring } from './hub-monitoring';
+import { SubzoneHubMonitoring, subzoneMetric, type SubzoneMetricName } from './hub-monitoring';
 import { acknowledge } from './nag';
-import { DEFAULT_POLICY_SIZE_BUDGET, MANAGED_POLICY_SIZE_LIMIT, hostedZoneArn, route53WritePolicy } from './route53-write-policy';
+import { DEFAULT_POLICY_SIZE_BUDGET, MANAGED_POLICY_SIZE_LIMIT, hostedZoneArn, route53WritePolicy, sourceFunctionCondition } from './route53-write-policy';
 import { createWorkerFunction } from './worker-function';
 
 /** Properties of the hub, deployed once in the DNS account, us-east-1. */
 export interface SubzoneHubProps {
-  /** The validated config (config-schema.ts `parseConfig`); the worker's IAM is derived from it. */
-  readonly config: SubzoneConfig;
+  /**
+   * The config, as the config file holds it (`loadConfigFile(path)` reads one). It is
+   * validated when the hub is created: a bad config fails synth with a ValidationError
+   * naming the field. The worker's asset carries exactly this config and its write policy is
+   * rendered from it, so the two cannot disagree.
+   */
+  readonly config: SubzoneConfigInput | SubzoneConfig;
   /** The organisation whose accounts may put events on the hub bus, `o-` and 10 to 32 of a-z 0-9. */
   readonly organizationId: string;
   /** Topic for alarm notifications. @default - a new topic, SSL-only */
@@ -59,8 +68,8 @@ export interface SubzoneHubProps {
   /** How long the event source gathers a batch, 0 to 300 s. @default Duration.seconds(5) */
   readonly maxBatchingWindow?: Duration;
   /**
-   * Route 53 requests per second each worker instance allows itself (its token bucket).
-   * The hub account's quota is shared with every concurrent instance and other tools.
+   * Route 53 requests per second the worker allows itself in the hub account (its token
+   * bucket), leaving the rest of the account's quota to other tools, 1 to 50.
    * @default 5
    */
   readonly route53RequestsPerSecond?: number;
@@ -71,20 +80,12 @@ export interface SubzoneHubProps {
   /** Retention of the worker's logs. @default logs.RetentionDays.THREE_MONTHS */
   readonly logRetention?: logs.RetentionDays;
   /**
-   * Who may assume the read-only operator role used by the `subzone` CLI (its spoke reads
-   * go through the reader roles, which then trust it too). @default - no operator role
-   */
-  readonly operatorPrincipal?: iam.IPrincipal;
-  /**
    * Size, in characters, above which the rendered names of a parent zone are collapsed to
    * `*.<parent>` (with a synth warning), at most the managed policy limit of 6144.
    * @default 5120
    */
   readonly policySizeBudget?: number;
 }
-
-/** Fixed name of the optional operator role, so spokes can trust it by ARN. */
-export const OPERATOR_ROLE_NAME = 'subzone-operator';
 
 function checkRange(prop: string, value: number, min: number, max: number, unit = ''): void {
   if (Token.isUnresolved(value)) return;
@@ -93,28 +94,59 @@ function checkRange(prop: string, value: number, min: number, max: number, unit 
   }
 }
 
+/** The CDK brands the error's name as a literal; this one is. */
+const INVALID_CONFIG = 'SubzoneInvalidConfig' as ConstructorParameters<typeof ValidationError>[0];
+
+/** Parses the config prop; a bad one is a ValidationError naming each field, at this construct's path. */
+function validConfig(scope: Construct, raw: SubzoneHubProps['config']): SubzoneConfig {
+  try {
+    const { config, warnings } = parseConfig(raw);
+    for (const warning of warnings) Annotations.of(scope).addWarningV2('subzone:config', warning);
+    return config;
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ValidationError(INVALID_CONFIG, `SubzoneHub: ${error.message}`, scope);
+    throw error;
+  }
+}
+
 /**
- * The hub of subzone (DESIGN §1, §7, §8): the bus that receives the spokes' Route 53
- * events, the queue, the worker, the ledger, the sweep schedule, the kill switch, the
- * alarms and the dashboard, with the worker's IAM derived from the config.
+ * The hub of subzone, deployed once in the DNS account (docs/concepts.md): the bus that
+ * receives the spokes' Route 53 events, the queue, the worker, the ledger, the sweep
+ * schedule, the kill switch, the alarms and the dashboard, with the worker's IAM derived
+ * from the config.
  */
 export class SubzoneHub extends Construct {
-  public readonly eventBus: events.EventBus;
-  public readonly hubRule: events.Rule;
-  public readonly queue: sqs.Queue;
-  public readonly deadLetterQueue: sqs.Queue;
+  /** The config in canonical form, defaults filled in: what the worker runs. */
+  public readonly config: SubzoneConfig;
+  /** The hub bus: the spokes' Route 53 events arrive here, subzone's outcome events leave from here. */
+  public readonly eventBus: events.IEventBus;
+  /** The rule that sends the spokes' Route 53 events to the work queue. */
+  public readonly hubRule: events.IRule;
+  /** The worker's queue: events, sweep requests and requests from the `subzone` CLI. */
+  public readonly queue: sqs.IQueue;
+  /** Where messages the worker failed `maxReceiveCount` times wait for a person. */
+  public readonly deadLetterQueue: sqs.IQueue;
   /** Where the hub rule and the sweep schedule put what they could not deliver. */
-  public readonly deliveryDeadLetterQueue: sqs.Queue;
+  public readonly deliveryDeadLetterQueue: sqs.IQueue;
+  /** The worker function, named `subzone-worker`. */
   public readonly worker: lambda.IFunction;
-  public readonly workerRole: iam.Role;
-  public readonly ledger: dynamodb.Table;
-  public readonly controlParameter: ssm.StringParameter;
+  /** The worker's role, named `subzone-worker`: every spoke's reader role trusts it. */
+  public readonly workerRole: iam.IRole;
+  /** The ledger: what subzone wrote, who owns each name, the accounts' leases. */
+  public readonly ledger: dynamodb.ITable;
+  /** The kill switch and the name holds, as JSON. */
+  public readonly controlParameter: ssm.IStringParameter;
+  /** Where the alarms notify. */
   public readonly alarmTopic: sns.ITopic;
+  /** The alarms and the dashboard. */
   public readonly monitoring: SubzoneHubMonitoring;
-  public readonly operatorRole?: iam.Role;
+  private readonly organizationId: string;
 
   constructor(scope: Construct, id: string, props: SubzoneHubProps) {
     super(scope, id);
+    const config = validConfig(this, props.config);
+    this.config = config;
+    this.organizationId = props.organizationId;
     if (!Token.isUnresolved(props.organizationId) && !ORGANIZATION_ID_PATTERN.test(props.organizationId)) {
       throw new InvalidPropError('SubzoneHub', 'organizationId', props.organizationId, 'o- followed by 10 to 32 of a-z 0-9, e.g. o-a1b2c3d4e5');
     }
@@ -145,16 +177,18 @@ export class SubzoneHub extends Construct {
     }
 
     // Queues: SSE-SQS, because EventBridge cannot send to a queue under the AWS-managed KMS key.
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
-    this.deliveryDeadLetterQueue = new sqs.Queue(this, 'DeliveryDeadLetterQueue', { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    const deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    const deliveryDeadLetterQueue = new sqs.Queue(this, 'DeliveryDeadLetterQueue', { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    this.deadLetterQueue = deadLetterQueue;
+    this.deliveryDeadLetterQueue = deliveryDeadLetterQueue;
     this.queue = new sqs.Queue(this, 'WorkQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       // AWS's advice for Lambda event sources: six times the function timeout, plus the batching window.
       visibilityTimeout: Duration.seconds(workerTimeout.toSeconds() * 6 + maxBatchingWindow.toSeconds()),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
+      deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount },
     });
-    for (const dlq of [this.deadLetterQueue, this.deliveryDeadLetterQueue]) {
+    for (const dlq of [deadLetterQueue, deliveryDeadLetterQueue]) {
       acknowledge(dlq, [
         { id: 'AwsSolutions-SQS3', reason: 'This is a dead-letter queue; an alarm fires as soon as it holds a message.' },
         { id: 'Serverless-SQSRedrivePolicy', reason: 'This is a dead-letter queue; an alarm fires as soon as it holds a message.' },
@@ -162,8 +196,9 @@ export class SubzoneHub extends Construct {
     }
 
     // The hub bus admits only Route 53 events forwarded by the spoke rules of the organisation.
-    this.eventBus = new events.EventBus(this, 'EventBus', { eventBusName: HUB_EVENT_BUS_NAME, description: 'subzone: Route 53 events from the organisation, and subzone outcome events' });
-    this.eventBus.addToResourcePolicy(
+    const eventBus = new events.EventBus(this, 'EventBus', { eventBusName: HUB_EVENT_BUS_NAME, description: 'subzone: Route 53 events from the organisation, and subzone outcome events' });
+    this.eventBus = eventBus;
+    eventBus.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'OrganisationSpokeRulesOnly',
         principals: [new iam.AnyPrincipal()],
@@ -176,13 +211,14 @@ export class SubzoneHub extends Construct {
         },
       }),
     );
-    this.hubRule = new events.Rule(this, 'HubRule', {
+    const hubRule = new events.Rule(this, 'HubRule', {
       eventBus: this.eventBus,
       ruleName: 'subzone-route53',
       description: 'subzone: Route 53 hosted-zone events to the work queue',
       eventPattern: route53EventPattern(),
-      targets: [new targets.SqsQueue(this.queue, { deadLetterQueue: this.deliveryDeadLetterQueue, retryAttempts: 185, maxEventAge: Duration.hours(24) })],
+      targets: [new targets.SqsQueue(this.queue, { deadLetterQueue: deliveryDeadLetterQueue, retryAttempts: 185, maxEventAge: Duration.hours(24) })],
     });
+    this.hubRule = hubRule;
 
     this.ledger = new dynamodb.Table(this, 'Ledger', {
       partitionKey: keyAttribute('HASH'),
@@ -202,17 +238,20 @@ export class SubzoneHub extends Construct {
     });
 
     // A fixed name, retained on deletion: every spoke's reader role trusts this ARN.
-    this.workerRole = new iam.Role(this, 'WorkerRole', {
+    const workerRole = new iam.Role(this, 'WorkerRole', {
       roleName: WORKER_ROLE_NAME,
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'subzone worker: writes NS delegations into the parent zones the config names',
     });
-    this.workerRole.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    workerRole.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    this.workerRole = workerRole;
     const logGroup = new logs.LogGroup(this, 'WorkerLogs', { retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS });
-    logGroup.grantWrite(this.workerRole);
+    logGroup.grantWrite(workerRole);
 
     const worker = createWorkerFunction(this, 'Worker', {
-      role: this.workerRole,
+      functionName: WORKER_FUNCTION_NAME,
+      config,
+      role: workerRole,
       logGroup,
       timeout: workerTimeout,
       memorySize,
@@ -222,7 +261,7 @@ export class SubzoneHub extends Construct {
         WORK_QUEUE_URL: this.queue.queueUrl,
         CONTROL_PARAMETER_NAME: this.controlParameter.parameterName,
         ROUTE53_REQUESTS_PER_SECOND: String(requestsPerSecond),
-        // A lease must outlive any invocation that holds it (DESIGN §2).
+        // A lease must outlive any invocation that holds it (docs/concepts.md, the ledger).
         LEASE_TTL_SECONDS: String(Math.max(180, workerTimeout.toSeconds() * 3)),
         POWERTOOLS_SERVICE_NAME: 'subzone',
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
@@ -240,7 +279,7 @@ export class SubzoneHub extends Construct {
     ]);
 
     // The queue may feed the worker as soon as it exists: the write policy must be attached first.
-    worker.node.addDependency(this.grantWorker(props, policySizeBudget));
+    worker.node.addDependency(this.grantWorker(workerRole, policySizeBudget));
 
     new scheduler.Schedule(this, 'SweepSchedule', {
       description: 'subzone: ask the worker for a sweep of every account',
@@ -253,7 +292,7 @@ export class SubzoneHub extends Construct {
           // keeps it; Scheduler documents its placeholders as whole values only.
           requestedAt: scheduler.ContextAttribute.scheduledTime,
         }),
-        deadLetterQueue: this.deliveryDeadLetterQueue,
+        deadLetterQueue: deliveryDeadLetterQueue,
         retryAttempts: 3,
         maxEventAge: sweepInterval,
       }),
@@ -263,24 +302,99 @@ export class SubzoneHub extends Construct {
     this.monitoring = new SubzoneHubMonitoring(this, 'Monitoring', {
       worker,
       queue: this.queue,
-      deadLetterQueue: this.deadLetterQueue,
-      deliveryDeadLetterQueue: this.deliveryDeadLetterQueue,
-      eventBusName: this.eventBus.eventBusName,
-      hubRuleName: this.hubRule.ruleName,
+      deadLetterQueue,
+      deliveryDeadLetterQueue,
+      eventBusName: eventBus.eventBusName,
+      hubRuleName: hubRule.ruleName,
       alarmTopic: this.alarmTopic,
       pagingTopic: props.pagingTopic ?? this.alarmTopic,
       sweepInterval,
       maxMessageAge: props.maxMessageAge ?? Duration.minutes(30),
     });
 
-    if (props.operatorPrincipal !== undefined) this.operatorRole = this.createOperatorRole(props, props.operatorPrincipal);
   }
 
-  /** Least privilege for the worker, derived from the config (DESIGN §7). */
+  /**
+   * Read-only access for the `subzone` CLI (audit, plan, explain, verify, ledger): the parent
+   * zones, the ledger, the controls, and the reader role of every account of the
+   * organisation (each spoke must also trust the grantee: `SubzoneSpoke`'s `operatorRoleArn`).
+   */
+  public grantOperatorRead(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions: ['route53:GetHostedZone', 'route53:ListResourceRecordSets'], resourceArns: this.parentZoneArns() })
+      .combine(this.ledger.grant(grantee, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'))
+      .combine(this.controlParameter.grantRead(grantee))
+      .combine(iam.Grant.addToPrincipal({ grantee, ...this.readerRoles() }));
+  }
+
+  /** Lets the grantee queue work for the worker (`subzone apply`, `subzone invoke`): every write still passes the worker. */
+  public grantSendWork(grantee: iam.IGrantable): iam.Grant {
+    return this.queue.grantSendMessages(grantee);
+  }
+
+  /** Lets the grantee pause all writes or hold names (the kill switch), without a deploy. */
+  public grantControlsWrite(grantee: iam.IGrantable): iam.Grant {
+    return this.controlParameter.grantWrite(grantee);
+  }
+
+  /** A metric the worker emits (namespace `Subzone`, dimension `service`), summed over five minutes by default. */
+  public metric(metricName: SubzoneMetricName, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return subzoneMetric(metricName, props);
+  }
+
+  /** Delegations written. */
+  public metricDelegationCreated(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('DelegationCreated', props);
+  }
+
+  /** Delegations removed (zone gone, opted out, rule dropped). */
+  public metricDelegationRemoved(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('DelegationRemoved', props);
+  }
+
+  /** Claims rejected (not allowlisted, contested, delegated elsewhere). */
+  public metricDelegationRejected(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('DelegationRejected', props);
+  }
+
+  /** Held delegations found occluded by another delegation above them or records below them. */
+  public metricDelegationOccluded(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('DelegationOccluded', props);
+  }
+
+  /** Delegations whose account cannot be read: possible takeovers (the maximum is what matters). */
+  public metricDanglingSuspects(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('DanglingSuspects', { statistic: 'Maximum', ...props });
+  }
+
+  /** Reconciles that failed and will be retried. */
+  public metricReconcileErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('ReconcileError', props);
+  }
+
+  /** Sweeps that completed: the heartbeat. */
+  public metricSweepCompleted(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('SweepCompleted', props);
+  }
+
+  private parentZoneArns(): string[] {
+    return this.config.parentZones.map((parent) => hostedZoneArn(parent.hostedZoneId));
+  }
+
+  /** sts:AssumeRole on the reader role, in the organisation's accounts only. */
+  private readerRoles(): { actions: string[]; resourceArns: string[]; conditions: Record<string, Record<string, string>> } {
+    return {
+      actions: ['sts:AssumeRole'],
+      resourceArns: [`arn:aws:iam::*:role/${this.config.readerRoleName}`],
+      conditions: { StringEquals: { 'aws:ResourceOrgID': this.organizationId } },
+    };
+  }
+
   /** Grants the worker role what the worker calls; returns the parent-zone write policy. */
-  private grantWorker(props: SubzoneHubProps, policySizeBudget: number): iam.ManagedPolicy {
-    const { config } = props;
-    const writes = route53WritePolicy(config, policySizeBudget);
+  private grantWorker(role: iam.Role, policySizeBudget: number): iam.ManagedPolicy {
+    const { config } = this;
+    // The writes and the reader roles need the worker's own code: not the role's credentials used elsewhere.
+    const sourceFunctionArn = `arn:aws:lambda:${Stack.of(this).region}:${Stack.of(this).account}:function:${WORKER_FUNCTION_NAME}`;
+    const writes = route53WritePolicy(config, { sizeBudget: policySizeBudget, sourceFunctionArn });
     for (const zone of writes.collapsedZones) {
       Annotations.of(this).addWarningV2(
         'subzone:iam-names-collapsed',
@@ -292,14 +406,20 @@ export class SubzoneHub extends Construct {
     }
     const writesPolicy = new iam.ManagedPolicy(this, 'ParentZoneWrites', {
       description: 'subzone worker: NS delegations in the configured parent zones, at the allowlisted names',
-      roles: [this.workerRole],
+      roles: [role],
       statements: [...writes.statements],
     });
 
-    const parentZoneArns = config.parentZones.map((parent) => hostedZoneArn(parent.hostedZoneId));
-    const role = this.workerRole;
-    role.addToPolicy(new iam.PolicyStatement({ sid: 'ReadParentZones', actions: ['route53:GetHostedZone', 'route53:ListResourceRecordSets'], resources: parentZoneArns }));
-    role.addToPolicy(this.assumeReaderStatement(props));
+    role.addToPolicy(new iam.PolicyStatement({ sid: 'ReadParentZones', actions: ['route53:GetHostedZone', 'route53:ListResourceRecordSets'], resources: this.parentZoneArns() }));
+    const readers = this.readerRoles();
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'AssumeReaderRoles',
+        actions: readers.actions,
+        resources: readers.resourceArns,
+        conditions: { ...readers.conditions, ...sourceFunctionCondition(sourceFunctionArn) },
+      }),
+    );
     this.ledger.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:Scan');
     this.eventBus.grantPutEventsTo(role);
     this.queue.grantSendMessages(role);
@@ -311,15 +431,6 @@ export class SubzoneHub extends Construct {
       { id: 'Serverless-StarPermissions', reason: 'Only the reader roles across the organisation are a wildcard, explained on AwsSolutions-IAM5.' },
     ]);
     return writesPolicy;
-  }
-
-  private assumeReaderStatement(props: SubzoneHubProps): iam.PolicyStatement {
-    return new iam.PolicyStatement({
-      sid: 'AssumeReaderRoles',
-      actions: ['sts:AssumeRole'],
-      resources: [`arn:aws:iam::*:role/${props.config.readerRoleName}`],
-      conditions: { StringEquals: { 'aws:ResourceOrgID': props.organizationId } },
-    });
   }
 
   private createAlarmTopic(): sns.Topic {
@@ -342,19 +453,6 @@ export class SubzoneHub extends Construct {
       { id: 'AwsSolutions-SNS2', reason: 'Alarm notifications carry no secrets, and CloudWatch cannot publish to a topic under the AWS-managed SNS key; pass alarmTopic to use a customer-managed key.' },
     ]);
     return topic;
-  }
-
-  /** Read-only access for the `subzone` CLI: parent zones, ledger, controls, reader roles. */
-  private createOperatorRole(props: SubzoneHubProps, principal: iam.IPrincipal): iam.Role {
-    const role = new iam.Role(this, 'OperatorRole', { roleName: OPERATOR_ROLE_NAME, assumedBy: principal, description: 'subzone operator (CLI): read-only' });
-    role.addToPolicy(new iam.PolicyStatement({ sid: 'ReadParentZones', actions: ['route53:GetHostedZone', 'route53:ListResourceRecordSets'], resources: props.config.parentZones.map((parent) => hostedZoneArn(parent.hostedZoneId)) }));
-    role.addToPolicy(this.assumeReaderStatement(props));
-    this.ledger.grant(role, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan');
-    role.addToPolicy(new iam.PolicyStatement({ sid: 'ReadControls', actions: ['ssm:GetParameter'], resources: [this.controlParameter.parameterArn] }));
-    acknowledge(role, [
-      { id: `AwsSolutions-IAM5[Resource::arn:aws:iam::*:role/${props.config.readerRoleName}]`, reason: 'The reader role exists in every account of the organisation; aws:ResourceOrgID limits it to the organisation.' },
-    ]);
-    return role;
   }
 }
 

@@ -67,7 +67,7 @@ export class SubzoneOrgRollout extends Construct {
         enabled: true,
         // An account that leaves the organisation loses its spoke: its reader role would
         // otherwise keep trusting the hub from outside the organisation. Its delegations are
-        // then unreadable, so the worker treats them as dangling suspects (DESIGN §3).
+        // then unreadable, so the worker treats them as dangling suspects (docs/concepts.md).
         retainStacksOnAccountRemoval: false,
       },
       managedExecution: { Active: true },

@@ -30,13 +30,16 @@ function checkArn(prop: string, value: string | undefined, pattern: RegExp, allo
 }
 
 /**
- * A child account's part (DESIGN §1, §7): the rule that forwards its Route 53 events to the
+ * A child account's part (docs/concepts.md, docs/deploying.md): the rule that forwards its Route 53 events to the
  * hub bus, and the read-only role the worker reads the truth through.
  */
 export class SubzoneSpoke extends Construct {
-  public readonly forwardRule: events.Rule;
-  public readonly forwarderRole: iam.Role;
-  public readonly readerRole: iam.Role;
+  /** The rule `subzone-forward` on the account's default bus: Route 53 events to the hub bus. */
+  public readonly forwardRule: events.IRule;
+  /** The role the forwarding rule puts events on the hub bus with. */
+  public readonly forwarderRole: iam.IRole;
+  /** The read-only role the hub worker (and the operator role, if given) reads the account's zones through. */
+  public readonly readerRole: iam.IRole;
 
   constructor(scope: Construct, id: string, props: SubzoneSpokeProps) {
     super(scope, id);
@@ -58,7 +61,7 @@ export class SubzoneSpoke extends Construct {
 
     const hubBus = events.EventBus.fromEventBusArn(this, 'HubBus', props.hubEventBusArn);
     const here = Stack.of(this);
-    this.forwarderRole = new iam.Role(this, 'ForwarderRole', {
+    const forwarderRole = new iam.Role(this, 'ForwarderRole', {
       // Only this account's forwarding rule may use the role (confused-deputy guard).
       assumedBy: new iam.ServicePrincipal('events.amazonaws.com').withConditions({
         StringEquals: { 'aws:SourceAccount': here.account },
@@ -66,13 +69,14 @@ export class SubzoneSpoke extends Construct {
       }),
       description: 'subzone: lets the forwarding rule put Route 53 events on the hub bus',
     });
-    this.forwarderRole.addToPolicy(new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [props.hubEventBusArn] }));
+    forwarderRole.addToPolicy(new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [props.hubEventBusArn] }));
+    this.forwarderRole = forwarderRole;
     this.forwardRule = new events.Rule(this, 'ForwardRule', {
       ruleName: SPOKE_RULE_NAME,
       description: 'subzone: forward Route 53 hosted-zone events to the hub',
       eventPattern: route53EventPattern(),
       // A role is required when the receiving bus admits the organisation rather than accounts.
-      targets: [new targets.EventBus(hubBus, { role: this.forwarderRole })],
+      targets: [new targets.EventBus(hubBus, { role: forwarderRole })],
     });
     acknowledge(this.forwardRule, [
       { id: 'Serverless-EventBusDLQ', reason: 'Events lost on the way to the hub are recovered by the hub sweep; a dead-letter queue in every account would go unwatched.' },

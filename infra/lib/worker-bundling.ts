@@ -2,10 +2,24 @@
  * Bundling choices of the worker shared by the CDK function and the benchmark, so the bench
  * measures the bundle that is deployed. No CDK import here: the bench loads it directly.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** The repository root: the worker entry, its lock file and the bundled config live under it. */
-export const PROJECT_ROOT = path.resolve(__dirname, '../..');
+/**
+ * The root of the subzone package: the repository in a checkout, `node_modules/subzone` once
+ * installed. Found by walking up, because this file runs from `infra/lib` (sources) or from
+ * `dist/infra/lib` (compiled). The worker's TypeScript sources ship in the package under it.
+ */
+function findPackageRoot(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (fs.existsSync(manifest) && (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name?: string }).name === 'subzone') return dir;
+    if (path.dirname(dir) === dir) throw new Error(`subzone: no package.json named subzone above ${start}`);
+  }
+}
+
+/** The package root: the worker entry and its sources live under it. */
+export const PROJECT_ROOT = findPackageRoot(__dirname);
 
 /**
  * Modules swapped at bundle time: Lambda hands the execution role's credentials over in the

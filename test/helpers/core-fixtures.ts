@@ -44,7 +44,7 @@ export function minutesFrom(base: Date, minutes: number): Date {
   return new Date(base.getTime() + minutes * 60_000);
 }
 
-/** The raw config file every test starts from (DESIGN §4 shape). */
+/** The raw config file every test starts from (docs/configuration.md shape). */
 export function rawConfig(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     version: 1,

@@ -173,11 +173,12 @@ export function evaluate(documents: readonly PolicyDocumentJson[], request: IamR
 }
 
 /** The ChangeResourceRecordSets request IAM sees for a change batch (aws-facts §3.2). */
-export function changeBatchRequest(parentZoneId: string, changes: readonly ChangeToCheck[]): IamRequest {
+export function changeBatchRequest(parentZoneId: string, changes: readonly ChangeToCheck[], context: RequestContext = {}): IamRequest {
   return {
     action: 'route53:ChangeResourceRecordSets',
     resource: `arn:aws:route53:::hostedzone/${parentZoneId}`,
     context: {
+      ...context,
       'route53:ChangeResourceRecordSetsActions': [...new Set(changes.map((change) => change.action.toUpperCase()))],
       'route53:ChangeResourceRecordSetsRecordTypes': [...new Set(changes.map((change) => change.type.toUpperCase()))],
       'route53:ChangeResourceRecordSetsNormalizedRecordNames': [...new Set(changes.map((change) => normaliseName(change.name)))],
@@ -185,9 +186,14 @@ export function changeBatchRequest(parentZoneId: string, changes: readonly Chang
   };
 }
 
-/** True when the policies allow this change batch on this parent zone. */
-export function isChangeBatchAllowed(documents: readonly PolicyDocumentJson[], parentZoneId: string, changes: readonly ChangeToCheck[]): boolean {
-  return evaluate(documents, changeBatchRequest(parentZoneId, changes)) === 'allowed';
+/** True when the policies allow this change batch on this parent zone (`context`: the caller's other keys). */
+export function isChangeBatchAllowed(
+  documents: readonly PolicyDocumentJson[],
+  parentZoneId: string,
+  changes: readonly ChangeToCheck[],
+  context: RequestContext = {},
+): boolean {
+  return evaluate(documents, changeBatchRequest(parentZoneId, changes, context)) === 'allowed';
 }
 
 interface TemplateResource {

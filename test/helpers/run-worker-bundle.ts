@@ -1,23 +1,30 @@
 /**
- * Runs a bundled worker (the very file `cdk synth` ships) against the emulator, in its own
- * process because the bundle is ESM: the parent zone gets the id of the bundled config, a child
+ * Runs a bundled worker (the very asset `cdk synth` ships) against the emulator, in its own
+ * process because the bundle is ESM: the parent zone gets the id of the config in the asset, a child
  * creates and tags foo.example.com through the real SDK, and the bundle's `handler` is fed by
  * the emulated queue. Prints one JSON line: the NS records of the parent and any failure.
  *
  *   npx tsx test/helpers/run-worker-bundle.ts <dir holding index.mjs>
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ChangeTagsForResourceCommand, CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
-import rawConfig from '../../config/subzone.config.json';
 import type { SqsConsumer } from '../../emulator/sqs/event-source-mapping';
+import { BUNDLED_CONFIG_FILE_NAME } from '../../functions/worker/bundled-config';
 import { startHarness } from '../../harness/emulator-harness';
 
 const CHILD = '222222222222';
 
 async function run(bundleDir: string): Promise<void> {
-  // The bundle carries the config in git, so its parent zone is created with the configured id.
-  const harness = await startHarness({ rawConfig, emulator: { spokeAccounts: [CHILD] }, environment: { POWERTOOLS_LOG_LEVEL: 'SILENT' } });
+  // The parent zone is created with the id of the config the asset carries. Lambda extracts the
+  // asset to LAMBDA_TASK_ROOT; the worker reads its config from there.
+  const rawConfig: unknown = JSON.parse(readFileSync(join(bundleDir, BUNDLED_CONFIG_FILE_NAME), 'utf8'));
+  const harness = await startHarness({
+    rawConfig,
+    emulator: { spokeAccounts: [CHILD] },
+    environment: { POWERTOOLS_LOG_LEVEL: 'SILENT', LAMBDA_TASK_ROOT: bundleDir },
+  });
   const { emulator } = harness;
   try {
     const parent = harness.parentZones[0]!;

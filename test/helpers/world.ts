@@ -99,7 +99,7 @@ export interface World {
   changeBatches(): ChangeToCheck[][];
   /**
    * The batches the worker's IAM policy, rendered from the config deployed when each was sent,
-   * would have denied (DESIGN §7: every batch the scenarios produce runs through the policy).
+   * would have denied (docs/deploying.md: every batch the scenarios produce runs through the policy).
    */
   deniedBatches(): ChangeToCheck[][];
   /** Rebuilds the worker with a changed config (a deploy). */
@@ -241,7 +241,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
 
 /**
  * Stops a world, then checks that every change batch it produced passed the worker's IAM
- * policy (DESIGN §7); for an afterEach.
+ * policy (docs/deploying.md); for an afterEach.
  */
 export async function stopCheckingIam(world: World): Promise<void> {
   const denied = world.deniedBatches();

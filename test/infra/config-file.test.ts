@@ -3,7 +3,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigError } from '../../functions/core/errors';
 import { loadConfigFile } from '../../infra/lib/config-file';
-import { BUNDLED_CONFIG_FILE } from '../../infra/lib/worker-function';
 import { rawConfig } from './fixtures';
 
 let dir: string;
@@ -19,9 +18,9 @@ function write(name: string, content: string): string {
 }
 
 describe('loadConfigFile', () => {
-  it('loads the config the worker bundles', () => {
+  it('loads the example config of the repository', () => {
     // Prepare / Act
-    const { config } = loadConfigFile(BUNDLED_CONFIG_FILE);
+    const { config } = loadConfigFile(path.join(__dirname, '..', '..', 'config', 'subzone.config.json'));
     // Assess
     expect(config.parentZones.length).toBeGreaterThan(0);
   });

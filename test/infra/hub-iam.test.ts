@@ -1,8 +1,10 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { testConfig, buildHubStack, ORGANIZATION_ID, PARENT_ZONE_ID } from './fixtures';
+import { testConfig, buildHubStack, HUB_ACCOUNT, ORGANIZATION_ID, PARENT_ZONE_ID } from './fixtures';
 import { type PolicyDocumentJson, evaluate, isChangeBatchAllowed, policyDocumentsOfRole } from '../helpers/iam-evaluator';
 
 const NS = 'NS';
+/** What Lambda adds to the request context of calls made with the worker's credentials. */
+const FROM_WORKER = { 'lambda:SourceFunctionArn': `arn:aws:lambda:us-east-1:${HUB_ACCOUNT}:function:subzone-worker` };
 let worker: PolicyDocumentJson[];
 let hubTemplate: Template;
 let hubStack: ReturnType<typeof buildHubStack>;
@@ -37,10 +39,14 @@ describe('worker Route 53 policy, run through the evaluator', () => {
     ['rejects a DELETE of NS at the apex', [{ action: 'DELETE', name: 'example.com', type: NS }], false],
     ['rejects a CREATE of NS at the apex', [{ action: 'CREATE', name: 'example.com.', type: NS }], false],
     ['rejects a batch mixing a CREATE with a DELETE at a dropped name', [{ action: 'CREATE', name: 'foo.example.com', type: NS }, { action: 'DELETE', name: 'dropped.example.com', type: NS }], false],
+    // IAM's `*` spans dots, so `*.dev.example.com` alone would allow any depth.
+    ['rejects a CREATE of NS two labels below a wildcard rule', [{ action: 'CREATE', name: 'a.b.dev.example.com', type: NS }], false],
+    ['rejects a batch that hides a CREATE two labels below a wildcard among allowed ones', [{ action: 'CREATE', name: 'team.dev.example.com', type: NS }, { action: 'CREATE', name: 'a.b.dev.example.com', type: NS }], false],
+    ['allows a DELETE of NS two labels below a wildcard rule (removals outlive rules)', [{ action: 'DELETE', name: 'a.b.dev.example.com', type: NS }], true],
   ])('%s', (_behaviour, changes, allowed) => {
     // Prepare: the worker's policy documents, synthesized in beforeAll
     // Act
-    const decision = isChangeBatchAllowed(worker, PARENT_ZONE_ID, changes);
+    const decision = isChangeBatchAllowed(worker, PARENT_ZONE_ID, changes, FROM_WORKER);
     // Assess
     expect(decision).toBe(allowed);
   });
@@ -49,14 +55,14 @@ describe('worker Route 53 policy, run through the evaluator', () => {
     // Prepare
     const changes = [{ action: 'CREATE', name: 'foo.example.com', type: NS }];
     // Act
-    const allowed = isChangeBatchAllowed(worker, 'Z0SOMEOTHERZONE000001', changes);
+    const allowed = isChangeBatchAllowed(worker, 'Z0SOMEOTHERZONE000001', changes, FROM_WORKER);
     // Assess
     expect(allowed).toBe(false);
   });
 
   it('allows assuming the reader role only in accounts of the organisation', () => {
     // Prepare
-    const request = (orgId: string) => ({ action: 'sts:AssumeRole', resource: 'arn:aws:iam::222222222222:role/subzone-reader', context: { 'aws:ResourceOrgID': orgId } });
+    const request = (orgId: string) => ({ action: 'sts:AssumeRole', resource: 'arn:aws:iam::222222222222:role/subzone-reader', context: { 'aws:ResourceOrgID': orgId, ...FROM_WORKER } });
     // Act
     const decisions = [evaluate(worker, request(ORGANIZATION_ID)), evaluate(worker, request('o-zzzzzzzzzz'))];
     // Assess
@@ -65,11 +71,34 @@ describe('worker Route 53 policy, run through the evaluator', () => {
 
   it('rejects assuming any role other than the reader role', () => {
     // Prepare
-    const request = { action: 'sts:AssumeRole', resource: 'arn:aws:iam::222222222222:role/OrganizationAccountAccessRole', context: { 'aws:ResourceOrgID': ORGANIZATION_ID } };
+    const request = { action: 'sts:AssumeRole', resource: 'arn:aws:iam::222222222222:role/OrganizationAccountAccessRole', context: { 'aws:ResourceOrgID': ORGANIZATION_ID, ...FROM_WORKER } };
     // Act
     const decision = evaluate(worker, request);
     // Assess
     expect(decision).toBe('implicitly-denied');
+  });
+
+  it.each([
+    ['outside any function', {}],
+    ['from another function', { 'lambda:SourceFunctionArn': `arn:aws:lambda:us-east-1:${HUB_ACCOUNT}:function:other` }],
+  ])('rejects writes and reader-role assumptions made with the worker role %s', (_where, context) => {
+    // Prepare
+    const write = [{ action: 'CREATE', name: 'foo.example.com', type: NS }];
+    const assume = { action: 'sts:AssumeRole', resource: 'arn:aws:iam::222222222222:role/subzone-reader', context: { 'aws:ResourceOrgID': ORGANIZATION_ID, ...context } };
+    // Act
+    const decisions = [isChangeBatchAllowed(worker, PARENT_ZONE_ID, write, context), evaluate(worker, assume)];
+    // Assess
+    expect(decisions).toEqual([false, 'implicitly-denied']);
+  });
+
+  it('allows a CREATE two labels below a wildcard rule when another rule names that deeper name', () => {
+    // Prepare
+    const config = testConfig([{ name: 'x.team.dev.example.com', accounts: ['555555555555'] }]);
+    const documents = policyDocumentsOfRole(Template.fromStack(buildHubStack({ config })).toJSON(), 'subzone-worker');
+    // Act
+    const allowed = isChangeBatchAllowed(documents, PARENT_ZONE_ID, [{ action: 'CREATE', name: 'x.team.dev.example.com', type: NS }], FROM_WORKER);
+    // Assess
+    expect(allowed).toBe(true);
   });
 
   it('grants the reads, the outcome events, the queue and the controls the worker needs', () => {

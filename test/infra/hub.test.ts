@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Errors, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -10,8 +10,11 @@ import { LEDGER_ATTRIBUTE_DEFINITIONS, LEDGER_KEY_SCHEMA } from '../../functions
 import { OUTCOME_SOURCE, ROUTE53_EVENT_PATTERN } from '../../functions/core/event-pattern';
 import type { OutcomeDetailType } from '../../functions/core/types';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/adapters/observability';
+import type { SubzoneConfigInput } from '../../functions/core/config-schema';
+import type { SubzoneConfig } from '../../functions/core/types';
+import { BUNDLED_CONFIG_FILE_NAME } from '../../functions/worker/bundled-config';
 import { SubzoneHub } from '../../infra/lib/subzone-hub';
-import { HUB_ENV, ORGANIZATION_ID, buildHubStack, testConfig } from './fixtures';
+import { HUB_ENV, ORGANIZATION_ID, buildHubStack, rawConfig, testConfig } from './fixtures';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string }>;
 
@@ -232,7 +235,7 @@ describe('SubzoneHub worker', () => {
     return { dir, code: fs.readFileSync(path.join(dir, 'index.mjs'), 'utf8') };
   }
 
-  it('bundles the worker as ESM with source maps, the SDK and the config inside', () => {
+  it('bundles the worker as ESM with source maps and the SDK inside', () => {
     // Prepare / Act
     const bundle = workerBundle();
     // Assess
@@ -240,7 +243,27 @@ describe('SubzoneHub worker', () => {
     // Error messages in the SDK quote `require("@aws-sdk/...")`; only real imports matter.
     expect(/\bfrom\s*["']@aws-sdk\/|\bimport\s*\(\s*["']@aws-sdk\//.test(bundle.code)).toBe(false);
     expect(bundle.code.includes('AWSDnsV20130401')).toBe(true);
-    expect(bundle.code.includes('dev.example.com')).toBe(true);
+  });
+
+  it('writes the config prop, parsed, into the worker asset', () => {
+    // Prepare / Act
+    const bundle = workerBundle();
+    // Assess
+    expect(JSON.parse(fs.readFileSync(path.join(bundle.dir, BUNDLED_CONFIG_FILE_NAME), 'utf8'))).toEqual(testConfig());
+  });
+
+  it('gives each config its own worker asset, carrying that config', () => {
+    // Prepare
+    const other = rawConfig([{ name: 'other.example.com', accounts: ['555555555555'] }]) as SubzoneConfigInput;
+    const otherStack = buildHubStack({ config: other });
+    // Act
+    const assembly = (otherStack.node.root as App).synth();
+    const code = (Template.fromStack(otherStack).toJSON().Resources as Resources);
+    const key = (Object.values(code).find((resource) => resource.Type === 'AWS::Lambda::Function')?.Properties.Code as { S3Key: string }).S3Key;
+    const carried = JSON.parse(fs.readFileSync(path.join(assembly.directory, `asset.${key.replace(/\.zip$/, '')}`, BUNDLED_CONFIG_FILE_NAME), 'utf8')) as SubzoneConfig;
+    // Assess
+    expect(key).not.toBe((onlyResource('AWS::Lambda::Function').Properties.Code as { S3Key: string }).S3Key);
+    expect(carried.rules.map((rule) => rule.name)).toContain('other.example.com');
   });
 
   it('ships a bundle that delegates a tagged zone when run against the emulator', () => {
@@ -339,6 +362,7 @@ describe('SubzoneHub alarms and dashboard', () => {
       [
         'DanglingSuspects',
         'DeadLetterQueueNotEmpty',
+        'DelegationOccluded',
         'DelegationRejected',
         'DeliveryDeadLetterQueueNotEmpty',
         'HubRuleFailedInvocations',
@@ -358,6 +382,7 @@ describe('SubzoneHub alarms and dashboard', () => {
     ['subzone-RemovalBudgetHit', 'Subzone', 'RemovalBudgetHit', 'GreaterThanOrEqualToThreshold', 'notBreaching'],
     ['subzone-ReconcileErrors', 'Subzone', 'ReconcileError', 'GreaterThanOrEqualToThreshold', 'notBreaching'],
     ['subzone-DelegationRejected', 'Subzone', 'DelegationRejected', 'GreaterThanOrEqualToThreshold', 'notBreaching'],
+    ['subzone-DelegationOccluded', 'Subzone', 'DelegationOccluded', 'GreaterThanThreshold', 'notBreaching'],
     ['subzone-HubRuleFailedInvocations', 'AWS/Events', 'FailedInvocations', 'GreaterThanOrEqualToThreshold', 'notBreaching'],
     // EventBridge spells it InvocationsSentToDlq; metric names are case-sensitive.
     ['subzone-HubRuleInvocationsSentToDlq', 'AWS/Events', 'InvocationsSentToDlq', 'GreaterThanOrEqualToThreshold', 'notBreaching'],
@@ -379,7 +404,7 @@ describe('SubzoneHub alarms and dashboard', () => {
     // Act
     const dimensions = subzoneAlarms.map((alarm) => alarm.Dimensions);
     // Assess
-    expect(subzoneAlarms).toHaveLength(5);
+    expect(subzoneAlarms).toHaveLength(6);
     for (const found of dimensions) expect(found).toEqual([{ Name: 'service', Value: SERVICE_NAME }]);
   });
 
@@ -437,6 +462,50 @@ describe('SubzoneHub alarms and dashboard', () => {
   });
 });
 
+describe('SubzoneHub metrics and grants', () => {
+  it('alarms on any occluded delegation in five minutes', () => {
+    // Prepare / Act
+    const alarm = Object.values(resources).find((resource) => resource.Type === 'AWS::CloudWatch::Alarm' && resource.Properties.AlarmName === 'subzone-DelegationOccluded');
+    // Assess
+    expect(alarm?.Properties).toMatchObject({ Statistic: 'Sum', Period: 300, Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1 });
+  });
+
+  it.each([
+    ['metricDelegationOccluded', 'DelegationOccluded', 'Sum'],
+    ['metricDelegationCreated', 'DelegationCreated', 'Sum'],
+    ['metricDanglingSuspects', 'DanglingSuspects', 'Maximum'],
+    ['metricSweepCompleted', 'SweepCompleted', 'Sum'],
+  ] as const)('%s reads the worker metric %s (%s) with its service dimension', (method, metricName, statistic) => {
+    // Prepare
+    const hub = (stack as unknown as { hub: SubzoneHub }).hub;
+    // Act
+    const metric = hub[method]();
+    // Assess
+    expect([metric.namespace, metric.metricName, metric.statistic, metric.dimensions]).toEqual([METRICS_NAMESPACE, metricName, statistic, { service: SERVICE_NAME }]);
+  });
+
+  it('grants a principal of the user\'s read-only access for the CLI, and returns the grant', () => {
+    // Prepare
+    const hubStack = new Stack(new App(), 'Granted', { env: HUB_ENV });
+    const hub = new SubzoneHub(hubStack, 'Hub', { config: testConfig(), organizationId: ORGANIZATION_ID });
+    const role = new iam.Role(hubStack, 'Auditor', { assumedBy: new iam.AccountPrincipal('999999999999') });
+    // Act
+    const grant = hub.grantOperatorRead(role);
+    // Assess
+    expect(grant.success).toBe(true);
+    const roleId = hubStack.getLogicalId(role.node.defaultChild as iam.CfnRole);
+    Template.fromStack(hubStack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: roleId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: ['route53:GetHostedZone', 'route53:ListResourceRecordSets'] }),
+          Match.objectLike({ Action: 'sts:AssumeRole', Resource: 'arn:aws:iam::*:role/subzone-reader', Condition: { StringEquals: { 'aws:ResourceOrgID': ORGANIZATION_ID } } }),
+        ]),
+      },
+    });
+  });
+});
+
 describe('SubzoneHub operator role', () => {
   it('creates a read-only operator role with the fixed name when asked', () => {
     // Prepare
@@ -467,6 +536,25 @@ describe('SubzoneHub validation', () => {
     const build = hubIn(props);
     // Act / Assess
     expect(build).toThrow(message);
+  });
+
+  it.each([
+    ['an unknown key', { ...rawConfig(), colour: 'blue' }, /colour: unknown key/],
+    ['a rule outside every parent zone', rawConfig([{ name: 'foo.example.org', accounts: ['555555555555'] }]), /rules\[2\]/],
+  ])('rejects a config with %s with a ValidationError at the hub\'s path', (_what, config, message) => {
+    // Prepare
+    const build = hubIn({ config: config as SubzoneConfigInput });
+    // Act
+    let thrown: unknown;
+    try {
+      build();
+    } catch (error) {
+      thrown = error;
+    }
+    // Assess
+    expect(Errors.isValidationError(thrown)).toBe(true);
+    expect((thrown as Error).message).toMatch(message);
+    expect((thrown as { constructPath?: string }).constructPath).toBe('Stack/Hub');
   });
 
   it('rejects a region other than us-east-1', () => {

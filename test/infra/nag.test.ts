@@ -4,7 +4,7 @@ process.env.JSII_DEPRECATED = 'quiet';
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { applyNagPacks, subzoneNagPacks } from '../../infra/lib/nag';
+import { applyNagPacks, subzoneNagPacks } from '../../infra/lib/nag-packs';
 import { SubzoneOrgRolloutStack } from '../../infra/lib/org-rollout-stack';
 import { SubzoneSpokeStack, renderSpokeTemplate } from '../../infra/lib/spoke-stack';
 import { SubzoneHubStack } from '../../infra/lib/hub-stack';
