@@ -8,6 +8,8 @@
  * | ------------ | ------------------------------- | ---------------- | -------------------------------------------------- |
  * | delegation   | `ACCOUNT#<account>`             | `ZONE#<zoneId>`  | every LedgerEntry field, natively (maps and lists) |
  * | lease        | `ACCOUNT#<account>`             | `LEASE`          | account, holder, expiresAt (ISO 8601)              |
+ * | read failures| `ACCOUNT#<account>`             | `READ_FAILURES`  | sweeps (string set): sweeps in a row that could not read the account |
+ * | parent lease | `PARENT#<parentZoneId>`         | `LEASE`          | account (the parent zone id), holder, expiresAt    |
  * | last event   | `ACCOUNT#<account>`             | `LAST_EVENT`     | lastEventAt (ISO 8601): the newest event seen      |
  * | name owner   | `NAME#<parentZoneId>#<name>`    | `OWNER`          | parentZoneId, name, account, zoneId                |
  * | sweep        | `SWEEP#<sweepId>`               | `SWEEP`          | remaining (string set), remainingCount, total, startedAt, expiresAtEpoch |
@@ -53,12 +55,14 @@ export const ledgerKeys = {
   delegation: (account: string, zoneId: string) => ({ pk: `ACCOUNT#${account}`, sk: `ZONE#${zoneId}` }),
   lease: (account: string) => ({ pk: `ACCOUNT#${account}`, sk: 'LEASE' }),
   lastEvent: (account: string) => ({ pk: `ACCOUNT#${account}`, sk: 'LAST_EVENT' }),
+  readFailures: (account: string) => ({ pk: `ACCOUNT#${account}`, sk: 'READ_FAILURES' }),
+  parentLease: (parentZoneId: string) => ({ pk: `PARENT#${parentZoneId}`, sk: 'LEASE' }),
   nameOwner: (parentZoneId: string, name: string) => ({ pk: `NAME#${parentZoneId}#${name}`, sk: 'OWNER' }),
   sweep: (sweepId: string) => ({ pk: `SWEEP#${sweepId}`, sk: 'SWEEP' }),
 } as const;
 
 /** Prefixes used to recognise item kinds in queries and scans. */
-export const LEDGER_PREFIXES = { account: 'ACCOUNT#', zone: 'ZONE#' } as const;
+export const LEDGER_PREFIXES = { account: 'ACCOUNT#', zone: 'ZONE#', name: 'NAME#' } as const;
 
 /**
  * Creates the ledger table (if it does not exist yet) and waits until it is ACTIVE.

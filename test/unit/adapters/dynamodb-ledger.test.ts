@@ -338,7 +338,7 @@ describe('DynamoDbLedger name owners', () => {
     await ledger.claimName(first);
 
     // Act
-    await ledger.releaseName(owner(freshAccount(), 'ZA', name));
+    await ledger.freeName(owner(freshAccount(), 'ZA', name));
 
     // Assess
     expect(await ledger.getNameOwner('Z0PARENT', name)).toEqual(first);
@@ -352,7 +352,7 @@ describe('DynamoDbLedger name owners', () => {
     const next = owner(freshAccount(), 'ZB', name);
 
     // Act
-    await ledger.releaseName(owner(account, 'ZA', name));
+    await ledger.freeName(owner(account, 'ZA', name));
 
     // Assess
     expect(await ledger.getNameOwner('Z0PARENT', name)).toBeUndefined();
