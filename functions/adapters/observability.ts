@@ -90,8 +90,11 @@ export function reportAccount(result: AccountResult, telemetry: Telemetry): void
   }
   // Zero included: the paging alarm clears when a reconcile finds the account readable again.
   count.addMetric(METRIC.suspects, MetricUnit.Count, result.suspects.length);
-  if (result.error !== undefined) {
+  if (result.status === 'failed' && result.error !== undefined) {
     log.error('reconcile failed', { accountId: result.account, error: result.error });
     count.addMetric(METRIC.reconcileError, MetricUnit.Count, 1);
+  } else if (result.error !== undefined) {
+    // Acknowledged: the suspects (and their alarm) stand for the account until it can be read.
+    log.warn('account could not be read: its delegations are suspects', { accountId: result.account, error: result.error });
   }
 }

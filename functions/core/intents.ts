@@ -30,7 +30,7 @@ export function resolveIntent(entry: LedgerEntry, parents: ProjectedParents, now
       // `intent-settled` is the event's reason, a published contract.
       return { entry: written, outcome: entryEvent(detailType, written, 'intent-settled', true, now) };
     }
-    // The write never happened: a fresh claim holds nothing; an update keeps the old record.
+    // The write never happened: a fresh claim stands for nothing; an update keeps the old record.
     if (entry.state === 'creating') return { entry: { ...rest, state: 'retired', records: [] } };
     return { entry: { ...rest, state: 'delegated' } };
   }

@@ -46,12 +46,6 @@ export class InvocationLeases {
     return lease;
   }
 
-  /** Gives an account's lease back now (an account that will not be reconciled). */
-  async giveBackAccount(lease: Lease): Promise<LeaseReleaseFailure | undefined> {
-    this.accountLeases.splice(this.accountLeases.indexOf(lease), 1);
-    return quietly(lease, () => this.terms.ledger.releaseLease(lease));
-  }
-
   /** Gives every lease back, parents first; returns the ones that failed. */
   async giveBackAll(): Promise<LeaseReleaseFailure[]> {
     const parents = await Promise.all(this.parentLeases.map((lease) => quietly(lease, () => this.terms.ledger.releaseParentLease(lease))));

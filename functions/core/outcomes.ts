@@ -92,7 +92,7 @@ const APPLIED: { readonly [K in Decision['kind']]: AppliedOutcome<K> } = {
     entry: 'delete',
     outcome: entryEvent('Delegation Removed', decision.entry, decision.reason, true, now),
   }),
-  // An adopted record (or one no longer as recorded) is forgotten, never deleted.
+  // An adopted record (or one no longer as recorded) is forgotten, never deleted; `released:` is the event's published reason.
   disown: (decision, _stored, _fresh, now) => ({
     entry: 'delete',
     outcome: entryEvent('Delegation Removed', decision.entry, `released:${decision.reason}`, false, now),

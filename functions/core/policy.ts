@@ -190,7 +190,7 @@ export function decideAccount(facts: AccountFacts, parents: ProjectedParents): D
   // Ledger entries whose zone is gone, inside a scope that was read completely.
   for (const entry of facts.entries) {
     if (!isCovered(entry.zoneId) || liveZones.has(entry.zoneId)) continue;
-    // An entry that holds nothing needs no parent to be forgotten; otherwise an unread (or no
+    // An entry that stands for nothing needs no parent to be forgotten; otherwise an unread (or no
     // longer managed) parent decides nothing.
     if (!standsInParent(entry)) decisions.push({ kind: 'forget', entry, reason: 'zone-deleted' });
     else if (view.has(entry.parentZoneId)) decisions.push(decideGone(entry, view));
@@ -249,7 +249,7 @@ function forgetIfStale(decision: Decision, entry: LedgerEntry | undefined): Deci
   return decision;
 }
 
-/** The zone of an entry is gone: remove what subzone holds for it at once (invariant 5). */
+/** The zone of an entry is gone: remove what subzone stands for at once (invariant 5). */
 function decideGone(entry: LedgerEntry, view: ParentProjection): Decision {
   if (!standsInParent(entry)) return { kind: 'forget', entry, reason: 'zone-deleted' };
   const found = view.nsAt(entry.parentZoneId, entry.name);
@@ -277,7 +277,7 @@ function decideWithdrawal(facts: AccountFacts, entry: LedgerEntry, reason: Remov
   return { kind: 'remove', entry, found, reason };
 }
 
-/** The NS values a ledger entry holds in its parent. */
+/** The NS values a ledger entry stands for in its parent. */
 export function nsValues(entry: LedgerEntry): readonly string[] {
   return entry.records.find((record) => record.type === 'NS')?.values ?? [];
 }

@@ -128,7 +128,7 @@ async function reconcileRuns(runs: readonly AccountRun[], deps: ReconcileDeps, l
       await run.attempt(async () => pending.push({ run, decision: writing ? await claimIfNeeded(decision, run, deps) : decision }));
     }
   }
-  await settleDecisions(pending, runs, deps, controls, writing, now);
+  await applyDecisions(pending, runs, deps, controls, writing, now);
 }
 
 /**
@@ -239,7 +239,7 @@ function isSameOwner(a: NameOwner, b: NameOwner): boolean {
 }
 
 /** Records what is not written, applies the rest, and records what became of it. */
-async function settleDecisions(
+async function applyDecisions(
   pending: readonly PendingWrite[],
   runs: readonly AccountRun[],
   deps: ReconcileDeps,
