@@ -70,7 +70,8 @@ export class DynamoDbLedger implements DelegationLedger {
       await this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
-          Item: marshall({ ...key, ...lease }),
+          // The TTL attribute lets DynamoDB remove a lease no one gave back (a crashed worker's).
+          Item: marshall({ ...key, ...lease, [LEDGER_TTL_ATTRIBUTE]: Math.ceil((now.getTime() + ttlMs) / 1000) }),
           // ISO 8601 UTC strings of equal length order like the instants they name.
           ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now OR holder = :me',
           ExpressionAttributeValues: marshall({ ':now': now.toISOString(), ':me': holder }),

@@ -7,9 +7,9 @@
  * | item         | pk                              | sk               | other attributes                                   |
  * | ------------ | ------------------------------- | ---------------- | -------------------------------------------------- |
  * | delegation   | `ACCOUNT#<account>`             | `ZONE#<zoneId>`  | every LedgerEntry field, natively (maps and lists) |
- * | lease        | `ACCOUNT#<account>`             | `LEASE`          | account, holder, expiresAt (ISO 8601)              |
+ * | lease        | `ACCOUNT#<account>`             | `LEASE`          | account, holder, expiresAt (ISO 8601), expiresAtEpoch |
  * | read failures| `ACCOUNT#<account>`             | `READ_FAILURES`  | sweeps (string set): sweeps in a row that could not read the account |
- * | parent lease | `PARENT#<parentZoneId>`         | `LEASE`          | account (the parent zone id), holder, expiresAt    |
+ * | parent lease | `PARENT#<parentZoneId>`         | `LEASE`          | account (the parent zone id), holder, expiresAt, expiresAtEpoch |
  * | last event   | `ACCOUNT#<account>`             | `LAST_EVENT`     | lastEventAt (ISO 8601): the newest event seen      |
  * | name owner   | `NAME#<parentZoneId>#<name>`    | `OWNER`          | parentZoneId, name, account, zoneId                |
  * | sweep        | `SWEEP#<sweepId>`               | `SWEEP`          | remaining (string set), remainingCount, total, startedAt, expiresAtEpoch |
@@ -45,8 +45,9 @@ export const LEDGER_ATTRIBUTE_DEFINITIONS: readonly AttributeDefinition[] = [
 export const LEDGER_BILLING_MODE = 'PAY_PER_REQUEST';
 
 /**
- * Epoch-seconds attribute for DynamoDB TTL. Only sweep items carry it: delegations, leases
- * and name owners must never expire on their own.
+ * Epoch-seconds attribute for DynamoDB TTL. Sweep items and leases carry it (an expired lease
+ * is no lease, so removing it changes nothing); delegations and name owners must never expire
+ * on their own.
  */
 export const LEDGER_TTL_ATTRIBUTE = 'expiresAtEpoch';
 
