@@ -29,6 +29,7 @@ export interface LeaseReleaseFailure {
 export class InvocationLeases {
   private readonly accountLeases: Lease[] = [];
   private readonly parentLeases: Lease[] = [];
+  private readonly failures: LeaseReleaseFailure[] = [];
 
   constructor(private readonly terms: LeaseTerms) {}
 
@@ -46,13 +47,20 @@ export class InvocationLeases {
     return lease;
   }
 
-  /** Gives every lease back, parents first; returns the ones that failed. */
-  async giveBackAll(): Promise<LeaseReleaseFailure[]> {
-    const parents = await Promise.all(this.parentLeases.map((lease) => quietly(lease, () => this.terms.ledger.releaseParentLease(lease))));
-    const accounts = await Promise.all(this.accountLeases.map((lease) => quietly(lease, () => this.terms.ledger.releaseLease(lease))));
+  /** Gives the parent zones' leases back as soon as the writes are done: other invocations wait for them. */
+  async giveBackParents(): Promise<void> {
+    const released = await Promise.all(this.parentLeases.map((lease) => quietly(lease, () => this.terms.ledger.releaseParentLease(lease))));
     this.parentLeases.length = 0;
+    this.failures.push(...released.filter((failure) => failure !== undefined));
+  }
+
+  /** Gives every lease back, parents first; returns every release that failed during the invocation. */
+  async giveBackAll(): Promise<LeaseReleaseFailure[]> {
+    await this.giveBackParents();
+    const released = await Promise.all(this.accountLeases.map((lease) => quietly(lease, () => this.terms.ledger.releaseLease(lease))));
     this.accountLeases.length = 0;
-    return [...parents, ...accounts].filter((failure) => failure !== undefined);
+    this.failures.push(...released.filter((failure) => failure !== undefined));
+    return [...this.failures];
   }
 
   private async waitFor(acquire: (now: Date) => Promise<Lease>): Promise<Lease> {

@@ -128,7 +128,7 @@ async function reconcileRuns(runs: readonly AccountRun[], deps: ReconcileDeps, l
       await run.attempt(async () => pending.push({ run, decision: writing ? await claimIfNeeded(decision, run, deps) : decision }));
     }
   }
-  await applyDecisions(pending, runs, deps, controls, writing, now);
+  await applyDecisions(pending, runs, deps, controls, writing, now, () => leases.giveBackParents());
 }
 
 /**
@@ -246,6 +246,7 @@ async function applyDecisions(
   controls: Controls,
   writing: boolean,
   now: Date,
+  afterWrites: () => Promise<void>,
 ): Promise<void> {
   // Observe mode and paused writes remove nothing, so they spend no budget.
   const planned = runs.map((run) => ({
@@ -268,6 +269,7 @@ async function applyDecisions(
   await unwritten.flush(now);
   const written = new OutcomeBatch(deps.publisher);
   await applyChanges(units, deps, written, now);
+  await afterWrites();
   await written.flush(now);
 }
 

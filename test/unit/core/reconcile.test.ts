@@ -422,3 +422,42 @@ describe('reconcileAccounts: sweeps', () => {
     expect(world.ledger.failedSweeps.has(ACCOUNT_B)).toBe(false);
   });
 });
+
+describe('reconcileAccounts: the parent lease', () => {
+  it('holds the parent zone\'s lease around its write and gives it back before recording the outcomes', async () => {
+    // Prepare
+    const world = fakeWorld();
+    world.reader.set(ACCOUNT_A, [makeZone('foo.example.com')]);
+    const heldDuringWrite: boolean[] = [];
+    world.parents.beforeApply = () => heldDuringWrite.push(world.ledger.leases.has(`PARENT#${PARENT_ID}`));
+    const heldWhilePublishing: boolean[] = [];
+    const publish = world.publisher.publish.bind(world.publisher);
+    world.publisher.publish = (events) => {
+      heldWhilePublishing.push(world.ledger.leases.has(`PARENT#${PARENT_ID}`));
+      return publish(events);
+    };
+
+    // Act
+    await world.run(accountJob(ACCOUNT_A));
+
+    // Assess
+    expect(heldDuringWrite).toEqual([true]);
+    expect(heldWhilePublishing).toEqual([false]);
+    expect(world.ledger.leases.size).toBe(0);
+  });
+
+  it('takes no parent lease for an account that only keeps what it has', async () => {
+    // Prepare
+    const world = fakeWorld();
+    const zone = makeZone('foo.example.com');
+    world.reader.set(ACCOUNT_A, [zone]);
+    world.ledger.seed(makeEntry(zone));
+    world.parents.put(PARENT_ID, nsRecordFor(zone));
+
+    // Act
+    await world.run(accountJob(ACCOUNT_A));
+
+    // Assess
+    expect(world.ledger.callCount('acquireParentLease')).toBe(0);
+  });
+});
