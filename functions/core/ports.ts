@@ -1,6 +1,7 @@
 /**
  * What the reconcile needs from the world, named for its role. Adapters in
- * functions/adapters implement these over AWS; tests implement them over the emulator.
+ * functions/adapters implement these over AWS; unit tests use in-memory fakes (test/fakes),
+ * integration tests the adapters against the emulator.
  * A port that cannot read completely throws (SpokeReadError, ParentReadError): a failed
  * read is unknown, never absent.
  */
