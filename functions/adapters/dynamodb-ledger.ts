@@ -49,12 +49,29 @@ export class DynamoDbLedger implements DelegationLedger {
   }
 
   async acquireLease(account: AccountId, holder: string, now: Date, ttlMs: number): Promise<Lease> {
-    const lease: Lease = { account, holder, expiresAt: new Date(now.getTime() + ttlMs).toISOString() };
+    return this.takeLease(ledgerKeys.lease(account), account, holder, now, ttlMs);
+  }
+
+  async releaseLease(lease: Lease): Promise<void> {
+    await this.deleteIf(ledgerKeys.lease(lease.account), 'holder = :me', { ':me': lease.holder });
+  }
+
+  async acquireParentLease(parentZoneId: ZoneId, holder: string, now: Date, ttlMs: number): Promise<Lease> {
+    return this.takeLease(ledgerKeys.parentLease(parentZoneId), parentZoneId, holder, now, ttlMs);
+  }
+
+  async releaseParentLease(lease: Lease): Promise<void> {
+    await this.deleteIf(ledgerKeys.parentLease(lease.account), 'holder = :me', { ':me': lease.holder });
+  }
+
+  private async takeLease(key: { pk: string; sk: string }, subject: string, holder: string, now: Date, ttlMs: number): Promise<Lease> {
+    const lease: Lease = { account: subject, holder, expiresAt: new Date(now.getTime() + ttlMs).toISOString() };
     try {
       await this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
-          Item: marshall({ ...ledgerKeys.lease(account), ...lease }),
+          // The TTL attribute lets DynamoDB remove a lease no one gave back (a crashed worker's).
+          Item: marshall({ ...key, ...lease, [LEDGER_TTL_ATTRIBUTE]: Math.ceil((now.getTime() + ttlMs) / 1000) }),
           // ISO 8601 UTC strings of equal length order like the instants they name.
           ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now OR holder = :me',
           ExpressionAttributeValues: marshall({ ':now': now.toISOString(), ':me': holder }),
@@ -63,13 +80,16 @@ export class DynamoDbLedger implements DelegationLedger {
       return lease;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const current = await this.getItem(ledgerKeys.lease(account));
-      throw new LeaseBusyError(account, typeof current?.expiresAt === 'string' ? current.expiresAt : 'an unknown time');
+      const current = await this.getItem(key);
+      throw new LeaseBusyError(subject, typeof current?.expiresAt === 'string' ? current.expiresAt : 'an unknown time');
     }
   }
 
-  async releaseLease(lease: Lease): Promise<void> {
-    await this.deleteIf(ledgerKeys.lease(lease.account), 'holder = :me', { ':me': lease.holder });
+  async getEntry(account: AccountId, zoneId: ZoneId): Promise<LedgerEntry | undefined> {
+    const result = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: marshall(ledgerKeys.delegation(account, zoneId)), ConsistentRead: true }),
+    );
+    return result.Item && toEntry(result.Item);
   }
 
   async listEntries(account: AccountId): Promise<LedgerEntry[]> {
@@ -168,17 +188,33 @@ export class DynamoDbLedger implements DelegationLedger {
     throw new LedgerConflictError(`name owner ${owner.parentZoneId}/${owner.name}: changed on every attempt`);
   }
 
-  async releaseName(owner: NameOwner): Promise<void> {
+  async freeName(owner: NameOwner): Promise<void> {
     await this.deleteIf(ledgerKeys.nameOwner(owner.parentZoneId, owner.name), '#zoneId = :zone AND #account = :account', {
       ':zone': owner.zoneId,
       ':account': owner.account,
     }, { '#zoneId': 'zoneId', '#account': 'account' });
   }
 
-  /**
-   * A Scan of the whole table: fine at this scale (one small item per hosted zone, a few
-   * thousand at most, read once per sweep). A GSI would be the next step beyond that.
-   */
+  /** A Scan of the whole table, once per sweep (see listAccounts). */
+  async listNameOwners(): Promise<NameOwner[]> {
+    const owners: NameOwner[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          ConsistentRead: true,
+          FilterExpression: 'begins_with(pk, :name) AND sk = :owner',
+          ExpressionAttributeValues: marshall({ ':name': LEDGER_PREFIXES.name, ':owner': ledgerKeys.nameOwner('', '').sk }),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      owners.push(...(page.Items ?? []).map((item) => toNameOwner(unmarshall(item))));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return owners;
+  }
+
   async noteEvent(account: AccountId, eventTime: string): Promise<void> {
     try {
       await this.client.send(
@@ -202,6 +238,28 @@ export class DynamoDbLedger implements DelegationLedger {
     return typeof item?.lastEventAt === 'string' ? item.lastEventAt : undefined;
   }
 
+  async countFailedSweep(account: AccountId, sweepId: string): Promise<number> {
+    const result = await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: marshall(ledgerKeys.readFailures(account)),
+        UpdateExpression: 'ADD #sweeps :sweep',
+        ExpressionAttributeNames: { '#sweeps': 'sweeps' },
+        ExpressionAttributeValues: { ':sweep': { SS: [sweepId] } },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return result.Attributes?.sweeps?.SS?.length ?? 0;
+  }
+
+  async clearFailedSweeps(account: AccountId): Promise<void> {
+    await this.deleteIf(ledgerKeys.readFailures(account), 'attribute_exists(pk)', {});
+  }
+
+  /**
+   * A Scan of the whole table: fine at this scale (one small item per hosted zone, a few
+   * thousand at most, read once per sweep). A GSI would be the next step beyond that.
+   */
   async listAccounts(): Promise<AccountId[]> {
     const accounts = new Set<AccountId>();
     let startKey: Item | undefined;
@@ -324,7 +382,7 @@ export class DynamoDbLedger implements DelegationLedger {
           TableName: this.tableName,
           Key: marshall(key),
           ConditionExpression: condition,
-          ExpressionAttributeValues: marshall(values),
+          ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: marshall(values) } : {}),
           ...(names ? { ExpressionAttributeNames: names } : {}),
         }),
       );

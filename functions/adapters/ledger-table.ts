@@ -8,7 +8,9 @@
  * | item         | pk                              | sk               | other attributes                                   |
  * | ------------ | ------------------------------- | ---------------- | -------------------------------------------------- |
  * | delegation   | `ACCOUNT#<account>`             | `ZONE#<zoneId>`  | every LedgerEntry field, natively (maps and lists) |
- * | lease        | `ACCOUNT#<account>`             | `LEASE`          | account, holder, expiresAt (ISO 8601)              |
+ * | lease        | `ACCOUNT#<account>`             | `LEASE`          | account, holder, expiresAt (ISO 8601), expiresAtEpoch |
+ * | read failures| `ACCOUNT#<account>`             | `READ_FAILURES`  | sweeps (string set): sweeps in a row that could not read the account |
+ * | parent lease | `PARENT#<parentZoneId>`         | `LEASE`          | account (the parent zone id), holder, expiresAt, expiresAtEpoch |
  * | last event   | `ACCOUNT#<account>`             | `LAST_EVENT`     | lastEventAt (ISO 8601): the newest event seen      |
  * | name owner   | `NAME#<parentZoneId>#<name>`    | `OWNER`          | parentZoneId, name, account, zoneId                |
  * | sweep        | `SWEEP#<sweepId>`               | `SWEEP`          | remaining (string set), remainingCount, total, startedAt, expiresAtEpoch |
@@ -37,8 +39,9 @@ export const LEDGER_ATTRIBUTE_DEFINITIONS: readonly AttributeDefinition[] = [
 export const LEDGER_BILLING_MODE = 'PAY_PER_REQUEST';
 
 /**
- * Epoch-seconds attribute for DynamoDB TTL. Only sweep items carry it: delegations, leases
- * and name owners must never expire on their own.
+ * Epoch-seconds attribute for DynamoDB TTL. Sweep items and leases carry it (an expired lease
+ * is no lease, so removing it changes nothing); delegations and name owners must never expire
+ * on their own.
  */
 export const LEDGER_TTL_ATTRIBUTE = 'expiresAtEpoch';
 
@@ -47,9 +50,11 @@ export const ledgerKeys = {
   delegation: (account: string, zoneId: string) => ({ pk: `ACCOUNT#${account}`, sk: `ZONE#${zoneId}` }),
   lease: (account: string) => ({ pk: `ACCOUNT#${account}`, sk: 'LEASE' }),
   lastEvent: (account: string) => ({ pk: `ACCOUNT#${account}`, sk: 'LAST_EVENT' }),
+  readFailures: (account: string) => ({ pk: `ACCOUNT#${account}`, sk: 'READ_FAILURES' }),
+  parentLease: (parentZoneId: string) => ({ pk: `PARENT#${parentZoneId}`, sk: 'LEASE' }),
   nameOwner: (parentZoneId: string, name: string) => ({ pk: `NAME#${parentZoneId}#${name}`, sk: 'OWNER' }),
   sweep: (sweepId: string) => ({ pk: `SWEEP#${sweepId}`, sk: 'SWEEP' }),
 } as const;
 
 /** Prefixes used to recognise item kinds in queries and scans. */
-export const LEDGER_PREFIXES = { account: 'ACCOUNT#', zone: 'ZONE#' } as const;
+export const LEDGER_PREFIXES = { account: 'ACCOUNT#', zone: 'ZONE#', name: 'NAME#' } as const;

@@ -21,6 +21,8 @@ export const METRIC = {
   rejected: 'DelegationRejected',
   standingRejections: 'StandingRejections',
   suspects: 'DanglingSuspects',
+  /** A standing delegation found with a delegation above it or records below it (alarmed). */
+  occluded: 'DelegationOccluded',
   reconcileError: 'ReconcileError',
   invalidEvent: 'InvalidEvent',
   ignoredEvent: 'IgnoredEvent',
@@ -43,11 +45,12 @@ const COUNTED: Partial<Record<Decision['kind'], string>> = {
   update: METRIC.updated,
   remove: METRIC.removed,
   reject: METRIC.rejected,
+  occluded: METRIC.occluded,
 };
 
 function verdictFields(record: DecisionRecord): Record<string, unknown> {
   const { decision } = record;
-  const inner = decision.kind === 'held' ? decision.instead : decision;
+  const inner = decision.kind === 'frozen' ? decision.instead : decision;
   return {
     ...subjectOf(decision),
     decision: decision.kind,
@@ -67,7 +70,7 @@ export function reportAccount(result: AccountResult, telemetry: Telemetry): void
   }
   for (const record of result.decisions) {
     const fields = { accountId: result.account, ...verdictFields(record) };
-    if (record.decision.kind === 'held') log.warn('write frozen by a hold', fields);
+    if (record.decision.kind === 'frozen') log.warn('write frozen by a hold', fields);
     else if (record.result === 'failed') log.error('decision not applied', fields);
     else log.info('decision', fields);
     // Changes are counted when they happen (and alarmed once); a standing state is a gauge.
@@ -75,6 +78,9 @@ export function reportAccount(result: AccountResult, telemetry: Telemetry): void
     if (metric !== undefined && record.result === 'applied' && record.reported) count.addMetric(metric, MetricUnit.Count, 1);
     if (record.result === 'budget' && record.reported) count.addMetric(METRIC.budgetHit, MetricUnit.Count, 1);
     if (record.decision.kind === 'reject') count.addMetric(METRIC.standingRejections, MetricUnit.Count, 1);
+  }
+  for (const error of result.leaseErrors ?? []) {
+    log.warn('lease not given back: it expires on its own', { accountId: result.account, error });
   }
   if (result.suspects.length > 0) {
     log.error('delegations of an unreadable account are dangling suspects', {
@@ -84,8 +90,11 @@ export function reportAccount(result: AccountResult, telemetry: Telemetry): void
   }
   // Zero included: the paging alarm clears when a reconcile finds the account readable again.
   count.addMetric(METRIC.suspects, MetricUnit.Count, result.suspects.length);
-  if (result.error !== undefined) {
+  if (result.status === 'failed' && result.error !== undefined) {
     log.error('reconcile failed', { accountId: result.account, error: result.error });
     count.addMetric(METRIC.reconcileError, MetricUnit.Count, 1);
+  } else if (result.error !== undefined) {
+    // Acknowledged: the suspects (and their alarm) stand for the account until it can be read.
+    log.warn('account could not be read: its delegations are suspects', { accountId: result.account, error: result.error });
   }
 }

@@ -15,7 +15,7 @@ import {
   ListTagsForResourcesCommand,
   type Route53Client,
 } from '@aws-sdk/client-route-53';
-import { SpokeReadError } from '../core/errors';
+import { NameError, SpokeReadError } from '../core/errors';
 import { normaliseName, normaliseValueSet } from '../core/names';
 import { bareZoneId } from '../core/intake';
 import type { AccountId, DnsName, SpokeSnapshot, SpokeZone, ZoneId, ZoneScope } from '../core/types';
@@ -87,6 +87,9 @@ export class Route53SpokeZoneReader implements SpokeZoneReader {
 
 /** One readZones call: the client, what the ledger knows and the opt-in tag. */
 class AccountRead {
+  /** Zones that exist but whose name or name servers cannot be normalised: unknown, not absent. */
+  private readonly unknown = new Set<ZoneId>();
+
   constructor(
     private readonly route53: Route53Client,
     private readonly knownNameServers: ReadonlyMap<ZoneId, readonly DnsName[]>,
@@ -100,16 +103,27 @@ class AccountRead {
       const page = await this.route53.send(
         new ListHostedZonesCommand({ MaxItems: ZONES_PER_PAGE, ...(marker !== undefined && { Marker: marker }) }),
       );
-      zones.push(...(page.HostedZones ?? []).map((zone) => listed(zone)));
+      zones.push(...(page.HostedZones ?? []).flatMap((zone) => this.listedOrUnknown(zone)));
       marker = page.IsTruncated ? page.NextMarker : undefined;
       if (page.IsTruncated && marker === undefined) throw new Error('ListHostedZones is truncated but has no NextMarker');
     } while (marker !== undefined);
-    return {
-      account,
-      scope,
-      zones: await this.complete(zones),
-      coveredZoneIds: zones.map((zone) => zone.zoneId),
-    };
+    const complete = await this.complete(zones);
+    return { account, scope, zones: complete, coveredZoneIds: [...zones.map((zone) => zone.zoneId), ...this.unknown], ...this.unknownIds() };
+  }
+
+  /** A listed zone, or nothing (and the zone noted unknown) when its name cannot be normalised. */
+  private listedOrUnknown(zone: HostedZone, nameServers?: readonly string[]): ListedZone[] {
+    try {
+      return [listed(zone, nameServers)];
+    } catch (error) {
+      if (!(error instanceof NameError)) throw error;
+      this.unknown.add(bareZoneId(zone.Id ?? ''));
+      return [];
+    }
+  }
+
+  private unknownIds(): { unknownZoneIds?: ZoneId[] } {
+    return this.unknown.size > 0 ? { unknownZoneIds: [...this.unknown] } : {};
   }
 
   async someZones(account: AccountId, scope: ZoneScope, requested: readonly ZoneId[]): Promise<SpokeSnapshot> {
@@ -126,12 +140,8 @@ class AccountRead {
         if (!found.has(sibling.zoneId)) found.set(sibling.zoneId, sibling);
       }
     }
-    return {
-      account,
-      scope,
-      zones: await this.complete([...found.values()]),
-      coveredZoneIds: [...covered],
-    };
+    const complete = await this.complete([...found.values()]);
+    return { account, scope, zones: complete, coveredZoneIds: [...covered], ...this.unknownIds() };
   }
 
   /** GetHostedZone; undefined when the zone no longer exists. */
@@ -139,7 +149,8 @@ class AccountRead {
     try {
       const output = await this.route53.send(new GetHostedZoneCommand({ Id: zoneId }));
       if (!output.HostedZone) throw new Error(`GetHostedZone ${zoneId} returned no HostedZone`);
-      const zone = listed(output.HostedZone, output.DelegationSet?.NameServers ?? []);
+      const [zone] = this.listedOrUnknown(output.HostedZone, output.DelegationSet?.NameServers ?? []);
+      if (zone === undefined) return undefined;
       if (!zone.privateZone && zone.nameServers?.length === 0) throw noNameServers(zoneId);
       return zone;
     } catch (error) {
@@ -154,7 +165,7 @@ class AccountRead {
     let start: { DNSName: string; HostedZoneId?: string } | undefined = { DNSName: name };
     while (start) {
       const page: ListHostedZonesByNameCommandOutput = await this.route53.send(new ListHostedZonesByNameCommand({ ...start, MaxItems: ZONES_PER_PAGE }));
-      const listedZones = (page.HostedZones ?? []).map((zone) => listed(zone));
+      const listedZones = (page.HostedZones ?? []).flatMap((zone) => this.listedOrUnknown(zone));
       zones.push(...listedZones.filter((zone) => zone.name === name && !zone.privateZone));
       // Zones are sorted by name from DNSName on: once a page holds a later name, the rest is later too.
       const pastName = listedZones.some((zone) => zone.name !== name);
@@ -179,10 +190,21 @@ class AccountRead {
       const isOptedIn = optedIn.has(zone.zoneId);
       // Only a zone that claims needs its name servers: the rest would cost a call each, every sweep.
       const nameServers =
-        zone.nameServers ?? this.knownNameServers.get(zone.zoneId) ?? (isOptedIn ? await this.nameServersOf(zone.zoneId) : []);
+        zone.nameServers ?? this.knownNameServers.get(zone.zoneId) ?? (isOptedIn ? await this.nameServersOrUnknown(zone.zoneId) : []);
+      if (nameServers === undefined) continue;
       result.push({ zoneId: zone.zoneId, name: zone.name, privateZone: false, optedIn: isOptedIn, nameServers });
     }
     return result;
+  }
+
+  private async nameServersOrUnknown(zoneId: ZoneId): Promise<DnsName[] | undefined> {
+    try {
+      return await this.nameServersOf(zoneId);
+    } catch (error) {
+      if (!(error instanceof NameError)) throw error;
+      this.unknown.add(zoneId);
+      return undefined;
+    }
   }
 
   private async nameServersOf(zoneId: ZoneId): Promise<DnsName[]> {

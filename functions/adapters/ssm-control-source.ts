@@ -98,7 +98,7 @@ export interface SsmControlSourceOptions {
   /** How long a value is reused before the parameter is read again. @default DEFAULT_CONTROLS_MAX_AGE_MS */
   readonly maxAgeMs?: number;
   /** @default the system clock */
-  readonly clock?: Clock;
+  readonly clock?: Pick<Clock, 'now'>;
   /** Told of a malformed value (to log it) each time it is read. */
   readonly onInvalid?: (error: ControlsParameterError) => void;
 }
@@ -108,7 +108,7 @@ export class SsmControlSource implements ControlSource {
   private readonly client: SSMClient;
   private readonly parameterName: string;
   private readonly maxAgeMs: number;
-  private readonly clock: Clock;
+  private readonly clock: Pick<Clock, 'now'>;
   private readonly onInvalid: ((error: ControlsParameterError) => void) | undefined;
   private cached: { readonly controls: Controls; readonly readAt: number } | undefined;
 

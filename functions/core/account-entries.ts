@@ -2,36 +2,38 @@
  * One account's ledger entries as a reconcile sees them, and every write to them. Each write
  * bumps the version the ledger's conditional put checks; an outcome event is published before
  * the state it reports is recorded, and one that could not be published stays flagged on its
- * entry until a later reconcile publishes it (docs/concepts.md).
+ * entry until a later reconcile publishes it. An entry that goes frees its name first, so a
+ * name is never left owned by a zone the ledger no longer knows.
  */
-import type { SettledIntent } from './intents';
-import { freshEntry, outcomeFor } from './outcomes';
+import type { EntryChange } from './intents';
+import { freshEntry, outcomeFor, type DecisionResult } from './outcomes';
 import { changesOf, subjectOf, type Decision } from './policy';
-import type { Clock, DelegationLedger, OutcomePublisher } from './ports';
+import type { Clock, DelegationEntries, NameOwners, OutcomePublisher } from './ports';
 import type { AccountId, DnsName, LedgerEntry, NameOwner, OutcomeEvent, ZoneId } from './types';
-
-/** What became of a decision (see reconcile.ts DecisionRecord). */
-export type DecisionResult = 'applied' | 'observed' | 'failed' | 'budget';
 
 /** The ports the entries are written through. */
 export interface EntryStores {
-  readonly ledger: DelegationLedger;
+  readonly ledger: DelegationEntries & NameOwners;
   readonly publisher: OutcomePublisher;
   readonly clock: Clock;
 }
 
 /** Decisions whose entries wait for their outcome events to be published. */
-export interface PreparedSettlement {
-  readonly reported: readonly SettledIntent[];
-  readonly released: readonly NameOwner[];
+export interface PreparedOutcomes {
+  readonly reported: readonly EntryChange[];
   /** Per decision, in order: it changed state and so is reported. */
   readonly flags: readonly boolean[];
 }
 
-/** Publishes the outcome events of settled entries; returns the ones that could not be. */
-export async function publishAll(publisher: OutcomePublisher, settled: readonly SettledIntent[]): Promise<Set<OutcomeEvent>> {
-  const outcomes = settled.flatMap((item) => (item.outcome ? [item.outcome] : []));
+/** Publishes the outcome events of entry changes; returns the ones that could not be. */
+export async function publishAll(publisher: OutcomePublisher, changes: readonly EntryChange[]): Promise<Set<OutcomeEvent>> {
+  const outcomes = changes.flatMap((item) => (item.outcome ? [item.outcome] : []));
   return new Set(outcomes.length > 0 ? await publisher.publish(outcomes) : []);
+}
+
+/** The name owner item an entry's claim wrote. */
+export function ownerOfEntry(entry: LedgerEntry): NameOwner {
+  return { parentZoneId: entry.parentZoneId, name: entry.name, account: entry.account, zoneId: entry.zoneId };
 }
 
 export class AccountEntries {
@@ -68,9 +70,11 @@ export class AccountEntries {
     return next;
   }
 
+  /** Frees the entry's name (if this zone still owns it), then deletes the entry. */
   async delete(entry: LedgerEntry): Promise<void> {
     const stored = this.byZone.get(entry.zoneId);
     if (stored === undefined) return;
+    if (stored.parentZoneId) await this.stores.ledger.freeName(ownerOfEntry(stored));
     await this.stores.ledger.deleteEntry(stored.account, stored.zoneId, stored.version);
     this.byZone.delete(entry.zoneId);
   }
@@ -87,9 +91,8 @@ export class AccountEntries {
    * report nothing, and returns those whose outcome events must be published first. The
    * caller publishes every account's events together, then calls `finish`.
    */
-  async prepare(items: ReadonlyArray<{ readonly decision: Decision; readonly result: DecisionResult }>, now: Date): Promise<PreparedSettlement> {
-    const reported: SettledIntent[] = [];
-    const released: NameOwner[] = [];
+  async prepare(items: ReadonlyArray<{ readonly decision: Decision; readonly result: DecisionResult }>, now: Date): Promise<PreparedOutcomes> {
+    const reported: EntryChange[] = [];
     const flags: boolean[] = [];
     for (const { decision, result } of items) {
       const base = this.get(subjectOf(decision).zoneId);
@@ -101,25 +104,23 @@ export class AccountEntries {
         if (change.outcome) reported.push({ entry: change.entry, outcome: change.outcome });
         else await this.write(change.entry);
       }
-      if (change.releaseOwner) released.push(change.releaseOwner);
       flags.push(change.outcome !== undefined);
     }
-    return { reported, released, flags };
+    return { reported, flags };
   }
 
-  /** Second half: stores the reported entries (flagging unpublished events) and releases names. */
-  async finish(prepared: PreparedSettlement, unpublished: ReadonlySet<OutcomeEvent>): Promise<void> {
+  /** Second half: stores the reported entries, flagging the events that could not be published. */
+  async finish(prepared: PreparedOutcomes, unpublished: ReadonlySet<OutcomeEvent>): Promise<void> {
     await this.store(prepared.reported, unpublished);
-    for (const owner of prepared.released) await this.stores.ledger.releaseName(owner);
   }
 
   /** Publishes the outcomes, then stores the entries; an unpublished outcome stays flagged. */
-  async record(settled: readonly SettledIntent[]): Promise<void> {
-    await this.store(settled, await publishAll(this.stores.publisher, settled));
+  async record(changes: readonly EntryChange[]): Promise<void> {
+    await this.store(changes, await publishAll(this.stores.publisher, changes));
   }
 
-  private async store(settled: readonly SettledIntent[], failed: ReadonlySet<OutcomeEvent>): Promise<void> {
-    for (const item of settled) {
+  private async store(changes: readonly EntryChange[], failed: ReadonlySet<OutcomeEvent>): Promise<void> {
+    for (const item of changes) {
       const unpublished = item.outcome !== undefined && failed.has(item.outcome);
       if (item.retire && !unpublished) {
         await this.delete(item.entry);

@@ -1,21 +1,22 @@
 /**
  * An intent is written before a change is sent (invariant 6). If the worker died before it
- * recorded the outcome, the next holder of the account's lease settles the intent against
+ * recorded the outcome, the next holder of the account's lease resolves the intent against
  * what the parent zone really holds: the write happened, or it did not.
  */
 import type { ProjectedParents } from './parent-view';
 import type { LedgerEntry, LedgerRecord, OutcomeEvent } from './types';
 import { entryEvent } from './outcomes';
 
-export interface SettledIntent {
+/** An entry to store, with the outcome event to publish before it. */
+export interface EntryChange {
   readonly entry: LedgerEntry;
   readonly outcome?: OutcomeEvent;
-  /** The entry holds nothing any more: delete it once its outcome is published. */
+  /** The entry stands for nothing any more: delete it (and free its name) once its outcome is published. */
   readonly retire?: boolean;
 }
 
 /** Resolves an entry's stale intent; the result carries no intent. */
-export function settleIntent(entry: LedgerEntry, parents: ProjectedParents, now: Date): SettledIntent {
+export function resolveIntent(entry: LedgerEntry, parents: ProjectedParents, now: Date): EntryChange {
   const { intent: _intent, ...rest } = entry;
   const changes = entry.intent?.changes ?? [];
   const created = changes.find((change) => change.action === 'CREATE')?.record;
@@ -24,11 +25,12 @@ export function settleIntent(entry: LedgerEntry, parents: ProjectedParents, now:
   if (created !== undefined) {
     if (current !== undefined && current.ttl === created.ttl && parents.nsHolds(entry.parentZoneId, entry.name, created.values)) {
       const record: LedgerRecord = { type: 'NS', ttl: created.ttl, values: created.values };
-      const settled: LedgerEntry = { ...rest, state: 'delegated', origin: 'written', records: [record] };
+      const written: LedgerEntry = { ...rest, state: 'delegated', origin: 'written', records: [record] };
       const detailType = entry.state === 'creating' ? 'Delegation Created' : 'Delegation Updated';
-      return { entry: settled, outcome: entryEvent(detailType, settled, 'intent-settled', true, now) };
+      // `intent-settled` is the event's reason, a published contract.
+      return { entry: written, outcome: entryEvent(detailType, written, 'intent-settled', true, now) };
     }
-    // The write never happened: a fresh claim holds nothing; an update keeps the old record.
+    // The write never happened: a fresh claim stands for nothing; an update keeps the old record.
     if (entry.state === 'creating') return { entry: { ...rest, state: 'retired', records: [] } };
     return { entry: { ...rest, state: 'delegated' } };
   }

@@ -1,16 +1,18 @@
 /**
- * What a decision leaves behind once its fate is known: the ledger entry's next state, the
- * outcome event (on state change only, docs/concepts.md), and a name to release.
+ * What a decision leaves behind once its fate is known: the ledger entry's next state and the
+ * outcome event (on state change only).
  */
 import type { Decision } from './policy';
-import type { AccountId, LedgerEntry, NameOwner, OutcomeDetailType, OutcomeEvent } from './types';
+import type { AccountId, LedgerEntry, OutcomeDetailType, OutcomeEvent } from './types';
 
 export interface DecisionOutcome {
-  /** The entry to store, `delete` to drop it, undefined to leave it as it is. */
+  /** The entry to store, `delete` to drop it (its name owner is freed first), undefined to leave it as it is. */
   readonly entry?: LedgerEntry | 'delete';
   readonly outcome?: OutcomeEvent;
-  readonly releaseOwner?: NameOwner;
 }
+
+/** What became of a decision: written (or nothing to write), not written (observe mode, paused, budget), or refused. */
+export type DecisionResult = 'applied' | 'observed' | 'failed' | 'budget';
 
 /** Builds an outcome event about one ledger entry. */
 export function entryEvent(
@@ -34,13 +36,9 @@ export function entryEvent(
   };
 }
 
-function ownerOf(entry: LedgerEntry): NameOwner {
-  return { parentZoneId: entry.parentZoneId, name: entry.name, account: entry.account, zoneId: entry.zoneId };
-}
-
 /** Drops the fields that only make sense while a delegation is in doubt. */
 function cleared(entry: LedgerEntry): LedgerEntry {
-  const { intent: _i, removableSince: _r, suspectSince: _s, notServingSince: _n, ...rest } = entry;
+  const { intent: _i, removableSince: _r, suspectSince: _s, notServingSince: _n, occludedSince: _o, ...rest } = entry;
   return rest;
 }
 
@@ -49,99 +47,108 @@ const WOULD: Partial<Record<Decision['kind'], OutcomeDetailType>> = {
   adopt: 'Delegation Created',
   update: 'Delegation Updated',
   remove: 'Delegation Removed',
-  release: 'Delegation Removed',
+  disown: 'Delegation Removed',
+};
+
+/** What one kind of applied decision leaves behind. */
+type AppliedOutcome<K extends Decision['kind']> = (
+  decision: Extract<Decision, { kind: K }>,
+  stored: LedgerEntry | undefined,
+  fresh: () => LedgerEntry,
+  now: Date,
+) => DecisionOutcome;
+
+const APPLIED: { readonly [K in Decision['kind']]: AppliedOutcome<K> } = {
+  create: (decision, stored, fresh, now) => {
+    const entry: LedgerEntry = {
+      ...cleared(stored ?? fresh()),
+      state: 'delegated',
+      origin: 'written',
+      records: [decision.record],
+      nameServers: decision.zone.nameServers,
+      parentZoneId: decision.parentZoneId,
+      reason: decision.reason,
+    };
+    return { entry, outcome: entryEvent('Delegation Created', entry, decision.reason, true, now) };
+  },
+  adopt: (decision, stored, fresh, now) => {
+    const { found } = decision;
+    const entry: LedgerEntry = {
+      ...cleared(stored ?? fresh()),
+      state: 'delegated',
+      origin: 'adopted',
+      records: [{ type: 'NS', ttl: found.ttl, values: found.values }],
+      nameServers: decision.zone.nameServers,
+      parentZoneId: decision.parentZoneId,
+      reason: 'adopted',
+    };
+    return { entry, outcome: entryEvent('Delegation Created', entry, 'adopted', true, now) };
+  },
+  update: (decision, stored, _fresh, now) => {
+    const entry: LedgerEntry = { ...cleared(stored ?? decision.entry), state: 'delegated', records: [decision.record], reason: decision.reason };
+    return { entry, outcome: entryEvent('Delegation Updated', entry, decision.reason, true, now) };
+  },
+  remove: (decision, _stored, _fresh, now) => ({
+    entry: 'delete',
+    outcome: entryEvent('Delegation Removed', decision.entry, decision.reason, true, now),
+  }),
+  // An adopted record (or one no longer as recorded) is forgotten, never deleted; `released:` is the event's published reason.
+  disown: (decision, _stored, _fresh, now) => ({
+    entry: 'delete',
+    outcome: entryEvent('Delegation Removed', decision.entry, `released:${decision.reason}`, false, now),
+  }),
+  keep: (decision, stored) => {
+    const entry = stored ?? decision.entry;
+    // A write reported as not applied belongs to an episode that is over: the next one is reported again.
+    const tidy = isNotAppliedKey(entry.reason) ? { ...cleared(entry), reason: decision.reason } : cleared(entry);
+    const changed = Object.keys(tidy).length !== Object.keys(entry).length || tidy.reason !== entry.reason;
+    return changed ? { entry: tidy } : {};
+  },
+  // Reported once, when the state begins; the delegation stays, for a person to decide.
+  occluded: (decision, stored, _fresh, now) => {
+    const entry = stored ?? decision.entry;
+    if (entry.occludedSince !== undefined) return {};
+    const occluded: LedgerEntry = { ...entry, occludedSince: now.toISOString() };
+    return { entry: occluded, outcome: entryEvent('Delegation Occluded', occluded, decision.reason, false, now) };
+  },
+  wait: (decision, stored) => {
+    const entry = stored ?? decision.entry;
+    return entry.removableSince === undefined ? { entry: { ...entry, removableSince: decision.removableSince } } : {};
+  },
+  reject: (decision, stored, fresh, now) => {
+    if (stored?.state === 'rejected' && stored.reason === decision.reason) return {};
+    const entry: LedgerEntry = {
+      ...cleared(stored ?? fresh()),
+      state: 'rejected',
+      records: [],
+      reason: decision.reason,
+      ...(decision.parentZoneId ? { parentZoneId: decision.parentZoneId } : {}),
+    };
+    return { entry, outcome: entryEvent('Delegation Rejected', entry, decision.reason, true, now) };
+  },
+  // The name may still be claimed (observe mode, or a write that never happened): deleting the
+  // entry frees it, or no other zone could ever claim it.
+  forget: (_decision, stored) => (stored === undefined ? {} : { entry: 'delete' }),
+  ignore: () => ({}),
+  frozen: () => ({}),
 };
 
 /**
  * The ledger change and event for a decision.
- * `base` is the stored entry (or a fresh one for a zone seen the first time).
+ * `stored` is the stored entry (or undefined for a zone seen the first time).
  */
 export function outcomeFor(
   decision: Decision,
-  result: 'applied' | 'observed' | 'failed' | 'budget',
+  result: DecisionResult,
   stored: LedgerEntry | undefined,
   account: AccountId,
   now: Date,
 ): DecisionOutcome {
-  const fresh = (): LedgerEntry => freshEntry(decision, account, now);
-  // A refused or failed write leaves its intent: the next reconcile settles it against the parent.
+  // A refused or failed write leaves its intent: the next reconcile resolves it against the parent.
   if (result === 'failed') return {};
   if (result === 'observed' || result === 'budget') return notApplied(decision, result, stored, account, now);
-
-  switch (decision.kind) {
-    case 'create': {
-      const entry: LedgerEntry = {
-        ...cleared(stored ?? fresh()),
-        state: 'delegated',
-        origin: 'written',
-        records: [decision.record],
-        nameServers: decision.zone.nameServers,
-        parentZoneId: decision.parentZoneId,
-        reason: decision.reason,
-      };
-      return { entry, outcome: entryEvent('Delegation Created', entry, decision.reason, true, now) };
-    }
-    case 'adopt': {
-      const { found } = decision;
-      const entry: LedgerEntry = {
-        ...cleared(stored ?? fresh()),
-        state: 'delegated',
-        origin: 'adopted',
-        records: [{ type: 'NS', ttl: found.ttl, values: found.values }],
-        nameServers: decision.zone.nameServers,
-        parentZoneId: decision.parentZoneId,
-        reason: 'adopted',
-      };
-      return { entry, outcome: entryEvent('Delegation Created', entry, 'adopted', true, now) };
-    }
-    case 'update': {
-      const entry: LedgerEntry = { ...cleared(stored ?? decision.entry), state: 'delegated', records: [decision.record], reason: decision.reason };
-      return { entry, outcome: entryEvent('Delegation Updated', entry, decision.reason, true, now) };
-    }
-    case 'remove':
-      return {
-        entry: 'delete',
-        outcome: entryEvent('Delegation Removed', decision.entry, decision.reason, true, now),
-        releaseOwner: ownerOf(decision.entry),
-      };
-    case 'release':
-      // An adopted record (or one no longer as recorded) is forgotten, never deleted.
-      return {
-        entry: 'delete',
-        outcome: entryEvent('Delegation Removed', decision.entry, `released:${decision.reason}`, false, now),
-        releaseOwner: ownerOf(decision.entry),
-      };
-    case 'keep': {
-      const entry = stored ?? decision.entry;
-      // A write reported as not applied belongs to an episode that is over: the next one is reported again.
-      const tidy = isNotAppliedKey(entry.reason) ? { ...cleared(entry), reason: decision.reason } : cleared(entry);
-      const changed = Object.keys(tidy).length !== Object.keys(entry).length || tidy.reason !== entry.reason;
-      return changed ? { entry: tidy } : {};
-    }
-    case 'wait': {
-      const entry = stored ?? decision.entry;
-      return entry.removableSince === undefined ? { entry: { ...entry, removableSince: decision.removableSince } } : {};
-    }
-    case 'reject': {
-      if (stored?.state === 'rejected' && stored.reason === decision.reason) return {};
-      const entry: LedgerEntry = {
-        ...cleared(stored ?? fresh()),
-        state: 'rejected',
-        records: [],
-        reason: decision.reason,
-        ...(decision.parentZoneId ? { parentZoneId: decision.parentZoneId } : {}),
-      };
-      return { entry, outcome: entryEvent('Delegation Rejected', entry, decision.reason, true, now) };
-    }
-    case 'forget':
-      // The name may still be claimed (observe mode, or a write that never happened): free it,
-      // or no other zone could ever claim it. The release is conditional on this zone owning it.
-      if (stored === undefined) return {};
-      return stored.parentZoneId ? { entry: 'delete', releaseOwner: ownerOf(stored) } : { entry: 'delete' };
-    case 'ignore':
-    case 'held':
-      return {};
-  }
+  const outcome = APPLIED[decision.kind] as AppliedOutcome<Decision['kind']>;
+  return outcome(decision, stored, () => freshEntry(decision, account, now), now);
 }
 
 /** How the ledger's `reason` marks a decision reported as not applied (deduplicating its event). */

@@ -11,7 +11,7 @@ import type { RecordChange, ZoneId } from './types';
 export interface ChangeUnit<T> {
   readonly parentZoneId: ZoneId;
   readonly changes: readonly RecordChange[];
-  /** What the caller needs back to settle the unit (its decision). */
+  /** What the caller needs back to record what became of the unit (its decision). */
   readonly tag: T;
 }
 

@@ -34,7 +34,7 @@ export type RejectReason =
   | 'delegated-elsewhere'
   | 'changed-outside-subzone';
 
-/** Why a delegation subzone holds goes. */
+/** Why a delegation subzone stands for goes. */
 export type RemovalReason = 'zone-deleted' | 'opted-out' | 'not-allowed' | 'dangling';
 
 /** One decision about one zone (or one ledger entry whose zone is gone). */
@@ -70,7 +70,10 @@ export type Decision =
       readonly found: RecordSet;
       readonly reason: RemovalReason;
     }
-  | { readonly kind: 'release'; readonly entry: LedgerEntry; readonly reason: RemovalReason | 'record-gone' }
+  /** Subzone stops answering for a record it must not delete (adopted, changed by hand, gone): forgotten, never deleted. */
+  | { readonly kind: 'disown'; readonly entry: LedgerEntry; readonly reason: RemovalReason | 'record-gone' }
+  /** A standing delegation with a delegation above it or records below it: reported, never kept silently. */
+  | { readonly kind: 'occluded'; readonly entry: LedgerEntry; readonly reason: 'occluded'; readonly detail: string }
   | {
       readonly kind: 'wait';
       readonly entry: LedgerEntry;
@@ -88,7 +91,8 @@ export type Decision =
     }
   | { readonly kind: 'forget'; readonly entry: LedgerEntry; readonly reason: 'zone-deleted' | 'no-longer-claimed' }
   | { readonly kind: 'ignore'; readonly zone: SpokeZone; readonly reason: 'private' | 'not-opted-in' }
-  | { readonly kind: 'held'; readonly name: DnsName; readonly instead: Decision };
+  /** A write at a name an operator holds: frozen, nothing is written. */
+  | { readonly kind: 'frozen'; readonly name: DnsName; readonly instead: Decision };
 
 /** Everything one account's decisions depend on. */
 export interface AccountFacts {
@@ -96,7 +100,7 @@ export interface AccountFacts {
   readonly account: AccountId;
   readonly now: Date;
   readonly snapshot: SpokeSnapshot;
-  /** The account's ledger entries, with stale intents already settled (see settleIntent). */
+  /** The account's ledger entries, with stale intents already resolved (see resolveIntent). */
   readonly entries: readonly LedgerEntry[];
   /** Name owners read for this invocation, keyed by ownerKey(). */
   readonly owners: ReadonlyMap<string, NameOwner>;
@@ -108,8 +112,8 @@ export function ownerKey(parentZoneId: ZoneId, name: DnsName): string {
   return `${parentZoneId}|${name}`;
 }
 
-/** True when an entry holds records in a parent zone. */
-export function holdsRecords(entry: LedgerEntry): boolean {
+/** True when subzone stands for records of this entry in a parent zone. */
+export function standsInParent(entry: LedgerEntry): boolean {
   return (entry.state === 'delegated' || entry.state === 'removing') && entry.records.length > 0;
 }
 
@@ -131,8 +135,7 @@ interface Candidate {
 type Screened = { readonly candidate: Candidate } | { readonly decision: Decision };
 
 /** Checks a zone against the allowlist and the facts that need no parent records. */
-function screenZone(facts: AccountFacts, zone: SpokeZone, entry: LedgerEntry | undefined): Screened {
-  const { config } = facts;
+function screenZone(config: SubzoneConfig, account: AccountId, zone: SpokeZone, entry: LedgerEntry | undefined): Screened {
   if (zone.privateZone) return { decision: { kind: 'ignore', zone, reason: 'private' } };
   const parent = parentFor(config, zone.name);
   const reject = (reason: RejectReason, detail: string): Screened => ({
@@ -143,12 +146,21 @@ function screenZone(facts: AccountFacts, zone: SpokeZone, entry: LedgerEntry | u
   if (parent === undefined) return reject('outside-managed-parents', `${zone.name} is not below any managed parent zone`);
   const rule = winningRule(config, zone.name);
   if (rule === undefined) return reject('not-allowlisted', `no allowlist rule matches ${zone.name}`);
-  if (!rule.accounts.includes(facts.account)) {
-    return reject('not-allowlisted', `rule ${rule.name} does not list account ${facts.account}`);
+  if (!rule.accounts.includes(account)) {
+    return reject('not-allowlisted', `rule ${rule.name} does not list account ${account}`);
   }
   const glued = zone.nameServers.find((server) => isAtOrBelow(server, zone.name));
   if (glued !== undefined) return reject('needs-glue', `name server ${glued} lies inside ${zone.name} and would need glue`);
   return { candidate: { zone, parent, entry } };
+}
+
+/**
+ * The parent zone a live zone may claim a name in, decided from the allowlist alone: a zone
+ * that cannot claim needs no parent record read (and costs no hub call).
+ */
+export function claimableParent(config: SubzoneConfig, account: AccountId, zone: SpokeZone): ParentZoneConfig | undefined {
+  const screened = screenZone(config, account, zone, undefined);
+  return 'candidate' in screened ? screened.candidate.parent : undefined;
 }
 
 /** Why an entry's zone no longer warrants its delegation, or undefined if it still does. */
@@ -168,25 +180,26 @@ function removalReasonFor(facts: AccountFacts, zone: SpokeZone, entry: LedgerEnt
  */
 export function decideAccount(facts: AccountFacts, parents: ProjectedParents): Decision[] {
   const decisions: Decision[] = [];
-  const view = honouringHolds(parents, facts.controls.holds);
+  const view = honouringFrozenNames(parents, facts.controls.holds);
   const entryByZone = new Map(facts.entries.map((entry) => [entry.zoneId, entry]));
   const liveZones = new Map(facts.snapshot.zones.map((zone) => [zone.zoneId, zone]));
   const covered = new Set(facts.snapshot.coveredZoneIds);
-  const isCovered = (zoneId: ZoneId) => facts.snapshot.scope.kind === 'account' || covered.has(zoneId);
+  const unknown = new Set(facts.snapshot.unknownZoneIds ?? []);
+  const isCovered = (zoneId: ZoneId) => !unknown.has(zoneId) && (facts.snapshot.scope.kind === 'account' || covered.has(zoneId));
 
   // Ledger entries whose zone is gone, inside a scope that was read completely.
   for (const entry of facts.entries) {
     if (!isCovered(entry.zoneId) || liveZones.has(entry.zoneId)) continue;
-    // An entry that holds nothing needs no parent to be forgotten; otherwise an unread (or no
+    // An entry that stands for nothing needs no parent to be forgotten; otherwise an unread (or no
     // longer managed) parent decides nothing.
-    if (!holdsRecords(entry)) decisions.push({ kind: 'forget', entry, reason: 'zone-deleted' });
+    if (!standsInParent(entry)) decisions.push({ kind: 'forget', entry, reason: 'zone-deleted' });
     else if (view.has(entry.parentZoneId)) decisions.push(decideGone(entry, view));
   }
 
   const candidates: Candidate[] = [];
   for (const zone of facts.snapshot.zones) {
     const entry = entryByZone.get(zone.zoneId);
-    if (entry !== undefined && holdsRecords(entry)) {
+    if (entry !== undefined && standsInParent(entry)) {
       if (!view.has(entry.parentZoneId)) continue;
       const reason = removalReasonFor(facts, zone, entry);
       if (reason !== undefined) {
@@ -194,23 +207,23 @@ export function decideAccount(facts: AccountFacts, parents: ProjectedParents): D
         continue;
       }
     }
-    const screened = screenZone(facts, zone, entry);
+    const screened = screenZone(facts.config, facts.account, zone, entry);
     if (!('candidate' in screened)) decisions.push(forgetIfStale(screened.decision, entry));
     else if (view.has(screened.candidate.parent.hostedZoneId)) candidates.push(screened.candidate);
   }
 
   decisions.push(...judgeCandidates(facts, candidates, view));
-  return decisions.map((decision) => applyHolds(decision, facts.controls));
+  return decisions.map((decision) => freezeHeldNames(decision, facts.controls));
 }
 
 /** The part of ProjectedParents the policy reads and projects its decisions on. */
-type ParentsView = Pick<ProjectedParents, 'has' | 'at' | 'nsAt' | 'anyBelow' | 'delegationAbove' | 'add' | 'remove'>;
+type ParentProjection = Pick<ProjectedParents, 'has' | 'at' | 'nsAt' | 'anyBelow' | 'delegationAbove' | 'add' | 'remove'>;
 
 /**
- * The parents as decisions project them, except at held names: a held decision writes
+ * The parents as decisions project them, except at held names: a frozen decision writes
  * nothing, so the claims judged after it must see the parent unchanged there.
  */
-function honouringHolds(parents: ProjectedParents, holds: readonly DnsName[]): ParentsView {
+function honouringFrozenNames(parents: ProjectedParents, holds: readonly DnsName[]): ParentProjection {
   if (holds.length === 0) return parents;
   const frozen = new Set(holds);
   return {
@@ -230,26 +243,26 @@ function honouringHolds(parents: ProjectedParents, holds: readonly DnsName[]): P
 
 /** A rejected or observed entry whose zone stopped claiming is forgotten; others pass through. */
 function forgetIfStale(decision: Decision, entry: LedgerEntry | undefined): Decision {
-  if (decision.kind === 'ignore' && entry !== undefined && !holdsRecords(entry)) {
+  if (decision.kind === 'ignore' && entry !== undefined && !standsInParent(entry)) {
     return { kind: 'forget', entry, reason: 'no-longer-claimed' };
   }
   return decision;
 }
 
-/** The zone of an entry is gone: remove what subzone holds for it at once (invariant 5). */
-function decideGone(entry: LedgerEntry, view: ParentsView): Decision {
-  if (!holdsRecords(entry)) return { kind: 'forget', entry, reason: 'zone-deleted' };
+/** The zone of an entry is gone: remove what subzone stands for at once (invariant 5). */
+function decideGone(entry: LedgerEntry, view: ParentProjection): Decision {
+  if (!standsInParent(entry)) return { kind: 'forget', entry, reason: 'zone-deleted' };
   const found = view.nsAt(entry.parentZoneId, entry.name);
   if (found === undefined || !sameValueSet(found.values, nsValues(entry))) {
     // Already gone, or changed by a person since: never touched (invariant 4), just forgotten.
-    return { kind: 'release', entry, reason: found === undefined ? 'record-gone' : 'zone-deleted' };
+    return { kind: 'disown', entry, reason: found === undefined ? 'record-gone' : 'zone-deleted' };
   }
   view.remove(entry.parentZoneId, entry.name, 'NS');
   return { kind: 'remove', entry, found, reason: 'zone-deleted' };
 }
 
 /** An opted-out or no-longer-allowed delegation goes only after the grace period. */
-function decideWithdrawal(facts: AccountFacts, entry: LedgerEntry, reason: RemovalReason, view: ParentsView): Decision {
+function decideWithdrawal(facts: AccountFacts, entry: LedgerEntry, reason: RemovalReason, view: ParentProjection): Decision {
   const graceMs = facts.config.graceMinutes * 60_000;
   const since = entry.removableSince ?? facts.now.toISOString();
   const removableAt = new Date(Date.parse(since) + graceMs);
@@ -258,19 +271,19 @@ function decideWithdrawal(facts: AccountFacts, entry: LedgerEntry, reason: Remov
   }
   const found = view.nsAt(entry.parentZoneId, entry.name);
   if (entry.origin === 'adopted' || found === undefined || !sameValueSet(found.values, nsValues(entry))) {
-    return { kind: 'release', entry, reason: found === undefined ? 'record-gone' : reason };
+    return { kind: 'disown', entry, reason: found === undefined ? 'record-gone' : reason };
   }
   view.remove(entry.parentZoneId, entry.name, 'NS');
   return { kind: 'remove', entry, found, reason };
 }
 
-/** The NS values a ledger entry holds in its parent. */
+/** The NS values a ledger entry stands for in its parent. */
 export function nsValues(entry: LedgerEntry): readonly string[] {
   return entry.records.find((record) => record.type === 'NS')?.values ?? [];
 }
 
 /** Judges the screened claims, shortest name first, against the projected parents. */
-function judgeCandidates(facts: AccountFacts, candidates: readonly Candidate[], view: ParentsView): Decision[] {
+function judgeCandidates(facts: AccountFacts, candidates: readonly Candidate[], view: ParentProjection): Decision[] {
   const byName = new Map<string, Candidate[]>();
   for (const candidate of candidates) {
     const key = ownerKey(candidate.parent.hostedZoneId, candidate.zone.name);
@@ -286,7 +299,7 @@ function judgeCandidate(
   facts: AccountFacts,
   candidate: Candidate,
   byName: ReadonlyMap<string, Candidate[]>,
-  view: ParentsView,
+  view: ParentProjection,
 ): Decision {
   const { zone, parent, entry } = candidate;
   const parentZoneId = parent.hostedZoneId;
@@ -304,11 +317,11 @@ function judgeCandidate(
 
   const desired = desiredRecord(facts.config, zone);
   const found = view.nsAt(parentZoneId, zone.name);
-  const held = entry !== undefined && holdsRecords(entry);
-  // A record subzone holds, still as recorded, stays held: rejecting it would drop it from the
+  const standing = entry !== undefined && standsInParent(entry);
+  // A record subzone stands for, still as recorded, stays: rejecting it would drop it from the
   // ledger and leave it behind, dangling, once its zone is deleted (invariants 2 and 5).
-  if (held && found !== undefined && sameValueSet(found.values, nsValues(entry))) {
-    return judgeHeld(zone, entry, desired, found, view);
+  if (standing && found !== undefined && sameValueSet(found.values, nsValues(entry))) {
+    return judgeStanding(zone, entry, desired, found, view);
   }
   if (owner !== undefined && !ownsName) {
     return reject('contested', `${zone.name} is owned by zone ${owner.zoneId} in account ${owner.account}`);
@@ -323,7 +336,7 @@ function judgeCandidate(
 
   const others = view.at(parentZoneId, zone.name).filter((record) => record.type !== 'NS' && record.type !== 'DS');
 
-  if (held) return judgeHeld(zone, entry, desired, found, view);
+  if (standing) return judgeStanding(zone, entry, desired, found, view);
   if (others.length > 0) {
     return reject('name-in-use', `the parent holds ${others.map((record) => record.type).join(', ')} at ${zone.name}`);
   }
@@ -342,13 +355,17 @@ function judgeCandidate(
   return { kind: 'create', zone, parentZoneId, record: desired, base: entry, reason: 'new-delegation' };
 }
 
-/** A delegation subzone already holds: keep, update, re-create, or let go if changed by hand. */
-function judgeHeld(
+/**
+ * A delegation subzone already stands for: keep, update, re-create, report it occluded, or let
+ * go if changed by hand. A record changed since subzone wrote it (values or TTL) is reported,
+ * never changed (invariant 4); an update only follows a change of the config.
+ */
+function judgeStanding(
   zone: SpokeZone,
   entry: LedgerEntry,
   desired: LedgerRecord,
   found: RecordSet | undefined,
-  view: ParentsView,
+  view: ParentProjection,
 ): Decision {
   const parentZoneId = entry.parentZoneId;
   const changedOutside = (detail: string): Decision => ({
@@ -369,6 +386,12 @@ function judgeHeld(
   if (!sameValueSet(found.values, nsValues(entry))) {
     return changedOutside(`the NS record at ${zone.name} no longer holds the values subzone recorded`);
   }
+  const recordedTtl = entry.records.find((record) => record.type === 'NS')?.ttl;
+  if (entry.origin === 'written' && found.ttl !== recordedTtl) {
+    return changedOutside(`the TTL of the NS record at ${zone.name} was changed outside subzone (${recordedTtl} to ${found.ttl})`);
+  }
+  const occlusion = occlusionOf(parentZoneId, zone.name, view);
+  if (occlusion !== undefined) return { kind: 'occluded', entry, reason: 'occluded', detail: occlusion };
   if (entry.origin === 'written' && (found.ttl !== desired.ttl || !sameValueSet(found.values, desired.values))) {
     const reason = found.ttl !== desired.ttl ? 'ttl-changed' : 'values-changed';
     view.remove(parentZoneId, zone.name, 'NS');
@@ -378,12 +401,20 @@ function judgeHeld(
   return { kind: 'keep', entry, clearRemovable: entry.removableSince !== undefined, reason: 'in-place' };
 }
 
-/** Decisions that would write at a held name are frozen instead (docs/safety-rails.md, holds). */
-function applyHolds(decision: Decision, controls: Controls): Decision {
+/** Why a standing delegation no longer answers for its name alone, if it does not. */
+function occlusionOf(parentZoneId: ZoneId, name: DnsName, view: ParentProjection): string | undefined {
+  const above = view.delegationAbove(parentZoneId, name);
+  if (above !== undefined) return `${name} lies below the delegation at ${above}`;
+  if (view.anyBelow(parentZoneId, name)) return `the parent holds records below ${name}, which the delegation hides`;
+  return undefined;
+}
+
+/** Decisions that would write at a name an operator holds are frozen instead (docs/safety-rails.md, holds). */
+export function freezeHeldNames(decision: Decision, controls: Controls): Decision {
   if (controls.holds.length === 0) return decision;
   const { name } = subjectOf(decision);
-  const writes = ['create', 'adopt', 'update', 'remove', 'release'].includes(decision.kind);
-  if (writes && controls.holds.includes(name)) return { kind: 'held', name, instead: decision };
+  const writes = ['create', 'adopt', 'update', 'remove', 'disown'].includes(decision.kind);
+  if (writes && controls.holds.includes(name)) return { kind: 'frozen', name, instead: decision };
   return decision;
 }
 
@@ -396,7 +427,7 @@ export function subjectOf(decision: Decision): { readonly zoneId: ZoneId; readon
     case 'reject':
     case 'ignore':
       return { zoneId: decision.zone.zoneId, name: decision.zone.name };
-    case 'held':
+    case 'frozen':
       return subjectOf(decision.instead);
     default:
       return { zoneId: decision.entry.zoneId, name: decision.entry.name };

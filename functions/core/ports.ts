@@ -1,6 +1,7 @@
 /**
  * What the reconcile needs from the world, named for its role. Adapters in
- * functions/adapters implement these over AWS; tests implement them over the emulator.
+ * functions/adapters implement these over AWS; unit tests use in-memory fakes (test/fakes),
+ * integration tests the adapters against the emulator.
  * A port that cannot read completely throws (SpokeReadError, ParentReadError): a failed
  * read is unknown, never absent.
  */
@@ -46,28 +47,45 @@ export interface ParentZoneStore {
   applyBatch(batch: ChangeBatch): Promise<void>;
 }
 
-/** The lease held while an account is reconciled. */
+/** A lease: one holder at a time works on what it names, until it expires. */
 export interface Lease {
+  /** An account id, or a parent zone id for a parent lease. */
   readonly account: AccountId;
   readonly holder: string;
   readonly expiresAt: string;
 }
 
-/** The ownership ledger (DynamoDB in AWS). Single-item conditional writes only. */
-export interface DelegationLedger {
-  /** Takes the account's lease, or throws LeaseBusyError if another holder's lease is live. */
+/** Short leases that serialise work: one per account, and one per parent zone for invocations that create. */
+export interface LeaseStore {
+  /** Takes the account's lease, or throws LeaseBusyError if another holder's lease is live at `now`. */
   acquireLease(account: AccountId, holder: string, now: Date, ttlMs: number): Promise<Lease>;
   /** Gives the lease back if still held by `holder`; a no-op otherwise. */
   releaseLease(lease: Lease): Promise<void>;
+  /** Takes the parent zone's lease (the same rules as an account's), held around read, judge and write. */
+  acquireParentLease(parentZoneId: ZoneId, holder: string, now: Date, ttlMs: number): Promise<Lease>;
+  /** Gives a parent zone's lease back if still held by its holder. */
+  releaseParentLease(lease: Lease): Promise<void>;
+}
+
+/** The delegation entries: one per spoke hosted zone subzone has judged. */
+export interface DelegationEntries {
   /** All entries of one account, strongly consistent. */
   listEntries(account: AccountId): Promise<LedgerEntry[]>;
+  /** One entry, strongly consistent. */
+  getEntry(account: AccountId, zoneId: ZoneId): Promise<LedgerEntry | undefined>;
   /**
    * Writes an entry if the stored version equals `entry.version - 1` (or the item does not
    * exist when `entry.version` is 1). Throws LedgerConflictError otherwise.
    */
   putEntry(entry: LedgerEntry): Promise<void>;
-  /** Deletes an entry if its stored version equals `expectedVersion`. */
+  /** Deletes an entry if its stored version equals `expectedVersion`; throws LedgerConflictError otherwise. */
   deleteEntry(account: AccountId, zoneId: ZoneId, expectedVersion: number): Promise<void>;
+  /** Every account that has at least one entry (for the sweep). */
+  listAccounts(): Promise<AccountId[]>;
+}
+
+/** Which zone owns each name in a parent zone (invariant 7). */
+export interface NameOwners {
   /** The owner of a name in a parent zone, strongly consistent. */
   getNameOwner(parentZoneId: ZoneId, name: DnsName): Promise<NameOwner | undefined>;
   /**
@@ -75,14 +93,29 @@ export interface DelegationLedger {
    * Returns the owner after the attempt (the caller's own, or the other one's).
    */
   claimName(owner: NameOwner): Promise<NameOwner>;
-  /** Releases a name if (and only if) it is still owned by that zone. */
-  releaseName(owner: NameOwner): Promise<void>;
+  /** Frees a name if (and only if) it is still owned by that zone. */
+  freeName(owner: NameOwner): Promise<void>;
+  /** Every name owner (for the sweep's clean-up of owners whose entry is gone). */
+  listNameOwners(): Promise<NameOwner[]>;
+}
+
+/** What the ledger remembers about each account between reconciles. */
+export interface AccountActivity {
   /** Remembers the time of an account's newest CloudTrail event (an older one changes nothing). */
   noteEvent(account: AccountId, eventTime: string): Promise<void>;
   /** The time of the account's newest event seen, if any. */
   lastEventAt(account: AccountId): Promise<string | undefined>;
-  /** Every account that has at least one entry (for the sweep). */
-  listAccounts(): Promise<AccountId[]>;
+  /**
+   * Remembers that sweep `sweepId` could not read the account; returns how many sweeps in a
+   * row could not (a retried message of the same sweep counts once).
+   */
+  countFailedSweep(account: AccountId, sweepId: string): Promise<number>;
+  /** A sweep read the account: the count of failed sweeps starts again from zero. */
+  clearFailedSweeps(account: AccountId): Promise<void>;
+}
+
+/** The progress of sweeps that fan out over many invocations. */
+export interface SweepProgress {
   /** Registers a sweep that fans out to `accounts`. */
   startSweep(sweepId: string, accounts: readonly AccountId[], now: Date): Promise<void>;
   /**
@@ -96,6 +129,9 @@ export interface DelegationLedger {
    */
   reserveRemovals(sweepId: string, count: number, budget: number): Promise<boolean>;
 }
+
+/** The ownership ledger (DynamoDB in AWS), every role at once. Single-item conditional writes only. */
+export type DelegationLedger = LeaseStore & DelegationEntries & NameOwners & AccountActivity & SweepProgress;
 
 /** Publishes outcome events on the hub bus. */
 export interface OutcomePublisher {
@@ -123,7 +159,14 @@ export interface DelegationProbe {
   check(name: DnsName, nameServers: readonly DnsName[]): Promise<'serving' | 'not-serving' | 'unknown'>;
 }
 
-/** Wall-clock time, injectable for tests of grace periods and leases. */
+/** Wall-clock time and waiting, injectable for tests of grace periods and leases. */
 export interface Clock {
   now(): Date;
+  /** Resolves once `ms` milliseconds have passed on this clock. */
+  sleep(ms: number): Promise<void>;
+}
+
+/** Unique ids (for the holder of an invocation's leases). */
+export interface IdSource {
+  next(): string;
 }

@@ -7,8 +7,8 @@
  * ledger cannot foresee (zones found gone in other accounts) are capped by a reservation on
  * the sweep item: once the sweep has spent its budget, later invocations remove nothing.
  */
-import { holdsRecords } from './policy';
-import type { DelegationLedger } from './ports';
+import { standsInParent } from './policy';
+import type { DelegationEntries, SweepProgress } from './ports';
 import type { AccountId, Controls, LedgerEntry, SubzoneConfig } from './types';
 
 /** The minutes between two DNS checks before a suspect is declared dangling (docs/concepts.md). */
@@ -26,7 +26,7 @@ export interface PlannedRemovals {
 /** True when the sweep's removals must be held back; reserves them on the sweep otherwise. */
 export async function removalBudgetExceeded(
   planned: readonly PlannedRemovals[],
-  ledger: DelegationLedger,
+  ledger: DelegationEntries & SweepProgress,
   config: SubzoneConfig,
   controls: Controls,
   now: Date,
@@ -42,8 +42,8 @@ export async function removalBudgetExceeded(
   const elsewhere = await Promise.all(
     (await ledger.listAccounts()).filter((account) => !here.has(account)).map((account) => ledger.listEntries(account)),
   );
-  const heldHere = planned.flatMap((account) => account.held.filter(holdsRecords));
-  const heldElsewhere = elsewhere.flat().filter(holdsRecords);
+  const heldHere = planned.flatMap((account) => account.held.filter(standsInParent));
+  const heldElsewhere = elsewhere.flat().filter(standsInParent);
   const dueElsewhere = heldElsewhere.filter((entry) => isDue(entry, config, now)).length;
   const { records, percent } = config.removalBudget;
   const budget = Math.max(records, Math.ceil(((heldHere.length + heldElsewhere.length) * percent) / 100));

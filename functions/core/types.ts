@@ -42,6 +42,11 @@ export interface SpokeSnapshot {
   readonly scope: ZoneScope;
   readonly zones: readonly SpokeZone[];
   readonly coveredZoneIds: readonly ZoneId[];
+  /**
+   * Zones that exist but could not be read (a name that cannot be normalised, say): unknown,
+   * never absent. Nothing is decided about them, and the rest of the account still is.
+   */
+  readonly unknownZoneIds?: readonly ZoneId[];
 }
 
 /** A record set in a parent zone, with its values exactly as Route 53 returned them. */
@@ -90,12 +95,14 @@ export type OutcomeDetailType =
   | 'Delegation Removed'
   | 'Delegation Rejected'
   | 'Delegation Suspect'
+  | 'Delegation Occluded'
   | 'Sweep Completed';
 
 export interface OutcomeEvent {
   readonly detailType: OutcomeDetailType;
   readonly detail: {
-    readonly account: AccountId;
+    /** The child account; absent on `Sweep Completed`, which is about every account of the sweep. */
+    readonly account?: AccountId;
     readonly zoneId?: ZoneId;
     readonly name?: DnsName;
     readonly parentZoneId?: ZoneId;
@@ -149,6 +156,8 @@ export interface LedgerEntry {
   readonly suspectSince?: string;
   /** First DNS check (of a suspect) that found the name servers no longer serving the name. */
   readonly notServingSince?: string;
+  /** When the delegation was first found occluded (a delegation above it, or records below it). */
+  readonly occludedSince?: string;
   /** An outcome event not yet published. */
   readonly pendingOutcome?: OutcomeEvent;
   /** Optimistic-concurrency version; every conditional write checks and bumps it. */

@@ -12,6 +12,7 @@ import { Route53ParentZoneStore } from '../adapters/route53-parent-zone-store';
 import { Route53SpokeZoneReader } from '../adapters/spoke-zone-reader';
 import { SpokeCredentials } from '../adapters/spoke-credentials';
 import { SqsWorkQueue } from '../adapters/sqs-work-queue';
+import { randomIds, systemClock } from '../adapters/system-clock';
 import { SsmControlSource } from '../adapters/ssm-control-source';
 import type { SubzoneConfig } from '../core/types';
 import type { WorkerEnvironment } from './environment';
@@ -40,7 +41,8 @@ export function productionDeps(config: SubzoneConfig, env: WorkerEnvironment): W
     }),
     probe: new DnsDelegationProbe({ port: env.DNS_PORT, ...(resolvers?.length ? { resolverServers: resolvers } : {}) }),
     queue: new SqsWorkQueue(clients.sqs, { queueUrl: env.WORK_QUEUE_URL }),
-    clock: { now: () => new Date() },
+    clock: systemClock,
+    ids: randomIds,
     holder: `worker-${randomUUID()}`,
     leaseTtlMs: env.LEASE_TTL_SECONDS * 1000,
     leaseWaitMs: env.LEASE_WAIT_SECONDS * 1000,

@@ -9,6 +9,7 @@ import { MalformedMessageError, assertIsError } from '../core/errors';
 import { parseMessage, type Hint } from '../core/intake';
 import type { WorkQueue } from '../core/ports';
 import { reconcileAccounts, type AccountJob, type ReconcileDeps } from '../core/reconcile';
+import { freeOrphanedOwners } from '../core/name-owners';
 import { accountsInAllowlist } from '../core/rules';
 import { accountMessage } from '../core/sweep-messages';
 import type { AccountId, Controls, ZoneId, ZoneScope } from '../core/types';
@@ -65,7 +66,7 @@ export async function processBatch(event: SQSEvent, deps: WorkerDeps): Promise<S
       for (const result of await reconcileAccounts(jobs, deps)) {
         reportAccount(result, deps.telemetry);
         if (result.status === 'failed') groups.get(result.account)?.messageIds.forEach((id) => failures.add(id));
-        for (const sweep of result.sweepsCompleted ?? []) await completeSweep(sweep.sweepId, sweep.startedAt, result.account, deps);
+        for (const sweep of result.sweepsCompleted ?? []) await completeSweep(sweep.sweepId, sweep.startedAt, deps);
       }
     } catch (error) {
       assertIsError(error);
@@ -151,20 +152,24 @@ async function trackEventArrivals(groups: readonly AccountGroup[], deps: WorkerD
   }
 }
 
-/** One message per account: every allowlisted account and every account the ledger still names. */
+/**
+ * One message per account: every allowlisted account and every account the ledger still names.
+ * The sweep also frees name owners whose delegation entry is gone (a crash between the two writes).
+ */
 async function fanOutSweep(sweepId: string, deps: WorkerDeps): Promise<void> {
+  const freed = await freeOrphanedOwners(deps.ledger);
+  if (freed.length > 0) deps.telemetry.logger.warn('name owners without a delegation entry freed', { sweepId, freed });
   const accounts = [...new Set([...accountsInAllowlist(deps.config), ...(await deps.ledger.listAccounts())])].sort();
   await deps.ledger.startSweep(sweepId, accounts, deps.clock.now());
   deps.telemetry.logger.info('sweep started', { sweepId, accounts: accounts.length });
   // An empty sweep is complete at once: no account will ever finish it.
-  if (accounts.length === 0) return completeSweep(sweepId, deps.clock.now().toISOString(), deps.holder, deps);
+  if (accounts.length === 0) return completeSweep(sweepId, deps.clock.now().toISOString(), deps);
   await deps.queue.send(accounts.map((account) => accountMessage(account, 'sweep', sweepId)));
 }
 
-async function completeSweep(sweepId: string, startedAt: string, account: AccountId, deps: WorkerDeps): Promise<void> {
-  const failed = await deps.publisher.publish([
-    { detailType: 'Sweep Completed', detail: { account, reason: 'all-accounts-reconciled', applied: true, sweepId } },
-  ]);
+/** `Sweep Completed` is about every account of the sweep, so it names none. */
+async function completeSweep(sweepId: string, startedAt: string, deps: WorkerDeps): Promise<void> {
+  const failed = await deps.publisher.publish([{ detailType: 'Sweep Completed', detail: { reason: 'all-accounts-reconciled', applied: true, sweepId } }]);
   // The heartbeat counts the sweep, which did complete; a lost event is an error of its own.
   deps.telemetry.metrics.addMetric(METRIC.sweepCompleted, MetricUnit.Count, 1);
   const durationMs = deps.clock.now().getTime() - Date.parse(startedAt);

@@ -230,7 +230,7 @@ export function zoneIdOf(decision: Decision): ZoneId {
 
 /** A short summary of a decision, for table assertions: `kind` or `kind:reason`. */
 export function verdictOf(decision: Decision): string {
-  if (decision.kind === 'held') return `held(${verdictOf(decision.instead)})`;
+  if (decision.kind === 'frozen') return `frozen(${verdictOf(decision.instead)})`;
   return `${decision.kind}:${decision.reason}`;
 }
 

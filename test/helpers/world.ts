@@ -50,7 +50,10 @@ export function baseRawConfig(parentZoneId: ZoneId): Record<string, unknown> {
   };
 }
 
-/** A clock the test moves. */
+/**
+ * A clock the test moves. A sleep (a lease wait) really waits, for the other invocations
+ * to make progress against the emulator, and moves the clock by as much.
+ */
 export class TestClock {
   constructor(private current = new Date('2026-11-27T09:00:00Z')) {}
   now(): Date {
@@ -58,6 +61,10 @@ export class TestClock {
   }
   advanceMinutes(minutes: number): void {
     this.current = new Date(this.current.getTime() + minutes * 60_000);
+  }
+  async sleep(ms: number): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    this.current = new Date(this.current.getTime() + ms);
   }
 }
 

@@ -3,8 +3,8 @@
  * record changed between read and write, a crash between intent and write, concurrent
  * reconciles of one account, and partial batch failures.
  */
-import { ChangeRefusedError } from '../../functions/core/errors';
-import type { ParentZoneStore } from '../../functions/core/ports';
+import { ChangeRefusedError, SpokeReadError } from '../../functions/core/errors';
+import type { ParentZoneStore, SpokeZoneReader } from '../../functions/core/ports';
 import { accountMessage } from '../../functions/core/sweep-messages';
 import type { LedgerEntry } from '../../functions/core/types';
 import { makeHandler } from '../../functions/worker/handler';
@@ -41,7 +41,7 @@ it('removes what it wrote under a dropped rule in DELETE-only batches, and nothi
   expect(removals).toEqual([[{ action: 'DELETE', name: 'bar.example.com', type: 'NS' }]]);
 });
 
-it('fails the batch when a person changes the record between read and write, then converges without overwriting', async () => {
+it('fails the batch when a person changes the record between read and write, then reports the change and never overwrites it', async () => {
   // Prepare
   await world.createZone(TEAM_A, 'foo.example.com');
   await world.settle();
@@ -74,7 +74,9 @@ it('fails the batch when a person changes the record between read and write, the
   expect(first.batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }]);
   expect(afterConflict).toEqual({ ttl: 60, values: original.values });
   expect(second.batchItemFailures).toEqual([]);
-  expect(world.delegationAt('foo.example.com')).toEqual({ ttl: 7200, values: original.values });
+  expect(world.delegationAt('foo.example.com')).toEqual({ ttl: 60, values: original.values });
+  const rejected = world.outcomes().filter((event) => event.detailType === 'Delegation Rejected');
+  expect(rejected.map((event) => [event.detail.name, event.detail.reason])).toEqual([['foo.example.com', 'changed-outside-subzone']]);
 });
 
 describe('a crash between the ledger intent and the Route 53 write', () => {
@@ -167,10 +169,16 @@ it('reports exactly the messages whose reconcile failed, and drops a malformed o
   await world.createZone(TEAM_A, 'foo.example.com');
   await world.createZone(TEAM_B, 'bar.example.com');
   world.emulator.queue.queue.messages.length = 0;
-  world.emulator.accounts.denyRole(`arn:aws:iam::${TEAM_B}:role/subzone-reader`);
+  // B's zones cannot be read (throttled beyond retries): its messages are retried.
+  const reader = world.deps.reader;
+  const failingForB: SpokeZoneReader = {
+    readZones: (account, scope, known) =>
+      account === TEAM_B ? Promise.reject(new SpokeReadError(account, 'throttled')) : reader.readZones(account, scope, known),
+  };
+  const handler = makeHandler({ ...world.deps, reader: failingForB });
 
   // Act
-  const response = await world.handler(
+  const response = await handler(
     sqsEvent([accountMessage(TEAM_A, 'cli'), accountMessage(TEAM_B, 'cli'), '{not json', accountMessage(TEAM_B, 'cli')], ['a', 'b1', 'bad', 'b2']),
   );
 

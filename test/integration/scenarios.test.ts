@@ -201,7 +201,7 @@ describe('rejections', () => {
 });
 
 describe('failures and ownership', () => {
-  it('removes nothing and fails the message when the reader role is denied', async () => {
+  it('removes nothing, reports a suspect and acknowledges the message when the reader role is denied', async () => {
     // Prepare
     await world.createZone(TEAM_A, 'foo.example.com');
     await world.settle();
@@ -213,9 +213,12 @@ describe('failures and ownership', () => {
     const response = await world.handler(sqsEvent([accountMessage(TEAM_A, 'cli')], ['m-1']));
 
     // Assess
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }]);
+    // The suspect state and the sweep carry the account: a retry would only reach the DLQ.
+    expect(response.batchItemFailures).toEqual([]);
     expect(world.delegationAt('foo.example.com')).toBeDefined();
-    expect(addMetric).toHaveBeenCalledWith('ReconcileError', 'Count', 1);
+    expect(world.outcomes().filter((event) => event.detailType === 'Delegation Suspect').map((event) => event.detail.name)).toEqual(['foo.example.com']);
+    expect(addMetric).toHaveBeenCalledWith('DanglingSuspects', 'Count', 1);
+    expect(addMetric).not.toHaveBeenCalledWith('ReconcileError', 'Count', 1);
   });
 
   it('leaves a record it did not write alone and delegates once a person removes it', async () => {

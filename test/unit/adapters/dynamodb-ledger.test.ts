@@ -338,7 +338,7 @@ describe('DynamoDbLedger name owners', () => {
     await ledger.claimName(first);
 
     // Act
-    await ledger.releaseName(owner(freshAccount(), 'ZA', name));
+    await ledger.freeName(owner(freshAccount(), 'ZA', name));
 
     // Assess
     expect(await ledger.getNameOwner('Z0PARENT', name)).toEqual(first);
@@ -352,7 +352,7 @@ describe('DynamoDbLedger name owners', () => {
     const next = owner(freshAccount(), 'ZB', name);
 
     // Act
-    await ledger.releaseName(owner(account, 'ZA', name));
+    await ledger.freeName(owner(account, 'ZA', name));
 
     // Assess
     expect(await ledger.getNameOwner('Z0PARENT', name)).toBeUndefined();
@@ -493,5 +493,100 @@ describe('DynamoDbLedger event arrivals', () => {
     expect(before).toBeUndefined();
     expect(after).toBe('2026-11-27T10:00:00.000Z');
     expect(await ledger.listEntries(account)).toEqual([]);
+  });
+});
+
+describe('DynamoDbLedger parent leases', () => {
+  const now = new Date('2026-01-01T00:00:00.000Z');
+
+  it('rejects a second holder of a parent zone\'s lease until its holder gives it back', async () => {
+    // Prepare
+    const parentZoneId = `ZPARENT${freshAccount()}`;
+    const lease = await ledger.acquireParentLease(parentZoneId, 'invocation-1', now, 60_000);
+
+    // Act
+    const busy = ledger.acquireParentLease(parentZoneId, 'invocation-2', now, 60_000);
+    await expect(busy).rejects.toThrow(LeaseBusyError);
+    await ledger.releaseParentLease(lease);
+    const next = await ledger.acquireParentLease(parentZoneId, 'invocation-2', now, 60_000);
+
+    // Assess
+    expect(next).toEqual({ account: parentZoneId, holder: 'invocation-2', expiresAt: '2026-01-01T00:01:00.000Z' });
+  });
+
+  it('keeps a parent lease apart from an account lease and from the account list', async () => {
+    // Prepare
+    const account = freshAccount();
+
+    // Act
+    await ledger.acquireParentLease(account, 'invocation-1', now, 60_000);
+    const accountLease = await ledger.acquireLease(account, 'invocation-2', now, 60_000);
+
+    // Assess
+    expect(accountLease.holder).toBe('invocation-2');
+    expect(await ledger.listAccounts()).not.toContain(account);
+  });
+
+  it('stores a lease with the expiry DynamoDB removes it at, so a lease no one gives back does not stay', async () => {
+    // Prepare
+    const account = freshAccount();
+
+    // Act
+    await ledger.acquireLease(account, 'worker-1', now, 90_000);
+
+    // Assess
+    const { Item } = await db.client.send(
+      new GetItemCommand({ TableName: db.tableName, Key: { pk: { S: ledgerKeys.lease(account).pk }, sk: { S: 'LEASE' } } }),
+    );
+    expect(unmarshall(Item ?? {}).expiresAtEpoch).toBe(Math.ceil(now.getTime() / 1000) + 90);
+  });
+});
+
+describe('DynamoDbLedger entries and owners for the engine', () => {
+  it('reads one entry, strongly consistent, or undefined', async () => {
+    // Prepare
+    const account = freshAccount();
+    await ledger.putEntry(entry(account, 'ZONE1'));
+
+    // Act
+    const found = await ledger.getEntry(account, 'ZONE1');
+    const missing = await ledger.getEntry(account, 'ZNONE');
+
+    // Assess
+    expect(found).toEqual(entry(account, 'ZONE1'));
+    expect(missing).toBeUndefined();
+  });
+
+  it('lists every name owner', async () => {
+    // Prepare
+    const account = freshAccount();
+    const owner: NameOwner = { parentZoneId: 'Z0PARENT', name: `n${account}.example.com`, account, zoneId: 'ZOWNER' };
+    await ledger.claimName(owner);
+
+    // Act
+    const owners = await ledger.listNameOwners();
+
+    // Assess
+    expect(owners).toContainEqual(owner);
+    expect(owners.every((item) => item.parentZoneId !== undefined && item.zoneId !== undefined)).toBe(true);
+  });
+
+  it('counts the sweeps in a row that could not read an account, each sweep once, until cleared', async () => {
+    // Prepare
+    const account = freshAccount();
+
+    // Act
+    const counts = [
+      await ledger.countFailedSweep(account, 's1'),
+      await ledger.countFailedSweep(account, 's1'),
+      await ledger.countFailedSweep(account, 's2'),
+    ];
+    await ledger.clearFailedSweeps(account);
+    await ledger.clearFailedSweeps(account);
+    const afterClear = await ledger.countFailedSweep(account, 's3');
+
+    // Assess
+    expect(counts).toEqual([1, 1, 2]);
+    expect(afterClear).toBe(1);
   });
 });

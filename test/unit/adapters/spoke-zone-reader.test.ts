@@ -70,6 +70,25 @@ describe('Route53SpokeZoneReader', () => {
       expect(snapshot.zones.map((z) => z.name)).toEqual(['a.example.com', 'b.example.com']);
     });
 
+    it('lists a zone whose name cannot be normalised as unknown and reads the others', async () => {
+      // Prepare
+      const tooLong = `${'x'.repeat(64)}.example.com.`;
+      r53.on(ListHostedZonesCommand).resolves({
+        HostedZones: [zone('ZBAD', tooLong), zone('Z1', 'a.example.com.')],
+        IsTruncated: false,
+        MaxItems: 100,
+        Marker: '',
+      });
+      r53.on(ListTagsForResourcesCommand).resolves({ ResourceTagSets: [] });
+
+      // Act
+      const snapshot = await reader.readZones(ACCOUNT, { kind: 'account' }, NO_KNOWN);
+
+      // Assess
+      expect(snapshot.zones.map((z) => z.zoneId)).toEqual(['Z1']);
+      expect(snapshot.unknownZoneIds).toEqual(['ZBAD']);
+    });
+
     it('reads tags of public zones only, 10 bare ids a call', async () => {
       // Prepare
       const publicIds = Array.from({ length: 12 }, (_, i) => `Z${String(i).padStart(2, '0')}`);

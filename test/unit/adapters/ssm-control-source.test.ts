@@ -12,7 +12,7 @@ import type { Clock } from '../../../functions/core/ports';
 const ssm = mockClient(SSMClient);
 const parameterName = '/subzone/controls';
 
-function manualClock(start = Date.parse('2026-01-01T00:00:00Z')): Clock & { advance(ms: number): void } {
+function manualClock(start = Date.parse('2026-01-01T00:00:00Z')): Pick<Clock, 'now'> & { advance(ms: number): void } {
   let now = start;
   return { now: () => new Date(now), advance: (ms) => (now += ms) };
 }
@@ -21,7 +21,7 @@ function parameter(value: string): Omit<GetParameterCommandOutput, '$metadata'> 
   return { Parameter: { Name: parameterName, Type: 'String', Value: value } };
 }
 
-function source(options: { clock?: Clock; maxAgeMs?: number; onInvalid?: (error: ControlsParameterError) => void } = {}) {
+function source(options: { clock?: Pick<Clock, 'now'>; maxAgeMs?: number; onInvalid?: (error: ControlsParameterError) => void } = {}) {
   return new SsmControlSource(new SSMClient({}), { parameterName, ...options });
 }
 

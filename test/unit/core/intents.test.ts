@@ -1,4 +1,4 @@
-import { settleIntent } from '../../../functions/core/intents';
+import { resolveIntent } from '../../../functions/core/intents';
 import type { LedgerEntry, LedgerRecord, RecordSet } from '../../../functions/core/types';
 import {
   NOW,
@@ -36,7 +36,7 @@ const removeIntent: LedgerEntry = makeEntry(zone, {
   intent: { changes: [change('DELETE', asSet(newRecord))], at },
 });
 
-describe('settleIntent', () => {
+describe('resolveIntent', () => {
   it.each<[string, LedgerEntry, readonly RecordSet[], Partial<LedgerEntry>, string | undefined, boolean]>([
     ['settles a create that happened as delegated', createIntent, [asSet(newRecord)], { state: 'delegated', origin: 'written', records: [newRecord] }, 'Delegation Created', false],
     ['settles a create that never happened as holding nothing', createIntent, [], { state: 'retired', records: [] }, undefined, false],
@@ -64,7 +64,7 @@ describe('settleIntent', () => {
     // Prepare
     const parents = projected({ [PARENT_ID]: records });
     // Act
-    const settled = settleIntent(entry, parents, NOW);
+    const settled = resolveIntent(entry, parents, NOW);
     // Assess
     expect(settled.entry).toMatchObject(expected);
     expect(settled.entry).not.toHaveProperty('intent');
@@ -79,7 +79,7 @@ describe('settleIntent', () => {
     // Prepare
     const asRead = recordSet(zone.name, 'NS', [...asRoute53Values(zone.nameServers)].reverse().map((value) => value.toUpperCase()), 3600);
     // Act
-    const settled = settleIntent(createIntent, projected({ [PARENT_ID]: [asRead] }), NOW);
+    const settled = resolveIntent(createIntent, projected({ [PARENT_ID]: [asRead] }), NOW);
     // Assess
     expect(settled.entry).toMatchObject({ state: 'delegated', records: [newRecord] });
   });
@@ -88,7 +88,7 @@ describe('settleIntent', () => {
     // Prepare
     const entry = { ...createIntent, version: 12, reason: 'new-delegation' };
     // Act
-    const settled = settleIntent(entry, projected({ [PARENT_ID]: [asSet(newRecord)] }), NOW);
+    const settled = resolveIntent(entry, projected({ [PARENT_ID]: [asSet(newRecord)] }), NOW);
     // Assess
     expect(settled.entry).toEqual({ ...entry, intent: undefined, state: 'delegated', origin: 'written', records: [newRecord] });
   });
@@ -97,7 +97,7 @@ describe('settleIntent', () => {
     // Prepare
     const parents = projected({ [PARENT_ID]: [asSet(oldRecord)] });
     // Act
-    settleIntent(updateIntent, parents, NOW);
+    resolveIntent(updateIntent, parents, NOW);
     // Assess
     expect(parents.at(PARENT_ID, zone.name)).toEqual([asSet(oldRecord)]);
   });

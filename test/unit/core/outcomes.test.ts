@@ -33,7 +33,7 @@ const adopt: Decision = {
 };
 const update: Decision = { kind: 'update', zone, entry: held, found, record: { ...desired, ttl: 300 }, reason: 'ttl-changed' };
 const remove: Decision = { kind: 'remove', entry: held, found, reason: 'zone-deleted' };
-const release: Decision = { kind: 'release', entry: held, reason: 'opted-out' };
+const release: Decision = { kind: 'disown', entry: held, reason: 'opted-out' };
 const keep: Decision = { kind: 'keep', entry: held, clearRemovable: false, reason: 'in-place' };
 const wait: Decision = { kind: 'wait', entry: held, reason: 'opted-out', removableSince: NOW.toISOString(), removableAt: minutesFrom(NOW, 60).toISOString() };
 const reject = (reason: 'not-allowlisted' | 'contested' | 'changed-outside-subzone'): Decision => ({
@@ -46,8 +46,7 @@ const reject = (reason: 'not-allowlisted' | 'contested' | 'changed-outside-subzo
 });
 const forget: Decision = { kind: 'forget', entry: held, reason: 'zone-deleted' };
 const ignore: Decision = { kind: 'ignore', zone, reason: 'not-opted-in' };
-const heldDecision: Decision = { kind: 'held', name: zone.name, instead: remove };
-const owner = { parentZoneId: PARENT_ID, name: 'foo.example.com', account: ACCOUNT_A, zoneId: zone.zoneId };
+const heldDecision: Decision = { kind: 'frozen', name: zone.name, instead: remove };
 
 describe('outcomeFor: applied decisions', () => {
   it('records a new delegation as written and emits Delegation Created', () => {
@@ -80,7 +79,6 @@ describe('outcomeFor: applied decisions', () => {
         time: NOW.toISOString(),
       },
     });
-    expect(result.releaseOwner).toBeUndefined();
   });
 
   it('builds a created delegation on the stored entry, clearing its intent and doubts', () => {
@@ -128,8 +126,8 @@ describe('outcomeFor: applied decisions', () => {
   });
 
   it.each<[string, Decision, string, boolean]>([
-    ['deletes the entry of a removed delegation, emits it applied and releases the name', remove, 'zone-deleted', true],
-    ['deletes the entry of a released delegation, emits it not applied and releases the name', release, 'released:opted-out', false],
+    ['deletes the entry of a removed delegation, emits it applied (its name is freed with it)', remove, 'zone-deleted', true],
+    ['deletes the entry of a released delegation, emits it not applied (its name is freed with it)', release, 'released:opted-out', false],
   ])('%s', (_title, decision, reason, applied) => {
     // Prepare
     // Act
@@ -137,7 +135,6 @@ describe('outcomeFor: applied decisions', () => {
     // Assess
     expect(result.entry).toBe('delete');
     expect(result.outcome).toMatchObject({ detailType: 'Delegation Removed', detail: { reason, applied } });
-    expect(result.releaseOwner).toEqual(owner);
   });
 
   it.each<[string, Partial<LedgerEntry>, boolean]>([
@@ -188,13 +185,13 @@ describe('outcomeFor: applied decisions', () => {
     expect(result).toEqual({});
   });
 
-  it('deletes a forgotten entry, with no event, and releases any name it still owns', () => {
+  it('deletes a forgotten entry, with no event (its name is freed with it)', () => {
     // Prepare
     const stored = makeEntry(zone, { state: 'rejected', records: [], reason: 'contested' });
     // Act
     const result = outcomeFor(forget, 'applied', stored, ACCOUNT_A, NOW);
     // Assess
-    expect(result).toEqual({ entry: 'delete', releaseOwner: owner });
+    expect(result).toEqual({ entry: 'delete' });
   });
 
   it('deletes a forgotten entry that never had a parent without releasing any name', () => {
@@ -280,7 +277,6 @@ describe('outcomeFor: decisions not applied (observe mode, paused writes, remova
     // Assess
     expect(outcome.outcome).toMatchObject({ detailType, detail: { reason, applied: false } });
     expect(outcome.entry).toMatchObject({ state, reason });
-    expect(outcome.releaseOwner).toBeUndefined();
   });
 
   it('keeps the records of a delegation whose removal was only observed', () => {

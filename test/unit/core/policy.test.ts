@@ -1,6 +1,6 @@
 import { unsafeUniformIntDistribution, mersenne } from 'pure-rand';
 import { ProjectedParents } from '../../../functions/core/parent-view';
-import { changesOf, decideAccount, desiredRecord, holdsRecords, ownerKey, subjectOf } from '../../../functions/core/policy';
+import { changesOf, decideAccount, desiredRecord, standsInParent, ownerKey, subjectOf } from '../../../functions/core/policy';
 import type { Decision } from '../../../functions/core/policy';
 import { isStrictlyBelow, namesBetween, sameValueSet } from '../../../functions/core/names';
 import { parentFor, winningRule } from '../../../functions/core/rules';
@@ -361,8 +361,8 @@ describe('decideAccount: removal when the zone is gone (invariant 5)', () => {
   });
 
   it.each<[string, (zone: SpokeZone) => readonly RecordSet[], string]>([
-    ['forgets a delegation whose record is already gone', () => [], 'release:record-gone'],
-    ['never deletes a record a person changed since, only forgets it', () => [recordSet('foo.example.com', 'NS', asRoute53Values(nameServersFor(900)))], 'release:zone-deleted'],
+    ['forgets a delegation whose record is already gone', () => [], 'disown:record-gone'],
+    ['never deletes a record a person changed since, only forgets it', () => [recordSet('foo.example.com', 'NS', asRoute53Values(nameServersFor(900)))], 'disown:zone-deleted'],
   ])('%s', (_title, recordsFor, expected) => {
     // Prepare
     const zone = makeZone('foo.example.com');
@@ -393,7 +393,7 @@ describe('decideAccount: removal when the zone is gone (invariant 5)', () => {
     // Act
     const { decisions } = decide({ goneIds: [zone.zoneId], entries: [entry] }, { [PARENT_ID]: [nsRecordFor(zone)] });
     // Assess
-    expect(decisions.map(verdictOf)).toEqual(['release:zone-deleted']);
+    expect(decisions.map(verdictOf)).toEqual(['disown:zone-deleted']);
     expect(decisions.flatMap(changesOf)).toEqual([]);
   });
 
@@ -420,12 +420,12 @@ describe('decideAccount: withdrawal after the grace period', () => {
     ['waits on first seeing an opt-out', { optedIn: false }, {}, {}, 'wait:opted-out'],
     ['waits while an opt-out is younger than graceMinutes', { optedIn: false }, {}, { removableSince: tooRecent }, 'wait:opted-out'],
     ['removes an opt-out once graceMinutes have passed', { optedIn: false }, {}, { removableSince: graceStart }, 'remove:opted-out'],
-    ['releases, never deletes, an adopted opt-out after the grace', { optedIn: false }, {}, { removableSince: graceStart, origin: 'adopted' }, 'release:opted-out'],
+    ['releases, never deletes, an adopted opt-out after the grace', { optedIn: false }, {}, { removableSince: graceStart, origin: 'adopted' }, 'disown:opted-out'],
     ['waits on first seeing its rule dropped', {}, { config: noRule }, {}, 'wait:not-allowed'],
     ['waits while a dropped rule is younger than graceMinutes', {}, { config: noRule }, { removableSince: tooRecent }, 'wait:not-allowed'],
     ['removes a dropped rule once graceMinutes have passed', {}, { config: noRule }, { removableSince: graceStart }, 'remove:not-allowed'],
     ['removes once the rule no longer lists the account', {}, { config: otherAccount }, { removableSince: graceStart }, 'remove:not-allowed'],
-    ['releases an adopted delegation whose rule is dropped', {}, { config: noRule }, { removableSince: graceStart, origin: 'adopted' }, 'release:not-allowed'],
+    ['releases an adopted delegation whose rule is dropped', {}, { config: noRule }, { removableSince: graceStart, origin: 'adopted' }, 'disown:not-allowed'],
     ['keeps a delegation still opted in and allowed, whatever its removableSince', {}, {}, { removableSince: graceStart }, 'keep:in-place'],
   ])('%s', (_title, zoneOverrides, facts, entryOverrides, expected) => {
     // Prepare
@@ -467,8 +467,8 @@ describe('decideAccount: withdrawal after the grace period', () => {
   });
 
   it.each<[string, readonly RecordSet[] | ((zone: SpokeZone) => readonly RecordSet[]), string]>([
-    ['forgets an opted-out delegation whose record is gone', [], 'release:record-gone'],
-    ['never deletes an opted-out record a person changed', [recordSet('foo.example.com', 'NS', asRoute53Values(nameServersFor(900)))], 'release:opted-out'],
+    ['forgets an opted-out delegation whose record is gone', [], 'disown:record-gone'],
+    ['never deletes an opted-out record a person changed', [recordSet('foo.example.com', 'NS', asRoute53Values(nameServersFor(900)))], 'disown:opted-out'],
     ['deletes an opted-out record that still holds the recorded values', (zone) => [nsRecordFor(zone)], 'remove:opted-out'],
   ])('%s', (_title, records, expected) => {
     // Prepare
@@ -598,10 +598,10 @@ describe('decideAccount: a held record stays held (invariants 2 and 5)', () => {
       'keep:in-place',
     ],
     [
-      'keeps a held record that a delegation made by a person above it now occludes',
+      'reports a standing record that a delegation made by a person above it now occludes',
       () => ({}),
       (zone) => [nsRecordFor(makeZone('foo.example.com')), nsRecordFor(zone)],
-      'keep:in-place',
+      'occluded:occluded',
     ],
     [
       'rejects re-creating a held record a person deleted below a delegation made since',
@@ -633,7 +633,7 @@ describe('decideAccount: holds', () => {
 
   it.each<[string, FactsInput['controls'], string]>([
     ['creates at a name no hold covers', holdOther, 'create:new-delegation'],
-    ['freezes a create at a held name', holdFoo, 'held(create:new-delegation)'],
+    ['freezes a create at a held name', holdFoo, 'frozen(create:new-delegation)'],
   ])('%s', (_title, controls, expected) => {
     // Prepare
     const zone = makeZone('foo.example.com');
@@ -646,7 +646,7 @@ describe('decideAccount: holds', () => {
 
   it.each<[string, FactsInput['controls'], string]>([
     ['removes at a name no hold covers', holdOther, 'remove:zone-deleted'],
-    ['freezes a removal at a held name', holdFoo, 'held(remove:zone-deleted)'],
+    ['freezes a removal at a held name', holdFoo, 'frozen(remove:zone-deleted)'],
   ])('%s', (_title, controls, expected) => {
     // Prepare
     const zone = makeZone('foo.example.com');
@@ -654,19 +654,19 @@ describe('decideAccount: holds', () => {
     const { decisions } = decide({ goneIds: [zone.zoneId], entries: [makeEntry(zone)], controls }, { [PARENT_ID]: [nsRecordFor(zone)] });
     // Assess
     expect(decisions.map(verdictOf)).toEqual([expected]);
-    expect(decisions.flatMap(changesOf)).toHaveLength(expected.startsWith('held') ? 0 : 1);
+    expect(decisions.flatMap(changesOf)).toHaveLength(expected.startsWith('frozen') ? 0 : 1);
   });
 
   it.each<[string, string]>([
-    ['update', 'held(update:ttl-changed)'],
-    ['release', 'held(release:opted-out)'],
+    ['update', 'frozen(update:ttl-changed)'],
+    ['disown', 'frozen(disown:opted-out)'],
   ])('freezes an %s at a held name', (kind, expected) => {
     // Prepare
-    const zone = makeZone('foo.example.com', { optedIn: kind !== 'release' });
+    const zone = makeZone('foo.example.com', { optedIn: kind !== 'disown' });
     const found = nsRecordFor(zone, 600);
     const entry = makeEntry(zone, {
       records: [{ type: 'NS', ttl: 600, values: found.values }],
-      ...(kind === 'release' ? { origin: 'adopted' as const, removableSince: minutesFrom(NOW, -120).toISOString() } : {}),
+      ...(kind === 'disown' ? { origin: 'adopted' as const, removableSince: minutesFrom(NOW, -120).toISOString() } : {}),
     });
     // Act
     const { decisions } = decide({ zones: [zone], entries: [entry], owners: [ownerOf(zone)], controls: holdFoo }, { [PARENT_ID]: [found] });
@@ -698,7 +698,7 @@ describe('decideAccount: holds', () => {
       { [PARENT_ID]: [nsRecordFor(gone)] },
     );
     // Assess
-    expect(decisions.map(verdictOf)).toEqual(['held(remove:zone-deleted)', 'reject:below-delegation']);
+    expect(decisions.map(verdictOf)).toEqual(['frozen(remove:zone-deleted)', 'reject:below-delegation']);
     expect(view.nsAt(PARENT_ID, 'foo.example.com')).toBeDefined();
   });
 
@@ -709,7 +709,7 @@ describe('decideAccount: holds', () => {
     // Act
     const { decisions, view } = decide({ zones: [held, below], controls: holdFoo });
     // Assess
-    expect(decisions.map(verdictOf)).toEqual(['held(create:new-delegation)', 'create:new-delegation']);
+    expect(decisions.map(verdictOf)).toEqual(['frozen(create:new-delegation)', 'create:new-delegation']);
     expect(view.nsAt(PARENT_ID, 'foo.example.com')).toBeUndefined();
   });
 });
@@ -785,7 +785,7 @@ describe('desiredRecord', () => {
   });
 });
 
-describe('holdsRecords', () => {
+describe('standsInParent', () => {
   it.each<[LedgerEntry['state'], boolean, boolean]>([
     ['delegated', true, true],
     ['removing', true, true],
@@ -799,7 +799,7 @@ describe('holdsRecords', () => {
     const zone = makeZone('foo.example.com');
     const entry = makeEntry(zone, { state, ...(withRecords ? {} : { records: [] }) });
     // Act
-    const holds = holdsRecords(entry);
+    const holds = standsInParent(entry);
     // Assess
     expect(holds).toBe(expected);
   });
@@ -815,12 +815,12 @@ describe('subjectOf and changesOf', () => {
     [{ kind: 'adopt', zone, parentZoneId: PARENT_ID, found, base: undefined, reason: 'matching-record' }, 0],
     [{ kind: 'keep', entry, clearRemovable: false, reason: 'in-place' }, 0],
     [{ kind: 'wait', entry, reason: 'opted-out', removableSince: NOW.toISOString(), removableAt: NOW.toISOString() }, 0],
-    [{ kind: 'release', entry, reason: 'opted-out' }, 0],
+    [{ kind: 'disown', entry, reason: 'opted-out' }, 0],
     [{ kind: 'forget', entry, reason: 'zone-deleted' }, 0],
     [{ kind: 'remove', entry, found, reason: 'zone-deleted' }, 1],
     [{ kind: 'create', zone, parentZoneId: PARENT_ID, record: desiredRecord(makeConfig(), zone), base: undefined, reason: 'new-delegation' }, 1],
     [{ kind: 'update', zone, entry, found, record: desiredRecord(makeConfig(), zone), reason: 'ttl-changed' }, 2],
-    [{ kind: 'held', name: zone.name, instead: { kind: 'remove', entry, found, reason: 'zone-deleted' } }, 0],
+    [{ kind: 'frozen', name: zone.name, instead: { kind: 'remove', entry, found, reason: 'zone-deleted' } }, 0],
   ];
 
   it.each(cases.map(([decision, count]) => [decision.kind, decision, count] as const))(
@@ -953,7 +953,7 @@ describe('decideAccount: invariants over generated cases', () => {
       records[id] = [recordSet(apex, 'NS', asRoute53Values(nameServersFor(1)), 172800), recordSet(apex, 'SOA', ['ns-1.awsdns-01.org. admin. 1 7200 900 1209600 86400'], 900)];
     }
     // Most records subzone holds are still in the parent, as recorded.
-    for (const entry of entries.filter((item) => holdsRecords(item) && chance(0.75))) {
+    for (const entry of entries.filter((item) => standsInParent(item) && chance(0.75))) {
       const list = records[entry.parentZoneId]!;
       if (list.some((record) => record.name === entry.name && record.type === 'NS')) continue;
       list.push(recordSet(entry.name, 'NS', entry.records[0]!.values, entry.records[0]!.ttl));
@@ -987,7 +987,7 @@ describe('decideAccount: invariants over generated cases', () => {
       for (const decision of decideAccount(facts, projected(records))) kinds.add(decision.kind);
     }
     // Assess
-    expect([...kinds].sort()).toEqual(['adopt', 'create', 'forget', 'held', 'ignore', 'keep', 'reject', 'release', 'remove', 'update', 'wait']);
+    expect([...kinds].sort()).toEqual(['adopt', 'create', 'disown', 'forget', 'frozen', 'ignore', 'keep', 'reject', 'remove', 'update', 'wait']);
   });
 
   it.each(CASES)('keeps every invariant for generated case %i', (seed) => {
@@ -1016,7 +1016,7 @@ describe('decideAccount: invariants over generated cases', () => {
         // Invariant 3: only inside a completely read scope, or on a live zone's own withdrawal.
         expect(facts.snapshot.scope.kind === 'account' || covered.has(decision.entry.zoneId)).toBe(true);
         // Invariant 4: only a record subzone holds, still as recorded, deleted exactly as read.
-        expect(holdsRecords(decision.entry)).toBe(true);
+        expect(standsInParent(decision.entry)).toBe(true);
         expect(original.get(decision.entry.parentZoneId)).toContain(decision.found);
         expect(sameValueSet(decision.found.values, decision.entry.records[0]!.values)).toBe(true);
         // Invariant 2: a live, opted-in, allowed zone keeps its delegation.

@@ -1,0 +1,55 @@
+/**
+ * Sends the accepted decisions to the parent zones: pooled into as few change batches as
+ * Route 53 allows, each preceded by a fresh look at the kill switch (a pause set while the
+ * invocation runs stops the next write) and by the intents of its changes (invariant 6).
+ */
+import type { AccountRun } from './account-run';
+import { ChangeRefusedError, assertIsError } from './errors';
+import type { OutcomeBatch } from './outcome-batch';
+import { planBatches, splitBatch, type ChangeUnit, type PlannedBatch } from './plan';
+import type { Decision } from './policy';
+import type { ControlSource, ParentZoneStore } from './ports';
+
+/** A decision that writes, and the account it belongs to. */
+export interface PendingWrite {
+  readonly run: AccountRun;
+  readonly decision: Decision;
+}
+
+export async function applyChanges(
+  units: readonly ChangeUnit<PendingWrite>[],
+  ports: { readonly parents: ParentZoneStore; readonly controls: ControlSource },
+  fates: OutcomeBatch,
+  now: Date,
+): Promise<void> {
+  for (const batch of planBatches(units)) {
+    if ((await ports.controls.read()).writesPaused) {
+      for (const { tag } of batch.units) fates.add(tag.run, tag.decision, 'observed');
+      continue;
+    }
+    const ready: ChangeUnit<PendingWrite>[] = [];
+    for (const unit of batch.units) {
+      const { run, decision } = unit.tag;
+      if (await run.attempt(() => run.entries.recordIntent(decision, now))) ready.push(unit);
+    }
+    if (ready.length === 0) continue;
+    for (const [unit, result] of await applyWithSplit({ parentZoneId: batch.parentZoneId, units: ready }, ports.parents)) {
+      if (result instanceof Error) unit.tag.run.fail(result);
+      fates.add(unit.tag.run, unit.tag.decision, result instanceof Error ? 'failed' : 'applied');
+    }
+  }
+}
+
+/** Applies a batch; a refusal (conflict, denial) splits it in halves until the refused units are isolated. */
+async function applyWithSplit<T>(batch: PlannedBatch<T>, parents: ParentZoneStore): Promise<Array<[ChangeUnit<T>, true | Error]>> {
+  try {
+    await parents.applyBatch({ parentZoneId: batch.parentZoneId, changes: batch.units.flatMap((unit) => unit.changes) });
+    return batch.units.map((unit) => [unit, true]);
+  } catch (error) {
+    assertIsError(error);
+    if (!(error instanceof ChangeRefusedError)) return batch.units.map((unit) => [unit, error]);
+    if (batch.units.length === 1) return [[batch.units[0]!, error]];
+    const [left, right] = splitBatch(batch);
+    return [...(await applyWithSplit(left, parents)), ...(await applyWithSplit(right, parents))];
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * Name owner items whose delegation entry is gone. An owner is written before its entry and
+ * freed before its entry is deleted, so an orphan only remains after a crash between the two
+ * (or from a version that did not free it): it would make every later claim `contested`. A
+ * claim that meets one, and the sweep, free it.
+ */
+import type { DelegationEntries, NameOwners } from './ports';
+import type { NameOwner } from './types';
+
+/** True when no entry of the owning zone stands behind the owner item (nor is about to). */
+export async function isOrphaned(owner: NameOwner, ledger: DelegationEntries): Promise<boolean> {
+  const entry = await ledger.getEntry(owner.account, owner.zoneId);
+  return entry === undefined || entry.name !== owner.name || entry.parentZoneId !== owner.parentZoneId;
+}
+
+/** Frees every orphaned owner item; returns the ones freed. */
+export async function freeOrphanedOwners(ledger: DelegationEntries & NameOwners): Promise<NameOwner[]> {
+  const freed: NameOwner[] = [];
+  for (const owner of await ledger.listNameOwners()) {
+    if (!(await isOrphaned(owner, ledger))) continue;
+    await ledger.freeName(owner);
+    freed.push(owner);
+  }
+  return freed;
+}

@@ -1,0 +1,40 @@
+/**
+ * Spoke accounts in memory. A `zones` read returns the requested zones and their same-name
+ * siblings, as the Route 53 reader does; `failures` makes an account's reads throw.
+ */
+import { SpokeReadError, type SpokeReadFailure } from '../../functions/core/errors';
+import type { SpokeZoneReader } from '../../functions/core/ports';
+import type { AccountId, DnsName, SpokeSnapshot, SpokeZone, ZoneId, ZoneScope } from '../../functions/core/types';
+
+const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+export class FakeSpokeReader implements SpokeZoneReader {
+  readonly accounts = new Map<AccountId, SpokeZone[]>();
+  /** Accounts whose reads fail, and how. */
+  readonly failures = new Map<AccountId, SpokeReadFailure>();
+  /** Zone ids whose zone could not be read (the snapshot lists them as unknown). */
+  readonly unreadableZones = new Set<ZoneId>();
+  readonly reads: Array<{ readonly account: AccountId; readonly scope: ZoneScope }> = [];
+
+  /** Sets the zones of an account (replacing what it had). */
+  set(account: AccountId, zones: readonly SpokeZone[]): void {
+    this.accounts.set(account, [...zones]);
+  }
+
+  async readZones(account: AccountId, scope: ZoneScope, _known: ReadonlyMap<ZoneId, readonly DnsName[]>): Promise<SpokeSnapshot> {
+    this.reads.push({ account, scope });
+    await tick();
+    const failure = this.failures.get(account);
+    if (failure !== undefined) throw new SpokeReadError(account, failure);
+    const all = this.accounts.get(account) ?? [];
+    const unknownZoneIds = all.map((zone) => zone.zoneId).filter((zoneId) => this.unreadableZones.has(zoneId));
+    const readable = all.filter((zone) => !this.unreadableZones.has(zone.zoneId));
+    if (scope.kind === 'account') {
+      return { account, scope, zones: readable, coveredZoneIds: all.map((zone) => zone.zoneId), ...(unknownZoneIds.length ? { unknownZoneIds } : {}) };
+    }
+    const names = new Set(readable.filter((zone) => scope.zoneIds.includes(zone.zoneId)).map((zone) => zone.name));
+    const zones = readable.filter((zone) => scope.zoneIds.includes(zone.zoneId) || names.has(zone.name));
+    const coveredZoneIds = [...new Set([...scope.zoneIds, ...zones.map((zone) => zone.zoneId)])];
+    return { account, scope, zones, coveredZoneIds };
+  }
+}
