@@ -7,14 +7,18 @@ import type { FieldIssue } from './errors';
 
 const MAX_SHOWN = 80;
 
-/** The value as it appears in a message: JSON, shortened; `nothing` when absent. */
+/**
+ * The value as it appears in a message: JSON, shortened; `nothing` when absent. Never throws:
+ * a value too deep or too odd to serialise (a hostile body nests arrays 100,000 deep, and both
+ * JSON.stringify and String then overflow the stack) is described by its type alone.
+ */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   let shown: string;
   try {
     shown = JSON.stringify(value) ?? String(value);
   } catch {
-    shown = String(value);
+    shown = Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
   }
   return shown.length > MAX_SHOWN ? `${shown.slice(0, MAX_SHOWN)}...` : shown;
 }
