@@ -11,10 +11,11 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { SUBZONE_REGION } from '../core/contract';
 import { RequestRateLimiter, rateLimitPlugin, type RequestGate, type RequestRateLimit } from './rate-limiter';
 
-/** Route 53 is global; its endpoint in the `aws` partition is signed for us-east-1. */
-export const ROUTE53_REGION = 'us-east-1';
+/** Route 53 is global; its endpoint in the `aws` partition is signed for us-east-1, subzone's region. */
+export const ROUTE53_REGION = SUBZONE_REGION;
 
 /**
  * Attempts per Route 53 call. `Throttling` and `PriorRequestNotComplete` are in the

@@ -6,30 +6,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { subjectOf, type Decision } from '../core/policy';
 import type { AccountResult, DecisionRecord } from '../core/reconcile';
+import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../core/contract';
 
-export const SERVICE_NAME = 'subzone';
-export const METRICS_NAMESPACE = 'Subzone';
+export { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../core/contract';
 
 export const logger = new Logger({ serviceName: SERVICE_NAME });
 export const metrics = new Metrics({ serviceName: SERVICE_NAME, namespace: METRICS_NAMESPACE });
-
-/** Metric names (PascalCase); the hub's alarms and dashboard use the same names. */
-export const METRIC = {
-  created: 'DelegationCreated',
-  updated: 'DelegationUpdated',
-  removed: 'DelegationRemoved',
-  rejected: 'DelegationRejected',
-  standingRejections: 'StandingRejections',
-  suspects: 'DanglingSuspects',
-  reconcileError: 'ReconcileError',
-  invalidEvent: 'InvalidEvent',
-  ignoredEvent: 'IgnoredEvent',
-  budgetHit: 'RemovalBudgetHit',
-  sweepDuration: 'SweepDurationMs',
-  sweepCompleted: 'SweepCompleted',
-  /** Per account (dimension `account`), reported by sweeps. */
-  minutesSinceLastEvent: 'MinutesSinceLastEvent',
-} as const;
 
 /** Where the worker reports what it did; tests pass their own Logger and Metrics. */
 export interface Telemetry {

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
+import { ACCOUNT_ID_PATTERN, DEFAULT_OPT_IN_TAG, DEFAULT_READER_ROLE_NAME } from './contract';
 import { ConfigError, type FieldIssue, NameError } from './errors';
 import { describeValue, formatPath } from './field-issues';
 import {
@@ -19,8 +20,8 @@ import type { ParentZoneConfig, RuleConfig, SubzoneConfig } from './types';
 
 /** Defaults of the optional settings (DESIGN §4). */
 export const CONFIG_DEFAULTS = {
-  optInTag: { key: 'subzone:delegate', value: 'true' },
-  readerRoleName: 'subzone-reader',
+  optInTag: DEFAULT_OPT_IN_TAG,
+  readerRoleName: DEFAULT_READER_ROLE_NAME,
   nsTtl: 3600,
   graceMinutes: 60,
   removalBudget: { records: 5, percent: 10 },
@@ -60,7 +61,7 @@ const ttl = integer(
 
 const accountId = z
   .string({ error: expected('a 12-digit account id') })
-  .regex(/^\d{12}$/, { error: expected('a 12-digit account id') })
+  .regex(ACCOUNT_ID_PATTERN, { error: expected('a 12-digit account id') })
   .meta({ description: 'A 12-digit AWS account id.' });
 
 const domainName = z

@@ -14,6 +14,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { LEDGER_ATTRIBUTE_DEFINITIONS, LEDGER_KEY_SCHEMA, LEDGER_TTL_ATTRIBUTE } from '../../functions/adapters/ledger-table';
 import { SUBZONE_MESSAGE_VERSION } from '../../functions/core/sweep-messages';
+import { HUB_RULE_NAME, SERVICE_NAME } from '../../functions/core/contract';
 import type { SubzoneConfig } from '../../functions/core/types';
 import {
   CONTROL_PARAMETER_NAME,
@@ -178,7 +179,7 @@ export class SubzoneHub extends Construct {
     );
     this.hubRule = new events.Rule(this, 'HubRule', {
       eventBus: this.eventBus,
-      ruleName: 'subzone-route53',
+      ruleName: HUB_RULE_NAME,
       description: 'subzone: Route 53 hosted-zone events to the work queue',
       eventPattern: route53EventPattern(),
       targets: [new targets.SqsQueue(this.queue, { deadLetterQueue: this.deliveryDeadLetterQueue, retryAttempts: 185, maxEventAge: Duration.hours(24) })],
@@ -224,7 +225,7 @@ export class SubzoneHub extends Construct {
         ROUTE53_REQUESTS_PER_SECOND: String(requestsPerSecond),
         // A lease must outlive any invocation that holds it (DESIGN §2).
         LEASE_TTL_SECONDS: String(Math.max(180, workerTimeout.toSeconds() * 3)),
-        POWERTOOLS_SERVICE_NAME: 'subzone',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       },
     });
