@@ -5,7 +5,7 @@
  * the hub bus, the hub bus has the hub rule to the work queue (with its dead-letter queue),
  * and the queue feeds the consumer the way Lambda's SQS event source mapping does.
  */
-import { CONTROL_PARAMETER_NAME, HUB_EVENT_BUS_NAME, HUB_RULE_NAME, INITIAL_CONTROLS as INITIAL_CONTROL_VALUES, SPOKE_RULE_NAME } from '../functions/core/contract';
+import { CONTROL_PARAMETER_NAME, HUB_EVENT_BUS_NAME, HUB_RULE_NAME, INITIAL_CONTROLS as INITIAL_CONTROL_VALUES, SPOKE_RULE_NAME, WORKER_MAX_CONCURRENCY_VARIABLE } from '../functions/core/contract';
 import type { AccountId } from '../functions/core/types';
 import { ROUTE53_EVENT_PATTERN } from '../functions/core/event-pattern';
 import { CredentialRegistry, STATIC_SECRET_ACCESS_KEY, staticAccessKeyId } from './accounts';
@@ -229,6 +229,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     // The worker's dangling-suspect DNS check asks the emulator's name servers.
     DNS_RESOLVERS: `${host}:${dns.port}`,
     DNS_PORT: String(dns.port),
+    // Every invocation the queue's mapping makes runs in this one process, through one limiter.
+    [WORKER_MAX_CONCURRENCY_VARIABLE]: '1',
   });
 
   return {
