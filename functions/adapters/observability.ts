@@ -39,16 +39,25 @@ function verdictFields(record: DecisionRecord): Record<string, unknown> {
   };
 }
 
-/** One log line per verdict, and the counts of what changed. */
+/** One log line per verdict, and the counts of what changed; every line carries the account. */
 export function reportAccount(result: AccountResult, telemetry: Telemetry): void {
+  telemetry.logger.appendKeys({ accountId: result.account });
+  try {
+    reportAccountLines(result, telemetry);
+  } finally {
+    telemetry.logger.removeKeys(['accountId']);
+  }
+}
+
+function reportAccountLines(result: AccountResult, telemetry: Telemetry): void {
   const { logger: log, metrics: count } = telemetry;
   if (result.status === 'ignored') {
-    log.info('account ignored', { accountId: result.account, reason: result.reason });
+    log.info('account ignored', { reason: result.reason });
     count.addMetric(METRIC.ignoredEvent, MetricUnit.Count, 1);
     return;
   }
   for (const record of result.decisions) {
-    const fields = { accountId: result.account, ...verdictFields(record) };
+    const fields = verdictFields(record);
     if (record.decision.kind === 'held') log.warn('write frozen by a hold', fields);
     else if (record.result === 'failed') log.error('decision not applied', fields);
     else log.info('decision', fields);
@@ -59,15 +68,12 @@ export function reportAccount(result: AccountResult, telemetry: Telemetry): void
     if (record.decision.kind === 'reject') count.addMetric(METRIC.standingRejections, MetricUnit.Count, 1);
   }
   if (result.suspects.length > 0) {
-    log.error('delegations of an unreadable account are dangling suspects', {
-      accountId: result.account,
-      names: result.suspects.map((entry) => entry.name),
-    });
+    log.error('delegations of an unreadable account are dangling suspects', { names: result.suspects.map((entry) => entry.name) });
   }
   // Zero included: the paging alarm clears when a reconcile finds the account readable again.
   count.addMetric(METRIC.suspects, MetricUnit.Count, result.suspects.length);
   if (result.error !== undefined) {
-    log.error('reconcile failed', { accountId: result.account, error: result.error });
+    log.error('reconcile failed', { error: result.error });
     count.addMetric(METRIC.reconcileError, MetricUnit.Count, 1);
   }
 }

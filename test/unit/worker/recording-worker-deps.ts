@@ -55,7 +55,7 @@ export function recordingWorker(now: Date, config: SubzoneConfig = makeConfig())
       },
     },
     parents: {
-      describeZone: async () => ({ name: config.parentZones[0]?.name ?? 'example.com', privateZone: false }),
+      describeZone: async (id) => ({ name: config.parentZones.find((parent) => parent.hostedZoneId === id)?.name ?? 'unknown', privateZone: false }),
       readAround: async () => {
         throw new Error('no parent zone may be read by this batch');
       },
