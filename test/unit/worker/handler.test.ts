@@ -27,7 +27,7 @@ const CONTEXT: Context = {
 function capturingLogger(): { readonly logger: Logger; readonly lines: Record<string, unknown>[] } {
   const lines: Record<string, unknown>[] = [];
   const logger = new Logger({ serviceName: 'subzone-test', logLevel: 'INFO' });
-  const keep = (line?: unknown) => {
+  const keep = (line?: unknown, ..._rest: unknown[]) => {
     lines.push(JSON.parse(String(line)) as Record<string, unknown>);
   };
   for (const method of ['info', 'warn', 'error'] as const) jest.spyOn(console, method).mockImplementation(keep);
