@@ -36,7 +36,10 @@ function bestOfThree(raw: unknown): number {
 const sizes = process.argv.slice(2).map(Number);
 // One run first, so the figures compare the parse and not the JIT warming up.
 parseConfig(generatedConfig(1_000));
-const measured = (sizes.length > 0 ? sizes : [1_000, 5_000, 10_000, 20_000]).map((rules) => ({ rules, ms: bestOfThree(generatedConfig(rules)) }));
+const measured = (sizes.length > 0 ? sizes : [1_000, 5_000, 10_000, 20_000]).map((rules) => ({
+  rules,
+  ms: bestOfThree(generatedConfig(rules)),
+}));
 const baseline = (measured[0]?.ms ?? 0) / (measured[0]?.rules ?? 1);
 for (const { rules, ms } of measured) {
   const perRule = ms / rules;

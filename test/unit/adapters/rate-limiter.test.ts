@@ -35,9 +35,36 @@ describe('RequestRateLimiter', () => {
 
   it.each([
     // requests per second, requests, [fake ms elapsed, requests through by then]...
-    { rate: 5, requests: 12, checkpoints: [[0, 5], [999, 5], [1000, 10], [1999, 10], [2000, 12]] },
-    { rate: 2, requests: 4, checkpoints: [[0, 2], [999, 2], [1000, 4]] },
-    { rate: 1, requests: 3, checkpoints: [[0, 1], [999, 1], [1000, 2], [2000, 3]] },
+    {
+      rate: 5,
+      requests: 12,
+      checkpoints: [
+        [0, 5],
+        [999, 5],
+        [1000, 10],
+        [1999, 10],
+        [2000, 12],
+      ],
+    },
+    {
+      rate: 2,
+      requests: 4,
+      checkpoints: [
+        [0, 2],
+        [999, 2],
+        [1000, 4],
+      ],
+    },
+    {
+      rate: 1,
+      requests: 3,
+      checkpoints: [
+        [0, 1],
+        [999, 1],
+        [1000, 2],
+        [2000, 3],
+      ],
+    },
   ])('lets $rate requests through in any second ($requests requests)', async ({ rate, requests, checkpoints }) => {
     // Prepare
     const limiter = new RequestRateLimiter({ requestsPerSecond: rate });
@@ -90,10 +117,13 @@ describe('RequestRateLimiter', () => {
       budget: fc.integer({ min: 1, max: 20 }),
       environments: fc.integer({ min: 1, max: 6 }),
       // Per environment: bursts of requests, each started some milliseconds after the previous one.
-      bursts: fc.array(fc.array(fc.record({ after: fc.integer({ min: 0, max: 1500 }), count: fc.integer({ min: 1, max: 12 }) }), { maxLength: 5 }), {
-        minLength: 6,
-        maxLength: 6,
-      }),
+      bursts: fc.array(
+        fc.array(fc.record({ after: fc.integer({ min: 0, max: 1500 }), count: fc.integer({ min: 1, max: 12 }) }), { maxLength: 5 }),
+        {
+          minLength: 6,
+          maxLength: 6,
+        },
+      ),
     });
 
     // Act
@@ -102,7 +132,10 @@ describe('RequestRateLimiter', () => {
       async ({ budget, environments, bursts }) => {
         jest.setSystemTime(0);
         const grants: number[] = [];
-        const limiters = Array.from({ length: environments }, () => new RequestRateLimiter({ requestsPerSecond: requestsPerEnvironment(budget, environments) }));
+        const limiters = Array.from(
+          { length: environments },
+          () => new RequestRateLimiter({ requestsPerSecond: requestsPerEnvironment(budget, environments) }),
+        );
         const starts = limiters.flatMap((limiter, index) => {
           let at = 0;
           return (bursts[index] ?? []).map(({ after, count }) => {
@@ -117,7 +150,13 @@ describe('RequestRateLimiter', () => {
         await jest.advanceTimersByTimeAsync(60_000);
 
         // Assess
-        const requested = starts.length === 0 ? 0 : bursts.slice(0, environments).flat().reduce((sum, burst) => sum + burst.count, 0);
+        const requested =
+          starts.length === 0
+            ? 0
+            : bursts
+                .slice(0, environments)
+                .flat()
+                .reduce((sum, burst) => sum + burst.count, 0);
         expect(grants).toHaveLength(requested);
         expect(busiestSecond(grants)).toBeLessThanOrEqual(budget);
       },

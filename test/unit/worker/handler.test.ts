@@ -53,14 +53,25 @@ describe('makeHandler', () => {
 
     // Assess
     expect(lines).toEqual([
-      expect.objectContaining({ message: 'event ignored', function_request_id: CONTEXT.awsRequestId, function_name: 'subzone-worker', cold_start: true }),
+      expect.objectContaining({
+        message: 'event ignored',
+        function_request_id: CONTEXT.awsRequestId,
+        function_name: 'subzone-worker',
+        cold_start: true,
+      }),
       expect.objectContaining({ message: 'event ignored', function_request_id: 'second-request', cold_start: false }),
     ]);
   });
 });
 
 describe('reportAccount', () => {
-  const failed: AccountResult = { account: '222222222222', status: 'failed', decisions: [], suspects: [], error: new Error('spoke unreadable') };
+  const failed: AccountResult = {
+    account: '222222222222',
+    status: 'failed',
+    decisions: [],
+    suspects: [],
+    error: new Error('spoke unreadable'),
+  };
 
   it('names the account on every line it logs for the account, and on no line after', () => {
     // Prepare

@@ -8,9 +8,18 @@ const DEEP = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
 describe('processBatch with malformed messages', () => {
   it.each([
     ['a body nested 100,000 deep', sqsRecord(DEEP, { messageId: 'bad' })],
-    ['an event whose field is nested 100,000 deep', sqsRecord(`{"source":${DEEP},"detail-type":"x","account":"1","detail":{}}`, { messageId: 'bad' })],
-    ['an event dated an hour ahead of the clock', sqsRecord(sampleBody('create-hosted-zone.json').replaceAll('2026-10-05T09:12:31Z', '2026-11-01T01:00:00Z'), { messageId: 'bad' })],
-    ['a sweep request whose requestedAt is too long for a sweep id', sqsRecord(`{"subzone":"sweep","version":1,"requestedAt":"2026-10-05T09:15:00.${'0'.repeat(180)}Z"}`, { messageId: 'bad' })],
+    [
+      'an event whose field is nested 100,000 deep',
+      sqsRecord(`{"source":${DEEP},"detail-type":"x","account":"1","detail":{}}`, { messageId: 'bad' }),
+    ],
+    [
+      'an event dated an hour ahead of the clock',
+      sqsRecord(sampleBody('create-hosted-zone.json').replaceAll('2026-10-05T09:12:31Z', '2026-11-01T01:00:00Z'), { messageId: 'bad' }),
+    ],
+    [
+      'a sweep request whose requestedAt is too long for a sweep id',
+      sqsRecord(`{"subzone":"sweep","version":1,"requestedAt":"2026-10-05T09:15:00.${'0'.repeat(180)}Z"}`, { messageId: 'bad' }),
+    ],
   ])('drops %s as malformed and keeps the valid messages of the batch', async (_case, bad) => {
     // Prepare
     const worker = recordingWorker(NOW);
@@ -22,7 +31,9 @@ describe('processBatch with malformed messages', () => {
 
     // Assess
     expect(response.batchItemFailures).toEqual([]);
-    expect(worker.errors).toEqual([{ message: 'malformed message dropped', fields: expect.objectContaining({ messageId: 'bad', body: bad.body }) }]);
+    expect(worker.errors).toEqual([
+      { message: 'malformed message dropped', fields: expect.objectContaining({ messageId: 'bad', body: bad.body }) },
+    ]);
     expect(worker.metrics.filter((metric) => metric.name === 'InvalidEvent')).toEqual([{ name: 'InvalidEvent', value: 1 }]);
     expect(worker.writes.map((write) => write.call)).toEqual(['ledger.startSweep', 'queue.send']);
   });

@@ -36,7 +36,9 @@ export function recordingWorker(now: Date, config: SubzoneConfig = makeConfig())
     };
   const ledger = new Proxy({} as DelegationLedger, {
     get: (_target, method: string) =>
-      (LEDGER_READS as readonly string[]).includes(method) ? async () => (method === 'lastEventAt' ? undefined : []) : write(`ledger.${method}`),
+      (LEDGER_READS as readonly string[]).includes(method)
+        ? async () => (method === 'lastEventAt' ? undefined : [])
+        : write(`ledger.${method}`),
   });
   const logger = new Logger({ serviceName: 'subzone-test', logLevel: 'SILENT' });
   jest.spyOn(logger, 'error').mockImplementation((message: unknown, ...fields: unknown[]) => {
@@ -55,7 +57,10 @@ export function recordingWorker(now: Date, config: SubzoneConfig = makeConfig())
       },
     },
     parents: {
-      describeZone: async (id) => ({ name: config.parentZones.find((parent) => parent.hostedZoneId === id)?.name ?? 'unknown', privateZone: false }),
+      describeZone: async (id) => ({
+        name: config.parentZones.find((parent) => parent.hostedZoneId === id)?.name ?? 'unknown',
+        privateZone: false,
+      }),
       readAround: async () => {
         throw new Error('no parent zone may be read by this batch');
       },

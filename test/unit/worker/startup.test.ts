@@ -68,12 +68,25 @@ describe('readEnvironment', () => {
     // Act
     const env = readEnvironment(complete);
     // Assess
-    expect(env).toMatchObject({ ...complete, WORKER_MAX_CONCURRENCY: 2, ROUTE53_REQUESTS_PER_SECOND: 5, LEASE_TTL_SECONDS: 180, LEASE_WAIT_SECONDS: 15, DNS_PORT: 53 });
+    expect(env).toMatchObject({
+      ...complete,
+      WORKER_MAX_CONCURRENCY: 2,
+      ROUTE53_REQUESTS_PER_SECOND: 5,
+      LEASE_TTL_SECONDS: 180,
+      LEASE_WAIT_SECONDS: 15,
+      DNS_PORT: 53,
+    });
   });
 
   it.each([
-    [{ WORKER_MAX_CONCURRENCY: '6' }, 'ROUTE53_REQUESTS_PER_SECOND: expected at least 6 (one request per second for each of the 6 execution environments), got 5'],
-    [{ WORKER_MAX_CONCURRENCY: '3', ROUTE53_REQUESTS_PER_SECOND: '2.5' }, 'ROUTE53_REQUESTS_PER_SECOND: expected at least 3 (one request per second for each of the 3 execution environments), got 2.5'],
+    [
+      { WORKER_MAX_CONCURRENCY: '6' },
+      'ROUTE53_REQUESTS_PER_SECOND: expected at least 6 (one request per second for each of the 6 execution environments), got 5',
+    ],
+    [
+      { WORKER_MAX_CONCURRENCY: '3', ROUTE53_REQUESTS_PER_SECOND: '2.5' },
+      'ROUTE53_REQUESTS_PER_SECOND: expected at least 3 (one request per second for each of the 3 execution environments), got 2.5',
+    ],
     [{ WORKER_MAX_CONCURRENCY: undefined }, 'WORKER_MAX_CONCURRENCY: expected an environment variable, got nothing'],
   ])('rejects a hub budget that leaves an execution environment less than one request per second (%o)', (overrides, message) => {
     // Act
