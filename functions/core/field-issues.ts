@@ -51,14 +51,18 @@ const fallbackMessage: z.core.$ZodErrorMap = (issue) => {
   }
 };
 
-/** One FieldIssue per zod issue, the path prefixed with `prefix` when given. */
+/**
+ * One FieldIssue per zod issue, the path prefixed with `prefix` when given. Two checks of one
+ * field that fail with the same words (format and length of one value) are reported once.
+ */
 export function fieldIssues(error: z.core.$ZodError, prefix: readonly PropertyKey[] = []): FieldIssue[] {
-  return error.issues.flatMap((issue) =>
+  const issues = error.issues.flatMap((issue) =>
     // One issue per unknown key, at the key's own path, so each is named where it sits.
     issue.code === 'unrecognized_keys'
       ? issue.keys.map((key) => ({ path: formatPath([...prefix, ...issue.path, key]), message: 'unknown key' }))
       : [{ path: formatPath([...prefix, ...issue.path]), message: issue.message }],
   );
+  return issues.filter((issue, index) => issues.findIndex((other) => other.path === issue.path && other.message === issue.message) === index);
 }
 
 /** The outcome of `safeParseFields`. */
