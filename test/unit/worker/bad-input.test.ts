@@ -48,7 +48,14 @@ const notAString = fc.oneof(
   fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 3 }),
   fc.constant(DEEP),
 );
-const notAnObject = fc.oneof(fc.integer(), fc.string(), fc.boolean(), fc.constant(null), fc.array(fc.jsonValue(), { maxLength: 3 }), fc.constant(DEEP));
+const notAnObject = fc.oneof(
+  fc.integer(),
+  fc.string(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.jsonValue(), { maxLength: 3 }),
+  fc.constant(DEEP),
+);
 const notAList = notAnObject.filter((value) => !Array.isArray(value) && value !== DEEP);
 const notTwelveDigits = fc.string().filter((value) => !/^\d{12}$/.test(value));
 const notAZoneId = fc.string().filter((value) => !/^(?:\/hostedzone\/)?[A-Z0-9]{1,32}$/.test(value));
@@ -88,14 +95,52 @@ const tooLongForASweepId = fc.integer({ min: 101, max: 400 }).map((digits) => `2
 
 /** A field of a valid subzone message and a value it must not have. */
 const badSubzoneField = fc.oneof(
-  fc.tuple(fc.constant('sweep-request.json'), fc.constant(['subzone']), fc.oneof(fc.string().filter((kind) => !['sweep', 'reconcile-account'].includes(kind)), notAString)),
-  fc.tuple(fc.constant('sweep-request.json'), fc.constant(['version']), fc.oneof(fc.integer().filter((version) => version !== 1), notAString, absent)),
-  fc.tuple(fc.constant('sweep-request.json'), fc.constant(['sweepId']), fc.oneof(fc.string().filter((id) => !/^[A-Za-z0-9][A-Za-z0-9._:+-]{0,127}$/.test(id)), notAString)),
+  fc.tuple(
+    fc.constant('sweep-request.json'),
+    fc.constant(['subzone']),
+    fc.oneof(
+      fc.string().filter((kind) => !['sweep', 'reconcile-account'].includes(kind)),
+      notAString,
+    ),
+  ),
+  fc.tuple(
+    fc.constant('sweep-request.json'),
+    fc.constant(['version']),
+    fc.oneof(
+      fc.integer().filter((version) => version !== 1),
+      notAString,
+      absent,
+    ),
+  ),
+  fc.tuple(
+    fc.constant('sweep-request.json'),
+    fc.constant(['sweepId']),
+    fc.oneof(
+      fc.string().filter((id) => !/^[A-Za-z0-9][A-Za-z0-9._:+-]{0,127}$/.test(id)),
+      notAString,
+    ),
+  ),
   fc.tuple(fc.constant('sweep-request.json'), fc.constant(['requestedAt']), fc.oneof(notAnIsoTime, tooLongForASweepId, notAString)),
   fc.tuple(fc.constant('sweep-request.json'), fc.constant(['sweepID']), fc.jsonValue()),
   fc.tuple(fc.constant('reconcile-account.json'), fc.constant(['account']), fc.oneof(notTwelveDigits, notAString, absent)),
-  fc.tuple(fc.constant('reconcile-account.json'), fc.constant(['reason']), fc.oneof(fc.string().filter((reason) => !['sweep', 'cli'].includes(reason)), notAString, absent)),
-  fc.tuple(fc.constant('reconcile-account.json'), fc.constant(['sweepId']), fc.oneof(fc.string().filter((id) => !/^[A-Za-z0-9][A-Za-z0-9._:+-]{0,127}$/.test(id)), notAString, absent)),
+  fc.tuple(
+    fc.constant('reconcile-account.json'),
+    fc.constant(['reason']),
+    fc.oneof(
+      fc.string().filter((reason) => !['sweep', 'cli'].includes(reason)),
+      notAString,
+      absent,
+    ),
+  ),
+  fc.tuple(
+    fc.constant('reconcile-account.json'),
+    fc.constant(['sweepId']),
+    fc.oneof(
+      fc.string().filter((id) => !/^[A-Za-z0-9][A-Za-z0-9._:+-]{0,127}$/.test(id)),
+      notAString,
+      absent,
+    ),
+  ),
 );
 
 /** SentTimestamp as SQS sends it, or broken. */
@@ -106,7 +151,11 @@ async function mixedBatch(bad: string, sentAt: string = String(NOW.getTime())) {
   const worker = recordingWorker(NOW);
   const badRecord = sqsRecord(bad, { messageId: 'bad' });
   badRecord.attributes.SentTimestamp = sentAt;
-  const records = [sqsRecord({ subzone: 'sweep', version: 1, sweepId: 'nightly-1' }, { messageId: 'sweep' }), badRecord, sqsRecord(sampleBody('other-source.json'), { messageId: 'ignored' })];
+  const records = [
+    sqsRecord({ subzone: 'sweep', version: 1, sweepId: 'nightly-1' }, { messageId: 'sweep' }),
+    badRecord,
+    sqsRecord(sampleBody('other-source.json'), { messageId: 'ignored' }),
+  ];
   const response = await processBatch({ Records: records }, worker.deps);
   const invalid = worker.metrics.filter((metric) => metric.name === 'InvalidEvent').length;
   const issues = worker.errors.map((error) => (error.fields.issues ?? []) as { path: string; message: string }[]);
@@ -158,7 +207,11 @@ describe('bad input', () => {
       { source: fc.jsonValue(), 'detail-type': fc.jsonValue(), account: fc.jsonValue(), detail: fc.jsonValue(), subzone: fc.jsonValue() },
       { requiredKeys: [] },
     );
-    const body = fc.oneof(fc.string(), fc.jsonValue().map((value) => JSON.stringify(value)), envelopeLike.map((value) => JSON.stringify(value)));
+    const body = fc.oneof(
+      fc.string(),
+      fc.jsonValue().map((value) => JSON.stringify(value)),
+      envelopeLike.map((value) => JSON.stringify(value)),
+    );
 
     // Act
     const property = fc.asyncProperty(body, sentTimestamp, async (text, sentAt) => {
@@ -168,7 +221,8 @@ describe('bad input', () => {
       expect(response.batchItemFailures).toEqual([]);
       expect(worker.errors.length).toBeLessThanOrEqual(1);
       expect(invalid).toBe(worker.errors.length);
-      for (const issue of issues.flat()) expect(issue).toEqual({ path: expect.any(String), message: expect.stringMatching(/^(expected|unknown key)/) });
+      for (const issue of issues.flat())
+        expect(issue).toEqual({ path: expect.any(String), message: expect.stringMatching(/^(expected|unknown key)/) });
       expect(worker.writes.map((write) => write.call)).toEqual(['ledger.startSweep', 'queue.send']);
     });
 
@@ -206,7 +260,10 @@ describe('bad input', () => {
       fc.tuple(fc.constant(['writesPaused']), fc.oneof(fc.string(), fc.integer(), fc.constant(null), absent)),
       fc.tuple(fc.constant(['holds']), notAList),
       fc.tuple(fc.constant(['holds', 0]), fc.oneof(notAString, fc.constantFrom('a..b', '-'.repeat(64), 'x'.repeat(64), ''))),
-      fc.tuple(fc.constant(['setBy']), notAString.filter((value) => value !== DEEP)),
+      fc.tuple(
+        fc.constant(['setBy']),
+        notAString.filter((value) => value !== DEEP),
+      ),
       fc.tuple(fc.constant(['pause']), fc.jsonValue()),
     );
 
@@ -229,17 +286,23 @@ describe('bad input', () => {
 
   it('reads any controls value as controls or one ControlsParameterError, nothing else', () => {
     // Act
-    const property = fc.property(fc.oneof(fc.string(), fc.jsonValue().map((value) => JSON.stringify(value))), (value) => {
-      let thrown: unknown;
-      try {
-        parseControls('/subzone/controls', value);
-      } catch (error) {
-        thrown = error;
-      }
+    const property = fc.property(
+      fc.oneof(
+        fc.string(),
+        fc.jsonValue().map((value) => JSON.stringify(value)),
+      ),
+      (value) => {
+        let thrown: unknown;
+        try {
+          parseControls('/subzone/controls', value);
+        } catch (error) {
+          thrown = error;
+        }
 
-      // Assess
-      if (thrown !== undefined) expect(thrown).toBeInstanceOf(ControlsParameterError);
-    });
+        // Assess
+        if (thrown !== undefined) expect(thrown).toBeInstanceOf(ControlsParameterError);
+      },
+    );
 
     // Assess
     fc.assert(property, { numRuns: 100 });
@@ -249,19 +312,45 @@ describe('bad input', () => {
     // Prepare
     const valid = rawConfig({ removalBudget: { records: 5, percent: 10 } });
     const badField = fc.oneof(
-      fc.tuple(fc.constant(['version']), fc.oneof(fc.integer().filter((version) => version !== 1), notAString, absent)),
-      fc.tuple(fc.constant(['mode']), fc.oneof(fc.string().filter((mode) => !['enforce', 'observe'].includes(mode)), notAString, absent)),
+      fc.tuple(
+        fc.constant(['version']),
+        fc.oneof(
+          fc.integer().filter((version) => version !== 1),
+          notAString,
+          absent,
+        ),
+      ),
+      fc.tuple(
+        fc.constant(['mode']),
+        fc.oneof(
+          fc.string().filter((mode) => !['enforce', 'observe'].includes(mode)),
+          notAString,
+          absent,
+        ),
+      ),
       fc.tuple(fc.constant(['parentZones']), fc.oneof(notAList, fc.constant([]), absent)),
       fc.tuple(fc.constant(['parentZones', 1, 'hostedZoneId']), fc.oneof(notAZoneId, notAString, absent)),
       fc.tuple(fc.constant(['rules']), fc.oneof(notAList, absent)),
-      fc.tuple(fc.constant(['rules', 2, 'name']), fc.oneof(notAString, fc.constantFrom('', 'a..b', 'example.net', '*.', '**.example.com', 'x'.repeat(64) + '.example.com'))),
+      fc.tuple(
+        fc.constant(['rules', 2, 'name']),
+        fc.oneof(notAString, fc.constantFrom('', 'a..b', 'example.net', '*.', '**.example.com', 'x'.repeat(64) + '.example.com')),
+      ),
       fc.tuple(fc.constant(['rules', 2, 'accounts']), fc.oneof(fc.constant([]), notAList, absent)),
       fc.tuple(fc.constant(['rules', 2, 'accounts', 0]), fc.oneof(notTwelveDigits, notAString)),
-      fc.tuple(fc.constant(['rules', 4, 'nsTtl']), fc.oneof(fc.integer({ max: 59 }), fc.integer({ min: 172_801 }), fc.double({ min: 60.1, max: 61, noNaN: true }), notAString)),
+      fc.tuple(
+        fc.constant(['rules', 4, 'nsTtl']),
+        fc.oneof(fc.integer({ max: 59 }), fc.integer({ min: 172_801 }), fc.double({ min: 60.1, max: 61, noNaN: true }), notAString),
+      ),
       fc.tuple(fc.constant(['graceMinutes']), fc.oneof(fc.integer({ max: -1 }), fc.constant(1.5), notAString)),
       fc.tuple(fc.constant(['readerRoleName']), fc.oneof(fc.constantFrom('', 'a b', 'r'.repeat(65)), notAString)),
-      fc.tuple(fc.constant(['optInTag']), notAnObject.filter((value) => value !== DEEP)),
-      fc.tuple(fc.constant(['removalBudget', 'percent']), fc.oneof(fc.double({ min: 100.5, max: 1e9, noNaN: true }), fc.double({ max: -0.5, min: -1e9, noNaN: true }))),
+      fc.tuple(
+        fc.constant(['optInTag']),
+        notAnObject.filter((value) => value !== DEEP),
+      ),
+      fc.tuple(
+        fc.constant(['removalBudget', 'percent']),
+        fc.oneof(fc.double({ min: 100.5, max: 1e9, noNaN: true }), fc.double({ max: -0.5, min: -1e9, noNaN: true })),
+      ),
       fc.tuple(fc.constant(['alowlist']), fc.jsonValue()),
     );
 
