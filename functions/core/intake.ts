@@ -83,18 +83,20 @@ const cloudTrailSchema = object({
 });
 
 /**
- * How far in the future an event's time may be and still be believed: CloudTrail and the
- * worker agree within seconds, so anything later is forged or broken. Such an event is
+ * How far in the future an event's time may be and still be believed: CloudTrail, SQS and the
+ * worker agree within seconds, so anything later than this after both the queue received the
+ * message and the worker's clock is forged or broken (either clock alone may lag: a replayed
+ * message was received long ago, a test's clock stands still). Such an event is
  * malformed rather than clamped: a time the worker cannot trust would otherwise become the
  * account's newest event and hide, for as long as it lies ahead, that the account went quiet.
  * The zone it names is still reconciled by the next sweep.
  */
 export const MAX_EVENT_TIME_AHEAD_MS = 5 * 60_000;
 
-function recordIdentitySchema(now: Date) {
-  const latest = new Date(now.getTime() + MAX_EVENT_TIME_AHEAD_MS);
+function recordIdentitySchema(times: MessageTimes) {
+  const latest = new Date(Math.max(times.now.getTime(), times.sentAt.getTime()) + MAX_EVENT_TIME_AHEAD_MS);
   const minutes = MAX_EVENT_TIME_AHEAD_MS / 60_000;
-  const notAfterLatest = `an event time no later than ${latest.toISOString()} (${minutes} minutes after the worker's clock)`;
+  const notAfterLatest = `an event time no later than ${latest.toISOString()} (${minutes} minutes after the message was received)`;
   return object({
     eventID: z.string(expected('an event id')).min(1, expected('an event id')),
     eventTime: z.iso
@@ -144,7 +146,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 /** The times a message is judged by. */
 export interface MessageTimes {
-  /** The worker's clock: no event may lie more than MAX_EVENT_TIME_AHEAD_MS after it. */
+  /** The worker's clock: no event may lie more than MAX_EVENT_TIME_AHEAD_MS after both it and `sentAt`. */
   readonly now: Date;
   /** When the queue received the message (SQS `SentTimestamp`): dates a sweep request that names no time. */
   readonly sentAt: Date;
@@ -186,7 +188,7 @@ function parseBody(body: string, times: MessageTimes): Hint {
     throw new MalformedMessageError([{ path: '', message: `expected a JSON object, got ${describeValue(message)}` }]);
   }
   if ('subzone' in message) return parseSubzoneMessage(message, times.sentAt);
-  if ('source' in message || 'detail-type' in message || 'detail' in message) return parseEvent(message, times.now);
+  if ('source' in message || 'detail-type' in message || 'detail' in message) return parseEvent(message, times);
   throw new MalformedMessageError([
     {
       path: '',
@@ -223,7 +225,7 @@ function ignored(reason: IgnoreReason, account: AccountId, detail: string): Hint
   return { kind: 'ignored', reason, account, detail };
 }
 
-function parseEvent(message: Record<string, unknown>, now: Date): Hint {
+function parseEvent(message: Record<string, unknown>, times: MessageTimes): Hint {
   const envelope = valueOf(safeParseFields(envelopeSchema, message));
   const { account, detail } = envelope;
   if (envelope.source !== ROUTE53_SOURCE) {
@@ -250,7 +252,7 @@ function parseEvent(message: Record<string, unknown>, now: Date): Hint {
       return ignored('other-resource-type', account, `resourceType ${describeValue(resourceType)} is not "hostedzone"`);
     }
   }
-  const identity = safeParseFields(recordIdentitySchema(now), detail, ['detail']);
+  const identity = safeParseFields(recordIdentitySchema(times), detail, ['detail']);
   const zoneId = safeParseFields(ZONE_ID_OF[eventName], detail, ['detail']);
   if (!identity.ok || !zoneId.ok) {
     throw new MalformedMessageError([...(identity.ok ? [] : identity.issues), ...(zoneId.ok ? [] : zoneId.issues)]);

@@ -456,7 +456,7 @@ describe('parseMessage', () => {
     expect(hint).toEqual({ kind: 'ignored', reason, account: '222222222222', detail });
   });
 
-  it('rejects an event time more than five minutes after the clock, naming the field', () => {
+  it('rejects an event time more than five minutes after the clock and the receipt, naming the field', () => {
     // Prepare
     const event = sample('create-hosted-zone.json');
     detailOf(event).eventTime = '2026-11-01T00:05:01Z';
@@ -469,7 +469,7 @@ describe('parseMessage', () => {
       {
         path: 'detail.eventTime',
         message:
-          'expected an event time no later than 2026-11-01T00:05:00.000Z (5 minutes after the worker\'s clock), got "2026-11-01T00:05:01Z"',
+          'expected an event time no later than 2026-11-01T00:05:00.000Z (5 minutes after the message was received), got "2026-11-01T00:05:01Z"',
       },
     ]);
   });

@@ -56,6 +56,13 @@ const notAnObject = fc.oneof(
   fc.array(fc.jsonValue(), { maxLength: 3 }),
   fc.constant(DEEP),
 );
+const notANumber = fc.oneof(
+  fc.string(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.jsonValue(), { maxLength: 3 }),
+  fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 3 }),
+);
 const notAList = notAnObject.filter((value) => !Array.isArray(value) && value !== DEEP);
 const notTwelveDigits = fc.string().filter((value) => !/^\d{12}$/.test(value));
 const notAZoneId = fc.string().filter((value) => !/^(?:\/hostedzone\/)?[A-Z0-9]{1,32}$/.test(value));
@@ -108,7 +115,7 @@ const badSubzoneField = fc.oneof(
     fc.constant(['version']),
     fc.oneof(
       fc.integer().filter((version) => version !== 1),
-      notAString,
+      notANumber,
       absent,
     ),
   ),
@@ -316,7 +323,7 @@ describe('bad input', () => {
         fc.constant(['version']),
         fc.oneof(
           fc.integer().filter((version) => version !== 1),
-          notAString,
+          notANumber,
           absent,
         ),
       ),
@@ -339,9 +346,9 @@ describe('bad input', () => {
       fc.tuple(fc.constant(['rules', 2, 'accounts', 0]), fc.oneof(notTwelveDigits, notAString)),
       fc.tuple(
         fc.constant(['rules', 4, 'nsTtl']),
-        fc.oneof(fc.integer({ max: 59 }), fc.integer({ min: 172_801 }), fc.double({ min: 60.1, max: 61, noNaN: true }), notAString),
+        fc.oneof(fc.integer({ max: 59 }), fc.integer({ min: 172_801 }), fc.double({ min: 60.1, max: 61, noNaN: true }), notANumber),
       ),
-      fc.tuple(fc.constant(['graceMinutes']), fc.oneof(fc.integer({ max: -1 }), fc.constant(1.5), notAString)),
+      fc.tuple(fc.constant(['graceMinutes']), fc.oneof(fc.integer({ max: -1 }), fc.constant(1.5), notANumber)),
       fc.tuple(fc.constant(['readerRoleName']), fc.oneof(fc.constantFrom('', 'a b', 'r'.repeat(65)), notAString)),
       fc.tuple(
         fc.constant(['optInTag']),
