@@ -97,8 +97,8 @@ const validRequestedAt = fc
   )
   .map(([date, fraction, zone]) => `${date.toISOString().slice(0, 19)}${fraction}${zone}`);
 
-/** A valid time whose `sweep-<time>` would be longer than a sweep id may be. */
-const tooLongForASweepId = fc.integer({ min: 101, max: 400 }).map((digits) => `2026-10-05T09:15:00.${'0'.repeat(digits)}Z`);
+/** A valid time of 123 characters or more: `sweep-<time>` would be longer than the 128 a sweep id may have. */
+const tooLongForASweepId = fc.integer({ min: 102, max: 400 }).map((digits) => `2026-10-05T09:15:00.${'0'.repeat(digits)}Z`);
 
 /** A field of a valid subzone message and a value it must not have. */
 const badSubzoneField = fc.oneof(
