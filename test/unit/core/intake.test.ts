@@ -531,6 +531,19 @@ describe('subzone messages', () => {
     });
   });
 
+  it('accepts a requestedAt of 122 characters, the longest whose derived sweep id is valid', () => {
+    // Prepare
+    const requestedAt = `2026-10-05T09:15:00.${'0'.repeat(101)}Z`;
+
+    // Act
+    const hint = parseMessage(JSON.stringify({ subzone: 'sweep', version: 1, requestedAt }), TIMES);
+
+    // Assess
+    expect(requestedAt).toHaveLength(122);
+    expect(hint).toEqual({ kind: 'sweep-request', sweepId: `sweep-${requestedAt}`, requestedAt });
+    expect(accountMessage('222222222222', 'sweep', `sweep-${requestedAt}`).sweepId).toHaveLength(128);
+  });
+
   it('keeps the sweep id of the request and derives only the time', () => {
     // Prepare
     const body = JSON.stringify(sweepRequest('nightly-42'));
