@@ -5,6 +5,7 @@
  * the hub bus, the hub bus has the hub rule to the work queue (with its dead-letter queue),
  * and the queue feeds the consumer the way Lambda's SQS event source mapping does.
  */
+import { CONTROL_PARAMETER_NAME, HUB_EVENT_BUS_NAME, HUB_RULE_NAME, INITIAL_CONTROLS as INITIAL_CONTROL_VALUES, SPOKE_RULE_NAME, WORKER_MAX_CONCURRENCY_VARIABLE } from '../functions/core/contract';
 import type { AccountId } from '../functions/core/types';
 import { ROUTE53_EVENT_PATTERN } from '../functions/core/event-pattern';
 import { CredentialRegistry, STATIC_SECRET_ACCESS_KEY, staticAccessKeyId } from './accounts';
@@ -46,17 +47,17 @@ export interface EmulatorNames {
 
 /** The names the infrastructure uses (hub bus, spoke rule, queue, table, parameter). */
 export const DEFAULT_NAMES: EmulatorNames = {
-  hubEventBusName: 'subzone-hub',
-  hubRuleName: 'subzone-route53-events',
-  spokeRuleName: 'subzone-forward',
+  hubEventBusName: HUB_EVENT_BUS_NAME,
+  hubRuleName: HUB_RULE_NAME,
+  spokeRuleName: SPOKE_RULE_NAME,
   workQueueName: 'subzone-work',
   deadLetterQueueName: 'subzone-work-dlq',
   ledgerTableName: 'subzone-ledger',
-  controlParameterName: '/subzone/controls',
+  controlParameterName: CONTROL_PARAMETER_NAME,
 };
 
 /** The operator controls' value when nothing is paused or held. */
-export const INITIAL_CONTROLS = JSON.stringify({ writesPaused: false, holds: [] });
+export const INITIAL_CONTROLS = JSON.stringify(INITIAL_CONTROL_VALUES);
 
 /** The work queue and its event source mapping. */
 export interface QueueOptions extends EventSourceMappingSettings {
@@ -231,6 +232,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     // The worker's dangling-suspect DNS check asks the emulator's name servers.
     DNS_RESOLVERS: `${host}:${dns.port}`,
     DNS_PORT: String(dns.port),
+    // Every invocation the queue's mapping makes runs in this one process, through one limiter.
+    [WORKER_MAX_CONCURRENCY_VARIABLE]: '1',
   });
 
   return {

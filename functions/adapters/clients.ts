@@ -11,10 +11,11 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { SUBZONE_REGION } from '../core/contract';
 import { RequestRateLimiter, rateLimitPlugin, type RequestGate, type RequestRateLimit } from './rate-limiter';
 
-/** Route 53 is global; its endpoint in the `aws` partition is signed for us-east-1. */
-export const ROUTE53_REGION = 'us-east-1';
+/** Route 53 is global; its endpoint in the `aws` partition is signed for us-east-1, subzone's region. */
+export const ROUTE53_REGION = SUBZONE_REGION;
 
 /**
  * Attempts per Route 53 call. `Throttling` and `PriorRequestNotComplete` are in the
@@ -26,9 +27,9 @@ export const ROUTE53_MAX_ATTEMPTS = 8;
 
 /** Options of the hub Route 53 client. */
 export interface HubRoute53ClientOptions {
-  /** The rate of the token bucket every request passes. @default DEFAULT_HUB_RATE_LIMIT (5/s, burst 5) */
+  /** The rate of the limiter every request passes. @default DEFAULT_HUB_RATE_LIMIT (5 in any second) */
   readonly rateLimit?: Partial<RequestRateLimit>;
-  /** A gate to use instead of a new bucket (tests, or sharing one bucket between clients). */
+  /** A gate to use instead of a new limiter (tests, or sharing one limiter between clients). */
   readonly gate?: RequestGate;
   /** @default ROUTE53_MAX_ATTEMPTS */
   readonly maxAttempts?: number;
@@ -36,7 +37,7 @@ export interface HubRoute53ClientOptions {
 
 /**
  * The Route 53 client of the hub (DNS) account: region us-east-1, standard retries with
- * ROUTE53_MAX_ATTEMPTS, and every HTTP request (retries included) through one token bucket.
+ * ROUTE53_MAX_ATTEMPTS, and every HTTP request (retries included) through one rate limiter.
  */
 export function createHubRoute53Client(options: HubRoute53ClientOptions = {}): Route53Client {
   const client = new Route53Client({
@@ -50,7 +51,7 @@ export function createHubRoute53Client(options: HubRoute53ClientOptions = {}): R
 
 /**
  * A Route 53 client acting in a child account with the reader role's credentials. Its
- * calls spend the child account's quota, not the hub's, so it has no token bucket.
+ * calls spend the child account's quota, not the hub's, so it has no rate limiter.
  */
 export function createSpokeRoute53Client(
   credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider,

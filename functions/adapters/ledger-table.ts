@@ -20,9 +20,6 @@
  */
 import type { AttributeDefinition, KeySchemaElement } from '@aws-sdk/client-dynamodb';
 
-/** Table name used when none is configured (emulator, walk-through). */
-export const DEFAULT_LEDGER_TABLE_NAME = 'subzone-ledger';
-
 /** Partition key `pk`, sort key `sk`. */
 export const LEDGER_KEY_SCHEMA: readonly KeySchemaElement[] = [
   { AttributeName: 'pk', KeyType: 'HASH' },

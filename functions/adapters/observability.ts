@@ -6,32 +6,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { subjectOf, type Decision } from '../core/policy';
 import type { AccountResult, DecisionRecord } from '../core/reconcile';
+import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../core/contract';
 
-export const SERVICE_NAME = 'subzone';
-export const METRICS_NAMESPACE = 'Subzone';
+export { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../core/contract';
 
 export const logger = new Logger({ serviceName: SERVICE_NAME });
 export const metrics = new Metrics({ serviceName: SERVICE_NAME, namespace: METRICS_NAMESPACE });
-
-/** Metric names (PascalCase); the hub's alarms and dashboard use the same names. */
-export const METRIC = {
-  created: 'DelegationCreated',
-  updated: 'DelegationUpdated',
-  removed: 'DelegationRemoved',
-  rejected: 'DelegationRejected',
-  standingRejections: 'StandingRejections',
-  suspects: 'DanglingSuspects',
-  /** A standing delegation found with a delegation above it or records below it (alarmed). */
-  occluded: 'DelegationOccluded',
-  reconcileError: 'ReconcileError',
-  invalidEvent: 'InvalidEvent',
-  ignoredEvent: 'IgnoredEvent',
-  budgetHit: 'RemovalBudgetHit',
-  sweepDuration: 'SweepDurationMs',
-  sweepCompleted: 'SweepCompleted',
-  /** Per account (dimension `account`), reported by sweeps. */
-  minutesSinceLastEvent: 'MinutesSinceLastEvent',
-} as const;
 
 /** Where the worker reports what it did; tests pass their own Logger and Metrics. */
 export interface Telemetry {
@@ -60,16 +40,25 @@ function verdictFields(record: DecisionRecord): Record<string, unknown> {
   };
 }
 
-/** One log line per verdict, and the counts of what changed. */
+/** One log line per verdict, and the counts of what changed; every line carries the account. */
 export function reportAccount(result: AccountResult, telemetry: Telemetry): void {
+  telemetry.logger.appendKeys({ accountId: result.account });
+  try {
+    reportAccountLines(result, telemetry);
+  } finally {
+    telemetry.logger.removeKeys(['accountId']);
+  }
+}
+
+function reportAccountLines(result: AccountResult, telemetry: Telemetry): void {
   const { logger: log, metrics: count } = telemetry;
   if (result.status === 'ignored') {
-    log.info('account ignored', { accountId: result.account, reason: result.reason });
+    log.info('account ignored', { reason: result.reason });
     count.addMetric(METRIC.ignoredEvent, MetricUnit.Count, 1);
     return;
   }
   for (const record of result.decisions) {
-    const fields = { accountId: result.account, ...verdictFields(record) };
+    const fields = verdictFields(record);
     if (record.decision.kind === 'frozen') log.warn('write frozen by a hold', fields);
     else if (record.result === 'failed') log.error('decision not applied', fields);
     else log.info('decision', fields);
@@ -83,15 +72,12 @@ export function reportAccount(result: AccountResult, telemetry: Telemetry): void
     log.warn('lease not given back: it expires on its own', { accountId: result.account, error });
   }
   if (result.suspects.length > 0) {
-    log.error('delegations of an unreadable account are dangling suspects', {
-      accountId: result.account,
-      names: result.suspects.map((entry) => entry.name),
-    });
+    log.error('delegations of an unreadable account are dangling suspects', { names: result.suspects.map((entry) => entry.name) });
   }
   // Zero included: the paging alarm clears when a reconcile finds the account readable again.
   count.addMetric(METRIC.suspects, MetricUnit.Count, result.suspects.length);
   if (result.status === 'failed' && result.error !== undefined) {
-    log.error('reconcile failed', { accountId: result.account, error: result.error });
+    log.error('reconcile failed', { error: result.error });
     count.addMetric(METRIC.reconcileError, MetricUnit.Count, 1);
   } else if (result.error !== undefined) {
     // Acknowledged: the suspects (and their alarm) stand for the account until it can be read.

@@ -1,22 +1,34 @@
 /**
- * The client-side token bucket every hub-account Route 53 request passes (docs/concepts.md): it
- * leaves room in the account's request quota for other tools in the DNS account. The SDK's
+ * The client-side limiter every hub-account Route 53 request passes (docs/concepts.md). Route 53's
+ * quota is per account, shared by every execution environment of the worker and by other
+ * tools in the DNS account, so the worker has one budget (requests per second) for all its
+ * environments together: each takes `requestsPerEnvironment(budget, maxConcurrency)` and
+ * never sends more than that in any one-second window. A token bucket would not do: a full
+ * bucket plus a second's refill lets twice the rate through within one second. The SDK's
  * retry quota is not a rate limiter, so this is separate from retries.
  */
 import type { FinalizeRequestMiddleware, Pluggable, RelativeMiddlewareOptions } from '@smithy/types';
-import { TokenBucket } from 'limiter';
-import { ConfigError, type FieldIssue } from '../core/errors';
+import { ConfigError } from '../core/errors';
 
 /** How fast requests may leave the client. */
 export interface RequestRateLimit {
-  /** Sustained rate. @default 5 */
+  /** Requests in any one-second window; a whole number of at least 1. @default 5 */
   readonly requestsPerSecond: number;
-  /** Requests that may leave at once after a quiet spell. @default 5 */
-  readonly burst: number;
 }
 
-/** 5 requests per second with a burst of 5: half of Route 53's current account quota of 10/s. */
-export const DEFAULT_HUB_RATE_LIMIT: RequestRateLimit = { requestsPerSecond: 5, burst: 5 };
+/** 5 requests in any second: half of Route 53's current account quota of 10/s. */
+export const DEFAULT_HUB_RATE_LIMIT: RequestRateLimit = { requestsPerSecond: 5 };
+
+const WINDOW_MS = 1000;
+
+/**
+ * The whole number of requests per second one execution environment may send so that
+ * `maxConcurrency` environments together stay within `budget`: rounded down, since a
+ * fraction of a request cannot be sent. 0 means the budget is too small to share.
+ */
+export function requestsPerEnvironment(budget: number, maxConcurrency: number): number {
+  return Math.floor(budget / maxConcurrency);
+}
 
 /** Anything that can make a request wait for its turn. */
 export interface RequestGate {
@@ -24,27 +36,54 @@ export interface RequestGate {
   acquire(): Promise<void>;
 }
 
-/** A token bucket over `limiter`'s TokenBucket, started full so a quiet client never waits. */
-export class RequestRateLimiter implements RequestGate {
-  private readonly bucket: TokenBucket;
+/** Time as the limiter sees it; tests drive it with fake timers. */
+export interface LimiterClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
 
-  constructor(limit: Partial<RequestRateLimit> = {}) {
-    const requestsPerSecond = limit.requestsPerSecond ?? DEFAULT_HUB_RATE_LIMIT.requestsPerSecond;
-    const burst = limit.burst ?? DEFAULT_HUB_RATE_LIMIT.burst;
-    const issues: FieldIssue[] = [];
-    if (!Number.isFinite(requestsPerSecond) || requestsPerSecond <= 0) {
-      issues.push({ path: 'requestsPerSecond', message: `expected a positive number, got ${requestsPerSecond}` });
+const systemClock: LimiterClock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/**
+ * A sliding-window limiter: a request goes when fewer than `requestsPerSecond` went in the
+ * last second, so no one-second window ever holds more. Requests wait their turn in order.
+ */
+export class RequestRateLimiter implements RequestGate {
+  private readonly limit: number;
+  /** When each request of the last second went, oldest first. */
+  private readonly sent: number[] = [];
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    limit: Partial<RequestRateLimit> = {},
+    private readonly clock: LimiterClock = systemClock,
+  ) {
+    this.limit = limit.requestsPerSecond ?? DEFAULT_HUB_RATE_LIMIT.requestsPerSecond;
+    if (!Number.isInteger(this.limit) || this.limit < 1) {
+      throw new ConfigError([{ path: 'requestsPerSecond', message: `expected a whole number of at least 1, got ${this.limit}` }]);
     }
-    if (!Number.isInteger(burst) || burst < 1) {
-      issues.push({ path: 'burst', message: `expected an integer of at least 1, got ${burst}` });
-    }
-    if (issues.length > 0) throw new ConfigError(issues);
-    this.bucket = new TokenBucket({ bucketSize: burst, tokensPerInterval: requestsPerSecond, interval: 1000 });
-    this.bucket.content = burst;
   }
 
-  async acquire(): Promise<void> {
-    await this.bucket.removeTokens(1);
+  acquire(): Promise<void> {
+    const turn = this.queue.then(() => this.take());
+    this.queue = turn;
+    return turn;
+  }
+
+  private async take(): Promise<void> {
+    for (;;) {
+      const now = this.clock.now();
+      while (this.sent.length > 0 && (this.sent[0] ?? now) <= now - WINDOW_MS) this.sent.shift();
+      const oldest = this.sent[0];
+      if (oldest === undefined || this.sent.length < this.limit) {
+        this.sent.push(now);
+        return;
+      }
+      await this.clock.sleep(oldest + WINDOW_MS - now);
+    }
   }
 }
 

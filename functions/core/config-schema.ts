@@ -5,13 +5,13 @@
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
+import { ACCOUNT_ID_PATTERN, DEFAULT_OPT_IN_TAG, DEFAULT_READER_ROLE_NAME } from './contract';
 import { ConfigError, type FieldIssue, NameError } from './errors';
 import { describeValue, formatPath } from './field-issues';
 import {
   isAtOrBelow,
   isStrictlyBelow,
   isWildcardPattern,
-  labelsOf,
   normaliseRulePattern,
   tryNormaliseName,
 } from './names';
@@ -19,8 +19,8 @@ import type { ParentZoneConfig, RuleConfig, SubzoneConfig } from './types';
 
 /** Defaults of the optional settings (docs/configuration.md). */
 export const CONFIG_DEFAULTS = {
-  optInTag: { key: 'subzone:delegate', value: 'true' },
-  readerRoleName: 'subzone-reader',
+  optInTag: DEFAULT_OPT_IN_TAG,
+  readerRoleName: DEFAULT_READER_ROLE_NAME,
   nsTtl: 3600,
   graceMinutes: 60,
   removalBudget: { records: 5, percent: 10 },
@@ -60,7 +60,7 @@ const ttl = integer(
 
 const accountId = z
   .string({ error: expected('a 12-digit account id') })
-  .regex(/^\d{12}$/, { error: expected('a 12-digit account id') })
+  .regex(ACCOUNT_ID_PATTERN, { error: expected('a 12-digit account id') })
   .meta({ description: 'A 12-digit AWS account id.' });
 
 const domainName = z
@@ -227,6 +227,13 @@ function duplicates(values: readonly Indexed<string>[], path: (index: number) =>
   });
 }
 
+/** The first element of each value, in list order (later ones are reported as duplicates). */
+function firstOfEach(values: readonly Indexed<string>[]): Indexed<string>[] {
+  const first = new Map<string, Indexed<string>>();
+  for (const element of values) if (!first.has(element.value)) first.set(element.value, element);
+  return [...first.values()];
+}
+
 /** The name every match of a wildcard rule is one label below; the rule's own name otherwise. */
 function patternBase(pattern: string): string {
   return isWildcardPattern(pattern) ? pattern.slice(2) : pattern;
@@ -251,10 +258,25 @@ function checkRulePlacement(patterns: readonly Indexed<string>[], parentNames: r
   });
 }
 
-/** Accounts a more specific rule shadows, duplicate accounts, wildcards over a parent's apex. */
+/** The name one label above `name`, or undefined for a single label (canonical names). */
+function parentName(name: string): string | undefined {
+  const dot = name.indexOf('.');
+  return dot < 0 ? undefined : name.slice(dot + 1);
+}
+
+/**
+ * Accounts a more specific rule shadows, duplicate accounts, wildcards over a parent's apex.
+ * Each rule is compared with the one wildcard that could cover it, found by its parent name,
+ * so the checks grow with the number of rules, not its square.
+ */
 function ruleWarnings(rules: readonly RuleConfig[], parents: readonly ParentZoneConfig[]): string[] {
   const warnings: string[] = [];
   if (rules.length === 0) warnings.push('rules: the allowlist is empty; no name can be delegated');
+  const wildcardIndexByBase = new Map<string, number>();
+  rules.forEach((rule, index) => {
+    const base = patternBase(rule.name);
+    if (isWildcardPattern(rule.name) && !wildcardIndexByBase.has(base)) wildcardIndexByBase.set(base, index);
+  });
   rules.forEach((rule, index) => {
     const seen = new Set<string>();
     rule.accounts.forEach((account, position) => {
@@ -274,13 +296,13 @@ function ruleWarnings(rules: readonly RuleConfig[], parents: readonly ParentZone
       }
       return;
     }
-    const wildcardIndex = rules.findIndex(
-      (other) => isWildcardPattern(other.name) && isOneLabelBelow(rule.name, patternBase(other.name)),
-    );
-    const wildcard = rules[wildcardIndex];
+    const parent = parentName(rule.name);
+    const wildcardIndex = parent === undefined ? undefined : wildcardIndexByBase.get(parent);
+    const wildcard = wildcardIndex === undefined ? undefined : rules[wildcardIndex];
     if (wildcard === undefined) return;
+    const ruleAccounts = new Set(rule.accounts);
     for (const account of new Set(wildcard.accounts)) {
-      if (!rule.accounts.includes(account)) {
+      if (!ruleAccounts.has(account)) {
         warnings.push(
           `rules[${index}] "${rule.name}" shadows rules[${wildcardIndex}] "${wildcard.name}" for account ${account}: ` +
             `that account cannot claim ${rule.name}`,
@@ -292,7 +314,7 @@ function ruleWarnings(rules: readonly RuleConfig[], parents: readonly ParentZone
 }
 
 function isOneLabelBelow(name: string, base: string): boolean {
-  return isStrictlyBelow(name, base) && labelsOf(name).length === labelsOf(base).length + 1;
+  return parentName(name) === base;
 }
 
 /** The config file's shape as written (names in any spelling, defaults left out), before `parseConfig`. */
@@ -313,10 +335,7 @@ export function parseConfig(raw: unknown): { config: SubzoneConfig; warnings: st
     ...duplicates(parentNames, (index) => `parentZones[${index}].name`, 'parentZones'),
     ...duplicates(parentIds, (index) => `parentZones[${index}].hostedZoneId`, 'parentZones'),
     ...duplicates(patterns, (index) => `rules[${index}].name`, 'rules'),
-    ...checkRulePlacement(
-      patterns.filter(({ index, value }) => patterns.find((other) => other.value === value)?.index === index),
-      parentNames.map((parent) => parent.value),
-    ),
+    ...checkRulePlacement(firstOfEach(patterns), parentNames.map((parent) => parent.value)),
   ];
   if (!result.success || issues.length > 0) throw new ConfigError(issues);
   const { $schema: _ignored, ...data } = result.data;

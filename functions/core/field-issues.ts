@@ -7,14 +7,18 @@ import type { FieldIssue } from './errors';
 
 const MAX_SHOWN = 80;
 
-/** The value as it appears in a message: JSON, shortened; `nothing` when absent. */
+/**
+ * The value as it appears in a message: JSON, shortened; `nothing` when absent. Never throws:
+ * a value too deep or too odd to serialise (a hostile body nests arrays 100,000 deep, and both
+ * JSON.stringify and String then overflow the stack) is described by its type alone.
+ */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   let shown: string;
   try {
     shown = JSON.stringify(value) ?? String(value);
   } catch {
-    shown = String(value);
+    shown = Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
   }
   return shown.length > MAX_SHOWN ? `${shown.slice(0, MAX_SHOWN)}...` : shown;
 }
@@ -47,14 +51,18 @@ const fallbackMessage: z.core.$ZodErrorMap = (issue) => {
   }
 };
 
-/** One FieldIssue per zod issue, the path prefixed with `prefix` when given. */
+/**
+ * One FieldIssue per zod issue, the path prefixed with `prefix` when given. Two checks of one
+ * field that fail with the same words (format and length of one value) are reported once.
+ */
 export function fieldIssues(error: z.core.$ZodError, prefix: readonly PropertyKey[] = []): FieldIssue[] {
-  return error.issues.flatMap((issue) =>
+  const issues = error.issues.flatMap((issue) =>
     // One issue per unknown key, at the key's own path, so each is named where it sits.
     issue.code === 'unrecognized_keys'
       ? issue.keys.map((key) => ({ path: formatPath([...prefix, ...issue.path, key]), message: 'unknown key' }))
       : [{ path: formatPath([...prefix, ...issue.path]), message: issue.message }],
   );
+  return issues.filter((issue, index) => issues.findIndex((other) => other.path === issue.path && other.message === issue.message) === index);
 }
 
 /** The outcome of `safeParseFields`. */

@@ -4,6 +4,7 @@
  * sweep messages. The event is only a hint: the account, the event name and the zone id
  * are taken from it, never names or name servers; each is validated strictly, and fields
  * subzone does not use are let through, since CloudTrail adds fields over time.
+ * Whatever a body holds, parsing it either returns a hint or throws MalformedMessageError.
  */
 import * as z from 'zod';
 import { MalformedMessageError } from './errors';
@@ -81,10 +82,29 @@ const cloudTrailSchema = object({
   eventName: z.string(expected('an API action name')).min(1, expected('an API action name')),
 });
 
-const recordIdentitySchema = object({
-  eventID: z.string(expected('an event id')).min(1, expected('an event id')),
-  eventTime: z.iso.datetime(expected('an ISO-8601 UTC time')),
-});
+/**
+ * How far in the future an event's time may be and still be believed: CloudTrail, SQS and the
+ * worker agree within seconds, so anything later than this after both the queue received the
+ * message and the worker's clock is forged or broken (either clock alone may lag: a replayed
+ * message was received long ago, a test's clock stands still). Such an event is
+ * malformed rather than clamped: a time the worker cannot trust would otherwise become the
+ * account's newest event and hide, for as long as it lies ahead, that the account went quiet.
+ * The zone it names is still reconciled by the next sweep.
+ */
+export const MAX_EVENT_TIME_AHEAD_MS = 5 * 60_000;
+
+function recordIdentitySchema(times: MessageTimes) {
+  const latest = new Date(Math.max(times.now.getTime(), times.sentAt.getTime()) + MAX_EVENT_TIME_AHEAD_MS);
+  const minutes = MAX_EVENT_TIME_AHEAD_MS / 60_000;
+  const notAfterLatest = `an event time no later than ${latest.toISOString()} (${minutes} minutes after the message was received)`;
+  return object({
+    eventID: z.string(expected('an event id')).min(1, expected('an event id')),
+    eventTime: z.iso
+      .datetime(expected('an ISO-8601 UTC time'))
+      // A string that is no time at all is reported once, by the ISO check.
+      .refine((time) => !(Date.parse(time) > latest.getTime()), expected(notAfterLatest)),
+  });
+}
 
 const requestParameters = <S extends z.core.$ZodLooseShape>(shape: S) => object({ requestParameters: object(shape) });
 const byHostedZoneId = requestParameters({ hostedZoneId: zoneIdSchema }).transform(
@@ -124,15 +144,37 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The times a message is judged by. */
+export interface MessageTimes {
+  /** The worker's clock: no event may lie more than MAX_EVENT_TIME_AHEAD_MS after both it and `sentAt`. */
+  readonly now: Date;
+  /** When the queue received the message (SQS `SentTimestamp`): dates a sweep request that names no time. */
+  readonly sentAt: Date;
+}
+
 /**
  * Parses one SQS message body into a hint.
- * `receivedAt` dates a sweep request that names no time of its own (pass the SQS
- * `SentTimestamp`); it defaults to now.
  * Throws MalformedMessageError, whose issues name each bad field's path, for a body that
- * is not JSON, is neither an EventBridge event nor a subzone message, or lacks a field used.
+ * is not JSON, is neither an EventBridge event nor a subzone message, lacks a field used,
+ * has a field subzone could not use later (a sweep id too long to fan out, an event time in
+ * the future), or cannot be read at all (nested too deep for the parser).
  * Failed calls, health-check tags, other sources and unknown event names are `ignored`.
  */
-export function parseMessage(body: string, receivedAt: Date = new Date()): Hint {
+export function parseMessage(body: string, times: MessageTimes): Hint {
+  try {
+    return parseBody(body, times);
+  } catch (error) {
+    if (error instanceof MalformedMessageError) throw error;
+    // Validation is total for anything JSON can express; this is the last line for what the
+    // runtime itself refuses (a stack overflow on a body nested beyond what V8 can walk).
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    throw new MalformedMessageError([{ path: '', message: `expected a body subzone can read, got one that fails with ${reason}` }], {
+      cause: error,
+    });
+  }
+}
+
+function parseBody(body: string, times: MessageTimes): Hint {
   let message: unknown;
   try {
     message = JSON.parse(body);
@@ -145,8 +187,8 @@ export function parseMessage(body: string, receivedAt: Date = new Date()): Hint 
   if (!isObject(message)) {
     throw new MalformedMessageError([{ path: '', message: `expected a JSON object, got ${describeValue(message)}` }]);
   }
-  if ('subzone' in message) return parseSubzoneMessage(message, receivedAt);
-  if ('source' in message || 'detail-type' in message || 'detail' in message) return parseEvent(message);
+  if ('subzone' in message) return parseSubzoneMessage(message, times.sentAt);
+  if ('source' in message || 'detail-type' in message || 'detail' in message) return parseEvent(message, times);
   throw new MalformedMessageError([
     {
       path: '',
@@ -157,11 +199,11 @@ export function parseMessage(body: string, receivedAt: Date = new Date()): Hint 
   ]);
 }
 
-function parseSubzoneMessage(message: Record<string, unknown>, receivedAt: Date): Hint {
+function parseSubzoneMessage(message: Record<string, unknown>, sentAt: Date): Hint {
   const kind = message.subzone;
   if (kind === 'sweep') {
     const request = valueOf(safeParseFields(SUBZONE_MESSAGE_SCHEMAS.sweep, message));
-    const requestedAt = request.requestedAt ?? receivedAt.toISOString();
+    const requestedAt = request.requestedAt ?? sentAt.toISOString();
     return { kind: 'sweep-request', sweepId: request.sweepId ?? sweepIdFor(requestedAt), requestedAt };
   }
   if (kind === 'reconcile-account') {
@@ -183,7 +225,7 @@ function ignored(reason: IgnoreReason, account: AccountId, detail: string): Hint
   return { kind: 'ignored', reason, account, detail };
 }
 
-function parseEvent(message: Record<string, unknown>): Hint {
+function parseEvent(message: Record<string, unknown>, times: MessageTimes): Hint {
   const envelope = valueOf(safeParseFields(envelopeSchema, message));
   const { account, detail } = envelope;
   if (envelope.source !== ROUTE53_SOURCE) {
@@ -210,7 +252,7 @@ function parseEvent(message: Record<string, unknown>): Hint {
       return ignored('other-resource-type', account, `resourceType ${describeValue(resourceType)} is not "hostedzone"`);
     }
   }
-  const identity = safeParseFields(recordIdentitySchema, detail, ['detail']);
+  const identity = safeParseFields(recordIdentitySchema(times), detail, ['detail']);
   const zoneId = safeParseFields(ZONE_ID_OF[eventName], detail, ['detail']);
   if (!identity.ok || !zoneId.ok) {
     throw new MalformedMessageError([...(identity.ok ? [] : identity.issues), ...(zoneId.ok ? [] : zoneId.issues)]);

@@ -6,6 +6,7 @@
  * (`sweepID`) is reported rather than silently dropped.
  */
 import * as z from 'zod';
+import { ACCOUNT_ID_PATTERN } from './contract';
 import { MalformedMessageError } from './errors';
 import { expected, safeParseFields } from './field-issues';
 import type { AccountId } from './types';
@@ -16,14 +17,23 @@ export const SUBZONE_MESSAGE_VERSION = 1;
 /** A 12-digit AWS account id. */
 export const accountIdSchema = z
   .string(expected('a 12-digit account id'))
-  .regex(/^\d{12}$/, expected('a 12-digit account id'));
+  .regex(ACCOUNT_ID_PATTERN, expected('a 12-digit account id'));
 
-const SWEEP_ID_WHAT = 'a sweep id (1 to 128 of A-Z a-z 0-9 . _ : + -, starting with a letter or digit)';
+const SWEEP_ID_MAX_LENGTH = 128;
+const SWEEP_ID_WHAT = `a sweep id (1 to ${SWEEP_ID_MAX_LENGTH} of A-Z a-z 0-9 . _ : + -, starting with a letter or digit)`;
+const SWEEP_ID_PREFIX = 'sweep-';
 
 /** A sweep id: free-form but safe in a ledger key and a log line. */
 export const sweepIdSchema = z
   .string(expected(SWEEP_ID_WHAT))
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:+-]{0,127}$/, expected(SWEEP_ID_WHAT));
+  .regex(new RegExp(`^[A-Za-z0-9][A-Za-z0-9._:+-]{0,${SWEEP_ID_MAX_LENGTH - 1}}$`), expected(SWEEP_ID_WHAT));
+
+/**
+ * A request without a sweep id gets `sweep-<requestedAt>`, so requestedAt is bounded for that id
+ * to be valid: an ISO-8601 time uses only characters a sweep id allows, its length is all that can break it.
+ */
+const REQUESTED_AT_MAX_LENGTH = SWEEP_ID_MAX_LENGTH - SWEEP_ID_PREFIX.length;
+const REQUESTED_AT_WHAT = `an ISO-8601 time of at most ${REQUESTED_AT_MAX_LENGTH} characters`;
 
 const versionSchema = z.literal(SUBZONE_MESSAGE_VERSION, expected(`version ${SUBZONE_MESSAGE_VERSION}`));
 
@@ -36,7 +46,10 @@ export const sweepRequestSchema = z.strictObject({
   subzone: z.literal('sweep'),
   version: versionSchema,
   sweepId: sweepIdSchema.optional(),
-  requestedAt: z.iso.datetime({ offset: true, ...expected('an ISO-8601 time') }).optional(),
+  requestedAt: z.iso
+    .datetime({ offset: true, ...expected(REQUESTED_AT_WHAT) })
+    .max(REQUESTED_AT_MAX_LENGTH, expected(REQUESTED_AT_WHAT))
+    .optional(),
 });
 
 /** Why one account is reconciled outside an event. */
@@ -104,5 +117,5 @@ export function accountMessage(account: AccountId, reason: AccountReason, sweepI
 
 /** The sweep id derived from when the sweep was requested, for requests that carry none. */
 export function sweepIdFor(requestedAt: string): string {
-  return `sweep-${requestedAt}`;
+  return `${SWEEP_ID_PREFIX}${requestedAt}`;
 }

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { createAwsClients, spokeRoute53Factory } from '../adapters/clients';
 import { DnsDelegationProbe } from '../adapters/dns-delegation-probe';
+import { requestsPerEnvironment } from '../adapters/rate-limiter';
 import { DynamoDbLedger } from '../adapters/dynamodb-ledger';
 import { EventBridgeOutcomePublisher } from '../adapters/eventbridge-outcome-publisher';
 import { logger, metrics } from '../adapters/observability';
@@ -20,7 +21,8 @@ import type { WorkerDeps } from './process-batch';
 
 /** Builds the worker's dependencies from a validated config and environment. */
 export function productionDeps(config: SubzoneConfig, env: WorkerEnvironment): WorkerDeps {
-  const clients = createAwsClients({ rateLimit: { requestsPerSecond: env.ROUTE53_REQUESTS_PER_SECOND } });
+  const requestsPerSecond = requestsPerEnvironment(env.ROUTE53_REQUESTS_PER_SECOND, env.WORKER_MAX_CONCURRENCY);
+  const clients = createAwsClients({ rateLimit: { requestsPerSecond } });
   const credentials = new SpokeCredentials({ sts: clients.sts, readerRoleName: config.readerRoleName });
   const resolvers = env.DNS_RESOLVERS?.split(',').map((server) => server.trim()).filter(Boolean);
   return {

@@ -3,23 +3,40 @@
  * error naming it. Endpoints are not here: the SDK reads AWS_ENDPOINT_URL* itself.
  */
 import * as z from 'zod';
+import { requestsPerEnvironment } from '../adapters/rate-limiter';
+import { WORKER_MAX_CONCURRENCY_VARIABLE } from '../core/contract';
 import { ConfigError } from '../core/errors';
 
-const schema = z.object({
-  LEDGER_TABLE_NAME: z.string().min(1),
-  HUB_EVENT_BUS_NAME: z.string().min(1),
-  WORK_QUEUE_URL: z.string().min(1),
-  CONTROL_PARAMETER_NAME: z.string().min(1),
-  ROUTE53_REQUESTS_PER_SECOND: z.coerce.number().positive().default(5),
-  /** Lease lifetime; longer than the function timeout. */
-  LEASE_TTL_SECONDS: z.coerce.number().int().positive().default(180),
-  /** How long to wait for an account's lease held by a concurrent invocation. */
-  LEASE_WAIT_SECONDS: z.coerce.number().nonnegative().default(15),
-  /** Resolvers (ip or ip:port, comma-separated) for the dangling-suspect DNS check. */
-  DNS_RESOLVERS: z.string().optional(),
-  /** Port the delegated name servers are asked on (53 in AWS; the emulator's port locally). */
-  DNS_PORT: z.coerce.number().int().positive().default(53),
-});
+const schema = z
+  .object({
+    LEDGER_TABLE_NAME: z.string().min(1),
+    HUB_EVENT_BUS_NAME: z.string().min(1),
+    WORK_QUEUE_URL: z.string().min(1),
+    CONTROL_PARAMETER_NAME: z.string().min(1),
+    /** The hub Route 53 budget of the whole worker, all its execution environments together. */
+    ROUTE53_REQUESTS_PER_SECOND: z.coerce.number().positive().default(5),
+    /** How many execution environments Lambda may run at once (the event source's maximum concurrency). */
+    [WORKER_MAX_CONCURRENCY_VARIABLE]: z.coerce.number().int().positive(),
+    /** Lease lifetime; longer than the function timeout. */
+    LEASE_TTL_SECONDS: z.coerce.number().int().positive().default(180),
+    /** How long to wait for an account's lease held by a concurrent invocation. */
+    LEASE_WAIT_SECONDS: z.coerce.number().nonnegative().default(15),
+    /** Resolvers (ip or ip:port, comma-separated) for the dangling-suspect DNS check. */
+    DNS_RESOLVERS: z.string().optional(),
+    /** Port the delegated name servers are asked on (53 in AWS; the emulator's port locally). */
+    DNS_PORT: z.coerce.number().int().positive().default(53),
+  })
+  .superRefine((env, ctx) => {
+    const budget = env.ROUTE53_REQUESTS_PER_SECOND;
+    const concurrency = env[WORKER_MAX_CONCURRENCY_VARIABLE];
+    if (requestsPerEnvironment(budget, concurrency) < 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ROUTE53_REQUESTS_PER_SECOND'],
+        message: `expected at least ${concurrency} (one request per second for each of the ${concurrency} execution environments), got ${budget}`,
+      });
+    }
+  });
 
 export type WorkerEnvironment = z.output<typeof schema>;
 
@@ -30,7 +47,8 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): WorkerEnv
   throw new ConfigError(
     result.error.issues.map((issue) => ({
       path: issue.path.join('.'),
-      message: env[String(issue.path[0])] === undefined ? 'expected an environment variable, got nothing' : issue.message,
+      message:
+        issue.code !== 'custom' && env[String(issue.path[0])] === undefined ? 'expected an environment variable, got nothing' : issue.message,
     })),
   );
 }

@@ -37,7 +37,7 @@ export async function processBatch(event: SQSEvent, deps: WorkerDeps): Promise<S
   const groups = new Map<AccountId, AccountGroup>();
 
   for (const record of event.Records) {
-    const hint = parse(record, deps.telemetry);
+    const hint = parse(record, deps);
     if (hint === undefined) continue;
     if (hint.kind === 'ignored') {
       logger.info('event ignored', { messageId: record.messageId, accountId: hint.account, reason: hint.reason, detail: hint.detail });
@@ -102,17 +102,25 @@ function scopeOf(zoneIds: Set<ZoneId> | 'account'): ZoneScope {
 }
 
 /** A malformed message is logged with its raw body, counted, and not retried. */
-function parse(record: SQSRecord, telemetry: Telemetry): Hint | undefined {
+function parse(record: SQSRecord, deps: WorkerDeps): Hint | undefined {
+  const { logger, metrics } = deps.telemetry;
   try {
-    // A sweep request without its own time is dated by when it was sent, so a redelivery keeps its id.
-    const sentAt = Number(record.attributes?.SentTimestamp);
-    return parseMessage(record.body, Number.isFinite(sentAt) ? new Date(sentAt) : new Date());
+    return parseMessage(record.body, { now: deps.clock.now(), sentAt: sentAtOf(record, deps.clock) });
   } catch (error) {
     if (!(error instanceof MalformedMessageError)) throw error;
-    telemetry.logger.error('malformed message dropped', { messageId: record.messageId, issues: error.issues, body: record.body });
-    telemetry.metrics.addMetric(METRIC.invalidEvent, MetricUnit.Count, 1);
+    logger.error('malformed message dropped', { messageId: record.messageId, issues: error.issues, body: record.body });
+    metrics.addMetric(METRIC.invalidEvent, MetricUnit.Count, 1);
     return undefined;
   }
+}
+
+/**
+ * When SQS received the message. A sweep request without its own time is dated by it, so a
+ * redelivery keeps its sweep id; an attribute that is no time at all dates it by the clock.
+ */
+function sentAtOf(record: SQSRecord, clock: WorkerDeps['clock']): Date {
+  const sentAt = new Date(Number(record.attributes?.SentTimestamp));
+  return Number.isNaN(sentAt.getTime()) ? clock.now() : sentAt;
 }
 
 function addToGroup(groups: Map<AccountId, AccountGroup>, hint: Extract<Hint, { kind: 'zones' | 'account' }>, messageId: string): void {

@@ -5,6 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRIC, type MetricName, SERVICE_NAME } from '../../functions/core/contract';
 import { METRICS_NAMESPACE, METRICS_SERVICE_DIMENSION } from './constants';
 
 /** What the monitoring watches; every resource is the hub's own. */
@@ -26,20 +27,7 @@ export interface SubzoneHubMonitoringProps {
 }
 
 /** The custom metrics the worker emits (namespace Subzone, dimension `service`). */
-export type SubzoneMetricName =
-  | 'DelegationCreated'
-  | 'DelegationUpdated'
-  | 'DelegationRemoved'
-  | 'DelegationRejected'
-  | 'DelegationOccluded'
-  | 'StandingRejections'
-  | 'DanglingSuspects'
-  | 'ReconcileError'
-  | 'InvalidEvent'
-  | 'IgnoredEvent'
-  | 'RemovalBudgetHit'
-  | 'SweepDurationMs'
-  | 'SweepCompleted';
+export type SubzoneMetricName = Exclude<MetricName, typeof METRIC.minutesSinceLastEvent>;
 
 /** A worker metric, summed over five minutes unless told otherwise. */
 export function subzoneMetric(name: SubzoneMetricName, options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
@@ -118,7 +106,7 @@ export class SubzoneHubMonitoring extends Construct {
     };
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: 'subzone',
+      dashboardName: SERVICE_NAME,
       defaultInterval: Duration.days(1),
       widgets: [
         [
@@ -141,7 +129,7 @@ export class SubzoneHubMonitoring extends Construct {
             title: 'Minutes since the last event, per account',
             left: [
               new cloudwatch.MathExpression({
-                expression: `SEARCH('{${METRICS_NAMESPACE},account,service} MetricName="MinutesSinceLastEvent"', 'Maximum', 900)`,
+                expression: `SEARCH('{${METRICS_NAMESPACE},account,service} MetricName="${METRIC.minutesSinceLastEvent}"', 'Maximum', 900)`,
                 label: '',
                 period: Duration.minutes(15),
               }),

@@ -17,6 +17,8 @@ import { LEDGER_ATTRIBUTE_DEFINITIONS, LEDGER_KEY_SCHEMA, LEDGER_TTL_ATTRIBUTE }
 import { SUBZONE_MESSAGE_VERSION } from '../../functions/core/sweep-messages';
 import { parseConfig, type SubzoneConfigInput } from '../../functions/core/config-schema';
 import { ConfigError } from '../../functions/core/errors';
+import { requestsPerEnvironment } from '../../functions/adapters/rate-limiter';
+import { HUB_RULE_NAME, SERVICE_NAME, WORKER_MAX_CONCURRENCY_VARIABLE } from '../../functions/core/contract';
 import type { SubzoneConfig } from '../../functions/core/types';
 import {
   CONTROL_PARAMETER_NAME,
@@ -68,8 +70,10 @@ export interface SubzoneHubProps {
   /** How long the event source gathers a batch, 0 to 300 s. @default Duration.seconds(5) */
   readonly maxBatchingWindow?: Duration;
   /**
-   * Route 53 requests per second the worker allows itself in the hub account (its token
-   * bucket), leaving the rest of the account's quota to other tools, 1 to 50.
+   * Route 53 requests per second the whole worker allows itself in the hub account, all its
+   * concurrent instances together: each instance takes the whole number share of
+   * route53RequestsPerSecond / maxConcurrency, so this must be at least maxConcurrency.
+   * The rest of the account's quota is left to other tools.
    * @default 5
    */
   readonly route53RequestsPerSecond?: number;
@@ -170,6 +174,9 @@ export class SubzoneHub extends Construct {
     checkRange('maxConcurrency', maxConcurrency, 2, 1000);
     checkRange('batchSize', batchSize, 1, 100);
     checkRange('route53RequestsPerSecond', requestsPerSecond, 1, 50);
+    if (requestsPerEnvironment(requestsPerSecond, maxConcurrency) < 1) {
+      throw new InvalidPropError('SubzoneHub', 'route53RequestsPerSecond', requestsPerSecond, `at least maxConcurrency (${maxConcurrency}): one request per second for each worker instance`);
+    }
     checkRange('maxReceiveCount', maxReceiveCount, 5, 1000);
     checkRange('policySizeBudget', policySizeBudget, 1, MANAGED_POLICY_SIZE_LIMIT);
     if (batchSize > 10 && maxBatchingWindow.toSeconds() === 0) {
@@ -213,7 +220,7 @@ export class SubzoneHub extends Construct {
     );
     const hubRule = new events.Rule(this, 'HubRule', {
       eventBus: this.eventBus,
-      ruleName: 'subzone-route53',
+      ruleName: HUB_RULE_NAME,
       description: 'subzone: Route 53 hosted-zone events to the work queue',
       eventPattern: route53EventPattern(),
       targets: [new targets.SqsQueue(this.queue, { deadLetterQueue: deliveryDeadLetterQueue, retryAttempts: 185, maxEventAge: Duration.hours(24) })],
@@ -261,9 +268,10 @@ export class SubzoneHub extends Construct {
         WORK_QUEUE_URL: this.queue.queueUrl,
         CONTROL_PARAMETER_NAME: this.controlParameter.parameterName,
         ROUTE53_REQUESTS_PER_SECOND: String(requestsPerSecond),
+        [WORKER_MAX_CONCURRENCY_VARIABLE]: String(maxConcurrency),
         // A lease must outlive any invocation that holds it (docs/concepts.md, the ledger).
         LEASE_TTL_SECONDS: String(Math.max(180, workerTimeout.toSeconds() * 3)),
-        POWERTOOLS_SERVICE_NAME: 'subzone',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       },
     });

@@ -3,6 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { DEFAULT_READER_ROLE_NAME } from '../../functions/core/contract';
 import { SPOKE_RULE_NAME, SUBZONE_REGION } from './constants';
 import { InvalidPropError } from './errors';
 import { route53EventPattern } from './event-pattern';
@@ -54,7 +55,7 @@ export class SubzoneSpoke extends Construct {
     }
     checkArn('hubWorkerRoleArn', props.hubWorkerRoleArn, ROLE_ARN, 'a role ARN, arn:aws:iam::<account>:role/<name>');
     checkArn('operatorRoleArn', props.operatorRoleArn, ROLE_ARN, 'a role ARN, arn:aws:iam::<account>:role/<name>');
-    const readerRoleName = props.readerRoleName ?? 'subzone-reader';
+    const readerRoleName = props.readerRoleName ?? DEFAULT_READER_ROLE_NAME;
     if (!Token.isUnresolved(readerRoleName) && !ROLE_NAME.test(readerRoleName)) {
       throw new InvalidPropError('SubzoneSpoke', 'readerRoleName', readerRoleName, 'an IAM role name, 1 to 64 of A-Z a-z 0-9 + = , . @ _ -');
     }

@@ -182,9 +182,10 @@ describe('SubzoneHub worker', () => {
       'POWERTOOLS_METRICS_NAMESPACE',
       'POWERTOOLS_SERVICE_NAME',
       'ROUTE53_REQUESTS_PER_SECOND',
+      'WORKER_MAX_CONCURRENCY',
       'WORK_QUEUE_URL',
     ]);
-    expect(variables).toMatchObject({ NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'subzone', POWERTOOLS_METRICS_NAMESPACE: 'Subzone', ROUTE53_REQUESTS_PER_SECOND: '5', LEASE_TTL_SECONDS: '180', CONTROL_PARAMETER_NAME: { Ref: expect.any(String) } });
+    expect(variables).toMatchObject({ NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'subzone', POWERTOOLS_METRICS_NAMESPACE: 'Subzone', ROUTE53_REQUESTS_PER_SECOND: '5', WORKER_MAX_CONCURRENCY: '2', LEASE_TTL_SECONDS: '180', CONTROL_PARAMETER_NAME: { Ref: expect.any(String) } });
   });
 
   it('never sets reserved concurrency', () => {
@@ -528,6 +529,7 @@ describe('SubzoneHub validation', () => {
     ['organizationId', { organizationId: 'o-short' }, /organizationId "o-short"; expected o- followed by 10 to 32/],
     ['maxReceiveCount', { maxReceiveCount: 3 }, /maxReceiveCount 3; expected an integer from 5 to 1000/],
     ['maxConcurrency', { maxConcurrency: 1 }, /maxConcurrency 1; expected an integer from 2 to 1000/],
+    ['route53RequestsPerSecond', { maxConcurrency: 10 }, /route53RequestsPerSecond 5; expected at least maxConcurrency \(10\): one request per second for each worker instance/],
     ['workerTimeout', { workerTimeout: Duration.minutes(20) }, /workerTimeout 1200; expected an integer from 10 to 900 seconds/],
     ['sweepInterval', { sweepInterval: Duration.minutes(1) }, /sweepInterval 1; expected an integer from 5 to 720 minutes/],
     ['batchSize', { batchSize: 50, maxBatchingWindow: Duration.seconds(0) }, /batchSize 50; expected at most 10 when maxBatchingWindow is 0/],

@@ -652,7 +652,7 @@ describe('CloudTrail events of the DNSSEC calls', () => {
     await emulator().drain();
 
     // Assess
-    const hints = received.map((record) => parseMessage(record.body));
+    const hints = received.map((record) => parseMessage(record.body, { now: new Date(), sentAt: new Date() }));
     expect(hints.map((hint) => (hint.kind === 'zones' ? [hint.eventName, hint.zoneIds] : hint.kind))).toEqual([
       ['CreateKeySigningKey', [zone.id]],
       ['EnableHostedZoneDNSSEC', [zone.id]],

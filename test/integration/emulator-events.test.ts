@@ -18,6 +18,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-s
 import type { SQSRecord } from 'aws-lambda';
 import { matchesPattern, validatePattern, type EventPattern } from '../../emulator/eventbridge/pattern';
 import type { EmittedEvent } from '../../emulator/types';
+import { HUB_EVENT_BUS_NAME, HUB_RULE_NAME } from '../../functions/core/contract';
 import { OUTCOME_SOURCE, ROUTE53_EVENT_PATTERN } from '../../functions/core/event-pattern';
 import { clientConfig, useEmulator } from '../helpers/emulator';
 
@@ -340,7 +341,7 @@ describe('the event path: spoke default bus -> hub bus -> work queue -> consumer
     expect(rules.Rules).toEqual([expect.objectContaining({ Name: 'subzone-forward', State: 'ENABLED', EventBusName: 'default' })]);
     expect(JSON.parse(rules.Rules?.[0]?.EventPattern ?? '{}')).toEqual(ROUTE53_EVENT_PATTERN);
     expect(targets.Targets).toEqual([{ Id: 'hub-bus', Arn: `arn:aws:events:us-east-1:${HUB}:event-bus/subzone-hub` }]);
-    expect(emulator().events.rule(HUB, 'subzone-hub', 'subzone-route53-events').pattern).toBe(ROUTE53_EVENT_PATTERN);
+    expect(emulator().events.rule(HUB, HUB_EVENT_BUS_NAME, HUB_RULE_NAME).pattern).toBe(ROUTE53_EVENT_PATTERN);
     events.destroy();
   });
 

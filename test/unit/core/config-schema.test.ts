@@ -332,6 +332,19 @@ describe('parseConfig', () => {
       }),
       ['rules[0].name: "*.example.com" also matches the apex of parent zone "dev.example.com", which is never delegated'],
     ],
+    [
+      'an account that a more specific rule listed before the wildcard shadows',
+      raw({
+        rules: [
+          { name: 'api.dev.example.com', accounts: ['444444444444'] },
+          { name: '*.dev.example.com', accounts: ['333333333333'] },
+        ],
+      }),
+      [
+        'rules[0] "api.dev.example.com" shadows rules[1] "*.dev.example.com" for account 333333333333: ' +
+          'that account cannot claim api.dev.example.com',
+      ],
+    ],
     ['an empty allowlist', raw({ rules: [] }), ['rules: the allowlist is empty; no name can be delegated']],
   ])('warns about %s', (_case, input, expected) => {
     // Prepare
@@ -391,6 +404,32 @@ describe('parseConfig', () => {
     // Assess
     expect(config.rules).toHaveLength(2);
     expect(warnings).toEqual([]);
+  });
+});
+
+describe('parseConfig on a large allowlist', () => {
+  it('checks 10,000 rules against each other: every duplicate, shadowed account and misplaced rule is reported', () => {
+    // Prepare: 1,000 wildcards with 9 exact rules each below them, each shadowing one account.
+    const rules = Array.from({ length: 1_000 }, (_, team) => [
+      { name: `*.team${team}.example.com`, accounts: ['333333333333'] },
+      ...Array.from({ length: 9 }, (_unused, service) => ({ name: `svc${service}.team${team}.example.com`, accounts: ['444444444444'] })),
+    ]).flat();
+    const misplaced = [...rules, { name: 'svc0.team7.example.com', accounts: ['444444444444'] }, { name: 'outside.example.net', accounts: ['444444444444'] }];
+
+    // Act
+    const { warnings } = parseConfig(raw({ rules }));
+    const act = (): unknown => parseConfig(raw({ rules: misplaced }));
+
+    // Assess
+    expect(warnings).toHaveLength(9_000);
+    expect(warnings[8_999]).toBe(
+      'rules[9999] "svc8.team999.example.com" shadows rules[9990] "*.team999.example.com" for account 333333333333: ' +
+        'that account cannot claim svc8.team999.example.com',
+    );
+    expect(act).toThrow(
+      'rules[10000].name: "svc0.team7.example.com" is already listed at rules[71]; ' +
+        'rules[10001].name: expected a name below a parent zone (example.com), got "outside.example.net"',
+    );
   });
 });
 

@@ -8,6 +8,8 @@ import { sampleBody } from '../../helpers/sqs';
 
 const FOO = 'Z04212345FOOEXAMPLE01';
 const RECEIVED_AT = new Date('2026-10-05T09:15:07Z');
+/** Received as the sweep sample was, read after the newest sample event. */
+const TIMES = { now: new Date('2026-11-01T00:00:00Z'), sentAt: RECEIVED_AT };
 
 type Json = Record<string, unknown>;
 
@@ -100,7 +102,7 @@ const MALFORMED: Record<string, { path: string; message: RegExp }[]> = {
 
 function malformedIssues(body: string): { path: string; message: string }[] {
   try {
-    parseMessage(body, RECEIVED_AT);
+    parseMessage(body, TIMES);
   } catch (error) {
     if (error instanceof MalformedMessageError) return error.issues.map(({ path, message }) => ({ path, message }));
     throw error;
@@ -151,7 +153,7 @@ describe('parseMessage', () => {
     const body = sampleBody(file);
 
     // Act
-    const result = parseMessage(body, RECEIVED_AT);
+    const result = parseMessage(body, TIMES);
 
     // Assess
     expect(result).toEqual(hint);
@@ -177,7 +179,7 @@ describe('parseMessage', () => {
     const body = sampleBody('malformed/not-json.txt');
 
     // Act
-    const act = () => parseMessage(body);
+    const act = () => parseMessage(body, TIMES);
 
     // Assess
     expect(act).toThrow(MalformedMessageError);
@@ -198,7 +200,7 @@ describe('parseMessage', () => {
       const body = JSON.stringify(eventFor(eventName, zoneId));
 
       // Act
-      const hint = parseMessage(body);
+      const hint = parseMessage(body, TIMES);
 
       // Assess
       expect(hint).toMatchObject({ kind: 'zones', eventName, zoneIds: [FOO], account: '222222222222' });
@@ -214,7 +216,7 @@ describe('parseMessage', () => {
       });
 
       // Act
-      const hint = parseMessage(JSON.stringify(event));
+      const hint = parseMessage(JSON.stringify(event), TIMES);
 
       // Assess
       expect(hint).toEqual({
@@ -371,7 +373,7 @@ describe('parseMessage', () => {
     response.hostedZone.features = { failureReasons: {} };
 
     // Act
-    const hint = parseMessage(JSON.stringify(event));
+    const hint = parseMessage(JSON.stringify(event), TIMES);
 
     // Assess
     expect(hint).toEqual(SAMPLES['create-hosted-zone.json']);
@@ -382,7 +384,7 @@ describe('parseMessage', () => {
     const event = sample('create-hosted-zone.json');
 
     // Act
-    const hint = parseMessage(JSON.stringify(event));
+    const hint = parseMessage(JSON.stringify(event), TIMES);
 
     // Assess
     expect(Object.keys(hint).sort()).toEqual(['account', 'eventId', 'eventName', 'eventTime', 'kind', 'zoneIds']);
@@ -395,7 +397,7 @@ describe('parseMessage', () => {
     event.time = '2026-10-26T11:02:59Z';
 
     // Act
-    const hint = parseMessage(JSON.stringify(event));
+    const hint = parseMessage(JSON.stringify(event), TIMES);
 
     // Assess
     expect(hint).toMatchObject({ eventTime: '2026-10-26T11:02:17Z', eventId: 'e1d2c3b4-a596-4877-9a6b-5c4d00000004' });
@@ -448,10 +450,56 @@ describe('parseMessage', () => {
     mutate(event);
 
     // Act
-    const hint = parseMessage(JSON.stringify(event));
+    const hint = parseMessage(JSON.stringify(event), TIMES);
 
     // Assess
     expect(hint).toEqual({ kind: 'ignored', reason, account: '222222222222', detail });
+  });
+
+  it('rejects an event time more than five minutes after the clock and the receipt, naming the field', () => {
+    // Prepare
+    const event = sample('create-hosted-zone.json');
+    detailOf(event).eventTime = '2026-11-01T00:05:01Z';
+
+    // Act
+    const issues = malformedIssues(JSON.stringify(event));
+
+    // Assess
+    expect(issues).toEqual([
+      {
+        path: 'detail.eventTime',
+        message:
+          'expected an event time no later than 2026-11-01T00:05:00.000Z (5 minutes after the message was received), got "2026-11-01T00:05:01Z"',
+      },
+    ]);
+  });
+
+  it('accepts an event time within five minutes after the clock', () => {
+    // Prepare
+    const event = sample('create-hosted-zone.json');
+    detailOf(event).eventTime = '2026-11-01T00:05:00Z';
+
+    // Act
+    const hint = parseMessage(JSON.stringify(event), TIMES);
+
+    // Assess
+    expect(hint).toMatchObject({ kind: 'zones', eventTime: '2026-11-01T00:05:00Z' });
+  });
+
+  it.each([
+    ['a field', (nested: string) => `{"source":${nested},"detail-type":"x","account":"222222222222","detail":{}}`],
+    ['a field of the detail', (nested: string) => sampleBody('create-hosted-zone.json').replace(/"eventID": *"[^"]*"/, `"eventID":${nested}`)],
+    ['the body', (nested: string) => nested],
+  ])('rejects %s nested 100,000 deep with one issue instead of overflowing the stack', (_case, bodyWith) => {
+    // Prepare
+    const nested = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+
+    // Act
+    const issues = malformedIssues(bodyWith(nested));
+
+    // Assess
+    expect(issues).toHaveLength(1);
+    expect(issues[0]?.message).toMatch(/^expected /);
   });
 
   it('treats an errorCode of null as no error', () => {
@@ -460,7 +508,7 @@ describe('parseMessage', () => {
     detailOf(event).errorCode = null;
 
     // Act
-    const hint = parseMessage(JSON.stringify(event));
+    const hint = parseMessage(JSON.stringify(event), TIMES);
 
     // Assess
     expect(hint).toEqual(SAMPLES['delete-hosted-zone.json']);
@@ -473,7 +521,7 @@ describe('subzone messages', () => {
     const body = JSON.stringify({ subzone: 'sweep', version: 1 });
 
     // Act
-    const hint = parseMessage(body, RECEIVED_AT);
+    const hint = parseMessage(body, TIMES);
 
     // Assess
     expect(hint).toEqual({
@@ -483,12 +531,25 @@ describe('subzone messages', () => {
     });
   });
 
+  it('accepts a requestedAt of 122 characters, the longest whose derived sweep id is valid', () => {
+    // Prepare
+    const requestedAt = `2026-10-05T09:15:00.${'0'.repeat(101)}Z`;
+
+    // Act
+    const hint = parseMessage(JSON.stringify({ subzone: 'sweep', version: 1, requestedAt }), TIMES);
+
+    // Assess
+    expect(requestedAt).toHaveLength(122);
+    expect(hint).toEqual({ kind: 'sweep-request', sweepId: `sweep-${requestedAt}`, requestedAt });
+    expect(accountMessage('222222222222', 'sweep', `sweep-${requestedAt}`).sweepId).toHaveLength(128);
+  });
+
   it('keeps the sweep id of the request and derives only the time', () => {
     // Prepare
     const body = JSON.stringify(sweepRequest('nightly-42'));
 
     // Act
-    const hint = parseMessage(body, RECEIVED_AT);
+    const hint = parseMessage(body, TIMES);
 
     // Assess
     expect(hint).toEqual({ kind: 'sweep-request', sweepId: 'nightly-42', requestedAt: '2026-10-05T09:15:07.000Z' });
@@ -507,7 +568,7 @@ describe('subzone messages', () => {
     const body = JSON.stringify(accountMessage('333333333333', reason as 'cli' | 'sweep', sweepId));
 
     // Act
-    const hint = parseMessage(body);
+    const hint = parseMessage(body, TIMES);
 
     // Assess
     expect(hint).toEqual(expected);
@@ -549,7 +610,18 @@ describe('subzone messages', () => {
     [
       'a requestedAt that is no time',
       { subzone: 'sweep', version: 1, requestedAt: 'now' },
-      [{ path: 'requestedAt', message: 'expected an ISO-8601 time, got "now"' }],
+      [{ path: 'requestedAt', message: 'expected an ISO-8601 time of at most 122 characters, got "now"' }],
+    ],
+    [
+      // Its derived sweep id would be 207 characters: accepted, it failed every fan-out until dead-lettered.
+      'a requestedAt too long to derive a sweep id from',
+      { subzone: 'sweep', version: 1, requestedAt: `2026-10-05T09:15:00.${'0'.repeat(180)}Z` },
+      [
+        {
+          path: 'requestedAt',
+          message: expect.stringMatching(/^expected an ISO-8601 time of at most 122 characters, got "2026-10-05T09:15:00\.0+\.\.\.$/) as unknown as string,
+        },
+      ],
     ],
     [
       'a short account',

@@ -61,13 +61,39 @@ describe('readEnvironment', () => {
     HUB_EVENT_BUS_NAME: 'subzone-hub',
     WORK_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/111111111111/subzone-work',
     CONTROL_PARAMETER_NAME: '/subzone/controls',
+    WORKER_MAX_CONCURRENCY: '2',
   };
 
   it('reads the variables and fills the documented defaults', () => {
     // Act
     const env = readEnvironment(complete);
     // Assess
-    expect(env).toMatchObject({ ...complete, ROUTE53_REQUESTS_PER_SECOND: 5, LEASE_TTL_SECONDS: 180, LEASE_WAIT_SECONDS: 15, DNS_PORT: 53 });
+    expect(env).toMatchObject({
+      ...complete,
+      WORKER_MAX_CONCURRENCY: 2,
+      ROUTE53_REQUESTS_PER_SECOND: 5,
+      LEASE_TTL_SECONDS: 180,
+      LEASE_WAIT_SECONDS: 15,
+      DNS_PORT: 53,
+    });
+  });
+
+  it.each([
+    [
+      { WORKER_MAX_CONCURRENCY: '6' },
+      'ROUTE53_REQUESTS_PER_SECOND: expected at least 6 (one request per second for each of the 6 execution environments), got 5',
+    ],
+    [
+      { WORKER_MAX_CONCURRENCY: '3', ROUTE53_REQUESTS_PER_SECOND: '2.5' },
+      'ROUTE53_REQUESTS_PER_SECOND: expected at least 3 (one request per second for each of the 3 execution environments), got 2.5',
+    ],
+    [{ WORKER_MAX_CONCURRENCY: undefined }, 'WORKER_MAX_CONCURRENCY: expected an environment variable, got nothing'],
+  ])('rejects a hub budget that leaves an execution environment less than one request per second (%o)', (overrides, message) => {
+    // Act
+    const read = () => readEnvironment({ ...complete, ...overrides });
+    // Assess
+    expect(read).toThrow(ConfigError);
+    expect(read).toThrow(message);
   });
 
   it('rejects naming each missing or malformed variable', () => {
