@@ -4,7 +4,6 @@
  * from the raw config with those zones' ids, and attached to the emulator's work queue the way
  * Lambda's SQS event source mapping feeds it. Used by `subzone emulator` and `npm start`.
  */
-import { join } from 'node:path';
 import { Logger, LogLevel } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { parseConfig } from '../functions/core/config-schema';
@@ -16,8 +15,7 @@ import { makeHandler } from '../functions/worker/handler';
 import type { Emulator } from '../emulator';
 import { useEmulatorEnvironment } from '../emulator/environment';
 
-/** The config in git, which `subzone emulator` and `npm start` run the worker with by default. */
-export const DEFAULT_CONFIG_PATH = join(__dirname, '..', 'config', 'subzone.config.json');
+export { DEFAULT_CONFIG_PATH } from './config-file';
 
 /** A Powertools log level (`LogLevel.ERROR`, ...). */
 export type WorkerLogLevel = (typeof LogLevel)[keyof typeof LogLevel];
