@@ -5,13 +5,19 @@
  * unresolved name (verify), 1 an error (bad flags, bad config, an AWS call that failed).
  */
 import { Command, CommanderError, Option } from 'commander';
-import { ConfigFileError, DEFAULT_CONFIG_PATH } from './config-file';
+import { createInterface } from 'node:readline/promises';
+import { ConfigFileError, DEFAULT_CONFIG_PATH, loadConfigFile } from './config-file';
 import { commandContext } from './command-context';
-import { MissingSettingError, type CommonOptions } from './hub-access';
-import type { CommandIo } from './output';
+import { applyAwsOptions, MissingSettingError, workQueueUrl, type CommonOptions } from './hub-access';
+import { Output, type CommandIo } from './output';
 import { UsageError } from './usage-error';
 import { LOG_LEVELS, runEmulator, type EmulatorOptions } from './commands/emulator';
 import { reportAudit, runAudit } from './commands/audit';
+import { runApply } from './commands/apply';
+import { explainName, reportExplanation } from './commands/explain';
+import { runInvoke } from './commands/invoke';
+import { readLedger, reportLedger } from './commands/ledger';
+import { dnsSettings, reportVerification, verifyName } from './commands/verify';
 import { accountsToPlan, makePlan, reportPlan } from './commands/plan';
 
 export type { CommandIo } from './output';
@@ -22,7 +28,18 @@ const defaultIo: CommandIo = {
   err: (line) => process.stderr.write(`${line}\n`),
   outIsTerminal: process.stdout.isTTY,
   errIsTerminal: process.stderr.isTTY,
+  ...(process.stdin.isTTY && process.stderr.isTTY ? { confirm: askOnTerminal } : {}),
 };
+
+/** Asks on the terminal; only "y" or "yes" agrees. */
+async function askOnTerminal(question: string): Promise<boolean> {
+  const terminal = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await terminal.question(`${question} [y/N] `)).trim());
+  } finally {
+    terminal.close();
+  }
+}
 
 /** Adds the options every AWS-facing command takes. */
 function withCommonOptions(command: Command): Command {
@@ -82,6 +99,81 @@ export async function main(argv: readonly string[], io: CommandIo = defaultIo, w
     .action(async (options: CommonOptions) => {
       const context = commandContext(options, io);
       code = reportAudit(context, await runAudit(context));
+    });
+
+  program
+    .command('explain')
+    .argument('<name>', 'the domain name, e.g. foo.example.com')
+    .description('why a name is or is not delegated: rule, owner, claimants, last decision, and what would happen next')
+    .addHelpText('after', examples([
+      'subzone explain foo.example.com',
+      'subzone explain rogue.example.com --json',
+    ]))
+    .action(async (name: string, options: CommonOptions) => {
+      const context = commandContext(options, io);
+      code = reportExplanation(context, await explainName(context, name));
+    });
+
+  program
+    .command('verify')
+    .argument('<name>', 'the delegated name, e.g. foo.example.com')
+    .description("follow the delegation chain over DNS from the parent zone's own name servers to the child zone's answer")
+    .option('--dns-server <ip[:port]>', "a server answering as the parent's name servers (env DNS_RESOLVERS; default: the parent's name servers on port DNS_PORT or 53)")
+    .option('--change-id <id>', 'also report whether this Route 53 change (ChangeInfo.Id) is INSYNC')
+    .addHelpText('after', examples([
+      'subzone verify foo.example.com',
+      'subzone verify foo.example.com --change-id C0123456789ABCDEFGHIJ --json',
+      'Exit: 0 the name resolves through the chain, 2 it does not, 1 error.',
+    ]))
+    .action(async (name: string, options: CommonOptions & { dnsServer?: string; changeId?: string }) => {
+      const context = commandContext(options, io);
+      code = reportVerification(context, await verifyName(context, name, dnsSettings(options.dnsServer), options.changeId));
+    });
+
+  program
+    .command('apply')
+    .description('carry out the plan through the worker: one reconcile request per account on its queue')
+    .addOption(new Option('--account <id>', 'apply only for this account (repeatable)').argParser(collect).default([]))
+    .option('--queue-url <url>', "the work queue (env WORK_QUEUE_URL; the SubzoneHub stack's WorkQueueUrl output)")
+    .option('--yes', 'send without asking')
+    .option('--approve-removals', "let more removals through than the config's removal budget allows")
+    .addHelpText('after', examples([
+      'subzone apply                 # shows the plan, asks, sends',
+      'subzone apply --yes --account 222222222222',
+      'Exit: 0 sent or nothing to do, 1 refused, declined or failed. Sending needs sqs:SendMessage on the queue.',
+    ]))
+    .action(async (options: CommonOptions & { account: string[]; yes?: boolean; approveRemovals?: boolean }) => {
+      const context = commandContext(options, io);
+      const queueUrl = workQueueUrl(options);
+      const accounts = await accountsToPlan(context.loaded.config, () => context.readers.ledger.listAccounts(), options.account.map(accountId));
+      code = await runApply(context, accounts, queueUrl, options);
+    });
+
+  program
+    .command('invoke')
+    .argument('<event>', 'an event file: an SQS event, or one message body (see events/)')
+    .description("run the worker's handler on one event file, as Lambda would (it writes, as the worker does)")
+    .option('--log-level <level>', `the worker's log level: ${LOG_LEVELS.join(', ')}`, 'WARN')
+    .addHelpText('after', examples([
+      'subzone invoke events/create-hosted-zone.json',
+      'subzone invoke events/reconcile-account.json --json',
+      'Needs the worker environment: LEDGER_TABLE_NAME, HUB_EVENT_BUS_NAME, WORK_QUEUE_URL, CONTROL_PARAMETER_NAME.',
+    ]))
+    .action(async (event: string, options: CommonOptions & { logLevel: string }) => {
+      const loaded = loadConfigFile(options.config);
+      for (const warning of loaded.warnings) io.err(`warning: ${warning}`);
+      applyAwsOptions(options);
+      code = await runInvoke(loaded, event, options.logLevel, new Output(io), options.json === true);
+    });
+
+  program
+    .command('ledger')
+    .description('what subzone holds: every delegation entry and the owner of its name')
+    .addOption(new Option('--account <id>', 'only this account (repeatable)').argParser(collect).default([]))
+    .addHelpText('after', examples(['subzone ledger', 'subzone ledger --account 222222222222 --json']))
+    .action(async (options: CommonOptions & { account: string[] }) => {
+      const context = commandContext(options, io);
+      code = reportLedger(context, await readLedger(context, options.account.map(accountId)));
     });
 
   program

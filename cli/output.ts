@@ -44,6 +44,12 @@ export class Output {
     return colourAllowed(this.io.outIsTerminal) ? styleText(format, text) : text;
   }
 
+  /** `label  value` lines, the values aligned. */
+  pairs(rows: ReadonlyArray<readonly [string, string]>): void {
+    const width = Math.max(0, ...rows.map(([label]) => label.length));
+    for (const [label, value] of rows) this.io.out(`  ${label.padEnd(width)}  ${value}`);
+  }
+
   /** Rows aligned under their headings, two spaces apart, no borders. */
   table(headings: readonly string[], rows: ReadonlyArray<readonly string[]>): void {
     const table = new Table({

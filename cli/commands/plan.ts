@@ -127,23 +127,25 @@ function describe(decision: Decision, account: AccountId, reported: boolean, con
   }
 }
 
-/** Prints the plan and returns the exit code. */
-export function reportPlan(context: CommandContext, plan: Plan): number {
+/** The plan as a table for people, with its summary line. */
+export function printPlan(context: CommandContext, plan: Plan): void {
   const { out } = context;
   const pending = plan.changes.filter((change) => change.pending);
-  if (context.json) {
-    out.json({ changes: plan.changes, errors: plan.errors });
-  } else {
-    if (plan.changes.length > 0) {
-      out.table(
-        ['ACTION', 'NAME', 'ACCOUNT', 'ZONE', 'REASON'],
-        plan.changes.map((change) => [change.pending ? change.action : `${change.action} (standing)`, change.name, change.account, change.zoneId, change.sentence]),
-      );
-      out.line();
-    }
-    for (const error of plan.errors) out.line(out.style('red', `account ${error.account} could not be planned: ${error.error}`));
-    out.line(pending.length === 0 ? 'No changes: the parent zones and the ledger are as the config wants.' : `${pending.length} change(s) pending. \`subzone apply\` has the worker carry them out.`);
+  if (plan.changes.length > 0) {
+    out.table(
+      ['ACTION', 'NAME', 'ACCOUNT', 'ZONE', 'REASON'],
+      plan.changes.map((change) => [change.pending ? change.action : `${change.action} (standing)`, change.name, change.account, change.zoneId, change.sentence]),
+    );
+    out.line();
   }
+  for (const error of plan.errors) out.line(out.style('red', `account ${error.account} could not be planned: ${error.error}`));
+  out.line(pending.length === 0 ? 'No changes: the parent zones and the ledger are as the config wants.' : `${pending.length} change(s) pending. \`subzone apply\` has the worker carry them out.`);
+}
+
+/** Prints the plan and returns the exit code. */
+export function reportPlan(context: CommandContext, plan: Plan): number {
+  if (context.json) context.out.json({ changes: plan.changes, errors: plan.errors });
+  else printPlan(context, plan);
   if (plan.errors.length > 0) return 1;
-  return pending.length > 0 ? 2 : 0;
+  return plan.changes.some((change) => change.pending) ? 2 : 0;
 }

@@ -32,6 +32,7 @@ const REASONS: Readonly<Record<string, string>> = {
   dangling: 'the account cannot be read and its name servers no longer serve the name',
   'record-gone': 'the record is no longer in the parent',
   'no-longer-claimed': 'nothing claims the name any more',
+  'not-allowlisted': 'no rule lets the account claim the name',
   'outside-managed-parents': 'it is under none of the parent zones subzone manages',
   'needs-glue': 'its name servers lie inside its own name, which would need glue records',
   'duplicate-zone-name': 'the account holds more than one public zone of that name',
