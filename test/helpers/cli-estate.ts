@@ -36,6 +36,8 @@ export interface Estate {
   readonly zones: { readonly foo: HostedZone; readonly bar: HostedZone; readonly legacy: HostedZone; readonly fresh: HostedZone; readonly rogue: HostedZone };
   /** Runs `subzone ARGV --config <estate config>`. */
   run(argv: readonly string[]): Promise<CommandRun>;
+  /** Runs it as on a terminal whose person answers with `confirm`; resolves to the exit code. */
+  runWith(argv: readonly string[], confirm: (question: string) => Promise<boolean>): Promise<number>;
   /** The ledger table's items, sorted, for before/after comparisons. */
   ledgerItems(): Promise<string[]>;
   stop(): Promise<void>;
@@ -94,6 +96,7 @@ export async function startEstate(): Promise<Estate> {
       const code = await main([...argv, '--config', configPath], { out: (line) => out.push(line), err: (line) => err.push(line) });
       return { code, out, err };
     },
+    runWith: (argv, confirm) => main([...argv, '--config', configPath], { out: () => undefined, err: () => undefined, confirm }),
     ledgerItems: async () => {
       const scanned = await dynamo.send(new ScanCommand({ TableName: emulator.names.ledgerTableName, ConsistentRead: true }));
       return (scanned.Items ?? []).map((item) => JSON.stringify(item)).sort();
