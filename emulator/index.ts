@@ -6,7 +6,7 @@
  * and the queue feeds the consumer the way Lambda's SQS event source mapping does.
  */
 import type { AccountId } from '../functions/core/types';
-import { ROUTE53_EVENT_PATTERN } from '../functions/core/event-pattern';
+import { OUTCOME_SOURCE, ROUTE53_EVENT_PATTERN } from '../functions/core/event-pattern';
 import { CredentialRegistry, STATIC_SECRET_ACCESS_KEY, staticAccessKeyId } from './accounts';
 import { createAdminHandler } from './admin';
 import { CallCounters } from './counters';
@@ -208,6 +208,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     spokes.add(account);
     events.putRule(account, DEFAULT_BUS, names.spokeRuleName, ROUTE53_EVENT_PATTERN);
     events.putTargets(account, DEFAULT_BUS, names.spokeRuleName, [{ id: 'hub-bus', arn: events.busArn(hubAccount, names.hubEventBusName) }]);
+    // The spoke's default-bus policy: the hub may put subzone's outcome events there, nothing else.
+    events.allowPutEvents(account, DEFAULT_BUS, { principalAccount: hubAccount, source: OUTCOME_SOURCE });
   };
   (options.spokeAccounts ?? DEFAULT_SPOKE_ACCOUNTS).forEach(addSpokeAccount);
 
