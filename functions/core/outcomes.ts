@@ -120,7 +120,10 @@ export function outcomeFor(
     }
     case 'wait': {
       const entry = stored ?? decision.entry;
-      return entry.removableSince === undefined ? { entry: { ...entry, removableSince: decision.removableSince } } : {};
+      if (entry.removableSince !== undefined) return {};
+      // Reported once, when the grace period starts, so the team knows when the removal will happen.
+      const event = entryEvent('Delegation Removal Pending', entry, decision.reason, true, now);
+      return { entry: { ...entry, removableSince: decision.removableSince }, outcome: { ...event, detail: { ...event.detail, removableAt: decision.removableAt } } };
     }
     case 'reject': {
       if (stored?.state === 'rejected' && stored.reason === decision.reason) return {};

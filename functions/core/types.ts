@@ -90,6 +90,8 @@ export type OutcomeDetailType =
   | 'Delegation Removed'
   | 'Delegation Rejected'
   | 'Delegation Suspect'
+  /** A removal waits for its grace period; the detail carries `removableAt`. */
+  | 'Delegation Removal Pending'
   | 'Sweep Completed';
 
 export interface OutcomeEvent {
