@@ -4,7 +4,7 @@
  * "rejected: no rule lets account 333333333333 claim rogue.example.com; it may claim *.dev.example.com".
  */
 import { parentFor, winningRule } from './rules';
-import type { AccountId, DnsName, SubzoneConfig } from './types';
+import type { AccountId, DnsName, OutcomeEvent, SubzoneConfig } from './types';
 
 /** What a sentence is about: a decision's kind and reason, and the zone it concerns. */
 export interface SentenceSubject {
@@ -100,4 +100,34 @@ export function sentenceFor(subject: SentenceSubject, config: SubzoneConfig): st
     default:
       return `${kind}: ${because}${detail}`;
   }
+}
+
+const KIND_OF: Readonly<Record<OutcomeEvent['detailType'], string>> = {
+  'Delegation Created': 'create',
+  'Delegation Updated': 'update',
+  'Delegation Removed': 'remove',
+  'Delegation Rejected': 'reject',
+  'Delegation Suspect': 'suspect',
+  'Delegation Removal Pending': 'wait',
+  'Sweep Completed': 'sweep',
+};
+
+/** The sentence for an outcome event about one zone (the detail's `sentence` on the child's bus). */
+export function sentenceForOutcome(event: OutcomeEvent, config: SubzoneConfig): string {
+  const { detail } = event;
+  const reason = detail.reason;
+  if (/^(observed|removal-budget):/.test(reason)) return `not applied: ${reasonInWords(reason)}`;
+  const released = reason.startsWith('released:');
+  const kind = released ? 'release' : reason === 'adopted' ? 'adopt' : KIND_OF[event.detailType];
+  const removableAt = typeof detail.removableAt === 'string' ? detail.removableAt : undefined;
+  return sentenceFor(
+    {
+      kind,
+      reason: released ? reason.slice('released:'.length) : reason === 'adopted' ? 'matching-record' : reason,
+      account: detail.account,
+      name: detail.name ?? '',
+      ...(removableAt ? { removableAt } : {}),
+    },
+    config,
+  );
 }

@@ -73,6 +73,25 @@ describe('subzone apply, ledger, explain, verify and invoke', () => {
       .toEqual([...estate.zones.fresh.nameServers].sort());
   });
 
+  it("tells each team on its own account's default bus, in a sentence, what became of its zones", async () => {
+    // Act: the outcome events of the apply above, as the teams' own rules would see them
+    const onBus = (account: string) =>
+      estate.emulator.events.eventsOn(account, 'default').filter((event) => event.source === 'subzone')
+        .map((event) => ({ account: event.account, detailType: event['detail-type'], name: event.detail.name, sentence: event.detail.sentence }));
+
+    // Assess
+    expect(onBus(TEAM_B)).toEqual([{
+      account: estate.emulator.hubAccount,
+      detailType: 'Delegation Rejected',
+      name: 'rogue.example.com',
+      sentence: 'rejected: no rule lets account 333333333333 claim rogue.example.com; it may claim *.dev.example.com',
+    }]);
+    expect(onBus(TEAM_A).map((event) => [event.detailType, event.name, event.sentence])).toEqual(expect.arrayContaining([
+      ['Delegation Created', 'new.example.com', "delegated: example.com now sends new.example.com to the zone's name servers (a new delegation)"],
+      ['Delegation Created', 'foo.example.com', 'adopted: the parent already holds a record with these name servers; subzone now manages the record'],
+    ]));
+  });
+
   it('plans no change once the worker has applied, listing the standing rejections', async () => {
     // Act
     const run = await estate.run(['plan', '--json', '--account', TEAM_A, '--account', TEAM_B]);
