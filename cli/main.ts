@@ -238,6 +238,7 @@ function interrupted(): Promise<void> {
 }
 
 if (require.main === module) {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
