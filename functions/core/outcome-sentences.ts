@@ -116,7 +116,7 @@ const KIND_OF: Readonly<Record<OutcomeEvent['detailType'], string>> = {
 export function sentenceForOutcome(event: OutcomeEvent, config: SubzoneConfig): string {
   const { detail } = event;
   const reason = detail.reason;
-  if (/^(observed|removal-budget):/.test(reason)) return `not applied: ${reasonInWords(reason)}`;
+  if (/^(observed|removal-budget):/.test(reason)) return reasonInWords(reason);
   const released = reason.startsWith('released:');
   const kind = released ? 'release' : reason === 'adopted' ? 'adopt' : KIND_OF[event.detailType];
   const removableAt = typeof detail.removableAt === 'string' ? detail.removableAt : undefined;
