@@ -2,10 +2,11 @@
  * Write-nothing wrappers of the ports the reconcile writes through, so `subzone plan` runs the
  * worker's own code path (reconcileAccounts) and only watches what it would do. Reads pass
  * through to the real ports; writes land in memory: ledger items in an overlay that later
- * reads of the same run see, change batches and outcome events in lists, queue messages too.
- * Every port the reconcile can write through is wrapped here, in this one file.
+ * reads of the same run see, change batches and outcome events in lists. Every port the
+ * reconcile can write through is wrapped here, in this one file. (The reconcile sends nothing to
+ * the work queue: only a sweep's fan-out does, and a plan is no sweep.)
  */
-import type { DelegationLedger, DelegationProbe, Lease, OutcomePublisher, ParentZoneStore, WorkQueue } from '../functions/core/ports';
+import type { DelegationLedger, DelegationProbe, Lease, OutcomePublisher, ParentZoneStore } from '../functions/core/ports';
 import type { AccountId, ChangeBatch, DnsName, LedgerEntry, NameOwner, OutcomeEvent, ParentView, ZoneId } from '../functions/core/types';
 
 const entryKey = (account: AccountId, zoneId: ZoneId): string => `${account}\u0000${zoneId}`;
@@ -107,15 +108,6 @@ export class RecordingPublisher implements OutcomePublisher {
   async publish(events: readonly OutcomeEvent[]): Promise<OutcomeEvent[]> {
     this.events.push(...events);
     return [];
-  }
-}
-
-/** Messages that would be sent to the work queue. */
-export class RecordingQueue implements WorkQueue {
-  readonly messages: object[] = [];
-
-  async send(messages: readonly object[]): Promise<void> {
-    this.messages.push(...messages);
   }
 }
 

@@ -20,9 +20,6 @@ import { readLedger, reportLedger } from './commands/ledger';
 import { dnsSettings, reportVerification, verifyName } from './commands/verify';
 import { accountsToPlan, makePlan, reportPlan } from './commands/plan';
 
-export type { CommandIo } from './output';
-export { UsageError } from './usage-error';
-
 const defaultIo: CommandIo = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),

@@ -9,7 +9,7 @@ import { reconcileAccounts, type AccountResult } from '../../functions/core/reco
 import { accountsInAllowlist } from '../../functions/core/rules';
 import type { AccountId, SubzoneConfig } from '../../functions/core/types';
 import type { CommandContext } from '../command-context';
-import { DryRunLedger, DryRunParentStore, RecordingPublisher, RecordingQueue, UNKNOWN_PROBE } from '../dry-run-ports';
+import { DryRunLedger, DryRunParentStore, RecordingPublisher, UNKNOWN_PROBE } from '../dry-run-ports';
 
 /** One line of a plan (the JSON contract: action, name, account, zoneId, reason). */
 export interface PlannedChange {
@@ -33,12 +33,10 @@ export interface PlanError {
   readonly error: string;
 }
 
-/** A whole plan, and what it would have written (for the record). */
+/** A whole plan. */
 export interface Plan {
   readonly changes: readonly PlannedChange[];
   readonly errors: readonly PlanError[];
-  /** Change batches and outcome events the worker would send. */
-  readonly wouldWrite: { readonly changeBatches: number; readonly outcomeEvents: number; readonly queueMessages: number };
 }
 
 /** Every allowlisted account and every account the ledger names (as a sweep), or those asked for. */
@@ -54,7 +52,6 @@ export async function makePlan(context: CommandContext, accounts: readonly Accou
   const ledger = new DryRunLedger(readers.ledger);
   const parents = new DryRunParentStore(readers.parents);
   const publisher = new RecordingPublisher();
-  const queue = new RecordingQueue();
   const results = await reconcileAccounts(
     accounts.map((account) => ({ account, scope: { kind: 'account' }, sweepIds: [] })),
     {
@@ -74,7 +71,6 @@ export async function makePlan(context: CommandContext, accounts: readonly Accou
   return {
     changes: results.flatMap((result) => changesOf(result, config)),
     errors: results.flatMap((result) => (result.status === 'failed' ? [{ account: result.account, error: result.error?.message ?? 'failed' }] : [])),
-    wouldWrite: { changeBatches: parents.batches.length, outcomeEvents: publisher.events.length, queueMessages: queue.messages.length },
   };
 }
 
