@@ -4,7 +4,6 @@
  * Used by `subzone emulator` and `npm start`; the worker logs through Powertools at the
  * level the operator chose.
  */
-import { join } from 'node:path';
 import { Logger, LogLevel } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { AccountId, SubzoneConfig } from '../functions/core/types';
@@ -15,8 +14,7 @@ import { buildRealWorker, configureForEmulator, detachWorker, type ParentZoneMap
 
 export { provisionParentZones, type ParentZoneMapping } from '../harness/emulator-harness';
 
-/** The config in git, which `subzone emulator` and `npm start` run the worker with by default. */
-export const DEFAULT_CONFIG_PATH = join(__dirname, '..', 'config', 'subzone.config.json');
+export { DEFAULT_CONFIG_PATH } from './config-file';
 
 /** A Powertools log level (`LogLevel.ERROR`, ...). */
 export type WorkerLogLevel = (typeof LogLevel)[keyof typeof LogLevel];

@@ -2,6 +2,8 @@
 // The `subzone` command: runs cli/main.ts through tsx, so no build step is needed.
 'use strict';
 
+// The SDK's notice about future Node versions says nothing about the command.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 require('tsx/cjs/api').register();
 const { main } = require('./main.ts');
 

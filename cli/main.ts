@@ -1,200 +1,229 @@
 /**
- * The `subzone` command. Subcommands: `emulator` (more come with later issues).
- *
- *   subzone emulator [--port N] [--dns-port N] [--hub-account ID] [--spoke-account ID ...] [--config PATH]
+ * The `subzone` command: `npx subzone <command>` (the package's bin) or `npm run subzone -- <command>`.
+ * Reads go through the hub's read-only operator role; writes only through the worker's queue.
+ * Exit codes are a contract: 0 clean, 2 findings or pending changes (audit, plan) or an
+ * unresolved name (verify), 1 an error (bad flags, bad config, an AWS call that failed).
  */
-import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
-import { parseArgs } from 'node:util';
-import { LogLevel } from '@aws-lambda-powertools/logger';
-import { parseConfig } from '../functions/core/config-schema';
-import { startEmulator, DEFAULT_HUB_ACCOUNT, DEFAULT_SPOKE_ACCOUNTS, type Emulator } from '../emulator';
-import { attachRealWorker, DEFAULT_CONFIG_PATH, missingSpokeAccounts, type AttachedWorker, type WorkerLogLevel } from './attach-worker';
-
-/** Where the command writes; tests pass their own. */
-export interface CommandIo {
-  readonly out: (line: string) => void;
-  readonly err: (line: string) => void;
-}
+import { Command, CommanderError, Option } from 'commander';
+import { createInterface } from 'node:readline/promises';
+import { ConfigFileError, DEFAULT_CONFIG_PATH, loadConfigFile } from './config-file';
+import { commandContext } from './command-context';
+import { applyAwsOptions, MissingSettingError, workQueueUrl, type CommonOptions } from './hub-access';
+import { Output, type CommandIo } from './output';
+import { UsageError } from './usage-error';
+import { LOG_LEVELS, runEmulator, type EmulatorOptions } from './commands/emulator';
+import { reportAudit, runAudit } from './commands/audit';
+import { runApply } from './commands/apply';
+import { explainName, reportExplanation } from './commands/explain';
+import { runInvoke } from './commands/invoke';
+import { readLedger, reportLedger } from './commands/ledger';
+import { dnsSettings, reportVerification, verifyName } from './commands/verify';
+import { accountsToPlan, makePlan, reportPlan } from './commands/plan';
 
 const defaultIo: CommandIo = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
+  outIsTerminal: process.stdout.isTTY,
+  errIsTerminal: process.stderr.isTTY,
+  ...(process.stdin.isTTY && process.stderr.isTTY ? { confirm: askOnTerminal } : {}),
 };
 
-const HELP = `subzone: zero-touch Route 53 subdomain delegation for multi-account AWS organisations
-
-Usage: subzone <command> [options]
-
-Commands:
-  emulator    Run the embedded AWS emulator (Route 53, STS, EventBridge, SQS, SSM, DynamoDB, DNS)
-
-Options:
-  -h, --help  Show help (also: subzone <command> --help)`;
-
-const LOG_LEVELS = Object.values(LogLevel);
-
-const EMULATOR_HELP = `Usage: subzone emulator [options]
-
-Runs the embedded AWS emulator on loopback until Ctrl-C, with subzone's worker attached to
-its queue, and prints the variables to export so the AWS SDKs and the AWS CLI use it, e.g.
-  aws --endpoint-url http://127.0.0.1:4566 route53 list-hosted-zones
-A zone created and tagged subzone:delegate=true in an allowlisted account is delegated with
-no further step. The config's parent zones are created in the hub account at start, with
-the config's ids (a hub zone of that name that already exists is used instead, and the
-output maps the config id to it).
-
-Options:
-  --port N               AWS endpoint port (default: any free port)
-  --dns-port N           DNS port, UDP and TCP (default: any free port)
-  --dynamo-port N        DynamoDB (dynalite) port (default: any free port)
-  --hub-account ID       The DNS ("hub") account (default: ${DEFAULT_HUB_ACCOUNT})
-  --spoke-account ID     A child account with the forwarding rule; repeat for more
-                         (default: ${DEFAULT_SPOKE_ACCOUNTS.join(', ')})
-  --change-sync-ms N     How long Route 53 changes stay PENDING (default: 0)
-  --config PATH          The worker's config (default: config/subzone.config.json)
-  --log-level LEVEL      The worker's log level: ${LOG_LEVELS.join(', ')} (default: INFO)
-  -h, --help             Show this help`;
-
-/** A command line that cannot be run; the message says which option and why. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
+/** Asks on the terminal; only "y" or "yes" agrees. */
+async function askOnTerminal(question: string): Promise<boolean> {
+  const terminal = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await terminal.question(`${question} [y/N] `)).trim());
+  } finally {
+    terminal.close();
   }
 }
 
-/** What the worker runs with: a raw config (already checked against the schema) and its log level. */
-export interface WorkerSettings {
-  readonly rawConfig: unknown;
-  readonly configPath: string;
-  readonly logLevel: WorkerLogLevel;
+/** Adds the options every AWS-facing command takes. */
+function withCommonOptions(command: Command): Command {
+  return command
+    .option('--config <path>', 'the subzone config file (env SUBZONE_CONFIG)', process.env.SUBZONE_CONFIG ?? DEFAULT_CONFIG_PATH)
+    .option('--profile <name>', 'AWS profile (env AWS_PROFILE)')
+    .option('--region <region>', 'AWS region of the hub (env AWS_REGION; default us-east-1)')
+    .option('--endpoint-url <url>', 'send every AWS call to this endpoint (env AWS_ENDPOINT_URL)')
+    .option('--table <name>', "the ledger table (env LEDGER_TABLE_NAME; the SubzoneHub stack's LedgerTableName output)")
+    .option('--control-parameter <name>', "the controls parameter (env CONTROL_PARAMETER_NAME; output ControlParameterName)")
+    .option('--operator-role-arn <arn>', "read through this role (env SUBZONE_OPERATOR_ROLE_ARN; output OperatorRoleArn)")
+    .option('--json', 'print JSON instead of a table');
 }
 
-/**
- * Attaches subzone's real worker to the emulator's work queue so events are reconciled: the
- * config's parent zones are found or created in the hub account, and every account the
- * allowlist names gets the forwarding rule, so its Route 53 calls reach the worker.
- */
-export async function attachWorker(emulator: Emulator, io: CommandIo, settings: WorkerSettings): Promise<AttachedWorker> {
-  const added = missingSpokeAccounts(emulator, parseConfig(settings.rawConfig).config);
-  added.forEach((account) => emulator.addSpokeAccount(account));
-  const worker = attachRealWorker(emulator, settings.rawConfig, { logLevel: settings.logLevel });
-  for (const parent of worker.parentZones) {
-    const how = { id: 'found by id', name: 'found by name', created: 'created' }[parent.source];
-    const mapped = parent.emulatedId === parent.configuredId ? '' : ` (config id ${parent.configuredId})`;
-    io.out(`# parent zone ${parent.name}: ${how} in hub account ${emulator.hubAccount} as ${parent.emulatedId}${mapped}`);
-  }
-  if (added.length > 0) io.out(`# forwarding rule added for allowlisted accounts ${added.join(', ')}`);
-  io.out(`# worker attached to queue ${emulator.names.workQueueName} with ${displayPath(settings.configPath)} (${worker.config.mode} mode, log level ${settings.logLevel})`);
-  return worker;
+function examples(lines: readonly string[]): string {
+  return `\nExamples:\n${lines.map((line) => `  ${line}`).join('\n')}`;
 }
 
 /** Runs `subzone` with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: readonly string[], io: CommandIo = defaultIo, waitForStop: () => Promise<void> = interrupted): Promise<number> {
-  const [command, ...rest] = argv;
-  try {
-    if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
-      io.out(HELP);
-      return command === undefined ? 2 : 0;
-    }
-    if (command === 'emulator') return await runEmulator(rest, io, waitForStop);
-    throw new UsageError(`unknown command ${JSON.stringify(command)}: expected one of: emulator`);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.err(`subzone: ${error.message}`);
-    io.err('Run `subzone --help` for usage.');
-    return 2;
-  }
-}
+  let code = 0;
+  const program = new Command('subzone')
+    .description('zero-touch Route 53 subdomain delegation for multi-account AWS organisations')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.out(text.replace(/\n$/, '')), writeErr: (text) => io.err(text.replace(/\n$/, '')) })
+    .showHelpAfterError('Run `subzone --help` for usage.')
+    .addHelpText('after', examples([
+      'eval "$(subzone emulator | grep ^export)"   # in another terminal: the emulator, then every command works against it',
+      'subzone plan                                # what the worker would do now; exit 2 when changes are pending',
+      'subzone audit --json | jq \'.findings[] | select(.severity == "critical")\'',
+    ]));
 
-async function runEmulator(argv: readonly string[], io: CommandIo, waitForStop: () => Promise<void>): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: {
-        port: { type: 'string' },
-        'dns-port': { type: 'string' },
-        'dynamo-port': { type: 'string' },
-        'hub-account': { type: 'string' },
-        'spoke-account': { type: 'string', multiple: true },
-        'change-sync-ms': { type: 'string' },
-        config: { type: 'string' },
-        'log-level': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
+  program
+    .command('plan')
+    .description('a read-only reconcile of every allowlisted account (or those named): what the worker would change, and why')
+    .addOption(new Option('--account <id>', 'plan only this account (repeatable)').argParser(collect).default([]))
+    .addHelpText('after', examples([
+      'subzone plan',
+      'subzone plan --account 222222222222 --json',
+      'Exit: 0 nothing would change, 2 changes are pending, 1 error. Writes nothing: not Route 53, not the ledger, not the queue.',
+    ]))
+    .action(async (options: CommonOptions & { account: string[] }) => {
+      const context = commandContext(options, io);
+      const accounts = await accountsToPlan(context.loaded.config, () => context.readers.ledger.listAccounts(), options.account.map(accountId));
+      context.out.progress(`planning ${accounts.length} account(s)...`);
+      code = reportPlan(context, await makePlan(context, accounts));
     });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { values } = parsed;
-  if (values.help) {
-    io.out(EMULATOR_HELP);
-    return 0;
-  }
-  const hubAccount = account('--hub-account', values['hub-account'] ?? DEFAULT_HUB_ACCOUNT);
-  const spokeAccounts = (values['spoke-account'] ?? DEFAULT_SPOKE_ACCOUNTS).map((id) => account('--spoke-account', id));
-  const settings = workerSettings(values.config ?? DEFAULT_CONFIG_PATH, values['log-level'] ?? LogLevel.INFO);
-  const emulator = await startEmulator({
-    hubAccount,
-    spokeAccounts,
-    port: integer('--port', values.port, 0, 65535) ?? 0,
-    dnsPort: integer('--dns-port', values['dns-port'], 0, 65535) ?? 0,
-    dynamoPort: integer('--dynamo-port', values['dynamo-port'], 0, 65535) ?? 0,
-    changeSyncDelayMs: integer('--change-sync-ms', values['change-sync-ms'], 0, 600_000) ?? 0,
-  });
-  io.out(`# subzone emulator: AWS endpoint ${emulator.endpoint}, DynamoDB ${emulator.dynamoEndpoint}, DNS 127.0.0.1:${emulator.dnsPort} (UDP and TCP)`);
-  io.out(`# hub account ${hubAccount}; spoke accounts ${spokeAccounts.join(', ')}; act as a spoke with AWS_ACCESS_KEY_ID=${emulator.credentialsFor(spokeAccounts[0] ?? hubAccount).accessKeyId}`);
-  for (const [name, value] of Object.entries(emulator.env)) io.out(`export ${name}=${shellQuote(value)}`);
-  io.out(`# admin: curl ${emulator.endpoint}/_emulator/counters   (Ctrl-C stops the emulator)`);
-  const worker = await attachWorker(emulator, io, settings);
-  await waitForStop();
-  await worker.detach().catch((error: unknown) => io.err(`# stopping while the worker is still busy: ${String(error)}`));
-  await emulator.stop();
-  io.err('# emulator stopped');
-  return 0;
-}
 
-/** Reads and checks the config before anything starts, so a bad file costs no cleanup. */
-function workerSettings(configPath: string, logLevel: string): WorkerSettings {
-  const level = LOG_LEVELS.find((known) => known === logLevel.toUpperCase());
-  if (level === undefined) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(logLevel)}`);
-  let rawConfig: unknown;
+  program
+    .command('audit')
+    .description('classify every NS record in every configured parent zone: delegated, dangling, mismatched, foreign, outside-allowlist, below-delegation')
+    .addHelpText('after', examples([
+      'subzone audit',
+      'subzone audit --json --operator-role-arn arn:aws:iam::111111111111:role/subzone-operator',
+      'Exit: 0 nothing high or critical, 2 something is, 1 error. Reads only.',
+    ]))
+    .action(async (options: CommonOptions) => {
+      const context = commandContext(options, io);
+      code = reportAudit(context, await runAudit(context));
+    });
+
+  program
+    .command('explain')
+    .argument('<name>', 'the domain name, e.g. foo.example.com')
+    .description('why a name is or is not delegated: rule, owner, claimants, last decision, and what would happen next')
+    .addHelpText('after', examples([
+      'subzone explain foo.example.com',
+      'subzone explain rogue.example.com --json',
+    ]))
+    .action(async (name: string, options: CommonOptions) => {
+      const context = commandContext(options, io);
+      code = reportExplanation(context, await explainName(context, name));
+    });
+
+  program
+    .command('verify')
+    .argument('<name>', 'the delegated name, e.g. foo.example.com')
+    .description("follow the delegation chain over DNS from the parent zone's own name servers to the child zone's answer")
+    .option('--dns-server <ip[:port]>', "a server answering as the parent's name servers (env DNS_RESOLVERS; default: the parent's name servers on port DNS_PORT or 53)")
+    .option('--change-id <id>', 'also report whether this Route 53 change (ChangeInfo.Id) is INSYNC')
+    .addHelpText('after', examples([
+      'subzone verify foo.example.com',
+      'subzone verify foo.example.com --change-id C0123456789ABCDEFGHIJ --json',
+      'Exit: 0 the name resolves through the chain, 2 it does not, 1 error.',
+    ]))
+    .action(async (name: string, options: CommonOptions & { dnsServer?: string; changeId?: string }) => {
+      const context = commandContext(options, io);
+      code = reportVerification(context, await verifyName(context, name, dnsSettings(options.dnsServer), options.changeId));
+    });
+
+  program
+    .command('apply')
+    .description('carry out the plan through the worker: one reconcile request per account on its queue')
+    .addOption(new Option('--account <id>', 'apply only for this account (repeatable)').argParser(collect).default([]))
+    .option('--queue-url <url>', "the work queue (env WORK_QUEUE_URL; the SubzoneHub stack's WorkQueueUrl output)")
+    .option('--yes', 'send without asking')
+    .option('--approve-removals', "let more removals through than the config's removal budget allows")
+    .addHelpText('after', examples([
+      'subzone apply                 # shows the plan, asks, sends',
+      'subzone apply --yes --account 222222222222',
+      'Exit: 0 sent or nothing to do, 1 refused, declined or failed. Sending needs sqs:SendMessage on the queue.',
+    ]))
+    .action(async (options: CommonOptions & { account: string[]; yes?: boolean; approveRemovals?: boolean }) => {
+      const context = commandContext(options, io);
+      const queueUrl = workQueueUrl(options);
+      const accounts = await accountsToPlan(context.loaded.config, () => context.readers.ledger.listAccounts(), options.account.map(accountId));
+      code = await runApply(context, accounts, queueUrl, options);
+    });
+
+  program
+    .command('invoke')
+    .argument('<event>', 'an event file: an SQS event, or one message body (see events/)')
+    .description("run the worker's handler on one event file, as Lambda would (it writes, as the worker does)")
+    .option('--log-level <level>', `the worker's log level: ${LOG_LEVELS.join(', ')}`, 'WARN')
+    .addHelpText('after', examples([
+      'subzone invoke events/create-hosted-zone.json',
+      'subzone invoke events/reconcile-account.json --json',
+      'Needs the worker environment: LEDGER_TABLE_NAME, HUB_EVENT_BUS_NAME, WORK_QUEUE_URL, CONTROL_PARAMETER_NAME.',
+    ]))
+    .action(async (event: string, options: CommonOptions & { logLevel: string }) => {
+      const loaded = loadConfigFile(options.config);
+      for (const warning of loaded.warnings) io.err(`warning: ${warning}`);
+      applyAwsOptions(options);
+      code = await runInvoke(loaded, event, options.logLevel, new Output(io), options.json === true);
+    });
+
+  program
+    .command('ledger')
+    .description('what subzone holds: every delegation entry and the owner of its name')
+    .addOption(new Option('--account <id>', 'only this account (repeatable)').argParser(collect).default([]))
+    .addHelpText('after', examples(['subzone ledger', 'subzone ledger --account 222222222222 --json']))
+    .action(async (options: CommonOptions & { account: string[] }) => {
+      const context = commandContext(options, io);
+      code = reportLedger(context, await readLedger(context, options.account.map(accountId)));
+    });
+
+  program
+    .command('emulator')
+    .description('run the embedded AWS emulator (Route 53, STS, EventBridge, SQS, SSM, DynamoDB, DNS) with the worker attached')
+    .option('--port <n>', 'AWS endpoint port (default: any free port)')
+    .option('--dns-port <n>', 'DNS port, UDP and TCP (default: any free port)')
+    .option('--dynamo-port <n>', 'DynamoDB (dynalite) port (default: any free port)')
+    .option('--hub-account <id>', 'the DNS ("hub") account (default: 111111111111)')
+    .addOption(new Option('--spoke-account <id>', 'a child account with the forwarding rule; repeat for more (default: 222222222222)').argParser(collect))
+    .option('--change-sync-ms <n>', 'how long Route 53 changes stay PENDING (default: 0)')
+    .option('--config <path>', "the worker's config (env SUBZONE_CONFIG)", process.env.SUBZONE_CONFIG ?? DEFAULT_CONFIG_PATH)
+    .option('--log-level <level>', `the worker's log level: ${LOG_LEVELS.join(', ')}`, 'INFO')
+    .addHelpText('after', examples([
+      'subzone emulator                      # then, in another shell, export the printed variables:',
+      'aws --endpoint-url http://127.0.0.1:4566 route53 list-hosted-zones',
+      'subzone plan',
+      'A zone created and tagged subzone:delegate=true in an allowlisted account is delegated with no further step.',
+      "The config's parent zones are created in the hub account at start, with the config's ids.",
+    ]))
+    .action(async (options: EmulatorOptions) => {
+      code = await runEmulator(options, io, waitForStop);
+    });
+
+  // Common options are added to each command before its arguments are parsed (and shown in its help).
+  for (const command of program.commands) if (command.name() !== 'emulator') withCommonOptions(command);
+
   try {
-    rawConfig = JSON.parse(readFileSync(configPath, 'utf8'));
-    parseConfig(rawConfig);
+    if (argv.length === 0) {
+      program.outputHelp();
+      return 1;
+    }
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
   } catch (error) {
-    // Not instanceof: fs errors may come from another realm (jest's vm contexts).
-    const reason = typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error);
-    throw new UsageError(`--config ${displayPath(configPath)}: ${reason}`);
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 1;
+    if (error instanceof UsageError || error instanceof ConfigFileError || error instanceof MissingSettingError) {
+      io.err(`subzone: ${error.message}`);
+      return 1;
+    }
+    // An AWS call that failed: one line, the error's name and message, not a stack trace.
+    io.err(`subzone: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    return 1;
   }
-  return { rawConfig, configPath, logLevel: level };
 }
 
-function displayPath(path: string): string {
-  const shown = relative(process.cwd(), path);
-  return shown.startsWith('..') ? path : shown;
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
-function account(flag: string, value: string): string {
-  if (!/^\d{12}$/.test(value)) throw new UsageError(`${flag} must be a 12-digit account id, got ${JSON.stringify(value)}`);
+function accountId(value: string): string {
+  if (!/^\d{12}$/.test(value)) throw new UsageError(`--account must be a 12-digit account id, got ${JSON.stringify(value)}`);
   return value;
-}
-
-function integer(flag: string, value: string | undefined, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const parsed = Number(value);
-  if (!/^\d+$/.test(value) || parsed < min || parsed > max) {
-    throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
-  }
-  return parsed;
-}
-
-function shellQuote(value: string): string {
-  return /^[\w@%+=:,./-]*$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
 /** Resolves on the first Ctrl-C or SIGTERM. */
@@ -206,12 +235,13 @@ function interrupted(): Promise<void> {
 }
 
 if (require.main === module) {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(`subzone: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.stderr.write(`subzone: ${error instanceof Error ? error.message : String(error)}\n`);
       process.exitCode = 1;
     },
   );

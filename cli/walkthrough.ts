@@ -9,7 +9,6 @@
  * 5. the child deletes its zone: the delegation goes;
  * 6. everything stops; exit 0. Any step that does not show what it should ends with exit 1.
  */
-import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { styleText } from 'node:util';
 import {
@@ -21,7 +20,7 @@ import {
 } from '@aws-sdk/client-route-53';
 import type { AccountId, OutcomeEvent, ZoneId } from '../functions/core/types';
 import { startEmulator, type Emulator } from '../emulator';
-import { attachRealWorker, DEFAULT_CONFIG_PATH } from './attach-worker';
+import { DEFAULT_CONFIG_PATH, loadConfigFile } from './config-file';
 import { formatTrace, trace, TraceError, type Trace } from './dig';
 
 /** The accounts of the story. */
@@ -179,7 +178,13 @@ class Story {
     say.say('hub', `${PARENT} (${this.parentZoneId}) in account ${hub} has ${records.length} record sets:`);
     for (const record of records) say.detail(record);
 
-    const worker = attachRealWorker(emulator, readConfig(configPath));
+    const loaded = readConfig(configPath);
+    for (const warning of loaded.warnings) say.say('worker', `warning: ${warning}`);
+    // Loaded only now: the worker's handler module reads the bundled config when it is loaded,
+    // and a broken config must be reported by readConfig in one line, not by a stack trace.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { attachRealWorker } = require('./attach-worker') as typeof import('./attach-worker');
+    const worker = attachRealWorker(emulator, loaded.raw);
     for (const parent of worker.parentZones) {
       say.say('worker', `loaded ${relative(process.cwd(), configPath)}: parent zone ${parent.name} (${parent.configuredId} in the file) is ${parent.emulatedId} here`);
     }
@@ -341,11 +346,11 @@ class Story {
   }
 }
 
-function readConfig(path: string): unknown {
+function readConfig(path: string): ReturnType<typeof loadConfigFile> {
   try {
-    return JSON.parse(readFileSync(path, 'utf8'));
+    return loadConfigFile(path);
   } catch (error) {
-    throw new WalkthroughError(`cannot read the config ${path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new WalkthroughError(`cannot use the config: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }
 
@@ -367,7 +372,9 @@ if (require.main === module) {
       process.exitCode = 0;
     },
     (error: unknown) => {
-      process.stderr.write(`\nwalk-through failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      // A walk-through step that fails says which in its message; a stack trace is for bugs.
+      const shown = error instanceof WalkthroughError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+      process.stderr.write(`\nwalk-through failed: ${shown}\n`);
       process.exitCode = 1;
     },
   );

@@ -7,7 +7,7 @@
  */
 import { CONTROL_PARAMETER_NAME, HUB_EVENT_BUS_NAME, HUB_RULE_NAME, INITIAL_CONTROLS as INITIAL_CONTROL_VALUES, SPOKE_RULE_NAME, WORKER_MAX_CONCURRENCY_VARIABLE } from '../functions/core/contract';
 import type { AccountId } from '../functions/core/types';
-import { ROUTE53_EVENT_PATTERN } from '../functions/core/event-pattern';
+import { OUTCOME_SOURCE, ROUTE53_EVENT_PATTERN } from '../functions/core/event-pattern';
 import { CredentialRegistry, STATIC_SECRET_ACCESS_KEY, staticAccessKeyId } from './accounts';
 import { createAdminHandler } from './admin';
 import { CallCounters } from './counters';
@@ -212,6 +212,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     spokes.add(account);
     events.putRule(account, DEFAULT_BUS, names.spokeRuleName, ROUTE53_EVENT_PATTERN);
     events.putTargets(account, DEFAULT_BUS, names.spokeRuleName, [{ id: 'hub-bus', arn: events.busArn(hubAccount, names.hubEventBusName) }]);
+    // The spoke's default-bus policy: the hub may put subzone's outcome events there, nothing else.
+    events.allowPutEvents(account, DEFAULT_BUS, { principalAccount: hubAccount, source: OUTCOME_SOURCE });
   };
   (options.spokeAccounts ?? DEFAULT_SPOKE_ACCOUNTS).forEach(addSpokeAccount);
 

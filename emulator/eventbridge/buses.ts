@@ -51,10 +51,20 @@ export interface FailedDelivery {
   readonly reason: string;
 }
 
+/**
+ * A statement of a bus policy admitting direct PutEvents from another account: only that
+ * account, only events of that source (`events:source`), as the spoke stack's default-bus policy.
+ */
+export interface PutEventsGrant {
+  readonly principalAccount: AccountId;
+  readonly source: string;
+}
+
 interface Bus {
   readonly account: AccountId;
   readonly name: string;
   readonly rules: Map<string, EventRule>;
+  readonly grants: PutEventsGrant[];
 }
 
 /** Buses, rules, targets and the event log of every account. */
@@ -76,12 +86,24 @@ export class EventBuses {
   /** Creates a bus if missing; an account's default bus exists as soon as it is asked for. */
   ensureBus(account: AccountId, name: string): string {
     const key = busKey(account, name);
-    if (!this.buses.has(key)) this.buses.set(key, { account, name, rules: new Map() });
+    if (!this.buses.has(key)) this.buses.set(key, { account, name, rules: new Map(), grants: [] });
     return this.busArn(account, name);
   }
 
   hasBus(account: AccountId, name: string): boolean {
     return name === DEFAULT_BUS || this.buses.has(busKey(account, name));
+  }
+
+  /** Adds a bus policy statement admitting another account's PutEvents of one source. */
+  allowPutEvents(account: AccountId, busName: string, grant: PutEventsGrant): void {
+    this.ensureBus(account, busName);
+    this.bus(account, busName).grants.push(grant);
+  }
+
+  /** True when the bus's policy admits a direct PutEvents from `sender` with `source`. */
+  admits(account: AccountId, busName: string, sender: AccountId, source: string): boolean {
+    if (!this.buses.has(busKey(account, busName))) return false;
+    return this.bus(account, busName).grants.some((grant) => grant.principalAccount === sender && grant.source === source);
   }
 
   /** Creates or replaces a rule (its targets are kept, as PutRule does). Returns the rule ARN. */

@@ -102,9 +102,9 @@ export class EventBridgeService implements EmulatedService {
     // Only AWS services may emit `aws.*` sources (aws-facts §2.3); the emulator emits them itself.
     if (source.startsWith('aws.')) return entryError('NotAuthorizedForSourceException', 'Not authorized for the source.');
     const target = this.resolveBus(account, typeof entry.EventBusName === 'string' && entry.EventBusName !== '' ? entry.EventBusName : DEFAULT_BUS);
-    if (target.account !== account) {
+    if (target.account !== account && !this.buses.admits(target.account, target.name, account, source)) {
       // A bus in another account admits only rule deliveries (the hub bus policy requires
-      // events:eventBusInvocation), so a direct PutEvents there is refused.
+      // events:eventBusInvocation), unless its policy grants the sender this source.
       return entryError('AccessDeniedException', `Account ${account} is not authorized to put events on ${this.buses.busArn(target.account, target.name)}.`);
     }
     if (!this.buses.hasBus(target.account, target.name)) return entryError('ResourceNotFoundException', `Event bus ${target.name} does not exist.`);

@@ -111,9 +111,15 @@ const APPLIED: { readonly [K in Decision['kind']]: AppliedOutcome<K> } = {
     const occluded: LedgerEntry = { ...entry, occludedSince: now.toISOString() };
     return { entry: occluded, outcome: entryEvent('Delegation Occluded', occluded, decision.reason, false, now) };
   },
-  wait: (decision, stored) => {
+  wait: (decision, stored, _fresh, now) => {
     const entry = stored ?? decision.entry;
-    return entry.removableSince === undefined ? { entry: { ...entry, removableSince: decision.removableSince } } : {};
+    if (entry.removableSince !== undefined) return {};
+    // Reported once, when the grace period starts, so the team knows when the removal will happen.
+    const event = entryEvent('Delegation Removal Pending', entry, decision.reason, true, now);
+    return {
+      entry: { ...entry, removableSince: decision.removableSince },
+      outcome: { ...event, detail: { ...event.detail, removableAt: decision.removableAt } },
+    };
   },
   reject: (decision, stored, fresh, now) => {
     if (stored?.state === 'rejected' && stored.reason === decision.reason) return {};

@@ -96,6 +96,8 @@ export type OutcomeDetailType =
   | 'Delegation Rejected'
   | 'Delegation Suspect'
   | 'Delegation Occluded'
+  /** A removal waits for its grace period; the detail carries `removableAt`. */
+  | 'Delegation Removal Pending'
   | 'Sweep Completed';
 
 export interface OutcomeEvent {

@@ -3,7 +3,7 @@
  * Tests and the emulator build their own WorkerDeps (or call this with their environment).
  */
 import { randomUUID } from 'node:crypto';
-import { createAwsClients, spokeRoute53Factory } from '../adapters/clients';
+import { createAwsClients, ROUTE53_REGION, spokeRoute53Factory } from '../adapters/clients';
 import { DnsDelegationProbe } from '../adapters/dns-delegation-probe';
 import { requestsPerEnvironment } from '../adapters/rate-limiter';
 import { DynamoDbLedger } from '../adapters/dynamodb-ledger';
@@ -15,6 +15,8 @@ import { SpokeCredentials } from '../adapters/spoke-credentials';
 import { SqsWorkQueue } from '../adapters/sqs-work-queue';
 import { randomIds, systemClock } from '../adapters/system-clock';
 import { SsmControlSource } from '../adapters/ssm-control-source';
+import { sentenceForOutcome } from '../core/outcome-sentences';
+import { accountsInAllowlist } from '../core/rules';
 import type { SubzoneConfig } from '../core/types';
 import type { WorkerEnvironment } from './environment';
 import type { WorkerDeps } from './process-batch';
@@ -24,6 +26,8 @@ export function productionDeps(config: SubzoneConfig, env: WorkerEnvironment): W
   const requestsPerSecond = requestsPerEnvironment(env.ROUTE53_REQUESTS_PER_SECOND, env.WORKER_MAX_CONCURRENCY);
   const clients = createAwsClients({ rateLimit: { requestsPerSecond } });
   const credentials = new SpokeCredentials({ sts: clients.sts, readerRoleName: config.readerRoleName });
+  // The worker's role may put events only on the default buses of allowlisted accounts.
+  const allowlisted = accountsInAllowlist(config);
   const resolvers = env.DNS_RESOLVERS?.split(',').map((server) => server.trim()).filter(Boolean);
   return {
     config,
@@ -36,6 +40,12 @@ export function productionDeps(config: SubzoneConfig, env: WorkerEnvironment): W
     publisher: new EventBridgeOutcomePublisher(clients.eventBridge, {
       eventBusName: env.HUB_EVENT_BUS_NAME,
       onCallFailed: (error) => logger.error('PutEvents failed', { error }),
+      // The spoke stack (in us-east-1, with Route 53's events) admits them on the account's default bus.
+      accountDelivery: {
+        busOf: (account) => (allowlisted.has(account) ? `arn:aws:events:${ROUTE53_REGION}:${account}:event-bus/default` : undefined),
+        sentence: (event) => sentenceForOutcome(event, config),
+        onFailed: (error, events) => logger.warn('outcome events not delivered to the child account', { error, accounts: events.map((event) => event.detail.account) }),
+      },
     }),
     controls: new SsmControlSource(clients.ssm, {
       parameterName: env.CONTROL_PARAMETER_NAME,

@@ -14,6 +14,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { LEDGER_ATTRIBUTE_DEFINITIONS, LEDGER_KEY_SCHEMA, LEDGER_TTL_ATTRIBUTE } from '../../functions/adapters/ledger-table';
+import { OUTCOME_SOURCE } from '../../functions/core/event-pattern';
+import { accountsInAllowlist } from '../../functions/core/rules';
 import { SUBZONE_MESSAGE_VERSION } from '../../functions/core/sweep-messages';
 import { parseConfig, type SubzoneConfigInput } from '../../functions/core/config-schema';
 import { ConfigError } from '../../functions/core/errors';
@@ -430,6 +432,16 @@ export class SubzoneHub extends Construct {
     );
     this.ledger.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:Scan');
     this.eventBus.grantPutEventsTo(role);
+    // Outcome events also go to each allowlisted account's own default bus (its spoke admits them).
+    const childBuses = [...accountsInAllowlist(config)].sort().map((account) => `arn:aws:events:${SUBZONE_REGION}:${account}:event-bus/default`);
+    if (childBuses.length > 0) {
+      role.addToPolicy(new iam.PolicyStatement({
+        sid: 'DeliverOutcomesToChildren',
+        actions: ['events:PutEvents'],
+        resources: childBuses,
+        conditions: { StringEquals: { 'events:source': OUTCOME_SOURCE } },
+      }));
+    }
     this.queue.grantSendMessages(role);
     role.addToPolicy(new iam.PolicyStatement({ sid: 'ReadControls', actions: ['ssm:GetParameter'], resources: [this.controlParameter.parameterArn] }));
 

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { DEFAULT_READER_ROLE_NAME } from '../../functions/core/contract';
 import { SPOKE_RULE_NAME, SUBZONE_REGION } from './constants';
 import { InvalidPropError } from './errors';
+import { OUTCOME_SOURCE } from '../../functions/core/event-pattern';
 import { route53EventPattern } from './event-pattern';
 import { acknowledge } from './nag';
 
@@ -41,6 +42,8 @@ export class SubzoneSpoke extends Construct {
   public readonly forwarderRole: iam.IRole;
   /** The read-only role the hub worker (and the operator role, if given) reads the account's zones through. */
   public readonly readerRole: iam.IRole;
+  /** Lets the hub worker put subzone's outcome events, and nothing else, on this account's default bus. */
+  public readonly outcomeDelivery: events.CfnEventBusPolicy;
 
   constructor(scope: Construct, id: string, props: SubzoneSpokeProps) {
     super(scope, id);
@@ -82,6 +85,19 @@ export class SubzoneSpoke extends Construct {
     acknowledge(this.forwardRule, [
       { id: 'Serverless-EventBusDLQ', reason: 'Events lost on the way to the hub are recovered by the hub sweep; a dead-letter queue in every account would go unwatched.' },
     ]);
+
+    // The team sees what became of its zones in its own account (a rule on its default bus).
+    this.outcomeDelivery = new events.CfnEventBusPolicy(this, 'OutcomeDelivery', {
+      eventBusName: 'default',
+      statementId: 'SubzoneOutcomeEvents',
+      statement: {
+        Effect: 'Allow',
+        Principal: { AWS: props.hubWorkerRoleArn },
+        Action: 'events:PutEvents',
+        Resource: `arn:${here.partition}:events:${here.region}:${here.account}:event-bus/default`,
+        Condition: { StringEquals: { 'events:source': OUTCOME_SOURCE } },
+      },
+    });
 
     const trusted: iam.IPrincipal[] = [new iam.ArnPrincipal(props.hubWorkerRoleArn)];
     if (props.operatorRoleArn !== undefined) trusted.push(new iam.ArnPrincipal(props.operatorRoleArn));

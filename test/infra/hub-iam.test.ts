@@ -69,6 +69,19 @@ describe('worker Route 53 policy, run through the evaluator', () => {
     expect(decisions).toEqual(['allowed', 'implicitly-denied']);
   });
 
+  it("allows subzone's outcome events, and no other source, on the default bus of allowlisted accounts only", () => {
+    // Prepare
+    const request = (account: string, source: string) => ({
+      action: 'events:PutEvents',
+      resource: `arn:aws:events:us-east-1:${account}:event-bus/default`,
+      context: { 'events:source': source },
+    });
+    // Act
+    const decisions = [evaluate(worker, request('222222222222', 'subzone')), evaluate(worker, request('222222222222', 'aws.route53')), evaluate(worker, request('999999999999', 'subzone'))];
+    // Assess
+    expect(decisions).toEqual(['allowed', 'implicitly-denied', 'implicitly-denied']);
+  });
+
   it('rejects assuming any role other than the reader role', () => {
     // Prepare
     const request = { action: 'sts:AssumeRole', resource: 'arn:aws:iam::222222222222:role/OrganizationAccountAccessRole', context: { 'aws:ResourceOrgID': ORGANIZATION_ID, ...FROM_WORKER } };

@@ -89,7 +89,7 @@ describe('SubzoneHub bus and hub rule', () => {
     ]);
   });
 
-  it.each<OutcomeDetailType>(['Delegation Created', 'Delegation Updated', 'Delegation Removed', 'Delegation Rejected', 'Delegation Suspect', 'Sweep Completed'])(
+  it.each<OutcomeDetailType>(['Delegation Created', 'Delegation Updated', 'Delegation Removed', 'Delegation Rejected', 'Delegation Suspect', 'Delegation Removal Pending', 'Sweep Completed'])(
     'never feeds the outcome event %s back into the hub rule',
     (detailType) => {
       // Prepare

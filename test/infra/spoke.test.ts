@@ -70,6 +70,23 @@ describe('SubzoneSpoke forwarding rule', () => {
   });
 });
 
+describe('SubzoneSpoke outcome delivery', () => {
+  it("lets the hub worker role put subzone's outcome events on the default bus, and no other source", () => {
+    // Act
+    const policy = only('AWS::Events::EventBusPolicy');
+
+    // Assess
+    expect(policy.EventBusName).toBe('default');
+    expect(policy.Statement).toEqual({
+      Effect: 'Allow',
+      Principal: { AWS: WORKER_ROLE_ARN },
+      Action: 'events:PutEvents',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:us-east-1:', { Ref: 'AWS::AccountId' }, ':event-bus/default']] },
+      Condition: { StringEquals: { 'events:source': 'subzone' } },
+    });
+  });
+});
+
 describe('SubzoneSpoke reader role', () => {
   it('is named after the config and trusts only the worker role', () => {
     // Prepare
@@ -132,7 +149,7 @@ describe('SubzoneSpoke synthesis', () => {
     // Prepare / Act
     const body = JSON.parse(renderSpokeTemplate({ env: { region: 'us-east-1' }, ...props })) as { Resources: Resources };
     // Assess
-    expect(Object.values(body.Resources).map((resource) => resource.Type).sort()).toEqual(['AWS::Events::Rule', 'AWS::IAM::Policy', 'AWS::IAM::Role', 'AWS::IAM::Role']);
+    expect(Object.values(body.Resources).map((resource) => resource.Type).sort()).toEqual(['AWS::Events::EventBusPolicy', 'AWS::Events::Rule', 'AWS::IAM::Policy', 'AWS::IAM::Role', 'AWS::IAM::Role']);
   });
 });
 

@@ -88,11 +88,11 @@ describe('subzone emulator with the worker attached', () => {
   }, 60_000);
 
   it.each([
-    [['--config', '/nonexistent/subzone.json'], /--config \/nonexistent\/subzone\.json: ENOENT/],
-    [['--config', writeConfig('{ not json')], /--config .*config\.json: .*JSON/],
-    [['--config', writeConfig({ ...configFor('Z1'), dnssec: true })], /--config .*: invalid subzone config: .*dnssec/],
+    [['--config', '/nonexistent/subzone.json'], /^subzone: \/nonexistent\/subzone\.json: cannot read the file \(ENOENT\)$/],
+    [['--config', writeConfig('{ not json')], /^subzone: .*config\.json:1:3: not valid JSON: /],
+    [['--config', writeConfig({ ...configFor('Z1'), dnssec: true })], /^subzone: .*config\.json: invalid subzone config: .*dnssec/],
     [['--log-level', 'LOUD'], /--log-level must be one of .*INFO.*, got "LOUD"/],
-  ])('rejects emulator %j with exit code 2 before starting anything', async (options, reason) => {
+  ])('rejects emulator %j with exit code 1 before starting anything', async (options, reason) => {
     // Prepare
     const { io, out, err } = capture();
 
@@ -100,7 +100,7 @@ describe('subzone emulator with the worker attached', () => {
     const code = await main(['emulator', ...options], io, async () => undefined);
 
     // Assess
-    expect(code).toBe(2);
+    expect(code).toBe(1);
     expect(err.join('\n')).toMatch(reason);
     expect(out).toEqual([]);
   });

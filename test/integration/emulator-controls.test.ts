@@ -483,9 +483,9 @@ describe('the subzone emulator command', () => {
   it.each([
     [['emulator', '--port', 'abc'], /--port must be an integer from 0 to 65535, got "abc"/],
     [['emulator', '--hub-account', '123'], /--hub-account must be a 12-digit account id, got "123"/],
-    [['emulator', '--bogus'], /Unknown option '--bogus'/],
-    [['deploy'], /unknown command "deploy"/],
-  ])('rejects %j with exit code 2 and the reason', async (argv, reason) => {
+    [['emulator', '--bogus'], /unknown option '--bogus'/],
+    [['deploy'], /unknown command 'deploy'/],
+  ])('rejects %j with exit code 1 and the reason', async (argv, reason) => {
     // Prepare
     const { io, err } = capture();
 
@@ -493,7 +493,7 @@ describe('the subzone emulator command', () => {
     const code = await main(argv, io, async () => undefined);
 
     // Assess
-    expect(code).toBe(2);
+    expect(code).toBe(1);
     expect(err.join('\n')).toMatch(reason);
   });
 

@@ -313,6 +313,28 @@ describe('the event path: spoke default bus -> hub bus -> work queue -> consumer
   });
 
   it.each([
+    ['subzone, from the hub', HUB, OUTCOME_SOURCE, undefined],
+    ['another source, from the hub', HUB, 'acme.app', 'AccessDeniedException'],
+    ['subzone, from another child account', '999999999999', OUTCOME_SOURCE, 'AccessDeniedException'],
+  ])("admits on a spoke's default bus only what its policy grants: %s", async (_case, sender, source, errorCode) => {
+    // Prepare
+    const events = new EventBridgeClient(clientConfig(emulator(), sender));
+    const before = emulator().events.eventsOn(SPOKE, 'default').length;
+
+    // Act
+    const result = await events.send(
+      new PutEventsCommand({
+        Entries: [{ EventBusName: `arn:aws:events:us-east-1:${SPOKE}:event-bus/default`, Source: source, DetailType: 'Delegation Created', Detail: '{}' }],
+      }),
+    );
+
+    // Assess
+    expect(result.Entries?.[0]?.ErrorCode).toBe(errorCode);
+    expect(emulator().events.eventsOn(SPOKE, 'default')).toHaveLength(errorCode === undefined ? before + 1 : before);
+    events.destroy();
+  });
+
+  it.each([
     ['a missing Detail', { Source: 'acme.app', DetailType: 'x' }, 'InvalidArgument'],
     ['a Detail that is not JSON', { Source: 'acme.app', DetailType: 'x', Detail: '{' }, 'MalformedDetail'],
     ['a bus that does not exist', { Source: 'acme.app', DetailType: 'x', Detail: '{}', EventBusName: 'nope' }, 'ResourceNotFoundException'],

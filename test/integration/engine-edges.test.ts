@@ -283,5 +283,7 @@ it('publishes the outcome events of a batch together, whatever accounts they com
 
   // Assess
   expect(world.outcomes().filter((event) => event.detailType === 'Delegation Created')).toHaveLength(2);
-  expect(world.emulator.counters.count({ account: HUB, operation: 'PutEvents' })).toBe(1);
+  // One call for the hub bus, one carrying both copies to the teams' own default buses.
+  expect(world.emulator.counters.count({ account: HUB, operation: 'PutEvents' })).toBe(2);
+  expect([TEAM_A, TEAM_B].map((team) => world.emulator.events.eventsOn(team, 'default').filter((event) => event.source === 'subzone').length)).toEqual([1, 1]);
 });

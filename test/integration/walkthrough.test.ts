@@ -93,6 +93,20 @@ describe('the walk-through, failing', () => {
   }, 60_000);
 });
 
+describe('the walk-through, with a broken config', () => {
+  it('rejects a config that is not JSON with the file, line and column in one line', async () => {
+    // Prepare
+    const configPath = join(mkdtempSync(join(tmpdir(), 'subzone-walkthrough-')), 'config.json');
+    writeFileSync(configPath, '{\n  "version": 1,\n}');
+
+    // Act
+    const played = runWalkthrough({ out: () => undefined, configPath });
+
+    // Assess
+    await expect(played).rejects.toThrow(/^cannot use the config: \S+config\.json:3:1: not valid JSON: [^\n]+$/);
+  }, 60_000);
+});
+
 describe('wantsColour', () => {
   it.each([
     ['a terminal', true, true, {}],

@@ -119,3 +119,57 @@ describe('EventBridgeOutcomePublisher', () => {
     expect(build).toThrow('eventBusName is required');
   });
 });
+
+describe('EventBridgeOutcomePublisher delivery to the child accounts', () => {
+  const busOf = (account: string) => `arn:aws:events:us-east-1:${account}:event-bus/default`;
+
+  function delivering(onFailed?: (error: unknown, events: readonly OutcomeEvent[]) => void) {
+    return new EventBridgeOutcomePublisher(new EventBridgeClient({}), {
+      eventBusName: 'subzone-hub',
+      accountDelivery: { busOf, sentence: (event) => `sentence about ${event.detail.name}`, ...(onFailed ? { onFailed } : {}) },
+    });
+  }
+
+  it("puts each event that reached the hub bus on its account's default bus, with a sentence", async () => {
+    // Prepare
+    const events = [outcome(0), outcome(1)];
+    const sweep: OutcomeEvent = { detailType: 'Sweep Completed', detail: { account: '111111111111', reason: 'all-accounts-reconciled', applied: true } };
+    eventBridge.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({ FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: 'id' })) }));
+
+    // Act
+    const failed = await delivering().publish([...events, sweep]);
+
+    // Assess
+    expect(failed).toEqual([]);
+    expect(eventBridge.commandCalls(PutEventsCommand).map((call) => call.args[0].input)).toEqual([
+      { Entries: [...events, sweep].map(entryOf) },
+      {
+        Entries: events.map((event) => ({
+          Source: 'subzone',
+          DetailType: event.detailType,
+          Detail: JSON.stringify({ ...event.detail, sentence: `sentence about ${event.detail.name}` }),
+          EventBusName: busOf('222222222222'),
+        })),
+      },
+    ]);
+  });
+
+  it('delivers no copy of an event the hub bus refused, and never flags an event for a failed copy', async () => {
+    // Prepare
+    const events = [outcome(0), outcome(1)];
+    const undelivered: OutcomeEvent[] = [];
+    eventBridge
+      .on(PutEventsCommand)
+      .resolvesOnce({ FailedEntryCount: 1, Entries: [{ EventId: 'id' }, { ErrorCode: 'InternalFailure' }] })
+      .resolvesOnce({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'AccessDeniedException' }] });
+
+    // Act
+    const failed = await delivering((_error, copies) => undelivered.push(...copies)).publish(events);
+
+    // Assess
+    expect(failed).toEqual([events[1]]);
+    const copies = eventBridge.commandCalls(PutEventsCommand)[1]?.args[0].input.Entries ?? [];
+    expect(copies.map((entry) => JSON.parse(entry.Detail ?? '{}').zoneId)).toEqual(['Z0']);
+    expect(undelivered).toEqual([events[0]]);
+  });
+});

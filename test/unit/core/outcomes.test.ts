@@ -160,17 +160,36 @@ describe('outcomeFor: applied decisions', () => {
     expect(result.entry).toEqual(held);
   });
 
-  it.each<[string, LedgerEntry | undefined, LedgerEntry | undefined]>([
+  it.each<[string, LedgerEntry | undefined, LedgerEntry]>([
     ['starts the grace period on the first wait', held, { ...held, removableSince: NOW.toISOString() }],
     ['starts the grace period from the decision entry when none is stored', undefined, { ...held, removableSince: NOW.toISOString() }],
-    ['writes nothing while the grace period runs', { ...held, removableSince: earlier }, undefined],
-  ])('%s, with no event', (_title, stored, expected) => {
+  ])('%s, with a Delegation Removal Pending event carrying removableAt', (_title, stored, expected) => {
     // Prepare
     // Act
     const result = outcomeFor(wait, 'applied', stored, ACCOUNT_A, NOW);
     // Assess
     expect(result.entry).toEqual(expected);
-    expect(result.outcome).toBeUndefined();
+    expect(result.outcome).toEqual({
+      detailType: 'Delegation Removal Pending',
+      detail: {
+        account: held.account,
+        zoneId: held.zoneId,
+        name: held.name,
+        parentZoneId: held.parentZoneId,
+        reason: 'opted-out',
+        applied: true,
+        time: NOW.toISOString(),
+        removableAt: minutesFrom(NOW, 60).toISOString(),
+      },
+    });
+  });
+
+  it('writes nothing and emits nothing while the grace period runs', () => {
+    // Prepare
+    // Act
+    const result = outcomeFor(wait, 'applied', { ...held, removableSince: earlier }, ACCOUNT_A, NOW);
+    // Assess
+    expect(result).toEqual({});
   });
 
   it.each<[string, Decision, LedgerEntry | undefined]>([
