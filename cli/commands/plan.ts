@@ -71,7 +71,13 @@ export async function makePlan(context: CommandContext, accounts: readonly Accou
   );
   return {
     changes: results.flatMap((result) => changesOf(result, config)),
-    errors: results.flatMap((result) => (result.status === 'failed' ? [{ account: result.account, error: result.error?.message ?? 'failed' }] : [])),
+    // An account read in part, or not at all, is an error of the plan even when the worker would
+    // acknowledge it (a denied reader role makes suspects): the plan cannot say what it would do.
+    errors: results.flatMap((result) =>
+      result.status !== 'ignored' && (result.status === 'failed' || result.error !== undefined)
+        ? [{ account: result.account, error: result.error?.message ?? 'failed' }]
+        : [],
+    ),
   };
 }
 

@@ -67,8 +67,9 @@ export class EventBridgeOutcomePublisher implements OutcomePublisher {
 
   private async deliverToAccounts(events: readonly OutcomeEvent[], delivery: AccountDelivery): Promise<void> {
     const copies = events.flatMap((event) => {
+      // A sweep is the hub's own business: no child hears of it.
       const { account } = event.detail;
-      const bus = account === undefined ? undefined : delivery.busOf(account);
+      const bus = event.detailType === 'Sweep Completed' || account === undefined ? undefined : delivery.busOf(account);
       return bus === undefined ? [] : [{ event, bus }];
     });
     for (let start = 0; start < copies.length; start += PUT_EVENTS_MAX_ENTRIES) {

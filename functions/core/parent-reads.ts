@@ -21,7 +21,7 @@ export interface AccountReadNeeds {
 /** The names to read in each parent zone, and the parents an account may create a delegation in. */
 export interface ParentReadPlan {
   readonly names: ReadonlyMap<ZoneId, ReadonlySet<DnsName>>;
-  /** Per parent zone: the accounts with a new claim there (they take the parent's lease). */
+  /** Per parent zone: the accounts with a live claim there, new or standing (they take the parent's lease). */
   readonly claimants: ReadonlyMap<ZoneId, ReadonlySet<AccountId>>;
 }
 
@@ -30,13 +30,13 @@ export function planParentReads(accounts: readonly AccountReadNeeds[], config: S
   const claimants = new Map<ZoneId, Set<AccountId>>();
   const add = <T>(map: Map<ZoneId, Set<T>>, parentZoneId: ZoneId, value: T) => map.set(parentZoneId, (map.get(parentZoneId) ?? new Set()).add(value));
   for (const { account, snapshot, entries, sweeping } of accounts) {
-    const byZone = new Map(entries.map((entry) => [entry.zoneId, entry]));
     for (const zone of snapshot?.zones ?? []) {
       const parent = claimableParent(config, account, zone);
       if (parent === undefined) continue;
       add(names, parent.hostedZoneId, zone.name);
-      const entry = byZone.get(zone.zoneId);
-      if (entry === undefined || !standsInParent(entry)) add(claimants, parent.hostedZoneId, account);
+      // A standing delegation may be written again (its record deleted by hand), so it is a
+      // claimant too: only delegations of zones that can no longer claim stay out of the lease.
+      add(claimants, parent.hostedZoneId, account);
     }
     for (const entry of entries) {
       if (entry.intent !== undefined || (standsInParent(entry) && isInScope(entry, snapshot, sweeping))) {

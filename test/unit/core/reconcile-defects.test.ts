@@ -53,6 +53,23 @@ describe('reconcile under races', () => {
     expect(kinds.sort()).toEqual(['create', 'reject']);
   });
 
+  it('never writes two nested delegations when one of them is a standing delegation whose record went missing', async () => {
+    // Prepare: A's delegation stands in the ledger, but its record was deleted by hand; C claims the name above it.
+    const world = fakeWorld({ config: nestedConfig() });
+    const upper = makeZone('foo.example.com');
+    const lower = makeZone('a.foo.example.com');
+    world.reader.set(ACCOUNT_C, [upper]);
+    world.reader.set(ACCOUNT_A, [lower]);
+    world.ledger.seed(makeEntry(lower, {}, ACCOUNT_A));
+
+    // Act
+    await Promise.all([world.run(zonesJob(ACCOUNT_C, upper.zoneId)), world.run(zonesJob(ACCOUNT_A, lower.zoneId))]);
+
+    // Assess
+    const written = [world.parents.find(PARENT_ID, upper.name), world.parents.find(PARENT_ID, lower.name)].filter(Boolean);
+    expect(written).toHaveLength(1);
+  });
+
   it('reports a held delegation that has become occluded once, with its own reason and event', async () => {
     // Prepare: both delegations stand (written before the engine serialised creates).
     const world = fakeWorld({ config: nestedConfig() });

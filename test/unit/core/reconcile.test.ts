@@ -446,10 +446,10 @@ describe('reconcileAccounts: the parent lease', () => {
     expect(world.ledger.leases.size).toBe(0);
   });
 
-  it('takes no parent lease for an account that only keeps what it has', async () => {
+  it('takes no parent lease for an account whose zones no longer claim (it can only remove)', async () => {
     // Prepare
     const world = fakeWorld();
-    const zone = makeZone('foo.example.com');
+    const zone = makeZone('foo.example.com', { optedIn: false });
     world.reader.set(ACCOUNT_A, [zone]);
     world.ledger.seed(makeEntry(zone));
     world.parents.put(PARENT_ID, nsRecordFor(zone));
