@@ -254,7 +254,8 @@ function decideGone(entry: LedgerEntry, view: ParentProjection): Decision {
   if (!standsInParent(entry)) return { kind: 'forget', entry, reason: 'zone-deleted' };
   const found = view.nsAt(entry.parentZoneId, entry.name);
   if (found === undefined || !sameValueSet(found.values, nsValues(entry))) {
-    // Already gone, or changed by a person since: never touched (invariant 4), just forgotten.
+    // Already gone, or its values changed by a person since: never touched (invariant 4), just
+    // forgotten. A TTL changed by hand does not save it: it still delegates to the gone zone.
     return { kind: 'disown', entry, reason: found === undefined ? 'record-gone' : 'zone-deleted' };
   }
   view.remove(entry.parentZoneId, entry.name, 'NS');
@@ -270,11 +271,26 @@ function decideWithdrawal(facts: AccountFacts, entry: LedgerEntry, reason: Remov
     return { kind: 'wait', entry, reason, removableSince: since, removableAt: removableAt.toISOString() };
   }
   const found = view.nsAt(entry.parentZoneId, entry.name);
-  if (entry.origin === 'adopted' || found === undefined || !sameValueSet(found.values, nsValues(entry))) {
+  if (entry.origin === 'adopted' || found === undefined || !stillAsRecorded(entry, found)) {
     return { kind: 'disown', entry, reason: found === undefined ? 'record-gone' : reason };
   }
   view.remove(entry.parentZoneId, entry.name, 'NS');
   return { kind: 'remove', entry, found, reason };
+}
+
+/**
+ * True when the parent's NS record is still exactly what subzone wrote (values and TTL), or, for
+ * an adopted record, still holds the values it was adopted with: only such a record may be
+ * changed or withdrawn (invariant 4). A deleted zone's record goes on its values alone: whatever
+ * its TTL, it still sends the name to the gone zone's name servers.
+ */
+function stillAsRecorded(entry: LedgerEntry, found: RecordSet): boolean {
+  if (!sameValueSet(found.values, nsValues(entry))) return false;
+  return entry.origin === 'adopted' || found.ttl === nsTtl(entry);
+}
+
+function nsTtl(entry: LedgerEntry): number | undefined {
+  return entry.records.find((record) => record.type === 'NS')?.ttl;
 }
 
 /** The NS values a ledger entry stands for in its parent. */
@@ -386,9 +402,8 @@ function judgeStanding(
   if (!sameValueSet(found.values, nsValues(entry))) {
     return changedOutside(`the NS record at ${zone.name} no longer holds the values subzone recorded`);
   }
-  const recordedTtl = entry.records.find((record) => record.type === 'NS')?.ttl;
-  if (entry.origin === 'written' && found.ttl !== recordedTtl) {
-    return changedOutside(`the TTL of the NS record at ${zone.name} was changed outside subzone (${recordedTtl} to ${found.ttl})`);
+  if (!stillAsRecorded(entry, found)) {
+    return changedOutside(`the TTL of the NS record at ${zone.name} was changed outside subzone (${nsTtl(entry)} to ${found.ttl})`);
   }
   const occlusion = occlusionOf(parentZoneId, zone.name, view);
   if (occlusion !== undefined) return { kind: 'occluded', entry, reason: 'occluded', detail: occlusion };

@@ -310,6 +310,41 @@ describe('reconcile leases and hand edits', () => {
     ]);
   });
 
+  it('forgets, never deletes, a TTL-edited record once its opt-out has waited out the grace period', async () => {
+    // Prepare
+    const world = fakeWorld();
+    const zone = makeZone('foo.example.com', { optedIn: false });
+    world.reader.set(ACCOUNT_A, [zone]);
+    world.ledger.seed(makeEntry(zone, { removableSince: minutesFrom(NOW, -600).toISOString() }));
+    world.parents.put(PARENT_ID, nsRecordFor(zone, 60));
+
+    // Act
+    const [result] = await world.run(zonesJob(ACCOUNT_A, zone.zoneId));
+
+    // Assess
+    expect(world.parents.applied).toEqual([]);
+    expect(world.parents.find(PARENT_ID, zone.name)?.ttl).toBe(60);
+    expect('decisions' in result! && result.decisions.map((item) => item.decision.kind)).toEqual(['disown']);
+  });
+
+  it('removes a TTL-edited record whose zone is deleted: it still sends the name to that zone (the takeover risk)', async () => {
+    // Prepare
+    const world = fakeWorld();
+    const zone = makeZone('foo.example.com');
+    world.reader.set(ACCOUNT_A, []);
+    world.ledger.seed(makeEntry(zone));
+    world.parents.put(PARENT_ID, nsRecordFor(zone, 60));
+
+    // Act
+    const [result] = await world.run(accountJob(ACCOUNT_A));
+
+    // Assess
+    expect(world.parents.find(PARENT_ID, zone.name)).toBeUndefined();
+    expect('decisions' in result! && result.decisions.map((item) => [item.decision.kind, 'reason' in item.decision && item.decision.reason])).toEqual([
+      ['remove', 'zone-deleted'],
+    ]);
+  });
+
   it('fails only the account whose ledger write conflicts', async () => {
     // Prepare
     const world = fakeWorld();
