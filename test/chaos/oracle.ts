@@ -84,7 +84,10 @@ export function checkFinalState(state: FinalState): Violation[] {
   for (const name of claimed) {
     const owner = ownerZone(name);
     const claimants = zones.filter((zone) => zone.name === name && isValidClaim(policy, zone));
-    const wanted = owner ? [owner] : claimants.filter((zone) => zones.filter((other) => other.account === zone.account && other.name === name).length === 1);
+    // An orphaned owner is reported above; a name without owner goes to a claimant alone of its name in its account.
+    const wanted = owner
+      ? [owner].filter((zone) => isValidClaim(policy, zone))
+      : claimants.filter((zone) => zones.filter((other) => other.account === zone.account && other.name === name).length === 1);
     if (wanted.length === 0 || blocked(name, records, policy.apex, claimants)) continue;
     const standing = records.find((record) => record.name === name && record.type === 'NS');
     if (!standing || !wanted.some((zone) => valuesKey(zone.nameServers) === valuesKey(standing.values))) {
