@@ -34,13 +34,13 @@ async function main(): Promise<number> {
       size: { maxSteps: positive('--steps', values.steps), maxActionsPerStep: positive('--actions', values.actions) },
       shrinkRuns: positive('--shrink-runs', values['shrink-runs']),
       continueAfterFailure: true,
+      onCounterexample: ({ seed: failedSeed, path, scenario, report }) => {
+        console.log(`failure: replay with --seed ${failedSeed} --path ${path}`);
+        console.log(`shrunk scenario: ${JSON.stringify(scenario)}`);
+        if (report.error !== undefined) console.log(`run error: ${report.error}`);
+        for (const violation of report.violations) console.log(`violated ${violation.invariant}: ${violation.message}`);
+      },
     });
-    for (const { seed: failedSeed, path, scenario, report } of summary.counterexamples) {
-      console.log(`failure: replay with --seed ${failedSeed} --path ${path}`);
-      console.log(`shrunk scenario: ${JSON.stringify(scenario)}`);
-      if (report.error !== undefined) console.log(`run error: ${report.error}`);
-      for (const violation of report.violations) console.log(`violated ${violation.invariant}: ${violation.message}`);
-    }
     console.log(`chaos: ${summary.runs} runs, ${summary.failures} failures, ${summary.violations} invariant violations, seed ${summary.seed}`);
     return summary.failures === 0 && summary.violations === 0 ? 0 : 1;
   } finally {

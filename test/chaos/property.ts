@@ -17,6 +17,8 @@ export interface ChaosOptions {
   readonly shrinkRuns: number;
   /** After a failure, go on with the next seed until `runs` scenarios have run. */
   readonly continueAfterFailure: boolean;
+  /** Told of each failure as soon as it is shrunk. */
+  readonly onCounterexample?: (counterexample: Counterexample) => void;
 }
 
 /** One failure, shrunk, with how to replay it. */
@@ -44,6 +46,7 @@ export async function checkChaos(environment: ChaosEnvironment, options: ChaosOp
     const found = await checkOnce(environment, { ...options, runs: options.runs - runs, seed: options.seed + round });
     runs += found.runs;
     if (found.counterexample) {
+      options.onCounterexample?.(found.counterexample);
       counterexamples.push(found.counterexample);
       violations += found.violations;
     }
