@@ -18,7 +18,7 @@ function zone(account: string, zoneId: string, name: string, overrides: Partial<
   return { account, zoneId, name, privateZone: false, tagValue: 'true', nameServers: [`ns-${zoneId}.awsdns-01.com`], ...overrides };
 }
 
-function ns(name: string, values: string[], author: FinalRecord['author'] = 'subzone', ttl = 3600): FinalRecord {
+function ns(name: string, values: readonly string[], author: FinalRecord['author'] = 'subzone', ttl = 3600): FinalRecord {
   return { name: `${name}.`, type: 'NS', ttl, values: values.map((value) => `${value}.`), author };
 }
 
