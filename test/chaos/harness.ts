@@ -289,7 +289,7 @@ class ScenarioRun {
     await this.drain();
     this.emulator.faults.clear();
     this.crash = { probability: 0, afterCalls: 1, timeoutMs: 0 };
-    await this.checkNewOwners(index);
+    await this.checkNewOwners(`step ${index + 1}`);
     this.clock.advanceMinutes(step.minutes);
   }
 
@@ -467,7 +467,7 @@ class ScenarioRun {
 
   // ---- judging ----
 
-  private async checkNewOwners(step: number): Promise<void> {
+  private async checkNewOwners(when: string): Promise<void> {
     const { owners } = await this.readLedger();
     const policy = this.policy();
     const live = this.liveZones();
@@ -476,7 +476,7 @@ class ScenarioRun {
       if (this.owners.has(`${owner.name}|${owner.zoneId}`)) continue;
       const zone = live.find((candidate) => candidate.zoneId === owner.zoneId);
       if (!zone || zone.name !== canonical(owner.name) || !isValidClaim(policy, zone)) {
-        this.violations.push({ invariant: '7: every owner was a valid claimant when it took the name', message: `step ${step}: ${owner.name} taken by ${owner.account}/${owner.zoneId}` });
+        this.violations.push({ invariant: '7: every owner was a valid claimant when it took the name', message: `${when}: ${owner.name} taken by ${owner.account}/${owner.zoneId}` });
       }
     }
     this.owners = next;
@@ -491,6 +491,7 @@ class ScenarioRun {
       this.clock.advanceMinutes(GRACE_MINUTES + LEASE_TTL_MS / 60_000 + 1);
       this.emulator.queues.send(this.emulator.queue.queue, JSON.stringify(sweepRequest(`final-${sweep}-${this.clock.now().getTime()}`)), { senderId: 'scheduler' });
       await this.drain();
+      await this.checkNewOwners(`final sweep ${sweep}`);
       const wrote = this.monitor.subzoneBatches - writesBefore;
       if (wrote === 0 && sweep >= MIN_FINAL_SWEEPS) return;
       if (sweep === MAX_FINAL_SWEEPS) {
