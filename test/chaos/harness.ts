@@ -33,8 +33,8 @@ import { makeHandler } from '../../functions/worker/handler';
 import type { WorkerDeps } from '../../functions/worker/process-batch';
 import { changeKey, WriteMonitor, type Violation } from './monitor';
 import { checkFinalState, type FinalLedger, type FinalOwner } from './oracle';
-import { OPT_IN_VALUE, type Action, type CrashPlan, type FaultProfile, type RuleSpec, type Scenario, type Step } from './scenario';
-import { canonical, isValidClaim, type ChildZone, type TruthPolicy, type TruthRule } from './truth';
+import { OPT_IN_VALUE, UNTAGGED, type Action, type CrashPlan, type FaultProfile, type RuleSpec, type Scenario, type Step } from './scenario';
+import { canonical, isValidClaim, winningRule, type ChildZone, type TruthPolicy, type TruthRule } from './truth';
 
 const HUB = '111111111111';
 const OPT_IN_KEY = 'subzone:delegate';
@@ -43,6 +43,12 @@ const SHORT_TTL = 300;
 const GRACE_MINUTES = 10;
 /** Lease lifetime, and the worker's timeout below it (the lease outlives any invocation). */
 const LEASE_TTL_MS = 120_000;
+/**
+ * How long an invocation waits for a lease a concurrent one holds: long enough for a live
+ * holder to finish on this loaded machine, short next to the 15 s in production, so a lease
+ * left by a dead invocation costs the retries little real time.
+ */
+const LEASE_WAIT_MS = 500;
 /**
  * Sweeps after the faults stop, each with the clock past every lease and grace period: the
  * sweeps go on until one writes nothing (at least two, for the grace period to be seen twice);
@@ -359,7 +365,7 @@ class ScenarioRun {
       clock: this.clock,
       holder: `chaos-invocation-${this.invocations}`,
       leaseTtlMs: LEASE_TTL_MS,
-      leaseWaitMs: 50,
+      leaseWaitMs: LEASE_WAIT_MS,
       telemetry: this.telemetry,
     };
     const running = makeHandler(deps)(event);
@@ -379,21 +385,21 @@ class ScenarioRun {
   private async act(action: Action): Promise<void> {
     switch (action.kind) {
       case 'create':
-        return this.createZone(this.account(action.account), action.name, action.privateZone, action.tag);
+        return this.createZone(this.creator(action), action.name, action.privateZone, action.tag === UNTAGGED ? undefined : action.tag);
       case 'tag':
-        return this.onZone(action.account, action.zone, (account, zone) => this.tag(account, zone.id, action.value));
+        return this.onZone(action.zone, (zone) => this.tag(zone.account, zone.id, action.value));
       case 'untag':
-        return this.onZone(action.account, action.zone, (account, zone) =>
-          this.route53As(account).send(new ChangeTagsForResourceCommand({ ResourceType: 'hostedzone', ResourceId: zone.id, RemoveTagKeys: [OPT_IN_KEY] })),
+        return this.onZone(action.zone, (zone) =>
+          this.route53As(zone.account).send(new ChangeTagsForResourceCommand({ ResourceType: 'hostedzone', ResourceId: zone.id, RemoveTagKeys: [OPT_IN_KEY] })),
         );
       case 'delete':
-        return this.onZone(action.account, action.zone, (account, zone) => this.route53As(account).send(new DeleteHostedZoneCommand({ Id: zone.id })));
+        return this.onZone(action.zone, (zone) => this.route53As(zone.account).send(new DeleteHostedZoneCommand({ Id: zone.id })));
       case 'hand-foreign-ns':
         return this.handPut(this.fqdn(action.name), 'NS', SHORT_TTL, FOREIGN_NAME_SERVERS);
       case 'hand-address':
         return this.handPut(this.fqdn(action.name), 'A', SHORT_TTL, ['192.0.2.10']);
       case 'hand-copy':
-        return this.onZone(action.account, action.zone, async (_, zone) => {
+        return this.onZone(action.zone, async (zone) => {
           if (!zone.privateZone) this.handPut(zone.name, 'NS', DEFAULT_TTL, zone.nameServers.map((server) => `${server}.`));
         });
       case 'hand-delete': {
@@ -435,10 +441,16 @@ class ScenarioRun {
     return this.route53As(account).send(new ChangeTagsForResourceCommand({ ResourceType: 'hostedzone', ResourceId: zoneId, AddTags: [{ Key: OPT_IN_KEY, Value: value }] }));
   }
 
-  private async onZone(accountIndex: number, zoneIndex: number, act: (account: AccountId, zone: HostedZone) => Promise<unknown>): Promise<void> {
-    const account = this.account(accountIndex);
-    const zone = pick(this.emulator.route53.zonesOf(account).sort((a, b) => a.sequence - b.sequence), zoneIndex);
-    if (zone) await act(account, zone);
+  private async onZone(index: number, act: (zone: HostedZone) => Promise<unknown>): Promise<void> {
+    const zones = this.accounts.flatMap((account) => this.emulator.route53.zonesOf(account)).sort((a, b) => a.sequence - b.sequence);
+    const zone = pick(zones, index);
+    if (zone) await act(zone);
+  }
+
+  /** The account that creates a zone: a claimant picks among the accounts the name's winning rule lists. */
+  private creator(action: Extract<Action, { kind: 'create' }>): AccountId {
+    const listed = action.claimant ? winningRule(this.policy(), this.fqdn(action.name))?.accounts ?? [] : [];
+    return pick(listed, action.account) ?? this.account(action.account);
   }
 
   /** A person's record in the parent; Route 53 refusing it (an NS at a name holding other records) leaves nothing to do. */

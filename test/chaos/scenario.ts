@@ -18,6 +18,8 @@ export type RuleName = (typeof RULE_NAMES)[number];
 /** The opt-in tag's configured value, and the near miss that must not count (the value compares exactly). */
 export const OPT_IN_VALUE = 'true';
 export const NEAR_MISS_VALUE = 'True';
+/** A zone created without the tag. */
+export const UNTAGGED = 'none';
 
 export interface RuleSpec {
   readonly name: RuleName;
@@ -28,16 +30,28 @@ export interface RuleSpec {
 }
 
 export type Action =
-  | { readonly kind: 'create'; readonly account: number; readonly name: RelativeName; readonly privateZone: boolean; readonly tag?: string }
-  | { readonly kind: 'tag'; readonly account: number; readonly zone: number; readonly value: string }
-  | { readonly kind: 'untag'; readonly account: number; readonly zone: number }
-  | { readonly kind: 'delete'; readonly account: number; readonly zone: number }
+  /**
+   * `tag`: the opt-in tag's value at creation, or `none` for a zone created untagged.
+   * `claimant`: the account is picked among those the name's winning rule lists (if any), so most claims may succeed.
+   */
+  | {
+      readonly kind: 'create';
+      readonly account: number;
+      readonly claimant: boolean;
+      readonly name: RelativeName;
+      readonly privateZone: boolean;
+      readonly tag: string;
+    }
+  /** `zone` picks among every child zone of the run that exists, oldest first. */
+  | { readonly kind: 'tag'; readonly zone: number; readonly value: string }
+  | { readonly kind: 'untag'; readonly zone: number }
+  | { readonly kind: 'delete'; readonly zone: number }
   /** A person puts an NS record of other name servers at a name (a delegation subzone does not own). */
   | { readonly kind: 'hand-foreign-ns'; readonly name: RelativeName }
   /** A person puts an A record at a name (a name in use, records below a name). */
   | { readonly kind: 'hand-address'; readonly name: RelativeName }
   /** A person copies a child zone's name servers into the parent by hand (subzone may adopt it). */
-  | { readonly kind: 'hand-copy'; readonly account: number; readonly zone: number }
+  | { readonly kind: 'hand-copy'; readonly zone: number }
   /** A person deletes a record of the parent (subzone's or not). */
   | { readonly kind: 'hand-delete'; readonly record: number }
   /** A person changes the values of an NS record of the parent. */
@@ -110,17 +124,21 @@ const tagValue = fc.oneof({ weight: 4, arbitrary: fc.constant(OPT_IN_VALUE) }, {
 const action: fc.Arbitrary<Action> = fc.oneof(
   {
     weight: 6,
-    arbitrary: fc.record(
-      { kind: fc.constant('create' as const), account, name: relativeName, privateZone: fc.constantFrom(false, false, false, true), tag: tagValue },
-      { requiredKeys: ['kind', 'account', 'name', 'privateZone'] },
-    ),
+    arbitrary: fc.record({
+      kind: fc.constant('create' as const),
+      account,
+      claimant: fc.constantFrom(true, true, true, false),
+      name: relativeName,
+      privateZone: fc.constantFrom(false, false, false, true),
+      tag: fc.constantFrom(OPT_IN_VALUE, OPT_IN_VALUE, OPT_IN_VALUE, UNTAGGED, NEAR_MISS_VALUE),
+    }),
   },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('tag' as const), account, zone: index, value: tagValue }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('untag' as const), account, zone: index }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('delete' as const), account, zone: index }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('tag' as const), zone: index, value: tagValue }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('untag' as const), zone: index }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('delete' as const), zone: index }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('hand-foreign-ns' as const), name: relativeName }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('hand-address' as const), name: relativeName }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('hand-copy' as const), account, zone: index }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('hand-copy' as const), zone: index }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('hand-delete' as const), record: index }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('hand-edit' as const), record: index }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('add-rule' as const), rule: ruleSpec }) },
@@ -162,9 +180,13 @@ export function scenarioArbitrary(size: ScenarioSize): fc.Arbitrary<Scenario> {
     crash,
     minutes: fc.integer({ min: 0, max: 15 }),
   });
+  // Most names start with a rule, so most claims can succeed and rule changes matter.
+  const rules = fc
+    .subarray([...RULE_NAMES], { minLength: 3 })
+    .chain((names) => fc.tuple(...names.map((name) => ruleSpec.map((rule) => ({ ...rule, name })))));
   return fc.record({
     accounts: fc.integer({ min: 3, max: MAX_ACCOUNTS }),
-    rules: fc.array(ruleSpec, { minLength: 1, maxLength: 5 }),
+    rules,
     steps: fc.array(step, { minLength: 1, maxLength: size.maxSteps }),
   });
 }
