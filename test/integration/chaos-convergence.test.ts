@@ -9,7 +9,7 @@ import { ChaosEnvironment } from '../chaos/harness';
 import { checkChaos } from '../chaos/property';
 
 const enabled = process.env.CHAOS_IN_TEST !== 'false';
-const runs = Number(process.env.CHAOS_RUNS ?? 40);
+const runs = Number(process.env.CHAOS_RUNS ?? 10);
 const seed = Number(process.env.CHAOS_SEED ?? Date.now() % 2 ** 31);
 
 (enabled ? describe : describe.skip)('chaos convergence', () => {
@@ -25,7 +25,7 @@ const seed = Number(process.env.CHAOS_SEED ?? Date.now() % 2 ** 31);
 
   it('keeps every invariant and converges to the oracle whatever the events, faults and crashes', async () => {
     // Prepare
-    const options = { runs, seed, size: { maxSteps: 3, maxActionsPerStep: 3 }, shrinkRuns: 10, continueAfterFailure: false };
+    const options = { runs, seed, size: { maxSteps: 3, maxActionsPerStep: 3 }, shrinkRuns: 5, continueAfterFailure: false };
 
     // Act
     const summary = await checkChaos(environment, options);
