@@ -57,7 +57,15 @@ const LEASE_WAIT_MS = 500;
  */
 const MIN_FINAL_SWEEPS = 2;
 const MAX_FINAL_SWEEPS = 6;
-const DRAIN_TIMEOUT_MS = 30_000;
+/**
+ * A step's queue must empty within this. The worker's Route 53 client makes up to 8 attempts
+ * with the SDK's throttling backoff (up to 20 s a wait), so a call that keeps meeting
+ * PriorRequestNotComplete can take most of a minute; Lambda would time the invocation out
+ * first (INVOCATION_TIMEOUT_MS), but its call in flight still finishes.
+ */
+const DRAIN_TIMEOUT_MS = 120_000;
+/** Every invocation times out after this much real time, as Lambda's timeout would stop it. */
+const INVOCATION_TIMEOUT_MS = 20_000;
 const FOREIGN_NAME_SERVERS = ['ns1.elsewhere-dns.net.', 'ns2.elsewhere-dns.net.'];
 
 /** What one run found. */
@@ -286,7 +294,7 @@ class ScenarioRun {
   private invoke(event: SQSEvent): Promise<SQSBatchResponse> {
     this.invocations += 1;
     const crashes = this.crash.probability > 0 && unsafeUniformIntDistribution(0, 999, this.random) < this.crash.probability * 1000;
-    const life = new InvocationLife(crashes ? this.crash.afterCalls : undefined, this.crash.timeoutMs);
+    const life = new InvocationLife(crashes ? this.crash.afterCalls : undefined, this.crash.timeoutMs || INVOCATION_TIMEOUT_MS);
     const deps: WorkerDeps = {
       ...this.deps,
       config: this.config,

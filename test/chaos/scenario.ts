@@ -157,7 +157,7 @@ const probability = (...values: number[]) => fc.constantFrom(0, ...values);
 const faults: fc.Arbitrary<FaultProfile> = fc.record({
   throttle: probability(0.05, 0.15),
   serverError: probability(0.05),
-  priorRequestNotComplete: probability(0.1, 0.3),
+  priorRequestNotComplete: probability(0.1, 0.2),
   lostResponse: probability(0.05, 0.1),
   latencyMs: fc.constantFrom(0, 0, 5, 20),
   ledger: probability(0.05, 0.1),
