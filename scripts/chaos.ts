@@ -34,8 +34,12 @@ async function main(): Promise<number> {
       size: { maxSteps: positive('--steps', values.steps), maxActionsPerStep: positive('--actions', values.actions) },
       shrinkRuns: positive('--shrink-runs', values['shrink-runs']),
       continueAfterFailure: true,
-      onCounterexample: ({ seed: failedSeed, path, scenario, report }) => {
+      onCounterexample: ({ seed: failedSeed, path, scenario, report, found }) => {
         console.log(`failure: replay with --seed ${failedSeed} --path ${path}`);
+        if (found !== report) {
+          if (found.error !== undefined) console.log(`as found, run error: ${found.error}`);
+          for (const violation of found.violations) console.log(`as found, violated ${violation.invariant}: ${violation.message}`);
+        }
         console.log(`shrunk scenario: ${JSON.stringify(scenario)}`);
         if (report.error !== undefined) console.log(`run error: ${report.error}`);
         for (const violation of report.violations) console.log(`violated ${violation.invariant}: ${violation.message}`);

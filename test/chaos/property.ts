@@ -27,6 +27,8 @@ export interface Counterexample {
   readonly path: string;
   readonly scenario: Scenario;
   readonly report: RunReport;
+  /** What the failing scenario broke as first found, before shrinking (shrinking may keep another failure). */
+  readonly found: RunReport;
 }
 
 export interface ChaosSummary {
@@ -95,6 +97,6 @@ async function checkOnce(
   return {
     runs: runsBeforeFailure + 1,
     violations: firstFailure?.violations.length ?? 0,
-    counterexample: { seed: options.seed, path: details.counterexamplePath, scenario: details.counterexample[0], report },
+    counterexample: { seed: options.seed, path: details.counterexamplePath, scenario: details.counterexample[0], report, found: firstFailure ?? report },
   };
 }

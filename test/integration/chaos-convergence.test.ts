@@ -9,7 +9,7 @@ import { ChaosEnvironment } from '../chaos/harness';
 import { checkChaos } from '../chaos/property';
 
 const enabled = process.env.CHAOS_IN_TEST !== 'false';
-const runs = Number(process.env.CHAOS_RUNS ?? 10);
+const runs = Number(process.env.CHAOS_RUNS ?? 20);
 const seed = Number(process.env.CHAOS_SEED ?? Date.now() % 2 ** 31);
 
 (enabled ? describe : describe.skip)('chaos convergence', () => {
@@ -31,11 +31,12 @@ const seed = Number(process.env.CHAOS_SEED ?? Date.now() % 2 ** 31);
     const summary = await checkChaos(environment, options);
 
     // Assess
-    const found = summary.counterexamples.map(({ seed: failedSeed, path, scenario, report }) => ({
+    const found = summary.counterexamples.map(({ seed: failedSeed, path, scenario, report, found: first }) => ({
       replay: `npm run chaos -- --seed ${failedSeed} --path ${path}`,
       scenario: JSON.stringify(scenario),
       error: report.error,
       violations: report.violations,
+      violationsAsFound: first.violations,
     }));
     expect(found).toEqual([]);
     expect(summary.runs).toBe(runs);
