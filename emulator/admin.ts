@@ -16,7 +16,7 @@ import * as z from 'zod';
 import type { AccountId } from '../functions/core/types';
 import type { CallCounters } from './counters';
 import type { EventBuses } from './eventbridge/buses';
-import { InvalidFaultError, type FaultInjector, type FaultSpec } from './faults';
+import { FAULT_KINDS, InvalidFaultError, type FaultInjector, type FaultSpec } from './faults';
 import { InvalidQuotaError, type QuotaSettings, type RequestQuota } from './quota';
 import { ADMIN_PREFIX, type AdminHandler } from './server';
 import type { ServiceName, ServiceResponse } from './types';
@@ -34,9 +34,9 @@ const SERVICES = ['route53', 'sts', 'events', 'sqs', 'ssm'] as const satisfies r
 const account = z.string().regex(/^\d{12}$/, 'expected a 12-digit account id');
 
 const faultSchema = z.strictObject({
-  kind: z.enum(['throttle', 'server-error', 'prior-request-not-complete', 'latency']),
+  kind: z.enum(FAULT_KINDS),
   operation: z.string().min(1),
-  service: z.enum(SERVICES).optional(),
+  service: z.enum([...SERVICES, 'dynamodb']).optional(),
   account: account.optional(),
   times: z.number().int().positive().optional(),
   probability: z.number().gt(0).max(1).optional(),

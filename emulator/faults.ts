@@ -1,14 +1,20 @@
 /**
  * Fault injection per operation: throttling (with each service's own code), 5xx,
- * Route 53's PriorRequestNotComplete and added latency; once, N times, or with a seeded
- * probability so a benchmark run can be repeated exactly.
+ * Route 53's PriorRequestNotComplete, added latency, and lost responses (the call takes
+ * effect but the caller hears a 500, so it cannot tell whether it did); once, N times, or
+ * with a seeded probability so a benchmark run can be repeated exactly. The ledger's
+ * DynamoDB takes the same faults through ledger-faults.ts.
  */
 import { unsafeUniformIntDistribution, mersenne } from 'pure-rand';
 import type { AccountId } from '../functions/core/types';
 import { EmulatedServiceError, type ServiceName } from './types';
 
-/** What a fault does to a call. */
-export type FaultKind = 'throttle' | 'server-error' | 'prior-request-not-complete' | 'latency';
+/** What a fault can do to a call. */
+export const FAULT_KINDS = ['throttle', 'server-error', 'prior-request-not-complete', 'latency', 'lost-response'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** The services a fault can target: the front door's, and the ledger's DynamoDB. */
+export type FaultTarget = ServiceName | 'dynamodb';
 
 /** What to inject, and on which calls. */
 export interface FaultSpec {
@@ -16,7 +22,7 @@ export interface FaultSpec {
   /** Operation name (e.g. `ChangeResourceRecordSets`), or `*` for every operation. */
   readonly operation: string;
   /** Only calls to this service. @default - any service */
-  readonly service?: ServiceName;
+  readonly service?: FaultTarget;
   /** Only calls made in this account. @default - any account */
   readonly account?: AccountId;
   /**
@@ -28,7 +34,7 @@ export interface FaultSpec {
   readonly probability?: number;
   /** Delay added by a `latency` fault, in milliseconds. @default 100 */
   readonly latencyMs?: number;
-  /** HTTP status of a `server-error` fault: 500 (InternalFailure) or 503 (ServiceUnavailable). @default 500 */
+  /** HTTP status of a `server-error` or `lost-response` fault: 500 (InternalFailure) or 503 (ServiceUnavailable). @default 500 */
   readonly status?: 500 | 503;
 }
 
@@ -43,7 +49,10 @@ export interface ActiveFault {
 /** What the front door does with one call: wait, then fail or go on. */
 export interface FaultDecision {
   readonly delayMs: number;
+  /** Answer this instead of serving the call. */
   readonly error?: EmulatedServiceError;
+  /** Serve the call, then answer this instead of its response (a response lost on the way back). */
+  readonly lostResponse?: EmulatedServiceError;
 }
 
 /** A fault spec the injector cannot use. */
@@ -55,7 +64,7 @@ export class InvalidFaultError extends Error {
 }
 
 /** The throttling answer of each service, as AWS sends it. */
-export function throttlingError(service: ServiceName): EmulatedServiceError {
+export function throttlingError(service: FaultTarget): EmulatedServiceError {
   // Route 53 and STS (XML protocols) say `Throttling`; the JSON services say `ThrottlingException`.
   const code = service === 'route53' || service === 'sts' ? 'Throttling' : 'ThrottlingException';
   return new EmulatedServiceError(code, 'Rate exceeded', 400);
@@ -84,7 +93,6 @@ interface Entry {
   remaining: number;
 }
 
-const KINDS: readonly FaultKind[] = ['throttle', 'server-error', 'prior-request-not-complete', 'latency'];
 
 /** Holds the injected faults and decides, call by call, which one hits. */
 export class FaultInjector {
@@ -131,28 +139,32 @@ export class FaultInjector {
   }
 
   /** Decides the fate of one call: latency faults add up, the first error fault that hits wins. */
-  decide(service: ServiceName, operation: string, account: AccountId): FaultDecision {
+  decide(service: FaultTarget, operation: string, account: AccountId): FaultDecision {
     let delayMs = 0;
     let error: EmulatedServiceError | undefined;
+    let lostResponse: EmulatedServiceError | undefined;
     for (const entry of this.entries) {
       const { spec } = entry;
       if (entry.remaining <= 0) continue;
       if (spec.operation !== '*' && spec.operation !== operation) continue;
       if (spec.service !== undefined && spec.service !== service) continue;
       if (spec.account !== undefined && spec.account !== account) continue;
-      if (spec.kind !== 'latency' && error) continue;
+      if (spec.kind !== 'latency' && (error || lostResponse)) continue;
       if (spec.probability !== undefined && this.random() >= spec.probability) continue;
       entry.hits += 1;
       entry.remaining -= 1;
       if (spec.kind === 'latency') delayMs += spec.latencyMs ?? 100;
+      // The caller hears what a broken connection turns into: a transient 5xx.
+      else if (spec.kind === 'lost-response') lostResponse = serverError(spec.status ?? 500);
       else error = errorFor(spec, service);
     }
     this.entries = this.entries.filter((entry) => entry.remaining > 0);
-    return error ? { delayMs, error } : { delayMs };
+    if (error) return { delayMs, error };
+    return lostResponse ? { delayMs, lostResponse } : { delayMs };
   }
 }
 
-function errorFor(spec: FaultSpec, service: ServiceName): EmulatedServiceError {
+function errorFor(spec: FaultSpec, service: FaultTarget): EmulatedServiceError {
   switch (spec.kind) {
     case 'throttle':
       return throttlingError(service);
@@ -164,7 +176,7 @@ function errorFor(spec: FaultSpec, service: ServiceName): EmulatedServiceError {
 }
 
 function validate(spec: FaultSpec): void {
-  if (!KINDS.includes(spec.kind)) throw new InvalidFaultError('kind', spec.kind, `one of ${KINDS.join(', ')}`);
+  if (!FAULT_KINDS.includes(spec.kind)) throw new InvalidFaultError('kind', spec.kind, `one of ${FAULT_KINDS.join(', ')}`);
   if (typeof spec.operation !== 'string' || spec.operation === '') {
     throw new InvalidFaultError('operation', spec.operation, 'an operation name or "*"');
   }

@@ -145,7 +145,8 @@ async function dispatch(
       options.counters.recordRefusal(account, service.name, operation);
       return service.renderError(refusal);
     }
-    return await service.handle(request);
+    const response = await service.handle(request);
+    return fault.lostResponse ? service.renderError(fault.lostResponse) : response;
   } catch (error) {
     if (error instanceof EmulatedServiceError) return service.renderError(error);
     return service.renderError(new EmulatedServiceError('InternalFailure', `emulator failure: ${String(error)}`, 500));

@@ -80,6 +80,18 @@ export interface RecordSetInput {
   readonly values: readonly string[];
 }
 
+/**
+ * One change batch as applied: the zone's record sets before and after it. Observers see
+ * every batch, from the API and from the in-process API alike, synchronously and in order.
+ */
+export interface AppliedChangeBatch {
+  readonly account: AccountId;
+  readonly zoneId: ZoneId;
+  readonly changes: readonly ChangeRequest[];
+  readonly before: ReadonlyMap<string, StoredRecordSet>;
+  readonly after: ReadonlyMap<string, StoredRecordSet>;
+}
+
 /** Something happened to the zones; the DNS listener follows these. */
 export type StateChange =
   | { readonly kind: 'zone-created'; readonly zone: HostedZone }
@@ -106,6 +118,7 @@ export class Route53State {
   /** Caller references ever used, per account: never reusable, even after a delete. */
   private readonly callerReferences = new Map<AccountId, Set<string>>();
   private readonly listeners = new Set<(change: StateChange) => void>();
+  private readonly batchObservers = new Set<(batch: AppliedChangeBatch) => void>();
   private readonly now: () => Date;
   private sequence = 0;
   /** Change sync delay in ms; may be changed at any time (walk-through vs tests). */
@@ -122,6 +135,12 @@ export class Route53State {
   subscribe(listener: (change: StateChange) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Sees every change batch applied, after it is applied; returns the unsubscribe. */
+  observeChangeBatches(observer: (batch: AppliedChangeBatch) => void): () => void {
+    this.batchObservers.add(observer);
+    return () => this.batchObservers.delete(observer);
   }
 
   /** CreateHostedZone. Returns the zone and its change. */
@@ -222,8 +241,10 @@ export class Route53State {
     comment?: string,
   ): ChangeRecord {
     const zone = this.getHostedZone(account, zoneId);
+    const before = zone.records;
     zone.records = applyChangeBatch(zone, changes);
     const change = this.recordChange(account, comment);
+    for (const observer of this.batchObservers) observer({ account, zoneId: zone.id, changes, before, after: zone.records });
     this.notify({ kind: 'records-changed', zone });
     return change;
   }
