@@ -1,7 +1,7 @@
 /**
  * An optional per-account request quota: one token bucket per account, shared by every call
  * to the limited services (Route 53 by default, whose account-wide bucket AWS documents as
- * 10 requests per second with a burst of 50: aws-facts §4.1).
+ * 10 requests per second with a burst of 50: the Route 53 Developer Guide's 'Quotas' page).
  */
 import type { AccountId } from '../functions/core/types';
 import type { ServiceName } from './types';
@@ -16,7 +16,7 @@ export interface QuotaSettings {
   readonly services: readonly ServiceName[];
 }
 
-/** Route 53's documented account-wide bucket (aws-facts §4.1). */
+/** Route 53's documented account-wide bucket (Route 53 Developer Guide, 'Quotas'). */
 export const DEFAULT_QUOTA: QuotaSettings = { ratePerSecond: 10, burst: 50, services: ['route53'] };
 
 /** Settings the quota cannot work with. */

@@ -113,7 +113,7 @@ export function characterStrings(value: string): string[] {
       if (quoted ? char === '"' : char === ' ' || char === '\t') break;
       if (char === '\\' && index + 1 < value.length) {
         const digits = value.slice(index + 1, index + 4);
-        // Route 53 writes TXT escapes as octal, like names (aws-facts §4.5).
+        // Route 53 writes TXT escapes as octal, like names (Route 53 Developer Guide, 'Supported DNS record types': TXT).
         if (/^[0-7]{3}$/.test(digits)) {
           current += String.fromCharCode(parseInt(digits, 8));
           index += 4;

@@ -213,7 +213,7 @@ export class EventBuses {
         this.failed.push({ ruleArn: rule.arn, targetArn: target.arn, eventId: event.id, reason: 'NO_RESOURCE' });
         return;
       }
-      // Forwarding keeps the event as it is: `account` stays the origin (aws-facts §2.4).
+      // Forwarding keeps the event as it is: `account` stays the origin (EventBridge User Guide, 'Sending and receiving events between AWS accounts').
       this.ensureBus(bus.account, bus.name);
       this.route(bus.account, bus.name, event, rule.arn, hops + 1);
       return;

@@ -99,7 +99,7 @@ export class EventBridgeService implements EmulatedService {
       return entryError('MalformedDetail', 'Detail is malformed.');
     }
     if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) return entryError('MalformedDetail', 'Detail is malformed.');
-    // Only AWS services may emit `aws.*` sources (aws-facts §2.3); the emulator emits them itself.
+    // Only AWS services may emit `aws.*` sources (EventBridge API Reference, PutEvents); the emulator emits them itself.
     if (source.startsWith('aws.')) return entryError('NotAuthorizedForSourceException', 'Not authorized for the source.');
     const target = this.resolveBus(account, typeof entry.EventBusName === 'string' && entry.EventBusName !== '' ? entry.EventBusName : DEFAULT_BUS);
     if (target.account !== account && !this.buses.admits(target.account, target.name, account, source)) {

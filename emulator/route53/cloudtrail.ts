@@ -1,6 +1,6 @@
 /**
  * The CloudTrail record of a Route 53 call, as EventBridge puts it on the calling account's
- * default bus (shape of /work/shared/reference/events/*.json, aws-facts §1).
+ * default bus (the shape of the CloudTrail User Guide's 'CloudTrail record contents', as in events/*.json).
  */
 import { randomUUID } from 'node:crypto';
 import type { AccountId } from '../../functions/core/types';

@@ -1,4 +1,4 @@
-/** Route 53's errors, with the codes, HTTP statuses and message texts of aws-facts §4.4. */
+/** Route 53's errors, with the codes, HTTP statuses and message texts of the Route 53 API Reference (each action's Errors section). */
 import { EmulatedServiceError } from '../types';
 
 /**

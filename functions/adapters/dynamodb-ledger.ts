@@ -393,7 +393,8 @@ export class DynamoDbLedger implements DelegationLedger {
 }
 
 function ownerAttributes(owner: NameOwner): NameOwner {
-  return { parentZoneId: owner.parentZoneId, name: owner.name, account: owner.account, zoneId: owner.zoneId };
+  const { parentZoneId, name, account, zoneId, claimedAt } = owner;
+  return { parentZoneId, name, account, zoneId, ...(claimedAt !== undefined ? { claimedAt } : {}) };
 }
 
 function toNameOwner(item: Record<string, unknown>): NameOwner {
@@ -402,6 +403,7 @@ function toNameOwner(item: Record<string, unknown>): NameOwner {
     name: String(item.name),
     account: String(item.account),
     zoneId: String(item.zoneId),
+    ...(typeof item.claimedAt === 'string' ? { claimedAt: item.claimedAt } : {}),
   };
 }
 

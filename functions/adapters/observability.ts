@@ -4,7 +4,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { subjectOf, type Decision } from '../core/policy';
+import { changesOf, subjectOf, type Decision } from '../core/policy';
 import type { AccountResult, DecisionRecord } from '../core/reconcile';
 import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../core/contract';
 
@@ -62,9 +62,11 @@ function reportAccountLines(result: AccountResult, telemetry: Telemetry): void {
     if (record.decision.kind === 'frozen') log.warn('write frozen by a hold', fields);
     else if (record.result === 'failed') log.error('decision not applied', fields);
     else log.info('decision', fields);
-    // Changes are counted when they happen (and alarmed once); a standing state is a gauge.
+    // Changes are counted when they happen (and alarmed once); a standing state is a gauge. A
+    // decision that writes nothing (a rejection, an occlusion) happens in observe mode too.
     const metric = COUNTED[record.decision.kind];
-    if (metric !== undefined && record.result === 'applied' && record.reported) count.addMetric(metric, MetricUnit.Count, 1);
+    const happened = record.result === 'applied' || changesOf(record.decision).length === 0;
+    if (metric !== undefined && happened && record.reported) count.addMetric(metric, MetricUnit.Count, 1);
     if (record.result === 'budget' && record.reported) count.addMetric(METRIC.budgetHit, MetricUnit.Count, 1);
     if (record.decision.kind === 'reject') count.addMetric(METRIC.standingRejections, MetricUnit.Count, 1);
   }

@@ -3,7 +3,9 @@
  * quota is per account, shared by every execution environment of the worker and by other
  * tools in the DNS account, so the worker has one budget (requests per second) for all its
  * environments together: each takes `requestsPerEnvironment(budget, maxConcurrency)` and
- * never sends more than that in any one-second window. A token bucket would not do: a full
+ * never sends more than that in any one-second window. Lambda runs at most maxConcurrency
+ * invocations at once; only when it replaces an environment within the same second can a
+ * window briefly hold one share more than the budget. A token bucket would not do: a full
  * bucket plus a second's refill lets twice the rate through within one second. The SDK's
  * retry quota is not a rate limiter, so this is separate from retries.
  */

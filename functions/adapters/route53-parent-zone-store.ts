@@ -2,7 +2,7 @@
  * ParentZoneStore over the hub account's Route 53 client (the one behind the token bucket).
  *
  * Route 53 lists record sets ordered by name with labels reversed, so a name and everything
- * below it are one contiguous run starting at StartRecordName=name (aws-facts §4.3). A read
+ * below it are one contiguous run starting at StartRecordName=name (Route 53 API Reference, ListResourceRecordSets). A read
  * starts with page 1 of the whole zone: a small zone is then read in one call. For a larger
  * zone the names still unknown are read one by one, or, when that would take more calls
  * than reading the rest of the zone, the zone is read on by pages (docs/benchmarks.md).

@@ -217,7 +217,7 @@ class AccountRead {
   private async optedInZoneIds(zoneIds: readonly ZoneId[]): Promise<Set<ZoneId>> {
     const optedIn = new Set<ZoneId>();
     for (const ids of chunks(zoneIds, TAGGED_ZONES_PER_CALL)) {
-      // The SDK strips `/hostedzone/` from Id inputs but not from ResourceIds (aws-facts §4.2).
+      // The SDK strips `/hostedzone/` from Id inputs but not from ResourceIds (the SDK's Route 53 input customisation).
       const output = await this.route53.send(new ListTagsForResourcesCommand({ ResourceType: 'hostedzone', ResourceIds: ids }));
       for (const set of output.ResourceTagSets ?? []) {
         const tagged = set.Tags?.some((tag) => tag.Key === this.optInTag.key && tag.Value === this.optInTag.value);

@@ -1,6 +1,6 @@
 /**
  * Route 53's per-request limits for ChangeResourceRecordSets, in the strictest reading of
- * the documented quotas (docs/benchmarks.md; aws-facts §4.2). Values count once per change because
+ * the documented quotas (docs/benchmarks.md; Route 53 Developer Guide, 'Quotas'). Values count once per change because
  * subzone never sends UPSERT, which would count twice.
  */
 

@@ -234,7 +234,7 @@ function orderKey(name: DnsName): number[] {
 /**
  * Orders canonical names as Route 53 lists them: labels reversed (`com.example.www.`),
  * compared on the decoded bytes. Each label is followed by its dot, as in Route 53's own
- * key, so `a-b.example.com` sorts before `a.example.com` ('-' is below '.'; aws-facts §4.3).
+ * key, so `a-b.example.com` sorts before `a.example.com` ('-' is below '.'; Route 53 API Reference, ListResourceRecordSets).
  * Ties between different names (a decoded `\056` looks like a dot) fall back to the text.
  */
 export function compareCanonicalOrder(a: DnsName, b: DnsName): number {
@@ -251,7 +251,7 @@ export function compareCanonicalOrder(a: DnsName, b: DnsName): number {
 
 /**
  * Renders a rule pattern for IAM's `route53:ChangeResourceRecordSetsNormalizedRecordNames`
- * condition (aws-facts §3.2), used with `StringLike`. The name is escaped exactly as in the
+ * condition (Route 53 Developer Guide, 'Using IAM policy conditions for fine-grained access control'), used with `StringLike`. The name is escaped exactly as in the
  * canonical form, so no literal `*`, `?` or `$` survives to be read as IAM syntax; only the
  * leftmost `*` of a wildcard rule stays, as the IAM wildcard.
  *

@@ -182,7 +182,7 @@ async function readOwners(runs: readonly AccountRun[], deps: ReconcileDeps): Pro
       if (owners.has(key)) continue;
       const owner = await deps.ledger.getNameOwner(parent.hostedZoneId, zone.name);
       if (owner === undefined) continue;
-      if (owner.zoneId !== zone.zoneId && (await isOrphaned(owner, deps.ledger))) await deps.ledger.freeName(owner);
+      if (owner.zoneId !== zone.zoneId && (await isOrphaned(owner, deps.ledger, deps.clock.now(), deps.leaseTtlMs))) await deps.ledger.freeName(owner);
       else owners.set(key, owner);
     }
   }
@@ -217,9 +217,15 @@ async function decide(
 /** The name-owner conditional put decides races between accounts (invariant 7). */
 async function claimIfNeeded(decision: Decision, run: AccountRun, deps: ReconcileDeps): Promise<Decision> {
   if (decision.kind !== 'create' && decision.kind !== 'adopt') return decision;
-  const wanted: NameOwner = { parentZoneId: decision.parentZoneId, name: decision.zone.name, account: run.account, zoneId: decision.zone.zoneId };
+  const wanted: NameOwner = {
+    parentZoneId: decision.parentZoneId,
+    name: decision.zone.name,
+    account: run.account,
+    zoneId: decision.zone.zoneId,
+    claimedAt: deps.clock.now().toISOString(),
+  };
   let owner = await deps.ledger.claimName(wanted);
-  if (!isSameOwner(owner, wanted) && (await isOrphaned(owner, deps.ledger))) {
+  if (!isSameOwner(owner, wanted) && (await isOrphaned(owner, deps.ledger, deps.clock.now(), deps.leaseTtlMs))) {
     await deps.ledger.freeName(owner);
     owner = await deps.ledger.claimName(wanted);
   }

@@ -173,6 +173,8 @@ export interface NameOwner {
   readonly name: DnsName;
   readonly account: AccountId;
   readonly zoneId: ZoneId;
+  /** When the claim was (last) made: a claim younger than a lease may have no entry yet. */
+  readonly claimedAt?: string;
 }
 
 /** Operator controls, read on every reconcile (SSM parameter in AWS). */

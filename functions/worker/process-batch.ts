@@ -165,7 +165,7 @@ async function trackEventArrivals(groups: readonly AccountGroup[], deps: WorkerD
  * The sweep also frees name owners whose delegation entry is gone (a crash between the two writes).
  */
 async function fanOutSweep(sweepId: string, deps: WorkerDeps): Promise<void> {
-  const freed = await freeOrphanedOwners(deps.ledger);
+  const freed = await freeOrphanedOwners(deps.ledger, deps.clock.now(), deps.leaseTtlMs);
   if (freed.length > 0) deps.telemetry.logger.warn('name owners without a delegation entry freed', { sweepId, freed });
   const accounts = [...new Set([...accountsInAllowlist(deps.config), ...(await deps.ledger.listAccounts())])].sort();
   await deps.ledger.startSweep(sweepId, accounts, deps.clock.now());

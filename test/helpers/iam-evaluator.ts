@@ -172,7 +172,7 @@ export function evaluate(documents: readonly PolicyDocumentJson[], request: IamR
   return applying.some((statement) => statement.Effect === 'Allow') ? 'allowed' : 'implicitly-denied';
 }
 
-/** The ChangeResourceRecordSets request IAM sees for a change batch (aws-facts §3.2). */
+/** The ChangeResourceRecordSets request IAM sees for a change batch (Route 53 Developer Guide, 'Using IAM policy conditions for fine-grained access control'). */
 export function changeBatchRequest(parentZoneId: string, changes: readonly ChangeToCheck[], context: RequestContext = {}): IamRequest {
   return {
     action: 'route53:ChangeResourceRecordSets',

@@ -20,7 +20,7 @@ const hub = new SubzoneHub(dns, 'Subzone', {
   config,
   organizationId: 'o-corpexample1',
   sweepInterval: Duration.minutes(30),
-  maxConcurrency: 4,
+  maxConcurrency: 3,
   route53RequestsPerSecond: 3,
 });
 const auditors = new iam.Role(dns, 'Auditors', { roleName: AUDITORS_ROLE_NAME, assumedBy: new iam.AccountPrincipal(HUB_ACCOUNT) });

@@ -133,7 +133,7 @@ describe('reconcile frees names whose entry goes', () => {
 
     // Assess
     expect(world.ledger.entry(ACCOUNT_A, zone.zoneId)).toBeUndefined();
-    expect(world.ledger.owner(PARENT_ID, zone.name)).toEqual(ownerOf(successor, ACCOUNT_B));
+    expect(world.ledger.owner(PARENT_ID, zone.name)).toMatchObject(ownerOf(successor, ACCOUNT_B));
     expect(world.parents.find(PARENT_ID, zone.name)?.values).toEqual(nsRecordFor(successor).values);
   });
 
@@ -150,7 +150,7 @@ describe('reconcile frees names whose entry goes', () => {
 
     // Assess
     expect('decisions' in result! && result.decisions.map((item) => item.decision.kind)).toEqual(['create']);
-    expect(world.ledger.owner(PARENT_ID, zone.name)).toEqual(ownerOf(zone, ACCOUNT_B));
+    expect(world.ledger.owner(PARENT_ID, zone.name)).toMatchObject(ownerOf(zone, ACCOUNT_B));
   });
 });
 

@@ -3,6 +3,7 @@ import type { Context } from 'aws-lambda';
 import { reportAccount } from '../../../functions/adapters/observability';
 import type { AccountResult } from '../../../functions/core/reconcile';
 import { makeHandler } from '../../../functions/worker/handler';
+import { makeEntry, makeZone } from '../../helpers/core-fixtures';
 import { sampleBody, sqsEvent } from '../../helpers/sqs';
 import { recordingWorker } from './recording-worker-deps';
 
@@ -88,5 +89,26 @@ describe('reportAccount', () => {
       ['reconcile failed', '222222222222'],
       ['next account', undefined],
     ]);
+  });
+
+  it.each([
+    ['enforced', 'applied'],
+    ['observed (observe mode, or writes paused)', 'observed'],
+  ] as const)('counts an occlusion reported when it begins, %s', (_name, result) => {
+    // Prepare
+    const worker = recordingWorker(NOW);
+    const entry = makeEntry(makeZone('foo.example.com'));
+    const occluded: AccountResult = {
+      account: entry.account,
+      status: 'done',
+      decisions: [{ decision: { kind: 'occluded', entry, reason: 'occluded', detail: 'below bar' }, result, reported: true }],
+      suspects: [],
+    };
+
+    // Act
+    reportAccount(occluded, worker.deps.telemetry);
+
+    // Assess
+    expect(worker.metrics).toContainEqual({ name: 'DelegationOccluded', value: 1 });
   });
 });
