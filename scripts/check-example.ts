@@ -65,6 +65,9 @@ function check(): void {
     if (!template.includes(`hostedzone/${parent.hostedZoneId}`) || !template.includes(`*.sandbox.${parent.name}`)) {
       throw new Error(`the write policy does not name ${parent.hostedZoneId} and the rules of ${parent.name}`);
     }
+    // The installed package carries the operator CLI, compiled: `npx subzone` works in the app.
+    const help = run('subzone --help from the installed package', path.join(app, 'node_modules', '.bin', 'subzone'), ['plan', '--help'], app);
+    if (!help.includes('--account')) throw new Error(`\`subzone plan --help\` from the installed package printed: ${help}`);
     console.log(`ok: the worker asset carries the example's config (${parent.name}, ${expected.rules.length} rules) and the write policy names its zone`);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });

@@ -4,7 +4,7 @@
  * AWS CLI (v1 and v2) and every other `subzone` command work against it.
  */
 import { LogLevel } from '@aws-lambda-powertools/logger';
-import { DEFAULT_HUB_ACCOUNT, DEFAULT_SPOKE_ACCOUNTS, REGION, startEmulator, type Emulator } from '../../emulator';
+import type { Emulator } from '../../emulator';
 import type { AttachedWorker, WorkerLogLevel } from '../attach-worker';
 import { displayPath, loadConfigFile, type LoadedConfig } from '../config-file';
 import type { CommandIo } from '../output';
@@ -27,6 +27,7 @@ export interface EmulatorOptions {
 
 /** Runs the emulator until `waitForStop` resolves. */
 export async function runEmulator(options: EmulatorOptions, io: CommandIo, waitForStop: () => Promise<void>): Promise<number> {
+  const { DEFAULT_HUB_ACCOUNT, DEFAULT_SPOKE_ACCOUNTS, REGION, startEmulator } = loadEmulator();
   // Checked before anything starts, so a bad flag or config costs no cleanup.
   const hubAccount = account('--hub-account', options.hubAccount ?? DEFAULT_HUB_ACCOUNT);
   const spokeAccounts = (options.spokeAccount ?? DEFAULT_SPOKE_ACCOUNTS).map((id) => account('--spoke-account', id));
@@ -65,7 +66,6 @@ export async function runEmulator(options: EmulatorOptions, io: CommandIo, waitF
 async function attachWorker(emulator: Emulator, io: CommandIo, loaded: LoadedConfig, logLevel: WorkerLogLevel): Promise<AttachedWorker> {
   // Loaded only now: the worker's handler module reads the bundled config when it is loaded, and
   // `subzone --help` or a config error must not depend on that file being valid JSON.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { attachRealWorker, missingSpokeAccounts } = require('../attach-worker') as typeof import('../attach-worker');
   const added = missingSpokeAccounts(emulator, loaded.config);
   added.forEach((id) => emulator.addSpokeAccount(id));
@@ -78,6 +78,19 @@ async function attachWorker(emulator: Emulator, io: CommandIo, loaded: LoadedCon
   if (added.length > 0) io.out(`# forwarding rule added for allowlisted accounts ${added.join(', ')}`);
   io.out(`# worker attached to queue ${emulator.names.workQueueName} with ${displayPath(loaded.path)} (${worker.config.mode} mode, log level ${logLevel})`);
   return worker;
+}
+
+/**
+ * The emulator is loaded only for this command: its packages (dynalite, ...) are development
+ * dependencies, present in a checkout and absent where the package is installed in an app.
+ */
+function loadEmulator(): typeof import('../../emulator') {
+  try {
+    return require('../../emulator') as typeof import('../../emulator');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
+    throw new UsageError(`subzone emulator runs from a checkout of subzone after \`npm ci\` (it needs the development dependencies): ${(error as Error).message.split('\n')[0]}`);
+  }
 }
 
 function account(flag: string, value: string): string {
