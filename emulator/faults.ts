@@ -93,7 +93,6 @@ interface Entry {
   remaining: number;
 }
 
-
 /** Holds the injected faults and decides, call by call, which one hits. */
 export class FaultInjector {
   private entries: Entry[] = [];

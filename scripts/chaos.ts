@@ -45,7 +45,9 @@ async function main(): Promise<number> {
         for (const violation of report.violations) console.log(`violated ${violation.invariant}: ${violation.message}`);
       },
     });
-    console.log(`chaos: ${summary.runs} runs, ${summary.failures} failures, ${summary.violations} invariant violations, seed ${summary.seed}`);
+    console.log(
+      `chaos: ${summary.runs} runs, ${summary.failures} failures, ${summary.violations} invariant violations, seed ${summary.seed}`,
+    );
     return summary.failures === 0 && summary.violations === 0 ? 0 : 1;
   } finally {
     await environment.stop();

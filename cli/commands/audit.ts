@@ -86,10 +86,17 @@ export function reportAudit(context: CommandContext, audit: Audit): number {
     const colour = { ok: 'green', low: 'dim', medium: 'yellow', high: 'red', critical: 'red' } as const;
     out.table(
       ['NAME', 'PARENT', 'CLASS', 'SEVERITY', 'DETAIL'],
-      audit.findings.map((finding) => [finding.name, finding.parentZone, finding.class, out.style(colour[finding.severity], finding.severity), finding.detail]),
+      audit.findings.map((finding) => [
+        finding.name,
+        finding.parentZone,
+        finding.class,
+        out.style(colour[finding.severity], finding.severity),
+        finding.detail,
+      ]),
     );
     out.line();
-    for (const entry of audit.unreadableAccounts) out.line(out.style('yellow', `account ${entry.account} could not be read: ${entry.error}`));
+    for (const entry of audit.unreadableAccounts)
+      out.line(out.style('yellow', `account ${entry.account} could not be read: ${entry.error}`));
     out.line(`${audit.findings.length} delegation(s) audited, ${serious.length} high or critical.`);
   }
   return serious.length > 0 ? 2 : 0;

@@ -85,7 +85,12 @@ const APPLIED: { readonly [K in Decision['kind']]: AppliedOutcome<K> } = {
     return { entry, outcome: entryEvent('Delegation Created', entry, 'adopted', true, now) };
   },
   update: (decision, stored, _fresh, now) => {
-    const entry: LedgerEntry = { ...cleared(stored ?? decision.entry), state: 'delegated', records: [decision.record], reason: decision.reason };
+    const entry: LedgerEntry = {
+      ...cleared(stored ?? decision.entry),
+      state: 'delegated',
+      records: [decision.record],
+      reason: decision.reason,
+    };
     return { entry, outcome: entryEvent('Delegation Updated', entry, decision.reason, true, now) };
   },
   remove: (decision, _stored, _fresh, now) => ({

@@ -23,7 +23,16 @@ import { planParentReads, readParents, type ParentReadPlan } from './parent-read
 import { ProjectedParents } from './parent-view';
 import type { ChangeUnit } from './plan';
 import { changesOf, claimableParent, decideAccount, ownerKey, subjectOf, type Decision } from './policy';
-import type { Clock, ControlSource, DelegationLedger, DelegationProbe, IdSource, OutcomePublisher, ParentZoneStore, SpokeZoneReader } from './ports';
+import type {
+  Clock,
+  ControlSource,
+  DelegationLedger,
+  DelegationProbe,
+  IdSource,
+  OutcomePublisher,
+  ParentZoneStore,
+  SpokeZoneReader,
+} from './ports';
 import { removalBudgetExceeded } from './removal-budget';
 import { accountsInAllowlist } from './rules';
 import { isUnreachable, judgeUnreachable } from './unreadable-accounts';
@@ -182,7 +191,8 @@ async function readOwners(runs: readonly AccountRun[], deps: ReconcileDeps): Pro
       if (owners.has(key)) continue;
       const owner = await deps.ledger.getNameOwner(parent.hostedZoneId, zone.name);
       if (owner === undefined) continue;
-      if (owner.zoneId !== zone.zoneId && (await isOrphaned(owner, deps.ledger, deps.clock.now(), deps.leaseTtlMs))) await deps.ledger.freeName(owner);
+      if (owner.zoneId !== zone.zoneId && (await isOrphaned(owner, deps.ledger, deps.clock.now(), deps.leaseTtlMs)))
+        await deps.ledger.freeName(owner);
       else owners.set(key, owner);
     }
   }
@@ -210,7 +220,15 @@ async function decide(
     return decisions;
   }
   if (run.sweeping) await run.attempt(() => deps.ledger.clearFailedSweeps(run.account));
-  const facts = { config: deps.config, account: run.account, now, snapshot: run.read.snapshot, entries: run.entries.all(), owners, controls };
+  const facts = {
+    config: deps.config,
+    account: run.account,
+    now,
+    snapshot: run.read.snapshot,
+    entries: run.entries.all(),
+    owners,
+    controls,
+  };
   return decideAccount(facts, projected);
 }
 

@@ -35,7 +35,16 @@ import type { WorkerDeps } from '../../functions/worker/process-batch';
 import { DrivenClock, InvocationLife } from './invocation-life';
 import { changeKey, WriteMonitor, type Violation } from './monitor';
 import { checkFinalState, type FinalLedger, type FinalOwner } from './oracle';
-import { OPT_IN_VALUE, UNTAGGED, type Action, type CrashPlan, type FaultProfile, type RuleSpec, type Scenario, type Step } from './scenario';
+import {
+  OPT_IN_VALUE,
+  UNTAGGED,
+  type Action,
+  type CrashPlan,
+  type FaultProfile,
+  type RuleSpec,
+  type Scenario,
+  type Step,
+} from './scenario';
 import { canonical, isValidClaim, winningRule, type ChildZone, type TruthPolicy, type TruthRule } from './truth';
 
 const HUB = '111111111111';
@@ -102,7 +111,11 @@ export class ChaosEnvironment {
       onForward: (call) => environment?.current?.tapLedger(call),
     });
     useEmulatorEnvironment(emulator, { ROUTE53_REQUESTS_PER_SECOND: '1000', AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint });
-    const dynamo = new DynamoDBClient({ region: 'us-east-1', endpoint: emulator.dynamoEndpoint, credentials: emulator.credentialsFor(HUB) });
+    const dynamo = new DynamoDBClient({
+      region: 'us-east-1',
+      endpoint: emulator.dynamoEndpoint,
+      credentials: emulator.credentialsFor(HUB),
+    });
     environment = new ChaosEnvironment(emulator, proxy, dynamo);
     return environment;
   }
@@ -143,7 +156,10 @@ class ScenarioRun {
   private crash: CrashPlan = { probability: 0, afterCalls: 1, timeoutMs: 0 };
   private random: RandomGenerator;
   private readonly violations: Violation[] = [];
-  private readonly telemetry = { logger: new Logger({ serviceName: 'subzone-chaos', logLevel: 'SILENT' }), metrics: new Metrics({ namespace: 'SubzoneChaos' }) };
+  private readonly telemetry = {
+    logger: new Logger({ serviceName: 'subzone-chaos', logLevel: 'SILENT' }),
+    metrics: new Metrics({ namespace: 'SubzoneChaos' }),
+  };
 
   private constructor(
     private readonly emulator: Emulator,
@@ -170,7 +186,10 @@ class ScenarioRun {
   }
 
   static async open(emulator: Emulator, dynamo: DynamoDBClient, scenario: Scenario, runNumber: number, seed: number): Promise<ScenarioRun> {
-    const accounts = Array.from({ length: scenario.accounts }, (_, index) => `3${String(runNumber % 100_000).padStart(5, '0')}${String(index).padStart(6, '0')}`);
+    const accounts = Array.from(
+      { length: scenario.accounts },
+      (_, index) => `3${String(runNumber % 100_000).padStart(5, '0')}${String(index).padStart(6, '0')}`,
+    );
     const apex = `run${runNumber}.example`;
     const parent = emulator.route53.createZone(HUB, apex);
     const tableName = `chaos-ledger-${runNumber}`;
@@ -190,18 +209,24 @@ class ScenarioRun {
     try {
       for (const [index, step] of this.scenario.steps.entries()) await this.playStep(step, index);
       await this.settleAndSweep();
-      this.violations.push(...this.monitor.violations, ...checkFinalState({
-        policy: this.policy(),
-        zones: this.liveZones(),
-        records: this.emulator.route53.listRecords(HUB, this.parentZoneId).map((record) => ({
-          ...record,
-          author: this.monitor.authorOf(record.name, record.type) ?? 'hand',
-        })),
-        ledger: await this.readLedger(),
-      }));
+      this.violations.push(
+        ...this.monitor.violations,
+        ...checkFinalState({
+          policy: this.policy(),
+          zones: this.liveZones(),
+          records: this.emulator.route53.listRecords(HUB, this.parentZoneId).map((record) => ({
+            ...record,
+            author: this.monitor.authorOf(record.name, record.type) ?? 'hand',
+          })),
+          ledger: await this.readLedger(),
+        }),
+      );
       return { violations: this.violations };
     } catch (error) {
-      return { violations: [...this.violations, ...this.monitor.violations], error: error instanceof Error ? error.message : String(error) };
+      return {
+        violations: [...this.violations, ...this.monitor.violations],
+        error: error instanceof Error ? error.message : String(error),
+      };
     }
   }
 
@@ -268,7 +293,12 @@ class ScenarioRun {
     const bodies: string[] = [];
     for (const account of this.accounts) {
       const events = this.emulator.events.eventsOn(account, 'default');
-      bodies.push(...events.slice(this.eventsSeen.get(account) ?? 0).filter((event) => event.source === 'aws.route53').map((event) => JSON.stringify(event)));
+      bodies.push(
+        ...events
+          .slice(this.eventsSeen.get(account) ?? 0)
+          .filter((event) => event.source === 'aws.route53')
+          .map((event) => JSON.stringify(event)),
+      );
       this.eventsSeen.set(account, events.length);
     }
     return bodies;
@@ -335,7 +365,9 @@ class ScenarioRun {
         return this.onZone(action.zone, (zone) => this.tag(zone.account, zone.id, action.value));
       case 'untag':
         return this.onZone(action.zone, (zone) =>
-          this.route53As(zone.account).send(new ChangeTagsForResourceCommand({ ResourceType: 'hostedzone', ResourceId: zone.id, RemoveTagKeys: [OPT_IN_KEY] })),
+          this.route53As(zone.account).send(
+            new ChangeTagsForResourceCommand({ ResourceType: 'hostedzone', ResourceId: zone.id, RemoveTagKeys: [OPT_IN_KEY] }),
+          ),
         );
       case 'delete':
         return this.onZone(action.zone, (zone) => this.route53As(zone.account).send(new DeleteHostedZoneCommand({ Id: zone.id })));
@@ -345,7 +377,13 @@ class ScenarioRun {
         return this.handPut(this.fqdn(action.name), 'A', SHORT_TTL, ['192.0.2.10']);
       case 'hand-copy':
         return this.onZone(action.zone, async (zone) => {
-          if (!zone.privateZone) this.handPut(zone.name, 'NS', DEFAULT_TTL, zone.nameServers.map((server) => `${server}.`));
+          if (!zone.privateZone)
+            this.handPut(
+              zone.name,
+              'NS',
+              DEFAULT_TTL,
+              zone.nameServers.map((server) => `${server}.`),
+            );
         });
       case 'hand-delete': {
         const record = pick(this.parentRecords(), action.record);
@@ -353,8 +391,16 @@ class ScenarioRun {
         return;
       }
       case 'hand-edit': {
-        const record = pick(this.parentRecords().filter((candidate) => candidate.type === 'NS'), action.record);
-        if (record) this.monitor.byHand(() => this.emulator.route53.putRecords(HUB, this.parentZoneId, [{ ...record, values: [FOREIGN_NAME_SERVERS[0]!, ...record.values.slice(1)] }]));
+        const record = pick(
+          this.parentRecords().filter((candidate) => candidate.type === 'NS'),
+          action.record,
+        );
+        if (record)
+          this.monitor.byHand(() =>
+            this.emulator.route53.putRecords(HUB, this.parentZoneId, [
+              { ...record, values: [FOREIGN_NAME_SERVERS[0]!, ...record.values.slice(1)] },
+            ]),
+          );
         return;
       }
       case 'add-rule':
@@ -383,7 +429,9 @@ class ScenarioRun {
   }
 
   private tag(account: AccountId, zoneId: ZoneId, value: string): Promise<unknown> {
-    return this.route53As(account).send(new ChangeTagsForResourceCommand({ ResourceType: 'hostedzone', ResourceId: zoneId, AddTags: [{ Key: OPT_IN_KEY, Value: value }] }));
+    return this.route53As(account).send(
+      new ChangeTagsForResourceCommand({ ResourceType: 'hostedzone', ResourceId: zoneId, AddTags: [{ Key: OPT_IN_KEY, Value: value }] }),
+    );
   }
 
   private async onZone(index: number, act: (zone: HostedZone) => Promise<unknown>): Promise<void> {
@@ -394,7 +442,7 @@ class ScenarioRun {
 
   /** The account that creates a zone: a claimant picks among the accounts the name's winning rule lists. */
   private creator(action: Extract<Action, { kind: 'create' }>): AccountId {
-    const listed = action.claimant ? winningRule(this.policy(), this.fqdn(action.name))?.accounts ?? [] : [];
+    const listed = action.claimant ? (winningRule(this.policy(), this.fqdn(action.name))?.accounts ?? []) : [];
     return pick(listed, action.account) ?? this.account(action.account);
   }
 
@@ -416,7 +464,12 @@ class ScenarioRun {
   private route53As(account: AccountId): Route53Client {
     let client = this.clients.get(account);
     if (!client) {
-      client = new Route53Client({ region: 'us-east-1', endpoint: this.emulator.endpoint, credentials: this.emulator.credentialsFor(account), maxAttempts: 1 });
+      client = new Route53Client({
+        region: 'us-east-1',
+        endpoint: this.emulator.endpoint,
+        credentials: this.emulator.credentialsFor(account),
+        maxAttempts: 1,
+      });
       this.clients.set(account, client);
     }
     return client;
@@ -433,7 +486,10 @@ class ScenarioRun {
       if (this.owners.has(`${owner.name}|${owner.zoneId}`)) continue;
       const zone = live.find((candidate) => candidate.zoneId === owner.zoneId);
       if (!zone || zone.name !== canonical(owner.name) || !isValidClaim(policy, zone)) {
-        this.violations.push({ invariant: '7: every owner was a valid claimant when it took the name', message: `${when}: ${owner.name} taken by ${owner.account}/${owner.zoneId}` });
+        this.violations.push({
+          invariant: '7: every owner was a valid claimant when it took the name',
+          message: `${when}: ${owner.name} taken by ${owner.account}/${owner.zoneId}`,
+        });
       }
     }
     this.owners = next;
@@ -446,13 +502,18 @@ class ScenarioRun {
     for (let sweep = 1; ; sweep += 1) {
       const writesBefore = this.monitor.subzoneBatches;
       this.clock.advanceMinutes(GRACE_MINUTES + LEASE_TTL_MS / 60_000 + 1);
-      this.emulator.queues.send(this.emulator.queue.queue, JSON.stringify(sweepRequest(`final-${sweep}-${this.clock.now().getTime()}`)), { senderId: 'scheduler' });
+      this.emulator.queues.send(this.emulator.queue.queue, JSON.stringify(sweepRequest(`final-${sweep}-${this.clock.now().getTime()}`)), {
+        senderId: 'scheduler',
+      });
       await this.drain();
       await this.checkNewOwners(`final sweep ${sweep}`);
       const wrote = this.monitor.subzoneBatches - writesBefore;
       if (wrote === 0 && sweep >= MIN_FINAL_SWEEPS) return;
       if (sweep === MAX_FINAL_SWEEPS) {
-        this.violations.push({ invariant: 'convergence: sweeps stop writing once the faults stop', message: `sweep ${sweep} after the faults still wrote ${wrote} batches` });
+        this.violations.push({
+          invariant: 'convergence: sweeps stop writing once the faults stop',
+          message: `sweep ${sweep} after the faults still wrote ${wrote} batches`,
+        });
         return;
       }
     }
@@ -466,15 +527,26 @@ class ScenarioRun {
       items.push(...(page.Items ?? []).map((item) => unmarshall(item)));
       start = page.LastEvaluatedKey as Record<string, never> | undefined;
     } while (start);
-    const owners: FinalOwner[] = items.filter((item) => item.sk === 'OWNER').map((item) => ({ name: String(item.name), account: String(item.account), zoneId: String(item.zoneId) }));
+    const owners: FinalOwner[] = items
+      .filter((item) => item.sk === 'OWNER')
+      .map((item) => ({ name: String(item.name), account: String(item.account), zoneId: String(item.zoneId) }));
     // A lease of a dead invocation stays until DynamoDB's TTL deletes it (the table's TTL
     // attribute; dynalite has no TTL): one that carries an expiry already past is not left behind.
     const nowEpoch = this.clock.now().getTime() / 1000;
-    const expiredForTtl = (item: Record<string, unknown>) => typeof item[LEDGER_TTL_ATTRIBUTE] === 'number' && item[LEDGER_TTL_ATTRIBUTE] <= nowEpoch;
-    const leases = items.filter((item) => item.sk === 'LEASE' && !expiredForTtl(item)).map((item) => `${String(item.account)} held by ${String(item.holder)} until ${String(item.expiresAt)}`);
+    const expiredForTtl = (item: Record<string, unknown>) =>
+      typeof item[LEDGER_TTL_ATTRIBUTE] === 'number' && item[LEDGER_TTL_ATTRIBUTE] <= nowEpoch;
+    const leases = items
+      .filter((item) => item.sk === 'LEASE' && !expiredForTtl(item))
+      .map((item) => `${String(item.account)} held by ${String(item.holder)} until ${String(item.expiresAt)}`);
     const unsettled = items
-      .filter((item) => String(item.sk).startsWith('ZONE#') && (item.intent !== undefined || item.state === 'creating' || item.state === 'removing'))
-      .map((item) => `${String(item.account)}/${String(item.zoneId)} ${String(item.name)} is ${String(item.state)}${item.intent ? ' with an open intent' : ''}`);
+      .filter(
+        (item) =>
+          String(item.sk).startsWith('ZONE#') && (item.intent !== undefined || item.state === 'creating' || item.state === 'removing'),
+      )
+      .map(
+        (item) =>
+          `${String(item.account)}/${String(item.zoneId)} ${String(item.name)} is ${String(item.state)}${item.intent ? ' with an open intent' : ''}`,
+      );
     return { owners, leases, unsettled };
   }
 

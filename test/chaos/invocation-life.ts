@@ -39,7 +39,10 @@ export class InvocationLife {
   });
   private readonly deadline: number;
 
-  constructor(private readonly crashAfterCalls: number | undefined, timeoutMs: number) {
+  constructor(
+    private readonly crashAfterCalls: number | undefined,
+    timeoutMs: number,
+  ) {
     this.deadline = timeoutMs > 0 ? Date.now() + timeoutMs : Number.POSITIVE_INFINITY;
     void this.death.catch(() => undefined);
   }

@@ -79,7 +79,8 @@ export class WriteMonitor {
 
   /** Marks the records the parent holds before the run as nobody's but a person's (its apex). */
   seed(records: Iterable<StoredRecordSet>): void {
-    for (const set of records) this.authors.set(recordId(set.name, set.type), { author: 'hand', ttl: set.ttl, values: valuesKey(set.values) });
+    for (const set of records)
+      this.authors.set(recordId(set.name, set.type), { author: 'hand', ttl: set.ttl, values: valuesKey(set.values) });
   }
 
   /** A record keeps its author while it stays exactly as it was; a change makes it the changer's. */
@@ -116,11 +117,17 @@ export class WriteMonitor {
     }
   }
 
-  private checkCreate(policy: TruthPolicy, name: string, values: readonly string[], after: ReadonlyMap<string, StoredRecordSet>, described: string): void {
+  private checkCreate(
+    policy: TruthPolicy,
+    name: string,
+    values: readonly string[],
+    after: ReadonlyMap<string, StoredRecordSet>,
+    described: string,
+  ): void {
     if (!winningRule(policy, name)) this.flag('1: creations only at allowlisted names', described);
-    const claim = this.context.liveZones().find(
-      (zone) => zone.name === name && valuesKey(zone.nameServers) === valuesKey(values) && isValidClaim(policy, zone),
-    );
+    const claim = this.context
+      .liveZones()
+      .find((zone) => zone.name === name && valuesKey(zone.nameServers) === valuesKey(values) && isValidClaim(policy, zone));
     if (!claim) this.flag('1: creations only for a live, opted-in, allowed zone', described);
     for (const set of after.values()) {
       const other = canonical(set.name);
@@ -131,7 +138,14 @@ export class WriteMonitor {
     }
   }
 
-  private checkDelete(policy: TruthPolicy, name: string, type: string, values: readonly string[], recreated: boolean, described: string): void {
+  private checkDelete(
+    policy: TruthPolicy,
+    name: string,
+    type: string,
+    values: readonly string[],
+    recreated: boolean,
+    described: string,
+  ): void {
     // A record the monitor never saw written is a person's.
     if (this.authors.get(recordId(name, type))?.author !== 'subzone') {
       // An adopted record (a hand-made copy of a zone's name servers) may go with its zone, or be rewritten in place.
@@ -140,10 +154,11 @@ export class WriteMonitor {
       if (!adoptedZone || !(zoneGone || recreated)) this.flag('4: a record subzone did not write or adopt is never changed', described);
     }
     if (type === 'NS' && !recreated) {
-      const backing = this.context.liveZones().find(
-        (zone) => zone.name === name && valuesKey(zone.nameServers) === valuesKey(values) && isValidClaim(policy, zone),
-      );
-      if (backing) this.flag('2: a delegation of a live, opted-in, allowed zone is never removed', `${described} of zone ${backing.zoneId}`);
+      const backing = this.context
+        .liveZones()
+        .find((zone) => zone.name === name && valuesKey(zone.nameServers) === valuesKey(values) && isValidClaim(policy, zone));
+      if (backing)
+        this.flag('2: a delegation of a live, opted-in, allowed zone is never removed', `${described} of zone ${backing.zoneId}`);
     }
   }
 

@@ -69,14 +69,21 @@ export function checkFinalState(state: FinalState): Violation[] {
   for (const record of delegations.filter((candidate) => candidate.author === 'subzone')) {
     const zone = ownerZone(record.name);
     if (!zone || !isValidClaim(policy, zone)) {
-      flag('5: no delegation without a standing claim', `NS ${record.name} [${valuesKey(record.values)}] stands, ${zone ? describe(policy, zone) : 'no owner in the ledger'}`);
+      flag(
+        '5: no delegation without a standing claim',
+        `NS ${record.name} [${valuesKey(record.values)}] stands, ${zone ? describe(policy, zone) : 'no owner in the ledger'}`,
+      );
     } else if (valuesKey(zone.nameServers) !== valuesKey(record.values) || record.ttl !== expectedTtl(policy, record.name)) {
-      flag('5: a delegation holds its owner\'s name servers and TTL', `NS ${record.name} ${record.ttl} [${valuesKey(record.values)}], owner ${zone.zoneId} wants ${expectedTtl(policy, record.name)} [${valuesKey(zone.nameServers)}]`);
+      flag(
+        "5: a delegation holds its owner's name servers and TTL",
+        `NS ${record.name} ${record.ttl} [${valuesKey(record.values)}], owner ${zone.zoneId} wants ${expectedTtl(policy, record.name)} [${valuesKey(zone.nameServers)}]`,
+      );
     }
   }
   for (const upper of held) {
     for (const lower of held) {
-      if (isStrictlyBelow(lower.name, upper.name)) flag('3: no delegation under another delegation', `${lower.name} stands below ${upper.name}`);
+      if (isStrictlyBelow(lower.name, upper.name))
+        flag('3: no delegation under another delegation', `${lower.name} stands below ${upper.name}`);
     }
   }
 
@@ -91,7 +98,10 @@ export function checkFinalState(state: FinalState): Violation[] {
     if (wanted.length === 0 || blocked(name, records, policy.apex, claimants)) continue;
     const standing = records.find((record) => record.name === name && record.type === 'NS');
     if (!standing || !wanted.some((zone) => valuesKey(zone.nameServers) === valuesKey(standing.values))) {
-      flag('convergence: every unobstructed claim is delegated', `${name} claimed by ${wanted.map((zone) => `${zone.account}/${zone.zoneId}`).join(', ')}${owner ? ' (owner)' : ' (no owner)'}, parent holds ${standing ? `[${valuesKey(standing.values)}]` : 'nothing'}`);
+      flag(
+        'convergence: every unobstructed claim is delegated',
+        `${name} claimed by ${wanted.map((zone) => `${zone.account}/${zone.zoneId}`).join(', ')}${owner ? ' (owner)' : ' (no owner)'}, parent holds ${standing ? `[${valuesKey(standing.values)}]` : 'nothing'}`,
+      );
     }
   }
 
@@ -103,7 +113,8 @@ export function checkFinalState(state: FinalState): Violation[] {
 /** Something in the parent keeps `name` from being delegated: a record at it (other than a claimant's own name servers), below it, or a delegation above it. */
 function blocked(name: string, records: readonly FinalRecord[], apex: string, claimants: readonly ChildZone[]): boolean {
   return records.some((record) => {
-    if (record.name === name) return !(record.type === 'NS' && claimants.some((zone) => valuesKey(zone.nameServers) === valuesKey(record.values)));
+    if (record.name === name)
+      return !(record.type === 'NS' && claimants.some((zone) => valuesKey(zone.nameServers) === valuesKey(record.values)));
     if (isStrictlyBelow(record.name, name)) return true;
     return record.type === 'NS' && record.name !== apex && isStrictlyBelow(name, record.name);
   });

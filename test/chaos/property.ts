@@ -97,6 +97,12 @@ async function checkOnce(
   return {
     runs: runsBeforeFailure + 1,
     violations: firstFailure?.violations.length ?? 0,
-    counterexample: { seed: options.seed, path: details.counterexamplePath, scenario: details.counterexample[0], report, found: firstFailure ?? report },
+    counterexample: {
+      seed: options.seed,
+      path: details.counterexamplePath,
+      scenario: details.counterexample[0],
+      report,
+      found: firstFailure ?? report,
+    },
   };
 }

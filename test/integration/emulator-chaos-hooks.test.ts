@@ -24,7 +24,12 @@ beforeAll(async () => {
   });
   // One attempt: each test sees exactly what the emulator answered.
   ledger = new DynamoDBClient({ region: 'us-east-1', endpoint: proxy.endpoint, credentials: emulator.credentialsFor(HUB), maxAttempts: 1 });
-  route53 = new Route53Client({ region: 'us-east-1', endpoint: emulator.endpoint, credentials: emulator.credentialsFor(HUB), maxAttempts: 1 });
+  route53 = new Route53Client({
+    region: 'us-east-1',
+    endpoint: emulator.endpoint,
+    credentials: emulator.credentialsFor(HUB),
+    maxAttempts: 1,
+  });
 });
 
 afterEach(() => {
@@ -50,7 +55,9 @@ function putItem(pk: string): PutItemCommand {
 async function stored(pk: string): Promise<boolean> {
   const direct = new DynamoDBClient({ region: 'us-east-1', endpoint: emulator.dynamoEndpoint, credentials: emulator.credentialsFor(HUB) });
   try {
-    const found = await direct.send(new GetItemCommand({ TableName: table(), Key: { pk: { S: pk }, sk: { S: 'CHAOS' } }, ConsistentRead: true }));
+    const found = await direct.send(
+      new GetItemCommand({ TableName: table(), Key: { pk: { S: pk }, sk: { S: 'CHAOS' } }, ConsistentRead: true }),
+    );
     return found.Item !== undefined;
   } finally {
     direct.destroy();
@@ -71,7 +78,7 @@ describe('ledger fault proxy', () => {
     expect(JSON.parse(forwarded[0]!.body)).toMatchObject({ TableName: table(), Item: { pk: { S: pk } } });
   });
 
-  it('rejects a throttled ledger call with DynamoDB\'s code and writes nothing', async () => {
+  it("rejects a throttled ledger call with DynamoDB's code and writes nothing", async () => {
     // Prepare
     emulator.faults.add({ kind: 'throttle', operation: 'PutItem', service: 'dynamodb' });
 
@@ -89,14 +96,16 @@ describe('ledger fault proxy', () => {
     emulator.faults.add({ kind: 'lost-response', operation: 'PutItem', service: 'dynamodb' });
 
     // Act
-    const error = await ledger.send(putItem('lost')).catch((caught: unknown) => caught as Error & { $metadata?: { httpStatusCode?: number } });
+    const error = await ledger
+      .send(putItem('lost'))
+      .catch((caught: unknown) => caught as Error & { $metadata?: { httpStatusCode?: number } });
 
     // Assess
     expect(error).toMatchObject({ name: 'InternalFailure', $metadata: { httpStatusCode: 500 } });
     expect(await stored('lost')).toBe(true);
   });
 
-  it('leaves the ledger alone when a fault targets the front door\'s services', async () => {
+  it("leaves the ledger alone when a fault targets the front door's services", async () => {
     // Prepare
     emulator.faults.add({ kind: 'throttle', operation: 'PutItem', service: 'route53' });
 
@@ -121,7 +130,14 @@ describe('lost responses and change batch observers in Route 53', () => {
       .send(
         new ChangeResourceRecordSetsCommand({
           HostedZoneId: zone.id,
-          ChangeBatch: { Changes: [{ Action: 'CREATE', ResourceRecordSet: { Name: 'a.lost.example.com', Type: 'NS', TTL: 300, ResourceRecords: [{ Value: 'ns1.example.net' }] } }] },
+          ChangeBatch: {
+            Changes: [
+              {
+                Action: 'CREATE',
+                ResourceRecordSet: { Name: 'a.lost.example.com', Type: 'NS', TTL: 300, ResourceRecords: [{ Value: 'ns1.example.net' }] },
+              },
+            ],
+          },
         }),
       )
       .catch((caught: unknown) => caught as Error);

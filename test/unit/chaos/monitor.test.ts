@@ -5,8 +5,20 @@ import type { ChildZone, TruthPolicy } from '../../chaos/truth';
 
 const A = '300000000001';
 const PARENT = 'ZPARENT';
-const policy: TruthPolicy = { apex: 'run.example', rules: [{ name: 'foo.run.example', accounts: [A] }], defaultTtl: 3600, optInValue: 'true' };
-const FOO: ChildZone = { account: A, zoneId: 'Z1', name: 'foo.run.example', privateZone: false, tagValue: 'true', nameServers: ['ns-1.awsdns-01.com'] };
+const policy: TruthPolicy = {
+  apex: 'run.example',
+  rules: [{ name: 'foo.run.example', accounts: [A] }],
+  defaultTtl: 3600,
+  optInValue: 'true',
+};
+const FOO: ChildZone = {
+  account: A,
+  zoneId: 'Z1',
+  name: 'foo.run.example',
+  privateZone: false,
+  tagValue: 'true',
+  nameServers: ['ns-1.awsdns-01.com'],
+};
 const APEX: StoredRecordSet = { name: 'run.example', type: 'NS', ttl: 172800, values: ['ns-9.awsdns-09.com.'] };
 
 function set(name: string, type: StoredRecordSet['type'], values: string[], ttl = 3600): StoredRecordSet {
@@ -43,7 +55,13 @@ describe('chaos write monitor', () => {
     const watcher = monitor();
 
     // Act
-    watcher.observe({ account: '111111111111', zoneId: PARENT, changes: [change('CREATE', DELEGATION)], before: records(APEX), after: records(APEX, DELEGATION) });
+    watcher.observe({
+      account: '111111111111',
+      zoneId: PARENT,
+      changes: [change('CREATE', DELEGATION)],
+      before: records(APEX),
+      after: records(APEX, DELEGATION),
+    });
 
     // Assess
     expect(watcher.violations).toEqual([]);
@@ -54,27 +72,60 @@ describe('chaos write monitor', () => {
     [
       'a write at the apex',
       monitor,
-      (watcher) => watcher.observe({ account: '111111111111', zoneId: PARENT, changes: [change('DELETE', APEX)], before: records(APEX), after: records() }),
+      (watcher) =>
+        watcher.observe({
+          account: '111111111111',
+          zoneId: PARENT,
+          changes: [change('DELETE', APEX)],
+          before: records(APEX),
+          after: records(),
+        }),
       '1: never at the apex',
     ],
     [
       'a delegation created for an opted-out zone',
       () => monitor({ zones: [{ ...FOO, tagValue: 'True' }] }),
-      (watcher) => watcher.observe({ account: '111111111111', zoneId: PARENT, changes: [change('CREATE', DELEGATION)], before: records(APEX), after: records(APEX, DELEGATION) }),
+      (watcher) =>
+        watcher.observe({
+          account: '111111111111',
+          zoneId: PARENT,
+          changes: [change('CREATE', DELEGATION)],
+          before: records(APEX),
+          after: records(APEX, DELEGATION),
+        }),
       '1: creations only for a live, opted-in, allowed zone',
     ],
     [
       'a write the ledger never heard of',
       () => monitor({ intents: false }),
-      (watcher) => watcher.observe({ account: '111111111111', zoneId: PARENT, changes: [change('CREATE', DELEGATION)], before: records(APEX), after: records(APEX, DELEGATION) }),
+      (watcher) =>
+        watcher.observe({
+          account: '111111111111',
+          zoneId: PARENT,
+          changes: [change('CREATE', DELEGATION)],
+          before: records(APEX),
+          after: records(APEX, DELEGATION),
+        }),
       '6: every write is in the ledger before it is made',
     ],
     [
       "the removal of a live, opted-in, allowed zone's delegation",
       monitor,
       (watcher) => {
-        watcher.observe({ account: '111111111111', zoneId: PARENT, changes: [change('CREATE', DELEGATION)], before: records(APEX), after: records(APEX, DELEGATION) });
-        watcher.observe({ account: '111111111111', zoneId: PARENT, changes: [change('DELETE', DELEGATION)], before: records(APEX, DELEGATION), after: records(APEX) });
+        watcher.observe({
+          account: '111111111111',
+          zoneId: PARENT,
+          changes: [change('CREATE', DELEGATION)],
+          before: records(APEX),
+          after: records(APEX, DELEGATION),
+        });
+        watcher.observe({
+          account: '111111111111',
+          zoneId: PARENT,
+          changes: [change('DELETE', DELEGATION)],
+          before: records(APEX, DELEGATION),
+          after: records(APEX),
+        });
       },
       '2: a delegation of a live, opted-in, allowed zone is never removed',
     ],
@@ -83,8 +134,22 @@ describe('chaos write monitor', () => {
       () => monitor({ zones: [] }),
       (watcher) => {
         const foreign = set('foo.run.example', 'NS', ['ns1.elsewhere-dns.net.'], 300);
-        watcher.byHand(() => watcher.observe({ account: '111111111111', zoneId: PARENT, changes: [change('UPSERT', foreign)], before: records(APEX), after: records(APEX, foreign) }));
-        watcher.observe({ account: '111111111111', zoneId: PARENT, changes: [change('DELETE', foreign)], before: records(APEX, foreign), after: records(APEX) });
+        watcher.byHand(() =>
+          watcher.observe({
+            account: '111111111111',
+            zoneId: PARENT,
+            changes: [change('UPSERT', foreign)],
+            before: records(APEX),
+            after: records(APEX, foreign),
+          }),
+        );
+        watcher.observe({
+          account: '111111111111',
+          zoneId: PARENT,
+          changes: [change('DELETE', foreign)],
+          before: records(APEX, foreign),
+          after: records(APEX),
+        });
       },
       '4: a record subzone did not write or adopt is never changed',
     ],
@@ -93,7 +158,13 @@ describe('chaos write monitor', () => {
       monitor,
       (watcher) => {
         const below = set('a.foo.run.example', 'A', ['192.0.2.1'], 60);
-        watcher.observe({ account: '111111111111', zoneId: PARENT, changes: [change('CREATE', DELEGATION)], before: records(APEX, below), after: records(APEX, below, DELEGATION) });
+        watcher.observe({
+          account: '111111111111',
+          zoneId: PARENT,
+          changes: [change('CREATE', DELEGATION)],
+          before: records(APEX, below),
+          after: records(APEX, below, DELEGATION),
+        });
       },
       '3: no delegation over records',
     ],

@@ -32,12 +32,50 @@ function state(overrides: Partial<FinalState>): FinalState {
 
 describe('chaos oracle', () => {
   it.each<[string, Partial<FinalState>]>([
-    ['a delegated owner', { zones: [FOO_A], records: [ns('foo.run.example', FOO_A.nameServers)], ledger: { owners: [{ name: 'foo.run.example', account: A, zoneId: 'Z1' }], leases: [], unsettled: [] } }],
-    ['a contested name held by its owner', { zones: [FOO_A, FOO_B], records: [ns('foo.run.example', FOO_B.nameServers)], ledger: { owners: [{ name: 'foo.run.example', account: B, zoneId: 'Z2' }], leases: [], unsettled: [] } }],
-    ['an owned name below a delegation', { zones: [FOO_A, NESTED_B], records: [ns('foo.run.example', FOO_A.nameServers)], ledger: { owners: [{ name: 'foo.run.example', account: A, zoneId: 'Z1' }, { name: 'a.foo.run.example', account: B, zoneId: 'Z3' }], leases: [], unsettled: [] } }],
-    ['a claim kept out by a person\'s record', { zones: [FOO_A], records: [{ name: 'foo.run.example.', type: 'A', ttl: 60, values: ['192.0.2.1'], author: 'hand' }] }],
+    [
+      'a delegated owner',
+      {
+        zones: [FOO_A],
+        records: [ns('foo.run.example', FOO_A.nameServers)],
+        ledger: { owners: [{ name: 'foo.run.example', account: A, zoneId: 'Z1' }], leases: [], unsettled: [] },
+      },
+    ],
+    [
+      'a contested name held by its owner',
+      {
+        zones: [FOO_A, FOO_B],
+        records: [ns('foo.run.example', FOO_B.nameServers)],
+        ledger: { owners: [{ name: 'foo.run.example', account: B, zoneId: 'Z2' }], leases: [], unsettled: [] },
+      },
+    ],
+    [
+      'an owned name below a delegation',
+      {
+        zones: [FOO_A, NESTED_B],
+        records: [ns('foo.run.example', FOO_A.nameServers)],
+        ledger: {
+          owners: [
+            { name: 'foo.run.example', account: A, zoneId: 'Z1' },
+            { name: 'a.foo.run.example', account: B, zoneId: 'Z3' },
+          ],
+          leases: [],
+          unsettled: [],
+        },
+      },
+    ],
+    [
+      "a claim kept out by a person's record",
+      { zones: [FOO_A], records: [{ name: 'foo.run.example.', type: 'A', ttl: 60, values: ['192.0.2.1'], author: 'hand' }] },
+    ],
     ['a near-miss tag that is not an opt-in', { zones: [zone(A, 'Z1', 'foo.run.example', { tagValue: 'True' })] }],
-    ['a wildcard claim at its own TTL', { zones: [zone(A, 'Z4', 'x.dev.run.example')], records: [ns('x.dev.run.example', ['ns-Z4.awsdns-01.com'], 'subzone', 300)], ledger: { owners: [{ name: 'x.dev.run.example', account: A, zoneId: 'Z4' }], leases: [], unsettled: [] } }],
+    [
+      'a wildcard claim at its own TTL',
+      {
+        zones: [zone(A, 'Z4', 'x.dev.run.example')],
+        records: [ns('x.dev.run.example', ['ns-Z4.awsdns-01.com'], 'subzone', 300)],
+        ledger: { owners: [{ name: 'x.dev.run.example', account: A, zoneId: 'Z4' }], leases: [], unsettled: [] },
+      },
+    ],
   ])('accepts %s', (_, overrides) => {
     // Prepare
     const final = state(overrides);
@@ -50,11 +88,42 @@ describe('chaos oracle', () => {
   });
 
   it.each<[string, Partial<FinalState>, string]>([
-    ['an owner whose zone is gone', { ledger: { owners: [{ name: 'foo.run.example', account: A, zoneId: 'Z1' }], leases: [], unsettled: [] } }, '7: no orphaned name owner'],
-    ['a delegation left after its zone opted out', { zones: [zone(A, 'Z1', 'foo.run.example', { tagValue: undefined })], records: [ns('foo.run.example', FOO_A.nameServers)] }, '5: no delegation without a standing claim'],
-    ['a delegation with the wrong TTL', { zones: [FOO_A], records: [ns('foo.run.example', FOO_A.nameServers, 'subzone', 300)], ledger: { owners: [{ name: 'foo.run.example', account: A, zoneId: 'Z1' }], leases: [], unsettled: [] } }, "5: a delegation holds its owner's name servers and TTL"],
+    [
+      'an owner whose zone is gone',
+      { ledger: { owners: [{ name: 'foo.run.example', account: A, zoneId: 'Z1' }], leases: [], unsettled: [] } },
+      '7: no orphaned name owner',
+    ],
+    [
+      'a delegation left after its zone opted out',
+      { zones: [zone(A, 'Z1', 'foo.run.example', { tagValue: undefined })], records: [ns('foo.run.example', FOO_A.nameServers)] },
+      '5: no delegation without a standing claim',
+    ],
+    [
+      'a delegation with the wrong TTL',
+      {
+        zones: [FOO_A],
+        records: [ns('foo.run.example', FOO_A.nameServers, 'subzone', 300)],
+        ledger: { owners: [{ name: 'foo.run.example', account: A, zoneId: 'Z1' }], leases: [], unsettled: [] },
+      },
+      "5: a delegation holds its owner's name servers and TTL",
+    ],
     ['an unobstructed claim never delegated', { zones: [FOO_A] }, 'convergence: every unobstructed claim is delegated'],
-    ['two nested delegations', { zones: [FOO_A, NESTED_B], records: [ns('foo.run.example', FOO_A.nameServers), ns('a.foo.run.example', NESTED_B.nameServers)], ledger: { owners: [{ name: 'foo.run.example', account: A, zoneId: 'Z1' }, { name: 'a.foo.run.example', account: B, zoneId: 'Z3' }], leases: [], unsettled: [] } }, '3: no delegation under another delegation'],
+    [
+      'two nested delegations',
+      {
+        zones: [FOO_A, NESTED_B],
+        records: [ns('foo.run.example', FOO_A.nameServers), ns('a.foo.run.example', NESTED_B.nameServers)],
+        ledger: {
+          owners: [
+            { name: 'foo.run.example', account: A, zoneId: 'Z1' },
+            { name: 'a.foo.run.example', account: B, zoneId: 'Z3' },
+          ],
+          leases: [],
+          unsettled: [],
+        },
+      },
+      '3: no delegation under another delegation',
+    ],
     ['a lease left behind', { ledger: { owners: [], leases: [`${A} held by x`], unsettled: [] } }, 'no lease left behind'],
   ])('rejects %s', (_, overrides, invariant) => {
     // Prepare

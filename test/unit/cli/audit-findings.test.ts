@@ -11,7 +11,13 @@ const { config } = parseConfig({
 const R53 = ['ns-1.awsdns-00.com', 'ns-600.awsdns-11.net'];
 const OTHER = ['ns-2.awsdns-00.com', 'ns-601.awsdns-11.net'];
 const ns = (name: string, values: readonly string[]): RecordSet => ({ name, type: 'NS', ttl: 3600, values });
-const zone = (account: string, name: string, nameServers: readonly string[], optedIn = true): LiveZone => ({ account, zoneId: `Z${account}`, name, optedIn, nameServers });
+const zone = (account: string, name: string, nameServers: readonly string[], optedIn = true): LiveZone => ({
+  account,
+  zoneId: `Z${account}`,
+  name,
+  optedIn,
+  nameServers,
+});
 
 describe('auditParent', () => {
   it.each<[string, LiveZone[], string[], string, string]>([
@@ -23,7 +29,14 @@ describe('auditParent', () => {
     ['no readable account serves it and one account cannot be read', [], ['222222222222'], 'dangling', 'critical'],
   ])('classifies a Route 53 delegation when %s', (_when, liveZones, unreadable, kind, severity) => {
     // Act
-    const [finding] = auditParent({ config, parentZoneId: 'Z0EXAMPLE', apex: 'example.com', nsRecords: [ns('example.com', R53), ns('foo.example.com', R53)], liveZones, unreadableAccounts: unreadable });
+    const [finding] = auditParent({
+      config,
+      parentZoneId: 'Z0EXAMPLE',
+      apex: 'example.com',
+      nsRecords: [ns('example.com', R53), ns('foo.example.com', R53)],
+      liveZones,
+      unreadableAccounts: unreadable,
+    });
 
     // Assess
     expect(finding).toMatchObject({ name: 'foo.example.com', parentZone: 'example.com', class: kind, severity });

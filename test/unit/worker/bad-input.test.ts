@@ -346,7 +346,12 @@ describe('bad input', () => {
       fc.tuple(fc.constant(['rules', 2, 'accounts', 0]), fc.oneof(notTwelveDigits, notAString)),
       fc.tuple(
         fc.constant(['rules', 4, 'nsTtl']),
-        fc.oneof(fc.integer({ max: 59 }), fc.integer({ min: 172_801 }), fc.double({ min: 60.1, max: 61, noNaN: true }).filter((ttl) => !Number.isInteger(ttl)), notANumber),
+        fc.oneof(
+          fc.integer({ max: 59 }),
+          fc.integer({ min: 172_801 }),
+          fc.double({ min: 60.1, max: 61, noNaN: true }).filter((ttl) => !Number.isInteger(ttl)),
+          notANumber,
+        ),
       ),
       fc.tuple(fc.constant(['graceMinutes']), fc.oneof(fc.integer({ max: -1 }), fc.constant(1.5), notANumber)),
       fc.tuple(fc.constant(['readerRoleName']), fc.oneof(fc.constantFrom('', 'a b', 'r'.repeat(65)), notAString)),
