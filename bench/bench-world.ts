@@ -386,8 +386,8 @@ class ObservedParentZoneStore implements ParentZoneStore {
     }
   }
 
-  async applyBatch(batch: ChangeBatch): Promise<void> {
-    await this.inner.applyBatch(batch);
+  async applyBatch(batch: ChangeBatch): Promise<string | undefined> {
+    const changeId = await this.inner.applyBatch(batch);
     const at = Date.now();
     const invocation = this.world.currentInvocation();
     if (invocation) {
@@ -397,6 +397,7 @@ class ObservedParentZoneStore implements ParentZoneStore {
     for (const change of batch.changes) {
       if (change.action === 'CREATE' && change.record.type === 'NS') this.world.delegatedAt.set(change.record.name, at);
     }
+    return changeId;
   }
 }
 

@@ -120,8 +120,9 @@ export class DryRunParentStore implements ParentZoneStore {
     return this.real.readAround(parentZoneId, apex, names);
   }
 
-  async applyBatch(batch: ChangeBatch): Promise<void> {
+  async applyBatch(batch: ChangeBatch): Promise<undefined> {
     this.batches.push(batch);
+    return undefined;
   }
 }
 

@@ -1,8 +1,9 @@
 /**
  * `subzone verify NAME`: follows the delegation chain over DNS, as `dig +trace` does, from the
  * parent zone's own authoritative name servers (asked directly, no recursion) to the child
- * zone's answer for the name's SOA, and reports each hop; with `--change-id`, also whether that
- * Route 53 change is INSYNC. Exit 0 the name resolves through the chain, 2 it does not.
+ * zone's answer for the name's SOA, and reports each hop; also whether the Route 53 change that
+ * last wrote the delegation (the ledger remembers it; `--change-id` names another) is INSYNC.
+ * Exit 0 the name resolves through the chain, 2 it does not.
  *
  * A hop is one server asked; its `kind` says what it answered. DNSSEC will add hops of its own
  * (`ds` at the parent, `dnskey` at the child) to the same list.
@@ -91,7 +92,8 @@ export async function verifyName(context: CommandContext, input: string, setting
   }
   const parent = parentFor(context.loaded.config, name);
   if (parent === undefined) throw new UsageError(`${name} is under none of the configured parent zones`);
-  const change = changeId === undefined ? {} : { change: await changeStatus(context, changeId) };
+  const lastChange = changeId ?? (await lastChangeOf(context, parent.hostedZoneId, name));
+  const change = lastChange === undefined ? {} : { change: await changeStatus(context, lastChange) };
   const options = await startOf(context, parent.hostedZoneId, settings);
   context.out.progress(`asking ${options.start.label} (${options.start.address}#${options.start.port}) for ${name} SOA...`);
   try {
@@ -105,6 +107,13 @@ export async function verifyName(context: CommandContext, input: string, setting
     if (!(error instanceof TraceError)) throw error;
     return { name, parentZone: parent.name, resolves: false, hops: hopsOf(error.steps, 'referral'), error: error.message, ...change };
   }
+}
+
+/** The Route 53 change that last wrote the name's delegation, as the ledger remembers it. */
+async function lastChangeOf(context: CommandContext, parentZoneId: string, name: string): Promise<string | undefined> {
+  const owner = await context.readers.ledger.getNameOwner(parentZoneId, name);
+  if (owner === undefined) return undefined;
+  return (await context.readers.ledger.getEntry(owner.account, owner.zoneId))?.lastChangeId;
 }
 
 async function changeStatus(context: CommandContext, id: string): Promise<{ id: string; status: string }> {

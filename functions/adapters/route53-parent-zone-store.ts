@@ -113,10 +113,10 @@ export class Route53ParentZoneStore implements ParentZoneStore {
     }
   }
 
-  async applyBatch(batch: ChangeBatch): Promise<void> {
-    if (batch.changes.length === 0) return;
+  async applyBatch(batch: ChangeBatch): Promise<string | undefined> {
+    if (batch.changes.length === 0) return undefined;
     try {
-      await this.route53.send(
+      const sent = await this.route53.send(
         new ChangeResourceRecordSetsCommand({
           HostedZoneId: batch.parentZoneId,
           ChangeBatch: {
@@ -133,6 +133,7 @@ export class Route53ParentZoneStore implements ParentZoneStore {
           },
         }),
       );
+      return sent.ChangeInfo?.Id;
     } catch (error) {
       if (errorName(error) === 'InvalidChangeBatch') {
         const messages = (error as { messages?: string[] }).messages;

@@ -6,7 +6,7 @@
  * name is never left owned by a zone the ledger no longer knows.
  */
 import type { EntryChange } from './intents';
-import { freshEntry, outcomeFor, type DecisionResult } from './outcomes';
+import { freshEntry, outcomeFor, type DecisionOutcome, type DecisionResult } from './outcomes';
 import { changesOf, subjectOf, type Decision } from './policy';
 import type { Clock, DelegationEntries, NameOwners, OutcomePublisher } from './ports';
 import type { AccountId, DnsName, LedgerEntry, NameOwner, OutcomeEvent, ZoneId } from './types';
@@ -92,14 +92,14 @@ export class AccountEntries {
    * caller publishes every account's events together, then calls `finish`.
    */
   async prepare(
-    items: ReadonlyArray<{ readonly decision: Decision; readonly result: DecisionResult }>,
+    items: ReadonlyArray<{ readonly decision: Decision; readonly result: DecisionResult; readonly changeId?: string }>,
     now: Date,
   ): Promise<PreparedOutcomes> {
     const reported: EntryChange[] = [];
     const flags: boolean[] = [];
-    for (const { decision, result } of items) {
+    for (const { decision, result, changeId } of items) {
       const base = this.get(subjectOf(decision).zoneId);
-      const change = outcomeFor(decision, result, base, this.account, now);
+      const change = withChangeId(outcomeFor(decision, result, base, this.account, now), changeId);
       if (change.entry === 'delete' && base !== undefined) {
         if (change.outcome)
           reported.push({ entry: { ...base, state: 'retired', records: [], intent: undefined }, outcome: change.outcome, retire: true });
@@ -141,4 +141,10 @@ export class AccountEntries {
     if (flagged.length === 0) return;
     await this.record(flagged.map((entry) => ({ entry, outcome: entry.pendingOutcome!, retire: entry.state === 'retired' })));
   }
+}
+
+/** Remembers the Route 53 change that carried a write on the entry it leaves behind. */
+function withChangeId(change: DecisionOutcome, changeId: string | undefined): DecisionOutcome {
+  if (changeId === undefined || change.entry === undefined || change.entry === 'delete') return change;
+  return { ...change, entry: { ...change.entry, lastChangeId: changeId } };
 }

@@ -35,16 +35,20 @@ export async function applyChanges(
     if (ready.length === 0) continue;
     for (const [unit, result] of await applyWithSplit({ parentZoneId: batch.parentZoneId, units: ready }, ports.parents)) {
       if (result instanceof Error) unit.tag.run.fail(result);
-      fates.add(unit.tag.run, unit.tag.decision, result instanceof Error ? 'failed' : 'applied');
+      if (result instanceof Error) fates.add(unit.tag.run, unit.tag.decision, 'failed');
+      else fates.add(unit.tag.run, unit.tag.decision, 'applied', result.changeId);
     }
   }
 }
 
 /** Applies a batch; a refusal (conflict, denial) splits it in halves until the refused units are isolated. */
-async function applyWithSplit<T>(batch: PlannedBatch<T>, parents: ParentZoneStore): Promise<Array<[ChangeUnit<T>, true | Error]>> {
+async function applyWithSplit<T>(
+  batch: PlannedBatch<T>,
+  parents: ParentZoneStore,
+): Promise<Array<[ChangeUnit<T>, { readonly changeId: string | undefined } | Error]>> {
   try {
-    await parents.applyBatch({ parentZoneId: batch.parentZoneId, changes: batch.units.flatMap((unit) => unit.changes) });
-    return batch.units.map((unit) => [unit, true]);
+    const changeId = await parents.applyBatch({ parentZoneId: batch.parentZoneId, changes: batch.units.flatMap((unit) => unit.changes) });
+    return batch.units.map((unit) => [unit, { changeId }]);
   } catch (error) {
     assertIsError(error);
     if (!(error instanceof ChangeRefusedError)) return batch.units.map((unit) => [unit, error]);

@@ -9,12 +9,13 @@ import type { Decision } from './policy';
 import type { OutcomePublisher } from './ports';
 
 export class OutcomeBatch {
-  private readonly byAccount = new Map<AccountRun, Array<{ decision: Decision; result: DecisionResult }>>();
+  private readonly byAccount = new Map<AccountRun, Array<{ decision: Decision; result: DecisionResult; changeId?: string }>>();
 
   constructor(private readonly publisher: OutcomePublisher) {}
 
-  add(run: AccountRun, decision: Decision, result: DecisionResult): void {
-    this.byAccount.set(run, [...(this.byAccount.get(run) ?? []), { decision, result }]);
+  /** `changeId`: Route 53's change that carried an applied write. */
+  add(run: AccountRun, decision: Decision, result: DecisionResult, changeId?: string): void {
+    this.byAccount.set(run, [...(this.byAccount.get(run) ?? []), { decision, result, ...(changeId ? { changeId } : {}) }]);
   }
 
   /** Records every account's decisions in its ledger and its report, with whether each was reported. */
@@ -22,7 +23,7 @@ export class OutcomeBatch {
     const prepared: Array<[AccountRun, PreparedOutcomes]> = [];
     for (const [run, items] of this.byAccount) {
       // In the report even if recording fails: the log then shows what the retry will redo.
-      const records = items.map((item) => ({ ...item, reported: false }));
+      const records = items.map(({ decision, result }) => ({ decision, result, reported: false }));
       run.decisions.push(...records);
       await run.attempt(async () => {
         const outcomes = await run.entries.prepare(items, now);

@@ -39,8 +39,11 @@ export interface ParentZoneStore {
    * at each name between the apex and them. Throws ParentReadError if any page fails.
    */
   readAround(parentZoneId: ZoneId, apex: DnsName, names: readonly DnsName[]): Promise<ParentView>;
-  /** Applies one atomic batch; throws ChangeConflictError when Route 53 refuses it as invalid. */
-  applyBatch(batch: ChangeBatch): Promise<void>;
+  /**
+   * Applies one atomic batch and returns the id of Route 53's change (for `subzone verify`), if
+   * there was one; throws ChangeConflictError when Route 53 refuses it as invalid.
+   */
+  applyBatch(batch: ChangeBatch): Promise<string | undefined>;
 }
 
 /** A lease: one holder at a time works on what it names, until it expires. */

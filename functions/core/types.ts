@@ -160,6 +160,8 @@ export interface LedgerEntry {
   readonly occludedSince?: string;
   /** An outcome event not yet published. */
   readonly pendingOutcome?: OutcomeEvent;
+  /** The Route 53 change that last wrote this delegation, so an operator can see it go INSYNC. */
+  readonly lastChangeId?: string;
   /** Optimistic-concurrency version; every conditional write checks and bumps it. */
   readonly version: number;
   readonly updatedAt: string;

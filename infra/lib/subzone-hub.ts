@@ -377,14 +377,18 @@ export class SubzoneHub extends Construct {
    * organisation (each spoke must also trust the grantee: `SubzoneSpoke`'s `operatorRoleArn`).
    */
   public grantOperatorRead(grantee: iam.IGrantable): iam.Grant {
-    return iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['route53:GetHostedZone', 'route53:ListResourceRecordSets'],
-      resourceArns: this.parentZoneArns(),
-    })
-      .combine(this.ledger.grant(grantee, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'))
-      .combine(this.controlParameter.grantRead(grantee))
-      .combine(iam.Grant.addToPrincipal({ grantee, ...this.readerRoles() }));
+    return (
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: ['route53:GetHostedZone', 'route53:ListResourceRecordSets'],
+        resourceArns: this.parentZoneArns(),
+      })
+        // `subzone verify` asks whether the change that last wrote a delegation is INSYNC.
+        .combine(iam.Grant.addToPrincipal({ grantee, actions: ['route53:GetChange'], resourceArns: ['arn:aws:route53:::change/*'] }))
+        .combine(this.ledger.grant(grantee, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'))
+        .combine(this.controlParameter.grantRead(grantee))
+        .combine(iam.Grant.addToPrincipal({ grantee, ...this.readerRoles() }))
+    );
   }
 
   /** Lets the grantee queue work for the worker (`subzone apply`, `subzone invoke`): every write still passes the worker. */

@@ -70,7 +70,7 @@ export class FakeParentStore implements ParentZoneStore {
     return { parentZoneId, apex, records: structuredClone(records) };
   }
 
-  async applyBatch(batch: ChangeBatch): Promise<void> {
+  async applyBatch(batch: ChangeBatch): Promise<string> {
     this.beforeApply(batch);
     await tick();
     const zone = this.zone(batch.parentZoneId);
@@ -96,6 +96,7 @@ export class FakeParentStore implements ParentZoneStore {
     }
     zone.records = next;
     this.applied.push(structuredClone(batch));
+    return `/change/C${this.applied.length}`;
   }
 
   private zone(parentZoneId: ZoneId): { apex: DnsName; records: RecordSet[] } {

@@ -559,6 +559,7 @@ describe('SubzoneHub metrics and grants', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({ Action: ['route53:GetHostedZone', 'route53:ListResourceRecordSets'] }),
+          Match.objectLike({ Action: 'route53:GetChange', Resource: 'arn:aws:route53:::change/*' }),
           Match.objectLike({
             Action: 'sts:AssumeRole',
             Resource: 'arn:aws:iam::*:role/subzone-reader',

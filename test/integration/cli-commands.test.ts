@@ -200,8 +200,11 @@ describe('subzone apply, ledger, explain, verify and invoke', () => {
     const verification = JSON.parse(run.out.join('\n')) as {
       resolves: boolean;
       hops: Array<{ kind: string; server: string; authoritative: boolean }>;
+      change?: { id: string; status: string };
     };
     expect(verification.resolves).toBe(true);
+    // The change that wrote the delegation, as the ledger remembers it.
+    expect(verification.change).toEqual({ id: expect.stringMatching(/^\/change\/C/), status: 'INSYNC' });
     expect(verification.hops.map(({ kind, authoritative }) => ({ kind, authoritative }))).toEqual([
       { kind: 'referral', authoritative: false },
       { kind: 'answer', authoritative: true },

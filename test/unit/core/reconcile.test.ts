@@ -145,6 +145,20 @@ describe('reconcileAccounts: modes and failures', () => {
     return zone;
   }
 
+  it('remembers the Route 53 change that wrote a delegation on its ledger entry', async () => {
+    // Prepare
+    const world = fakeWorld();
+    const zone = makeZone('foo.example.com');
+    world.reader.set(ACCOUNT_A, [zone]);
+
+    // Act
+    await world.run(zonesJob(ACCOUNT_A, zone.zoneId));
+
+    // Assess
+    expect(world.parents.applied).toHaveLength(1);
+    expect(world.ledger.entry(ACCOUNT_A, zone.zoneId)?.lastChangeId).toBe('/change/C1');
+  });
+
   it('writes nothing in observe mode and reports what it would have done once', async () => {
     // Prepare
     const world = fakeWorld({ config: makeConfig({ mode: 'observe' }) });
