@@ -202,6 +202,8 @@ export interface RuleConfig {
   readonly accounts: readonly AccountId[];
   /** TTL of the NS records written for names of this rule; defaults to the config's nsTtl. */
   readonly nsTtl?: number;
+  /** TTL of the DS records written for names of this rule; defaults to the config's dnssec.dsTtl. */
+  readonly dsTtl?: number;
 }
 
 /** The validated config file (docs/configuration.md); parsed only by config-schema.ts `parseConfig`. */
@@ -215,4 +217,6 @@ export interface SubzoneConfig {
   readonly nsTtl: number;
   readonly graceMinutes: number;
   readonly removalBudget: { readonly records: number; readonly percent: number };
+  /** DS records for signing child zones; when off, nothing about DS is read or written. */
+  readonly dnssec: { readonly enabled: boolean; readonly dsTtl: number };
 }
