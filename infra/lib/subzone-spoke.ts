@@ -111,7 +111,7 @@ export class SubzoneSpoke extends Construct {
             new iam.PolicyStatement({ sid: 'ListZones', actions: ['route53:ListHostedZones', 'route53:ListHostedZonesByName'], resources: ['*'] }),
             new iam.PolicyStatement({
               sid: 'ReadZones',
-              actions: ['route53:GetHostedZone', 'route53:ListTagsForResources'],
+              actions: ['route53:GetHostedZone', 'route53:ListTagsForResources', 'route53:GetDNSSEC'],
               resources: ['arn:aws:route53:::hostedzone/*'],
             }),
           ],
