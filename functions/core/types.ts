@@ -184,6 +184,8 @@ export interface LedgerEntry {
   readonly notServingSince?: string;
   /** When the delegation was first found occluded (a delegation above it, or records below it). */
   readonly occludedSince?: string;
+  /** When the zone was first seen signing with an active key (DNSSEC on): its first DS waits from here. */
+  readonly signingSeenSince?: string;
   /** An outcome event not yet published. */
   readonly pendingOutcome?: OutcomeEvent;
   /** Optimistic-concurrency version; every conditional write checks and bumps it. */
