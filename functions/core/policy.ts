@@ -449,15 +449,17 @@ function keep(entry: LedgerEntry, signingSeenSince: string | undefined): Decisio
 
 /**
  * The DS next to a delegation whose NS is in place: publish, change or withdraw it, or keep it.
- * A DS in the parent that is not the one subzone recorded is reported, never changed (invariant 4).
+ * A DS subzone wrote and a person changed since is reported, never changed (invariant 4).
  * Undefined when DNSSEC is off and the entry holds no DS: nothing about DS is decided.
  */
 function judgeDs(facts: AccountFacts, zone: SpokeZone, entry: LedgerEntry, view: ParentProjection): Decision | undefined {
   const held = recordedDs(entry);
   if (!facts.config.dnssec.enabled && held === undefined) return undefined;
   const found = dsAt(view, entry);
+  // A DS subzone never wrote is not its own: left as it is (`subzone audit` judges it), the NS kept.
+  if (found !== undefined && held === undefined) return keep(entry, entry.signingSeenSince);
   if (found !== undefined && !isRecordedDs(entry, found)) {
-    const detail = `the DS record at ${zone.name} ${held === undefined ? 'was not written by subzone' : 'no longer holds what subzone wrote'}`;
+    const detail = `the DS record at ${zone.name} no longer holds what subzone wrote`;
     return { kind: 'reject', zone, parentZoneId: entry.parentZoneId, base: entry, reason: 'changed-outside-subzone', detail };
   }
   const wanted = wantedDs(facts.config, zone, entry, facts.now);

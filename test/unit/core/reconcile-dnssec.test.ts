@@ -246,6 +246,21 @@ describe('reconcileAccounts: a DS changed by hand', () => {
     expect(world.parents.find(PARENT_ID, zone.name, 'DS')?.values).toEqual(['22222 13 2 BBBB2222']);
   });
 
+  it('leaves a DS it never wrote as it is and keeps standing for the NS, reconcile after reconcile', async () => {
+    // Prepare
+    const { world, zone } = delegatedWorld(signing([NEW_KEY]), { signingSeenSince: minutesFrom(NOW, -120).toISOString() });
+    putDs(world, zone, [OLD_KEY]);
+
+    // Act
+    const [first] = await world.run(accountJob(ACCOUNT_A));
+    const [second] = await world.run(accountJob(ACCOUNT_A));
+
+    // Assess
+    expect([...verdicts(first), ...verdicts(second)]).toEqual(['keep:in-place:applied', 'keep:in-place:applied']);
+    expect(world.parents.applied).toEqual([]);
+    expect(world.ledger.entry(ACCOUNT_A, zone.zoneId)?.state).toBe('delegated');
+  });
+
   it('leaves a deleted zone\'s NS in place while a DS it did not write remains', async () => {
     // Prepare
     const { world, zone } = delegatedWorld(undefined);
