@@ -1,6 +1,11 @@
 // Tests are transformed by SWC (fast, type-blind); `npm run typecheck` runs tsc over the same files.
 const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }] };
-const common = { testEnvironment: 'node', transform, setupFiles: ['<rootDir>/test/helpers/env.ts'], setupFilesAfterEnv: ['<rootDir>/test/helpers/matchers.ts'] };
+const common = {
+  testEnvironment: 'node',
+  transform,
+  setupFiles: ['<rootDir>/test/helpers/env.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/helpers/matchers.ts'],
+};
 
 /** @type {import('jest').Config} */
 module.exports = {

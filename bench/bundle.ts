@@ -73,9 +73,20 @@ function variants(): Variant[] {
     metafile: true,
     logLevel: 'error',
   };
-  const esm: BuildOptions = { ...common, format: 'esm', mainFields: ['module', 'main'], banner: { js: REQUIRE_BANNER }, legalComments: 'none' };
+  const esm: BuildOptions = {
+    ...common,
+    format: 'esm',
+    mainFields: ['module', 'main'],
+    banner: { js: REQUIRE_BANNER },
+    legalComments: 'none',
+  };
   return [
-    { name: 'plain-cjs', description: '(a) CommonJS, minified', file: join(BENCH_DIR, 'worker-plain.cjs'), options: { ...common, format: 'cjs' } },
+    {
+      name: 'plain-cjs',
+      description: '(a) CommonJS, minified',
+      file: join(BENCH_DIR, 'worker-plain.cjs'),
+      options: { ...common, format: 'cjs' },
+    },
     {
       name: 'esm-deployed',
       description: "(b) as deployed: ESM, mainFields ['module','main'], environment-only credentials (infra/lib/worker-bundling.ts)",
@@ -221,17 +232,21 @@ function print(result: BundleResult): void {
     ]),
   );
   const esm = result.bundles[1] as BundleMeasure;
-  printTable('Top 10 inputs of the ESM bundle (b), by bytes in the output', ['input', 'KB'], esm.topInputs.map((entry) => [entry.input, entry.kb]));
-  printTable('Top packages of the ESM bundle (b) vs the plain bundle (a); - = not in the plain bundle', ['package', 'ESM KB', 'plain KB'], esm.topPackages.map((entry) => [
-    entry.name,
-    entry.kb,
-    plain.packages[entry.name] ?? '-',
-  ]));
-  printTable('The ESM bundle (b) by family (KB)', ['family', 'KB', 'share'], Object.entries(esm.groups).map(([name, kb]) => [
-    name,
-    kb,
-    `${round((kb / esm.sizeKb) * 100)}%`,
-  ]));
+  printTable(
+    'Top 10 inputs of the ESM bundle (b), by bytes in the output',
+    ['input', 'KB'],
+    esm.topInputs.map((entry) => [entry.input, entry.kb]),
+  );
+  printTable(
+    'Top packages of the ESM bundle (b) vs the plain bundle (a); - = not in the plain bundle',
+    ['package', 'ESM KB', 'plain KB'],
+    esm.topPackages.map((entry) => [entry.name, entry.kb, plain.packages[entry.name] ?? '-']),
+  );
+  printTable(
+    'The ESM bundle (b) by family (KB)',
+    ['family', 'KB', 'share'],
+    Object.entries(esm.groups).map(([name, kb]) => [name, kb, `${round((kb / esm.sizeKb) * 100)}%`]),
+  );
   const verdicts: Verdict[] = [
     { what: 'ESM bundle size (KB)', measured: esm.sizeKb, bar: `< ${ESM_SIZE_BAR_KB}`, pass: result.esmSizePass },
     { what: 'load speed-up, ESM vs plain', measured: `${result.speedup}x`, bar: `>= ${LOAD_SPEEDUP_BAR}x`, pass: result.speedupPass },

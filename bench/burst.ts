@@ -11,7 +11,15 @@ import { ChangeTagsForResourceCommand } from '@aws-sdk/client-route-53';
 import { TokenBucket } from 'limiter';
 import { QueueWaitTimeoutError } from '../emulator/sqs/event-source-mapping';
 import { MAX_CHANGES_PER_BATCH } from '../functions/core/change-limits';
-import { BENCH_DOMAIN, BENCH_VISIBILITY_TIMEOUT_SECONDS, BenchWorld, HUB, OPT_IN_TAG, PRODUCTION_MAPPING, benchAccounts } from './bench-world';
+import {
+  BENCH_DOMAIN,
+  BENCH_VISIBILITY_TIMEOUT_SECONDS,
+  BenchWorld,
+  HUB,
+  OPT_IN_TAG,
+  PRODUCTION_MAPPING,
+  benchAccounts,
+} from './bench-world';
 import { percentile, printHeading, printTable, printVerdicts, round, type Verdict } from './report';
 
 /** What to run. */
@@ -44,7 +52,14 @@ export interface BurstResult {
     readonly leaseBusyPolls: number;
     readonly deadLettered: number;
   };
-  readonly changeResourceRecordSets: { readonly calls: number; readonly refused: number; readonly changes: number; readonly batches: number; readonly bar: number; readonly pass: boolean };
+  readonly changeResourceRecordSets: {
+    readonly calls: number;
+    readonly refused: number;
+    readonly changes: number;
+    readonly batches: number;
+    readonly bar: number;
+    readonly pass: boolean;
+  };
   readonly parentReads: {
     readonly listResourceRecordSets: number;
     readonly getHostedZone: number;
@@ -56,7 +71,14 @@ export interface BurstResult {
     readonly pass: boolean;
   };
   readonly latencyMs: { readonly p50: number; readonly p99: number; readonly max: number; readonly samples: number };
-  readonly calls: { readonly hubRoute53: number; readonly hubRefused: number; readonly sts: number; readonly spokeWorkerReads: number; readonly spokeRefused: number; readonly childTagCalls: number };
+  readonly calls: {
+    readonly hubRoute53: number;
+    readonly hubRefused: number;
+    readonly sts: number;
+    readonly spokeWorkerReads: number;
+    readonly spokeRefused: number;
+    readonly childTagCalls: number;
+  };
   readonly hubByOperation: Record<string, number>;
   readonly spokeByOperation: Record<string, number>;
 }
@@ -104,7 +126,11 @@ export async function measureBurst(options: BurstOptions): Promise<BurstResult> 
           await pace.removeTokens(1);
           try {
             await child.send(
-              new ChangeTagsForResourceCommand({ ResourceType: 'hostedzone', ResourceId: zoneId, AddTags: [{ Key: OPT_IN_TAG.key, Value: OPT_IN_TAG.value }] }),
+              new ChangeTagsForResourceCommand({
+                ResourceType: 'hostedzone',
+                ResourceId: zoneId,
+                AddTags: [{ Key: OPT_IN_TAG.key, Value: OPT_IN_TAG.value }],
+              }),
             );
             taggedAt.set(names[index] as string, Date.now());
           } catch (error) {
@@ -206,8 +232,12 @@ export async function measureBurst(options: BurstOptions): Promise<BurstResult> 
         hubRoute53: counters.count({ account: HUB, service: 'route53' }),
         hubRefused: counters.refusals({ account: HUB, service: 'route53' }),
         sts: counters.count({ service: 'sts' }),
-        spokeWorkerReads: spokeRoute53.filter((entry) => entry.operation !== 'ChangeTagsForResource').reduce((sum, entry) => sum + entry.calls, 0),
-        spokeRefused: spokeRoute53.filter((entry) => entry.operation !== 'ChangeTagsForResource').reduce((sum, entry) => sum + entry.refused, 0),
+        spokeWorkerReads: spokeRoute53
+          .filter((entry) => entry.operation !== 'ChangeTagsForResource')
+          .reduce((sum, entry) => sum + entry.calls, 0),
+        spokeRefused: spokeRoute53
+          .filter((entry) => entry.operation !== 'ChangeTagsForResource')
+          .reduce((sum, entry) => sum + entry.refused, 0),
         childTagCalls,
       },
       hubByOperation: byOperation((account) => account === HUB),
@@ -221,31 +251,45 @@ export async function measureBurst(options: BurstOptions): Promise<BurstResult> 
 
 function print(result: BurstResult): void {
   const { changeResourceRecordSets: crrs, parentReads: reads, latencyMs: latency, invocations, calls } = result;
-  printTable('Settings', ['setting', 'value'], [
-    ['scale', `${result.scale.zones} zones over ${result.scale.accounts} accounts, children tag at ${result.scale.childRatePerAccount}/s each`],
-    ...Object.entries(result.settings).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]),
-  ]);
-  printTable('Burst', ['measure', 'value'], [
-    ['tag calls that succeeded / failed', `${result.tagsSent} / ${result.tagFailures}`],
-    ['NS delegations in the parent', `${result.delegated}${result.drained ? '' : ' (queue not drained in time)'}`],
-    ['tagging time (s)', result.taggingSeconds],
-    ['total time, first tag to last NS write (s)', result.totalSeconds],
-    ['worker invocations (total / that wrote)', `${invocations.total} / ${invocations.writing}`],
-    ['messages retried (invocations with failures)', `${invocations.retriedMessages} (${invocations.withRetriedMessages})`],
-    ['account reconciles skipped: lease held by the other invocation throughout the wait', invocations.leaseBusy],
-    ['lease polls that found the lease held', invocations.leaseBusyPolls],
-    ['messages dead-lettered (5 receives)', invocations.deadLettered],
-    ['changes applied / change batches', `${crrs.changes} / ${crrs.batches}`],
-    ['ChangeResourceRecordSets calls (refused by quota)', `${crrs.calls} (${crrs.refused})`],
-    ['ListResourceRecordSets calls / parent reads / names asked', `${reads.listResourceRecordSets} / ${reads.reads} / ${reads.namesAsked}`],
-    ['hub GetHostedZone calls', reads.getHostedZone],
-    ['parent zone size at the end (pages of 300)', reads.finalZonePages],
-    ['hub Route 53 calls (refused by quota)', `${calls.hubRoute53} (${calls.hubRefused})`],
-    ['STS AssumeRole calls', calls.sts],
-    ['worker reads in child accounts (refused by quota)', `${calls.spokeWorkerReads} (${calls.spokeRefused})`],
-    ['child tag calls, retries included', calls.childTagCalls],
-    ['latency tag -> NS record p50 / p99 / max (ms)', `${latency.p50} / ${latency.p99} / ${latency.max} (n=${latency.samples})`],
-  ]);
+  printTable(
+    'Settings',
+    ['setting', 'value'],
+    [
+      [
+        'scale',
+        `${result.scale.zones} zones over ${result.scale.accounts} accounts, children tag at ${result.scale.childRatePerAccount}/s each`,
+      ],
+      ...Object.entries(result.settings).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]),
+    ],
+  );
+  printTable(
+    'Burst',
+    ['measure', 'value'],
+    [
+      ['tag calls that succeeded / failed', `${result.tagsSent} / ${result.tagFailures}`],
+      ['NS delegations in the parent', `${result.delegated}${result.drained ? '' : ' (queue not drained in time)'}`],
+      ['tagging time (s)', result.taggingSeconds],
+      ['total time, first tag to last NS write (s)', result.totalSeconds],
+      ['worker invocations (total / that wrote)', `${invocations.total} / ${invocations.writing}`],
+      ['messages retried (invocations with failures)', `${invocations.retriedMessages} (${invocations.withRetriedMessages})`],
+      ['account reconciles skipped: lease held by the other invocation throughout the wait', invocations.leaseBusy],
+      ['lease polls that found the lease held', invocations.leaseBusyPolls],
+      ['messages dead-lettered (5 receives)', invocations.deadLettered],
+      ['changes applied / change batches', `${crrs.changes} / ${crrs.batches}`],
+      ['ChangeResourceRecordSets calls (refused by quota)', `${crrs.calls} (${crrs.refused})`],
+      [
+        'ListResourceRecordSets calls / parent reads / names asked',
+        `${reads.listResourceRecordSets} / ${reads.reads} / ${reads.namesAsked}`,
+      ],
+      ['hub GetHostedZone calls', reads.getHostedZone],
+      ['parent zone size at the end (pages of 300)', reads.finalZonePages],
+      ['hub Route 53 calls (refused by quota)', `${calls.hubRoute53} (${calls.hubRefused})`],
+      ['STS AssumeRole calls', calls.sts],
+      ['worker reads in child accounts (refused by quota)', `${calls.spokeWorkerReads} (${calls.spokeRefused})`],
+      ['child tag calls, retries included', calls.childTagCalls],
+      ['latency tag -> NS record p50 / p99 / max (ms)', `${latency.p50} / ${latency.p99} / ${latency.max} (n=${latency.samples})`],
+    ],
+  );
   printTable('Hub calls by operation (attempts)', ['operation', 'calls'], Object.entries(result.hubByOperation));
   printTable('Worker calls in child accounts by operation (attempts)', ['operation', 'calls'], Object.entries(result.spokeByOperation));
   const verdicts: Verdict[] = [
@@ -261,7 +305,12 @@ function print(result: BurstResult): void {
       bar: 'all (ListResourceRecordSets <= zone pages)',
       pass: reads.pass,
     },
-    { what: 'every opt-in delegated', measured: result.delegated, bar: `${result.scale.zones}`, pass: result.delegated === result.scale.zones },
+    {
+      what: 'every opt-in delegated',
+      measured: result.delegated,
+      bar: `${result.scale.zones}`,
+      pass: result.delegated === result.scale.zones,
+    },
     { what: 'latency p50 / p99 (ms)', measured: `${latency.p50} / ${latency.p99}`, bar: 'reported', pass: latency.samples > 0 },
   ];
   printVerdicts('Verdict', verdicts);

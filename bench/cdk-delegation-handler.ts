@@ -55,7 +55,12 @@ export function loadCdkHandler(): CdkHandler {
 }
 
 /** The `Create` event CloudFormation sends for one `CrossAccountZoneDelegationRecord`. */
-function createEvent(delegation: CdkDelegation, parentAccount: AccountId, parentZoneId: ZoneId, index: number): CloudFormationCustomResourceCreateEvent {
+function createEvent(
+  delegation: CdkDelegation,
+  parentAccount: AccountId,
+  parentZoneId: ZoneId,
+  index: number,
+): CloudFormationCustomResourceCreateEvent {
   const stackId = `arn:aws:cloudformation:us-east-1:${parentAccount}:stack/delegation-${index}/00000000-0000-0000-0000-${String(index).padStart(12, '0')}`;
   return {
     RequestType: 'Create',
@@ -96,7 +101,12 @@ export async function runCdkStacks(
         await handler(createEvent(delegation, options.parentAccount, options.parentZoneId, index));
         outcomes.push({ zoneName: delegation.zoneName, startedAt, endedAt: Date.now() });
       } catch (error) {
-        outcomes.push({ zoneName: delegation.zoneName, startedAt, endedAt: Date.now(), error: error instanceof Error ? error.name : String(error) });
+        outcomes.push({
+          zoneName: delegation.zoneName,
+          startedAt,
+          endedAt: Date.now(),
+          error: error instanceof Error ? error.name : String(error),
+        });
       }
     }
   };

@@ -47,7 +47,9 @@ function chartsOf(document: ChartedResults): Map<string, LineChart> {
   const sweeps = document.results.sweep;
   if (sweeps !== undefined && sweeps.length > 0) {
     const kind = (name: 'warm' | 'cold', pick: 'calls' | 'minimum') =>
-      sweeps.flatMap((sweep) => sweep.sweeps.filter((measure) => measure.kind === name).map((measure) => [sweep.accounts, measure[pick]] as const));
+      sweeps.flatMap((sweep) =>
+        sweep.sweeps.filter((measure) => measure.kind === name).map((measure) => [sweep.accounts, measure[pick]] as const),
+      );
     charts.set('sweep-calls-vs-organisation.svg', {
       title: `Route 53 and STS calls of a sweep, ${sweeps[0]?.zonesPerAccount} zones per account`,
       xLabel: 'accounts in the organisation',

@@ -68,7 +68,10 @@ function integersOf(flag: string, raw: string | undefined, fallback: readonly nu
 
 function sectionsOf(raw: string | undefined): Section[] {
   if (raw === undefined) return [...SECTIONS];
-  const names = raw.split(',').map((name) => name.trim()).filter(Boolean);
+  const names = raw
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   for (const name of names) {
     if (!(SECTIONS as readonly string[]).includes(name)) throw new BenchOptionsError('only', name, `one of ${SECTIONS.join(', ')}`);
   }

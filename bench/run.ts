@@ -42,11 +42,20 @@ async function main(options: BenchOptions): Promise<void> {
   if (options.sections.includes('single')) {
     const single = await benchSingleEvent({ verbose: options.verbose });
     results.singleEvent = single;
-    summary.push({ bar: `1 warm opt-in event: <= ${single.bar} Route 53/STS calls`, measured: `${single.route53AndStsCalls} calls`, pass: single.pass });
+    summary.push({
+      bar: `1 warm opt-in event: <= ${single.bar} Route 53/STS calls`,
+      measured: `${single.route53AndStsCalls} calls`,
+      pass: single.pass,
+    });
     lap('single');
   }
   if (options.sections.includes('burst')) {
-    const burst = await benchBurst({ zones: options.zones, accounts: options.burstAccounts, childRate: options.childRate, verbose: options.verbose });
+    const burst = await benchBurst({
+      zones: options.zones,
+      accounts: options.burstAccounts,
+      childRate: options.childRate,
+      verbose: options.verbose,
+    });
     results.burst = burst;
     const crrs = burst.changeResourceRecordSets;
     summary.push({
@@ -86,7 +95,11 @@ async function main(options: BenchOptions): Promise<void> {
     const bundle = await benchBundle({ runs: options.loadRuns, variants: options.quick ? 'required' : 'all' });
     results.bundle = bundle;
     const [plain, esm] = bundle.bundles;
-    summary.push({ bar: 'ESM worker bundle < 480 KB', measured: `${esm?.sizeKb} KB (plain ${plain?.sizeKb} KB)`, pass: bundle.esmSizePass });
+    summary.push({
+      bar: 'ESM worker bundle < 480 KB',
+      measured: `${esm?.sizeKb} KB (plain ${plain?.sizeKb} KB)`,
+      pass: bundle.esmSizePass,
+    });
     summary.push({
       bar: 'ESM bundle loads >= 1.4x faster than plain',
       measured: `${bundle.speedup}x (${esm?.loadMs} vs ${plain?.loadMs} ms)`,
@@ -109,12 +122,14 @@ async function main(options: BenchOptions): Promise<void> {
 
   const seconds = round((Date.now() - started) / 1000);
   printHeading('Summary');
-  const timing = Object.entries(sectionSeconds).map(([section, value]) => `${section} ${value} s`).join(', ');
-  printTable(`Bars of docs/benchmarks.md (${seconds} s: ${timing}; node ${process.version}, ${cpus().length} cores)`, ['bar', 'measured', 'verdict'], summary.map((line) => [
-    line.bar,
-    line.measured,
-    line.pass ? 'PASS' : 'MISS',
-  ]));
+  const timing = Object.entries(sectionSeconds)
+    .map(([section, value]) => `${section} ${value} s`)
+    .join(', ');
+  printTable(
+    `Bars of docs/benchmarks.md (${seconds} s: ${timing}; node ${process.version}, ${cpus().length} cores)`,
+    ['bar', 'measured', 'verdict'],
+    summary.map((line) => [line.bar, line.measured, line.pass ? 'PASS' : 'MISS']),
+  );
 
   const document = {
     generatedAt: new Date().toISOString(),

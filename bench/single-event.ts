@@ -19,7 +19,7 @@ const PURPOSE: Record<string, string> = {
   'child route53 GetHostedZone': 'read the zone named in the event (name, name servers)',
   'child route53 ListHostedZonesByName': 'same-name sibling zones in the account',
   'child route53 ListTagsForResources': 'opt-in tag of the public zones read',
-  'child route53 ListHostedZones': 'list the account\'s zones',
+  'child route53 ListHostedZones': "list the account's zones",
   'hub sts AssumeRole': 'reader role credentials',
   'hub route53 GetHostedZone': 'parent zone (start-up check, or size before paging)',
   'hub route53 ListResourceRecordSets': 'parent records around the name',
@@ -103,7 +103,11 @@ export async function benchSingleEvent(options: { readonly verbose: boolean }): 
     // The measured event: the child tags the zone; only the worker's calls are counted.
     world.pause();
     await child.send(
-      new ChangeTagsForResourceCommand({ ResourceType: 'hostedzone', ResourceId: zoneId, AddTags: [{ Key: OPT_IN_TAG.key, Value: OPT_IN_TAG.value }] }),
+      new ChangeTagsForResourceCommand({
+        ResourceType: 'hostedzone',
+        ResourceId: zoneId,
+        AddTags: [{ Key: OPT_IN_TAG.key, Value: OPT_IN_TAG.value }],
+      }),
     );
     await waitUntil(() => world.queuedMessages() > 0, 'the ChangeTagsForResource event in the work queue', 5_000);
     world.resetCalls();
@@ -129,7 +133,15 @@ export async function benchSingleEvent(options: { readonly verbose: boolean }): 
     printTable(
       `Calls the worker made for the tag event on ${zone}, in order (DynamoDB runs on dynalite and is not counted)`,
       ['#', 'side', 'account', 'service', 'operation', 'bar?', 'purpose'],
-      steps.map((step) => [step.step, step.side, step.account, step.service, step.operation, step.countsTowardBar ? 'yes' : 'no', step.purpose]),
+      steps.map((step) => [
+        step.step,
+        step.side,
+        step.account,
+        step.service,
+        step.operation,
+        step.countsTowardBar ? 'yes' : 'no',
+        step.purpose,
+      ]),
     );
     printTable(
       'For context: the CreateHostedZone event before it (cold: the reconcile that warmed the worker), Route 53/STS only',

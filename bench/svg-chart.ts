@@ -72,7 +72,10 @@ export function renderLineChart(chart: LineChart): string {
     const colour = COLOURS[index % COLOURS.length];
     const path = series.points.map(([x, y]) => `${fixed(sx(x))},${fixed(sy(y))}`).join(' ');
     const dash = series.dashed === true ? ' stroke-dasharray="6 4"' : '';
-    const markers = series.points.map(([x, y]) => `<circle cx="${fixed(sx(x))}" cy="${fixed(sy(y))}" r="3.5" fill="${colour}"><title>${escapeXml(series.name)}: ${x}, ${y}</title></circle>`);
+    const markers = series.points.map(
+      ([x, y]) =>
+        `<circle cx="${fixed(sx(x))}" cy="${fixed(sy(y))}" r="3.5" fill="${colour}"><title>${escapeXml(series.name)}: ${x}, ${y}</title></circle>`,
+    );
     const legendY = MARGIN.top + 8 + index * 18;
     const legend =
       `<line x1="${MARGIN.left + 12}" x2="${MARGIN.left + 36}" y1="${legendY}" y2="${legendY}" stroke="${colour}" stroke-width="2"${dash}/>` +

@@ -59,7 +59,10 @@ export async function benchSweep(options: SweepOptions): Promise<SweepResult> {
   const world = await BenchWorld.start({ accounts, queue: { maximumBatchingWindowMs: 50 }, verbose: options.verbose });
   try {
     accounts.forEach((account, accountIndex) => {
-      const names = Array.from({ length: options.zonesPerAccount }, (_, zoneIndex) => `s${zoneIndex + 1}-a${accountIndex + 1}.${BENCH_DOMAIN}`);
+      const names = Array.from(
+        { length: options.zonesPerAccount },
+        (_, zoneIndex) => `s${zoneIndex + 1}-a${accountIndex + 1}.${BENCH_DOMAIN}`,
+      );
       world.seedZones(account, names, true);
     });
     // Unmeasured: the first sweep delegates every zone and records the name servers in the ledger.
@@ -123,12 +126,25 @@ function print(result: SweepResult): void {
     printTable(
       `${sweep.kind === 'warm' ? 'Warm' : 'Cold (fresh worker)'} sweep: Route 53/STS calls by side and operation, ${sweep.reconcilingInvocations} reconciling invocation(s), ${sweep.seconds} s`,
       ['side operation', 'calls', 'minimum'],
-      [...Object.entries(sweep.byOperation).map(([name, value]) => [name, value.calls, value.minimum]), ['total', sweep.calls, sweep.minimum]],
+      [
+        ...Object.entries(sweep.byOperation).map(([name, value]) => [name, value.calls, value.minimum]),
+        ['total', sweep.calls, sweep.minimum],
+      ],
     );
   }
   const verdicts: Verdict[] = result.sweeps.flatMap((sweep) => [
-    { what: `${sweep.kind} sweep calls / minimum`, measured: `${sweep.calls} / ${sweep.minimum} = ${sweep.ratio}`, bar: `<= ${SWEEP_RATIO_BAR}`, pass: sweep.pass },
-    { what: `${sweep.kind} sweep GetHostedZone in child accounts`, measured: sweep.spokeGetHostedZone, bar: '0 (ledger)', pass: sweep.spokeGetHostedZone === 0 },
+    {
+      what: `${sweep.kind} sweep calls / minimum`,
+      measured: `${sweep.calls} / ${sweep.minimum} = ${sweep.ratio}`,
+      bar: `<= ${SWEEP_RATIO_BAR}`,
+      pass: sweep.pass,
+    },
+    {
+      what: `${sweep.kind} sweep GetHostedZone in child accounts`,
+      measured: sweep.spokeGetHostedZone,
+      bar: '0 (ledger)',
+      pass: sweep.spokeGetHostedZone === 0,
+    },
   ]);
   verdicts.push({
     what: 'zones delegated before measuring',

@@ -41,7 +41,13 @@ export interface VersusRow {
   readonly delegations: number;
   readonly cdk: SideFigures & { readonly stsCalls: number };
   readonly subzone: SideFigures & { readonly triggerTagCalls: number; readonly deadLettered: number; readonly drained: boolean };
-  readonly ratios: { readonly hubCalls: number | null; readonly hubWrites: number | null; readonly allCalls: number | null; readonly throttled: number | null; readonly wallSeconds: number | null };
+  readonly ratios: {
+    readonly hubCalls: number | null;
+    readonly hubWrites: number | null;
+    readonly allCalls: number | null;
+    readonly throttled: number | null;
+    readonly wallSeconds: number | null;
+  };
 }
 
 /** Results of the section. */
@@ -53,11 +59,11 @@ export interface VersusResult {
 }
 
 const VERSUS_CAVEATS: readonly string[] = [
-  'Route 53 rejects a change to a hosted zone while an earlier one is still being processed (PriorRequestNotComplete) and takes up to about 60 s to report a change INSYNC; the emulator applies each change at once and never answers PriorRequestNotComplete. Ten stacks writing one record each to the same parent would meet it far more often than subzone\'s few pooled batches.',
-  'Route 53 also keeps a bucket per action (50/10 by default) beside the account\'s; the emulator models the account bucket only. For these two callers both buckets hold the same calls, so the figures would not move.',
-  'A call here takes about a millisecond on loopback, against tens of milliseconds in AWS, so wall time is set by the quota, the retry back-off and subzone\'s 5 s batching window.',
-  'The CDK figures hold no CloudFormation: no stack creation, no custom-resource provider framework (its own Lambda and its retries), no rollback of a failed stack; only the handler\'s own calls are counted.',
-  'The quota has no other user here; in a real DNS account other tools draw on the same 10/s, which makes every throttling figure worse, the CDK handler\'s first (subzone keeps to its own 5/s budget).',
+  "Route 53 rejects a change to a hosted zone while an earlier one is still being processed (PriorRequestNotComplete) and takes up to about 60 s to report a change INSYNC; the emulator applies each change at once and never answers PriorRequestNotComplete. Ten stacks writing one record each to the same parent would meet it far more often than subzone's few pooled batches.",
+  "Route 53 also keeps a bucket per action (50/10 by default) beside the account's; the emulator models the account bucket only. For these two callers both buckets hold the same calls, so the figures would not move.",
+  "A call here takes about a millisecond on loopback, against tens of milliseconds in AWS, so wall time is set by the quota, the retry back-off and subzone's 5 s batching window.",
+  "The CDK figures hold no CloudFormation: no stack creation, no custom-resource provider framework (its own Lambda and its retries), no rollback of a failed stack; only the handler's own calls are counted.",
+  "The quota has no other user here; in a real DNS account other tools draw on the same 10/s, which makes every throttling figure worse, the CDK handler's first (subzone keeps to its own 5/s budget).",
   'Every CDK stack assumes the role with the same process credentials (one child account), where in AWS each stack acts from its own account; the emulator does not rate-limit STS.',
 ];
 
@@ -90,7 +96,11 @@ async function measureCdk(size: number): Promise<VersusRow['cdk']> {
     bench.emulator.quota.enable();
     bench.emulator.counters.reset();
     const started = Date.now();
-    const outcomes = await runCdkStacks(handler, delegations, { parentAccount: HUB, parentZoneId: PARENT_ZONE_ID, inFlight: CDK_STACKS_IN_FLIGHT });
+    const outcomes = await runCdkStacks(handler, delegations, {
+      parentAccount: HUB,
+      parentZoneId: PARENT_ZONE_ID,
+      inFlight: CDK_STACKS_IN_FLIGHT,
+    });
     const succeeded = outcomes.filter((outcome) => outcome.error === undefined);
     const lastWrite = Math.max(started, ...succeeded.map((outcome) => outcome.endedAt));
     const counters = bench.emulator.counters;
@@ -173,8 +183,28 @@ function print(result: VersusResult): void {
     'CDK handler vs subzone (n/a: subzone 0, CDK more)',
     ['delegations', 'side', 'hub calls', 'hub writes', 'all calls', 'throttled', 'failed', 'delegated', 'wall s'],
     result.rows.flatMap((row) => [
-      [row.delegations, 'CDK', row.cdk.hubCalls, row.cdk.hubWrites, row.cdk.allCalls, row.cdk.throttled, row.cdk.failed, row.cdk.delegated, row.cdk.wallSeconds],
-      [row.delegations, 'subzone', row.subzone.hubCalls, row.subzone.hubWrites, row.subzone.allCalls, row.subzone.throttled, row.subzone.failed, row.subzone.delegated, row.subzone.wallSeconds],
+      [
+        row.delegations,
+        'CDK',
+        row.cdk.hubCalls,
+        row.cdk.hubWrites,
+        row.cdk.allCalls,
+        row.cdk.throttled,
+        row.cdk.failed,
+        row.cdk.delegated,
+        row.cdk.wallSeconds,
+      ],
+      [
+        row.delegations,
+        'subzone',
+        row.subzone.hubCalls,
+        row.subzone.hubWrites,
+        row.subzone.allCalls,
+        row.subzone.throttled,
+        row.subzone.failed,
+        row.subzone.delegated,
+        row.subzone.wallSeconds,
+      ],
       [
         row.delegations,
         'CDK / subzone',

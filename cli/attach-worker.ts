@@ -51,7 +51,11 @@ export function attachRealWorker(emulator: Emulator, rawConfig: unknown, options
   moduleLogger.setLogLevel(logLevel);
   const logger = new Logger({ serviceName: SERVICE_NAME, logLevel });
   // Metrics are off here, so its "no metrics to publish" warnings are noise.
-  const metrics = new Metrics({ serviceName: SERVICE_NAME, namespace: METRICS_NAMESPACE, logger: new Logger({ logLevel: LogLevel.SILENT }) });
+  const metrics = new Metrics({
+    serviceName: SERVICE_NAME,
+    namespace: METRICS_NAMESPACE,
+    logger: new Logger({ logLevel: LogLevel.SILENT }),
+  });
   const { handler } = buildRealWorker(config, (deps) => ({ ...deps, telemetry: { logger, metrics } }));
 
   emulator.setConsumer(handler);

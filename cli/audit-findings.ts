@@ -111,11 +111,23 @@ function classify(record: RecordSet, delegations: readonly RecordSet[], facts: P
     const at = { account: serving.account, zoneId: serving.zoneId };
     if (rule === undefined || !rule.accounts.includes(serving.account)) {
       const why = rule === undefined ? 'no rule allows the name' : `rule ${rule.name} does not list account ${serving.account}`;
-      return { ...base, ...at, class: 'outside-allowlist', severity: 'medium', detail: `served by zone ${serving.zoneId} in account ${serving.account}, but ${why}` };
+      return {
+        ...base,
+        ...at,
+        class: 'outside-allowlist',
+        severity: 'medium',
+        detail: `served by zone ${serving.zoneId} in account ${serving.account}, but ${why}`,
+      };
     }
     return serving.optedIn
       ? { ...base, ...at, class: 'delegated', severity: 'ok', detail: `served by zone ${serving.zoneId} in account ${serving.account}` }
-      : { ...base, ...at, class: 'delegated', severity: 'low', detail: `served by zone ${serving.zoneId} in account ${serving.account}, which is not opted in: subzone does not manage it` };
+      : {
+          ...base,
+          ...at,
+          class: 'delegated',
+          severity: 'low',
+          detail: `served by zone ${serving.zoneId} in account ${serving.account}, which is not opted in: subzone does not manage it`,
+        };
   }
   const unreadable = possibleHolders(facts.unreadableAccounts, rule?.accounts);
   const unknown = unreadable.length > 0 ? { unreadableAccounts: unreadable } : {};
@@ -132,7 +144,13 @@ function classify(record: RecordSet, delegations: readonly RecordSet[], facts: P
       detail: `zone ${holder.zoneId} in account ${holder.account} holds the name with other name servers${caveat}`,
     };
   }
-  return { ...base, ...unknown, class: 'dangling', severity: 'critical', detail: `no live zone of a readable account serves the name: it can be taken over${caveat}` };
+  return {
+    ...base,
+    ...unknown,
+    class: 'dangling',
+    severity: 'critical',
+    detail: `no live zone of a readable account serves the name: it can be taken over${caveat}`,
+  };
 }
 
 /** The DS finding next to a delegation a live zone serves, if its DS and its keys disagree. */

@@ -35,7 +35,9 @@ export interface CommonOptions {
 /** A hub resource the command needs was given neither as a flag nor in the environment. */
 export class MissingSettingError extends Error {
   constructor(what: string, flag: string, variable: string, output: string) {
-    super(`${what} is not known: pass ${flag} or set ${variable} (the SubzoneHub stack's ${output} output; \`subzone emulator\` prints it)`);
+    super(
+      `${what} is not known: pass ${flag} or set ${variable} (the SubzoneHub stack's ${output} output; \`subzone emulator\` prints it)`,
+    );
     this.name = 'MissingSettingError';
   }
 }
@@ -77,7 +79,8 @@ export function workQueueUrl(options: CommonOptions, env: NodeJS.ProcessEnv = pr
 /** The controls parameter, from `--control-parameter` or CONTROL_PARAMETER_NAME. */
 export function controlParameterName(options: CommonOptions, env: NodeJS.ProcessEnv = process.env): string {
   const name = options.controlParameter ?? env.CONTROL_PARAMETER_NAME;
-  if (!name) throw new MissingSettingError('the controls parameter', '--control-parameter', 'CONTROL_PARAMETER_NAME', 'ControlParameterName');
+  if (!name)
+    throw new MissingSettingError('the controls parameter', '--control-parameter', 'CONTROL_PARAMETER_NAME', 'ControlParameterName');
   return name;
 }
 
@@ -121,7 +124,10 @@ export function hubReaders(config: SubzoneConfig, options: CommonOptions, env: N
   const roleArn = options.operatorRoleArn ?? env.SUBZONE_OPERATOR_ROLE_ARN;
   const credentials = roleArn ? { credentials: operatorCredentials(roleArn) } : {};
   const route53 = new Route53Client({ region: ROUTE53_REGION, retryMode: 'standard', ...credentials });
-  const spokeCredentials = new SpokeCredentials({ sts: new STSClient({ retryMode: 'standard', ...credentials }), readerRoleName: config.readerRoleName });
+  const spokeCredentials = new SpokeCredentials({
+    sts: new STSClient({ retryMode: 'standard', ...credentials }),
+    readerRoleName: config.readerRoleName,
+  });
   const spokeRoute53 = spokeRoute53Factory((account) => spokeCredentials.providerFor(account));
   return {
     reader: new Route53SpokeZoneReader({ route53For: spokeRoute53, optInTag: config.optInTag, readSigning: config.dnssec.enabled }),
@@ -129,7 +135,8 @@ export function hubReaders(config: SubzoneConfig, options: CommonOptions, env: N
     parents: new Route53ParentZoneStore(route53),
     ledger: new DynamoDbLedger(new DynamoDBClient({ retryMode: 'standard', ...credentials }), { tableName: ledgerTableName(options, env) }),
     route53,
-    controls: () => new SsmControlSource(new SSMClient({ retryMode: 'standard', ...credentials }), { parameterName: controlParameterName(options, env) }),
+    controls: () =>
+      new SsmControlSource(new SSMClient({ retryMode: 'standard', ...credentials }), { parameterName: controlParameterName(options, env) }),
   };
 }
 

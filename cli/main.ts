@@ -46,8 +46,8 @@ function withCommonOptions(command: Command): Command {
     .option('--region <region>', 'AWS region of the hub (env AWS_REGION; default us-east-1)')
     .option('--endpoint-url <url>', 'send every AWS call to this endpoint (env AWS_ENDPOINT_URL)')
     .option('--table <name>', "the ledger table (env LEDGER_TABLE_NAME; the SubzoneHub stack's LedgerTableName output)")
-    .option('--control-parameter <name>', "the controls parameter (env CONTROL_PARAMETER_NAME; output ControlParameterName)")
-    .option('--operator-role-arn <arn>', "read through this role (env SUBZONE_OPERATOR_ROLE_ARN; output OperatorRoleArn)")
+    .option('--control-parameter <name>', 'the controls parameter (env CONTROL_PARAMETER_NAME; output ControlParameterName)')
+    .option('--operator-role-arn <arn>', 'read through this role (env SUBZONE_OPERATOR_ROLE_ARN; output OperatorRoleArn)')
     .option('--json', 'print JSON instead of a table');
 }
 
@@ -56,43 +56,62 @@ function examples(lines: readonly string[]): string {
 }
 
 /** Runs `subzone` with `argv` (without node and script); resolves to the exit code. */
-export async function main(argv: readonly string[], io: CommandIo = defaultIo, waitForStop: () => Promise<void> = interrupted): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: CommandIo = defaultIo,
+  waitForStop: () => Promise<void> = interrupted,
+): Promise<number> {
   let code = 0;
   const program = new Command('subzone')
     .description('zero-touch Route 53 subdomain delegation for multi-account AWS organisations')
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.out(text.replace(/\n$/, '')), writeErr: (text) => io.err(text.replace(/\n$/, '')) })
     .showHelpAfterError('Run `subzone --help` for usage.')
-    .addHelpText('after', examples([
-      'eval "$(subzone emulator | grep ^export)"   # in another terminal: the emulator, then every command works against it',
-      'subzone plan                                # what the worker would do now; exit 2 when changes are pending',
-      'subzone audit --json | jq \'.findings[] | select(.severity == "critical")\'',
-    ]));
+    .addHelpText(
+      'after',
+      examples([
+        'eval "$(subzone emulator | grep ^export)"   # in another terminal: the emulator, then every command works against it',
+        'subzone plan                                # what the worker would do now; exit 2 when changes are pending',
+        'subzone audit --json | jq \'.findings[] | select(.severity == "critical")\'',
+      ]),
+    );
 
   program
     .command('plan')
     .description('a read-only reconcile of every allowlisted account (or those named): what the worker would change, and why')
     .addOption(new Option('--account <id>', 'plan only this account (repeatable)').argParser(collect).default([]))
-    .addHelpText('after', examples([
-      'subzone plan',
-      'subzone plan --account 222222222222 --json',
-      'Exit: 0 nothing would change, 2 changes are pending, 1 error. Writes nothing: not Route 53, not the ledger, not the queue.',
-    ]))
+    .addHelpText(
+      'after',
+      examples([
+        'subzone plan',
+        'subzone plan --account 222222222222 --json',
+        'Exit: 0 nothing would change, 2 changes are pending, 1 error. Writes nothing: not Route 53, not the ledger, not the queue.',
+      ]),
+    )
     .action(async (options: CommonOptions & { account: string[] }) => {
       const context = commandContext(options, io);
-      const accounts = await accountsToPlan(context.loaded.config, () => context.readers.ledger.listAccounts(), options.account.map(accountId));
+      const accounts = await accountsToPlan(
+        context.loaded.config,
+        () => context.readers.ledger.listAccounts(),
+        options.account.map(accountId),
+      );
       context.out.progress(`planning ${accounts.length} account(s)...`);
       code = reportPlan(context, await makePlan(context, accounts));
     });
 
   program
     .command('audit')
-    .description('classify every NS record in every configured parent zone: delegated, dangling, mismatched, foreign, outside-allowlist, below-delegation')
-    .addHelpText('after', examples([
-      'subzone audit',
-      'subzone audit --json --operator-role-arn arn:aws:iam::111111111111:role/subzone-operator',
-      'Exit: 0 nothing high or critical, 2 something is, 1 error. Reads only.',
-    ]))
+    .description(
+      'classify every NS record in every configured parent zone: delegated, dangling, mismatched, foreign, outside-allowlist, below-delegation',
+    )
+    .addHelpText(
+      'after',
+      examples([
+        'subzone audit',
+        'subzone audit --json --operator-role-arn arn:aws:iam::111111111111:role/subzone-operator',
+        'Exit: 0 nothing high or critical, 2 something is, 1 error. Reads only.',
+      ]),
+    )
     .action(async (options: CommonOptions) => {
       const context = commandContext(options, io);
       code = reportAudit(context, await runAudit(context));
@@ -102,10 +121,7 @@ export async function main(argv: readonly string[], io: CommandIo = defaultIo, w
     .command('explain')
     .argument('<name>', 'the domain name, e.g. foo.example.com')
     .description('why a name is or is not delegated: rule, owner, claimants, last decision, and what would happen next')
-    .addHelpText('after', examples([
-      'subzone explain foo.example.com',
-      'subzone explain rogue.example.com --json',
-    ]))
+    .addHelpText('after', examples(['subzone explain foo.example.com', 'subzone explain rogue.example.com --json']))
     .action(async (name: string, options: CommonOptions) => {
       const context = commandContext(options, io);
       code = reportExplanation(context, await explainName(context, name));
@@ -115,13 +131,19 @@ export async function main(argv: readonly string[], io: CommandIo = defaultIo, w
     .command('verify')
     .argument('<name>', 'the delegated name, e.g. foo.example.com')
     .description("follow the delegation chain over DNS from the parent zone's own name servers to the child zone's answer")
-    .option('--dns-server <ip[:port]>', "a server answering as the parent's name servers (env DNS_RESOLVERS; default: the parent's name servers on port DNS_PORT or 53)")
+    .option(
+      '--dns-server <ip[:port]>',
+      "a server answering as the parent's name servers (env DNS_RESOLVERS; default: the parent's name servers on port DNS_PORT or 53)",
+    )
     .option('--change-id <id>', 'also report whether this Route 53 change (ChangeInfo.Id) is INSYNC')
-    .addHelpText('after', examples([
-      'subzone verify foo.example.com',
-      'subzone verify foo.example.com --change-id C0123456789ABCDEFGHIJ --json',
-      'Exit: 0 the name resolves through the chain, 2 it does not, 1 error.',
-    ]))
+    .addHelpText(
+      'after',
+      examples([
+        'subzone verify foo.example.com',
+        'subzone verify foo.example.com --change-id C0123456789ABCDEFGHIJ --json',
+        'Exit: 0 the name resolves through the chain, 2 it does not, 1 error.',
+      ]),
+    )
     .action(async (name: string, options: CommonOptions & { dnsServer?: string; changeId?: string }) => {
       const context = commandContext(options, io);
       code = reportVerification(context, await verifyName(context, name, dnsSettings(options.dnsServer), options.changeId));
@@ -134,15 +156,22 @@ export async function main(argv: readonly string[], io: CommandIo = defaultIo, w
     .option('--queue-url <url>', "the work queue (env WORK_QUEUE_URL; the SubzoneHub stack's WorkQueueUrl output)")
     .option('--yes', 'send without asking')
     .option('--approve-removals', "let more removals through than the config's removal budget allows")
-    .addHelpText('after', examples([
-      'subzone apply                 # shows the plan, asks, sends',
-      'subzone apply --yes --account 222222222222',
-      'Exit: 0 sent or nothing to do, 1 refused, declined or failed. Sending needs sqs:SendMessage on the queue.',
-    ]))
+    .addHelpText(
+      'after',
+      examples([
+        'subzone apply                 # shows the plan, asks, sends',
+        'subzone apply --yes --account 222222222222',
+        'Exit: 0 sent or nothing to do, 1 refused, declined or failed. Sending needs sqs:SendMessage on the queue.',
+      ]),
+    )
     .action(async (options: CommonOptions & { account: string[]; yes?: boolean; approveRemovals?: boolean }) => {
       const context = commandContext(options, io);
       const queueUrl = workQueueUrl(options);
-      const accounts = await accountsToPlan(context.loaded.config, () => context.readers.ledger.listAccounts(), options.account.map(accountId));
+      const accounts = await accountsToPlan(
+        context.loaded.config,
+        () => context.readers.ledger.listAccounts(),
+        options.account.map(accountId),
+      );
       code = await runApply(context, accounts, queueUrl, options);
     });
 
@@ -151,11 +180,14 @@ export async function main(argv: readonly string[], io: CommandIo = defaultIo, w
     .argument('<event>', 'an event file: an SQS event, or one message body (see events/)')
     .description("run the worker's handler on one event file, as Lambda would (it writes, as the worker does)")
     .option('--log-level <level>', `the worker's log level: ${LOG_LEVELS.join(', ')}`, 'WARN')
-    .addHelpText('after', examples([
-      'subzone invoke events/create-hosted-zone.json',
-      'subzone invoke events/reconcile-account.json --json',
-      'Needs the worker environment: LEDGER_TABLE_NAME, HUB_EVENT_BUS_NAME, WORK_QUEUE_URL, CONTROL_PARAMETER_NAME.',
-    ]))
+    .addHelpText(
+      'after',
+      examples([
+        'subzone invoke events/create-hosted-zone.json',
+        'subzone invoke events/reconcile-account.json --json',
+        'Needs the worker environment: LEDGER_TABLE_NAME, HUB_EVENT_BUS_NAME, WORK_QUEUE_URL, CONTROL_PARAMETER_NAME.',
+      ]),
+    )
     .action(async (event: string, options: CommonOptions & { logLevel: string }) => {
       const loaded = loadConfigFile(options.config);
       for (const warning of loaded.warnings) io.err(`warning: ${warning}`);
@@ -180,17 +212,24 @@ export async function main(argv: readonly string[], io: CommandIo = defaultIo, w
     .option('--dns-port <n>', 'DNS port, UDP and TCP (default: any free port)')
     .option('--dynamo-port <n>', 'DynamoDB (dynalite) port (default: any free port)')
     .option('--hub-account <id>', 'the DNS ("hub") account (default: 111111111111)')
-    .addOption(new Option('--spoke-account <id>', 'a child account with the forwarding rule; repeat for more (default: 222222222222)').argParser(collect))
+    .addOption(
+      new Option('--spoke-account <id>', 'a child account with the forwarding rule; repeat for more (default: 222222222222)').argParser(
+        collect,
+      ),
+    )
     .option('--change-sync-ms <n>', 'how long Route 53 changes stay PENDING (default: 0)')
     .option('--config <path>', "the worker's config (env SUBZONE_CONFIG)", process.env.SUBZONE_CONFIG ?? DEFAULT_CONFIG_PATH)
     .option('--log-level <level>', `the worker's log level: ${LOG_LEVELS.join(', ')}`, 'INFO')
-    .addHelpText('after', examples([
-      'subzone emulator                      # then, in another shell, export the printed variables:',
-      'aws --endpoint-url http://127.0.0.1:4566 route53 list-hosted-zones',
-      'subzone plan',
-      'A zone created and tagged subzone:delegate=true in an allowlisted account is delegated with no further step.',
-      "The config's parent zones are created in the hub account at start, with the config's ids.",
-    ]))
+    .addHelpText(
+      'after',
+      examples([
+        'subzone emulator                      # then, in another shell, export the printed variables:',
+        'aws --endpoint-url http://127.0.0.1:4566 route53 list-hosted-zones',
+        'subzone plan',
+        'A zone created and tagged subzone:delegate=true in an allowlisted account is delegated with no further step.',
+        "The config's parent zones are created in the hub account at start, with the config's ids.",
+      ]),
+    )
     .action(async (options: EmulatorOptions) => {
       code = await runEmulator(options, io, waitForStop);
     });

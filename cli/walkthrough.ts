@@ -96,7 +96,9 @@ class Narrator {
 
   say(actor: string, text: string, style?: Style): void {
     const time = `+${(this.elapsedMs() / 1000).toFixed(2)}s`.padStart(7);
-    this.out(`${this.paint('gray', time)}  ${this.paint(ACTOR_STYLES[actor] ?? 'white', actor.padEnd(7))}  ${style ? this.paint(style, text) : text}`);
+    this.out(
+      `${this.paint('gray', time)}  ${this.paint(ACTOR_STYLES[actor] ?? 'white', actor.padEnd(7))}  ${style ? this.paint(style, text) : text}`,
+    );
   }
 
   detail(line: string): void {
@@ -104,7 +106,14 @@ class Narrator {
   }
 }
 
-const ACTOR_STYLES: Record<string, Style> = { hub: 'cyan', 'child-a': 'yellow', 'child-b': 'magenta', events: 'blue', worker: 'green', dns: 'cyan' };
+const ACTOR_STYLES: Record<string, Style> = {
+  hub: 'cyan',
+  'child-a': 'yellow',
+  'child-b': 'magenta',
+  events: 'blue',
+  worker: 'green',
+  dns: 'cyan',
+};
 
 const OUTCOME_STYLES: Record<string, Style> = {
   'Delegation Created': 'green',
@@ -186,21 +195,31 @@ class Story {
     const { attachRealWorker } = require('./attach-worker') as typeof import('./attach-worker');
     const worker = attachRealWorker(emulator, loaded.raw);
     for (const parent of worker.parentZones) {
-      say.say('worker', `loaded ${relative(process.cwd(), configPath)}: parent zone ${parent.name} (${parent.configuredId} in the file) is ${parent.emulatedId} here`);
+      say.say(
+        'worker',
+        `loaded ${relative(process.cwd(), configPath)}: parent zone ${parent.name} (${parent.configuredId} in the file) is ${parent.emulatedId} here`,
+      );
     }
     const rules = worker.config.rules.map((rule) => `${rule.name} → ${rule.accounts.join(', ')}`);
     say.say('worker', `${worker.config.mode} mode; allowlist: ${rules.join('; ')}`);
-    say.say('worker', `attached to queue ${emulator.names.workQueueName} (events: child default bus → ${emulator.names.spokeRuleName} → hub bus ${emulator.names.hubEventBusName} → ${emulator.names.hubRuleName} → queue)`);
+    say.say(
+      'worker',
+      `attached to queue ${emulator.names.workQueueName} (events: child default bus → ${emulator.names.spokeRuleName} → hub bus ${emulator.names.hubEventBusName} → ${emulator.names.hubRuleName} → queue)`,
+    );
 
     say.section(`2. Child account ${childA} (child-a) creates ${DELEGATED} and opts in`);
     const zoneA = await this.createTaggedZone('child-a', childA, DELEGATED);
     await this.settle();
     const created = this.parentRecords().filter((record) => !records.includes(record));
     for (const record of created) say.say('hub', `${PARENT} gained ${record}`, 'green');
-    const delegatedNameServers = emulator.route53.listRecords(hub, this.parentZoneId).find((record) => record.name === `${DELEGATED}.` && record.type === 'NS')?.values ?? [];
+    const delegatedNameServers =
+      emulator.route53.listRecords(hub, this.parentZoneId).find((record) => record.name === `${DELEGATED}.` && record.type === 'NS')
+        ?.values ?? [];
     const zoneNameServers = emulator.route53.getHostedZone(childA, zoneA).nameServers;
     if (!sameSet(delegatedNameServers, zoneNameServers)) {
-      throw new WalkthroughError(`expected ${PARENT} to delegate ${DELEGATED} to ${zoneNameServers.join(', ')}, found ${delegatedNameServers.join(', ') || 'no NS record'}`);
+      throw new WalkthroughError(
+        `expected ${PARENT} to delegate ${DELEGATED} to ${zoneNameServers.join(', ')}, found ${delegatedNameServers.join(', ') || 'no NS record'}`,
+      );
     }
     this.expectOutcome(this.newOutcomes(), 'Delegation Created', DELEGATED);
 
@@ -212,7 +231,9 @@ class Story {
     const parentUnchangedByRejection = sameList(beforeRogue, this.parentRecords());
     if (!parentUnchangedByRejection) throw new WalkthroughError(`expected ${PARENT} to stay unchanged after the rejection of ${ROGUE}`);
     const mayClaim = worker.config.rules.filter((rule) => rule.accounts.includes(childB)).map((rule) => rule.name);
-    say.detail(`${rejection.detail.reason}: no allowlist rule lets account ${childB} claim ${ROGUE} (it may claim: ${mayClaim.join(', ') || 'nothing'})`);
+    say.detail(
+      `${rejection.detail.reason}: no allowlist rule lets account ${childB} claim ${ROGUE} (it may claim: ${mayClaim.join(', ') || 'nothing'})`,
+    );
     say.say('hub', `${PARENT} unchanged: still ${beforeRogue.length} record sets, nothing at ${ROGUE}`);
 
     say.section(`4. ${HOST} resolves through the delegation, over DNS (dig +trace)`);
@@ -220,7 +241,8 @@ class Story {
     say.say('child-a', `ChangeResourceRecordSets CREATE ${HOST} A ${HOST_ADDRESS} in ${zoneA}`);
     const resolution = await this.traceHost();
     const addresses = resolution.answers.flatMap((record) => (record.type === 'A' ? [record.data] : []));
-    if (!addresses.includes(HOST_ADDRESS)) throw new WalkthroughError(`expected ${HOST} to resolve to ${HOST_ADDRESS}, got ${resolution.outcome} ${addresses.join(', ')}`);
+    if (!addresses.includes(HOST_ADDRESS))
+      throw new WalkthroughError(`expected ${HOST} to resolve to ${HOST_ADDRESS}, got ${resolution.outcome} ${addresses.join(', ')}`);
     say.say('dns', `${HOST} → ${HOST_ADDRESS}: ${PARENT}'s servers referred to ${DELEGATED}'s, which answered`, 'green');
 
     say.section(`5. child-a deletes its record and ${DELEGATED}: the delegation goes`);
@@ -239,7 +261,10 @@ class Story {
 
     say.section('6. Done');
     const outcomes = this.outcomes();
-    say.say('setup', `${outcomes.length} outcome events, ${emulator.queue.invocations().length} worker batches, dead-letter queue ${emulator.queues.counts(emulator.deadLetterQueue).visible === 0 ? 'empty' : 'NOT empty'}; stopping the emulator`);
+    say.say(
+      'setup',
+      `${outcomes.length} outcome events, ${emulator.queue.invocations().length} worker batches, dead-letter queue ${emulator.queues.counts(emulator.deadLetterQueue).visible === 0 ? 'empty' : 'NOT empty'}; stopping the emulator`,
+    );
     return {
       outcomes,
       delegatedNameServers,
@@ -258,7 +283,11 @@ class Story {
     const nameServers = created.DelegationSet?.NameServers ?? [];
     this.say.say(actor, `CreateHostedZone ${name} → ${zoneId}, name servers ${nameServers.join(', ')}`);
     await client.send(
-      new ChangeTagsForResourceCommand({ ResourceType: 'hostedzone', ResourceId: zoneId, AddTags: [{ Key: 'subzone:delegate', Value: 'true' }] }),
+      new ChangeTagsForResourceCommand({
+        ResourceType: 'hostedzone',
+        ResourceId: zoneId,
+        AddTags: [{ Key: 'subzone:delegate', Value: 'true' }],
+      }),
     );
     this.say.say(actor, `ChangeTagsForResource ${zoneId} subzone:delegate=true`);
     return zoneId;
@@ -268,7 +297,9 @@ class Story {
     await this.route53As(WALKTHROUGH_ACCOUNTS.childA).send(
       new ChangeResourceRecordSetsCommand({
         HostedZoneId: zoneId,
-        ChangeBatch: { Changes: [{ Action: action, ResourceRecordSet: { Name: HOST, Type: 'A', TTL: 300, ResourceRecords: [{ Value: HOST_ADDRESS }] } }] },
+        ChangeBatch: {
+          Changes: [{ Action: action, ResourceRecordSet: { Name: HOST, Type: 'A', TTL: 300, ResourceRecords: [{ Value: HOST_ADDRESS }] } }],
+        },
       }),
     );
   }
@@ -282,7 +313,10 @@ class Story {
       .slice(this.forwardedSeen);
     this.forwardedSeen += forwarded.length;
     const names = forwarded.map((entry) => String(entry.event.detail.eventName));
-    say.say('events', `${names.join(', ') || 'nothing'} → hub bus → queue (${forwarded.length} CloudTrail event${forwarded.length === 1 ? '' : 's'})`);
+    say.say(
+      'events',
+      `${names.join(', ') || 'nothing'} → hub bus → queue (${forwarded.length} CloudTrail event${forwarded.length === 1 ? '' : 's'})`,
+    );
     await emulator.drain({ timeoutMs: DRAIN_TIMEOUT_MS }).catch((error: unknown) => {
       throw new WalkthroughError(`the worker did not drain the queue within ${DRAIN_TIMEOUT_MS} ms`, { cause: error });
     });
@@ -298,7 +332,10 @@ class Story {
     await emulator.dns.ready();
     const start = { address: '127.0.0.1', port: emulator.dnsPort, label: '127.0.0.1' };
     if (!options.quiet) {
-      say.say('dns', `the emulator's main listener 127.0.0.1:${emulator.dnsPort} answers as ${PARENT}'s name servers (the top of the chain here)`);
+      say.say(
+        'dns',
+        `the emulator's main listener 127.0.0.1:${emulator.dnsPort} answers as ${PARENT}'s name servers (the top of the chain here)`,
+      );
       say.detail(`; <<>> dig +trace ${HOST} A @127.0.0.1 -p ${emulator.dnsPort}`);
     }
     try {
@@ -331,7 +368,11 @@ class Story {
     this.outcomesSeen += fresh.length;
     for (const outcome of fresh) {
       const { account, name, zoneId, reason } = outcome.detail;
-      this.say.say('events', `${outcome.detailType}: ${name ?? '-'} (account ${account}, zone ${zoneId ?? '-'}), reason ${reason}`, OUTCOME_STYLES[outcome.detailType]);
+      this.say.say(
+        'events',
+        `${outcome.detailType}: ${name ?? '-'} (account ${account}, zone ${zoneId ?? '-'}), reason ${reason}`,
+        OUTCOME_STYLES[outcome.detailType],
+      );
     }
     return fresh;
   }
@@ -368,12 +409,15 @@ if (require.main === module) {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   runWalkthrough({ out: (line) => process.stdout.write(`${line}\n`), colour: wantsColour(process.stdout) }).then(
     (result) => {
-      process.stdout.write(`\nThe walk-through finished in ${(result.elapsedMs / 1000).toFixed(2)}s. Run \`npm run subzone -- emulator\` to try it with the AWS CLI.\n`);
+      process.stdout.write(
+        `\nThe walk-through finished in ${(result.elapsedMs / 1000).toFixed(2)}s. Run \`npm run subzone -- emulator\` to try it with the AWS CLI.\n`,
+      );
       process.exitCode = 0;
     },
     (error: unknown) => {
       // A walk-through step that fails says which in its message; a stack trace is for bugs.
-      const shown = error instanceof WalkthroughError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+      const shown =
+        error instanceof WalkthroughError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
       process.stderr.write(`\nwalk-through failed: ${shown}\n`);
       process.exitCode = 1;
     },

@@ -50,7 +50,9 @@ const quotaSchema = z.strictObject({
   services: z.array(z.enum(SERVICES)).optional(),
 });
 
-const roleSchema = z.strictObject({ roleArn: z.string().regex(/^arn:aws:iam::\d{12}:role\/.+$/, 'expected arn:aws:iam::<account>:role/<name>') });
+const roleSchema = z.strictObject({
+  roleArn: z.string().regex(/^arn:aws:iam::\d{12}:role\/.+$/, 'expected arn:aws:iam::<account>:role/<name>'),
+});
 
 class AdminInputError extends Error {
   constructor(message: string) {

@@ -5,7 +5,14 @@
  * the hub bus, the hub bus has the hub rule to the work queue (with its dead-letter queue),
  * and the queue feeds the consumer the way Lambda's SQS event source mapping does.
  */
-import { CONTROL_PARAMETER_NAME, HUB_EVENT_BUS_NAME, HUB_RULE_NAME, INITIAL_CONTROLS as INITIAL_CONTROL_VALUES, SPOKE_RULE_NAME, WORKER_MAX_CONCURRENCY_VARIABLE } from '../functions/core/contract';
+import {
+  CONTROL_PARAMETER_NAME,
+  HUB_EVENT_BUS_NAME,
+  HUB_RULE_NAME,
+  INITIAL_CONTROLS as INITIAL_CONTROL_VALUES,
+  SPOKE_RULE_NAME,
+  WORKER_MAX_CONCURRENCY_VARIABLE,
+} from '../functions/core/contract';
 import type { AccountId } from '../functions/core/types';
 import { OUTCOME_SOURCE, ROUTE53_EVENT_PATTERN } from '../functions/core/event-pattern';
 import { CredentialRegistry, STATIC_SECRET_ACCESS_KEY, staticAccessKeyId } from './accounts';
@@ -172,7 +179,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ...(options.dynamoPort === undefined ? {} : { port: options.dynamoPort }),
   });
   const frontDoor = await startFrontDoor({
-    services: [route53Service, new StsService(accounts), new EventBridgeService(events), new SqsService(queues), new SsmService(parameters)],
+    services: [
+      route53Service,
+      new StsService(accounts),
+      new EventBridgeService(events),
+      new SqsService(queues),
+      new SsmService(parameters),
+    ],
     credentials: accounts,
     faults,
     quota,
@@ -211,7 +224,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     staticAccessKeyId(account);
     spokes.add(account);
     events.putRule(account, DEFAULT_BUS, names.spokeRuleName, ROUTE53_EVENT_PATTERN);
-    events.putTargets(account, DEFAULT_BUS, names.spokeRuleName, [{ id: 'hub-bus', arn: events.busArn(hubAccount, names.hubEventBusName) }]);
+    events.putTargets(account, DEFAULT_BUS, names.spokeRuleName, [
+      { id: 'hub-bus', arn: events.busArn(hubAccount, names.hubEventBusName) },
+    ]);
     // The spoke's default-bus policy: the hub may put subzone's outcome events there, nothing else.
     events.allowPutEvents(account, DEFAULT_BUS, { principalAccount: hubAccount, source: OUTCOME_SOURCE });
   };

@@ -56,7 +56,10 @@ export function jsonError(
 export function requiredString(input: Record<string, unknown>, field: string, code = 'ValidationException'): string {
   const value = input[field];
   if (typeof value !== 'string' || value === '') {
-    throw new EmulatedServiceError(code, `Value for parameter ${field} is required and must be a non-empty string, got ${JSON.stringify(value)}`);
+    throw new EmulatedServiceError(
+      code,
+      `Value for parameter ${field} is required and must be a non-empty string, got ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }
@@ -65,7 +68,8 @@ export function requiredString(input: Record<string, unknown>, field: string, co
 export function optionalString(input: Record<string, unknown>, field: string, code = 'ValidationException'): string | undefined {
   const value = input[field];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new EmulatedServiceError(code, `Value for parameter ${field} must be a string, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'string')
+    throw new EmulatedServiceError(code, `Value for parameter ${field} must be a string, got ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -80,7 +84,10 @@ export function optionalInteger(
   const value = input[field];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new EmulatedServiceError(code, `Value for parameter ${field} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+    throw new EmulatedServiceError(
+      code,
+      `Value for parameter ${field} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }
@@ -89,6 +96,7 @@ export function optionalInteger(
 export function optionalArray(input: Record<string, unknown>, field: string, code = 'ValidationException'): unknown[] | undefined {
   const value = input[field];
   if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value)) throw new EmulatedServiceError(code, `Value for parameter ${field} must be a list, got ${JSON.stringify(value)}`);
+  if (!Array.isArray(value))
+    throw new EmulatedServiceError(code, `Value for parameter ${field} must be a list, got ${JSON.stringify(value)}`);
   return value;
 }

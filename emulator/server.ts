@@ -60,7 +60,12 @@ const JSON_TARGETS: ReadonlyArray<readonly [string, ServiceName]> = [
 ];
 
 /** Which service a request is for, from its protocol; undefined when none matches. */
-export function serviceOf(request: { readonly path: string; readonly headers: Readonly<Record<string, string>>; readonly query: URLSearchParams; readonly body: string }): ServiceName | undefined {
+export function serviceOf(request: {
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly query: URLSearchParams;
+  readonly body: string;
+}): ServiceName | undefined {
   if (request.path.startsWith('/2013-04-01/')) return 'route53';
   const target = request.headers['x-amz-target'];
   if (target) return JSON_TARGETS.find(([prefix]) => target.startsWith(prefix))?.[1];
@@ -117,7 +122,10 @@ async function serve(
       });
       return;
     }
-    send(outgoing, await dispatch(service, { method: incoming.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, body }, options));
+    send(
+      outgoing,
+      await dispatch(service, { method: incoming.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, body }, options),
+    );
   } catch (error) {
     send(outgoing, { status: 500, headers: { 'content-type': 'text/plain' }, body: `emulator failure: ${String(error)}` });
   }

@@ -34,8 +34,12 @@ interface TemplateResource {
 }
 
 function workerAssetConfig(outdir: string, stackName: string): unknown {
-  const template = JSON.parse(fs.readFileSync(path.join(outdir, `${stackName}.template.json`), 'utf8')) as { Resources: Record<string, TemplateResource> };
-  const worker = Object.values(template.Resources).find((resource) => resource.Type === 'AWS::Lambda::Function' && resource.Properties.FunctionName === WORKER_FUNCTION_NAME);
+  const template = JSON.parse(fs.readFileSync(path.join(outdir, `${stackName}.template.json`), 'utf8')) as {
+    Resources: Record<string, TemplateResource>;
+  };
+  const worker = Object.values(template.Resources).find(
+    (resource) => resource.Type === 'AWS::Lambda::Function' && resource.Properties.FunctionName === WORKER_FUNCTION_NAME,
+  );
   if (worker === undefined) throw new Error(`${stackName}: no function named ${WORKER_FUNCTION_NAME}`);
   const key = (worker.Properties.Code as { S3Key: string }).S3Key.replace(/\.zip$/, '');
   return JSON.parse(fs.readFileSync(path.join(outdir, `asset.${key}`, BUNDLED_CONFIG_FILE_NAME), 'utf8'));
@@ -45,13 +49,25 @@ function check(): void {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'subzone-example-'));
   try {
     console.log(`example consumer in ${work}`);
-    const packed = JSON.parse(run('npm pack (build included)', 'npm', ['pack', '--json', '--pack-destination', work], ROOT)) as Array<{ filename: string }>;
+    const packed = JSON.parse(run('npm pack (build included)', 'npm', ['pack', '--json', '--pack-destination', work], ROOT)) as Array<{
+      filename: string;
+    }>;
     const app = path.join(work, 'app');
     fs.cpSync(EXAMPLE, app, { recursive: true, filter: (source) => !/node_modules|cdk\.out|\.tgz$/.test(path.relative(EXAMPLE, source)) });
     fs.renameSync(path.join(work, packed[0]!.filename), path.join(app, 'subzone.tgz'));
-    run('npm install (package + aws-cdk-lib + constructs)', 'npm', ['install', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund'], app);
+    run(
+      'npm install (package + aws-cdk-lib + constructs)',
+      'npm',
+      ['install', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund'],
+      app,
+    );
     // The example's dev tools are the repository's own: the one install stays small.
-    run('tsc against the package declarations', path.join(BIN, 'tsc'), ['--noEmit', '-p', 'tsconfig.json', '--typeRoots', path.join(ROOT, 'node_modules', '@types')], app);
+    run(
+      'tsc against the package declarations',
+      path.join(BIN, 'tsc'),
+      ['--noEmit', '-p', 'tsconfig.json', '--typeRoots', path.join(ROOT, 'node_modules', '@types')],
+      app,
+    );
     const outdir = path.join(app, 'cdk.out');
     run('cdk synth', path.join(BIN, 'cdk'), ['synth', '--quiet', '--app', `${path.join(BIN, 'tsx')} bin/app.ts`, '--output', outdir], app);
 
@@ -65,7 +81,9 @@ function check(): void {
     if (!template.includes(`hostedzone/${parent.hostedZoneId}`) || !template.includes(`*.sandbox.${parent.name}`)) {
       throw new Error(`the write policy does not name ${parent.hostedZoneId} and the rules of ${parent.name}`);
     }
-    console.log(`ok: the worker asset carries the example's config (${parent.name}, ${expected.rules.length} rules) and the write policy names its zone`);
+    console.log(
+      `ok: the worker asset carries the example's config (${parent.name}, ${expected.rules.length} rules) and the write policy names its zone`,
+    );
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }

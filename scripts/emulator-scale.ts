@@ -114,7 +114,11 @@ async function measureZone(count: number, budgetMs: number): Promise<void> {
   }
   const middle = { name: recordName(Math.floor(filled.done / 2)), type: 'A' };
   const last = { name: recordName(filled.done - 1), type: 'A' };
-  for (const [label, start] of [['first page', undefined], ['middle page', middle], ['last page', last]] as const) {
+  for (const [label, start] of [
+    ['first page', undefined],
+    ['middle page', middle],
+    ['last page', last],
+  ] as const) {
     const pageStart = performance.now();
     await listPage(service, zone.id, start);
     console.log(`records ${filled.done}: ListResourceRecordSets ${label}: ${format(milliseconds(pageStart), 2)} ms`);

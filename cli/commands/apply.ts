@@ -31,7 +31,12 @@ async function removalBudget(context: CommandContext): Promise<number> {
 }
 
 /** Plans, confirms and sends; returns the exit code. */
-export async function runApply(context: CommandContext, accounts: readonly AccountId[], queueUrl: string, options: ApplyOptions): Promise<number> {
+export async function runApply(
+  context: CommandContext,
+  accounts: readonly AccountId[],
+  queueUrl: string,
+  options: ApplyOptions,
+): Promise<number> {
   const { out, io } = context;
   const plan: Plan = await makePlan(context, accounts);
   const pending = plan.changes.filter((change) => change.pending && change.action !== 'wait');

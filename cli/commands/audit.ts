@@ -52,7 +52,15 @@ export async function runAudit(context: CommandContext): Promise<Audit> {
   }
   const unreadable = unreadableAccounts.map((entry) => entry.account);
   const findings = parents.flatMap(({ parent, nsRecords, dsRecords }) =>
-    auditParent({ config, parentZoneId: parent.hostedZoneId, apex: parent.name, nsRecords, dsRecords, liveZones, unreadableAccounts: unreadable }),
+    auditParent({
+      config,
+      parentZoneId: parent.hostedZoneId,
+      apex: parent.name,
+      nsRecords,
+      dsRecords,
+      liveZones,
+      unreadableAccounts: unreadable,
+    }),
   );
   return { findings, unreadableAccounts };
 }
@@ -85,7 +93,9 @@ async function liveZonesOf(context: CommandContext, account: AccountId, delegate
 async function signingOf(context: CommandContext, account: AccountId, zoneId: string): Promise<NonNullable<LiveZone['signing']>> {
   try {
     const read = await context.readers.spokeRoute53(account).send(new GetDNSSECCommand({ HostedZoneId: zoneId }));
-    const activeDs = (read.KeySigningKeys ?? []).flatMap((key) => (key.Status === 'ACTIVE' && key.DSRecord !== undefined ? [key.DSRecord] : []));
+    const activeDs = (read.KeySigningKeys ?? []).flatMap((key) =>
+      key.Status === 'ACTIVE' && key.DSRecord !== undefined ? [key.DSRecord] : [],
+    );
     return { signing: read.Status?.ServeSignature === 'SIGNING', activeDs };
   } catch (error) {
     throw new SpokeReadError(account, 'unavailable', { cause: error });
@@ -102,10 +112,17 @@ export function reportAudit(context: CommandContext, audit: Audit): number {
     const colour = { ok: 'green', low: 'dim', medium: 'yellow', high: 'red', critical: 'red' } as const;
     out.table(
       ['NAME', 'PARENT', 'CLASS', 'SEVERITY', 'DETAIL'],
-      audit.findings.map((finding) => [finding.name, finding.parentZone, finding.class, out.style(colour[finding.severity], finding.severity), finding.detail]),
+      audit.findings.map((finding) => [
+        finding.name,
+        finding.parentZone,
+        finding.class,
+        out.style(colour[finding.severity], finding.severity),
+        finding.detail,
+      ]),
     );
     out.line();
-    for (const entry of audit.unreadableAccounts) out.line(out.style('yellow', `account ${entry.account} could not be read: ${entry.error}`));
+    for (const entry of audit.unreadableAccounts)
+      out.line(out.style('yellow', `account ${entry.account} could not be read: ${entry.error}`));
     const delegations = audit.findings.filter((finding) => !isDsFinding(finding)).length;
     out.line(`${delegations} delegation(s) audited, ${serious.length} high or critical.`);
   }

@@ -31,7 +31,8 @@ export async function runEmulator(options: EmulatorOptions, io: CommandIo, waitF
   const hubAccount = account('--hub-account', options.hubAccount ?? DEFAULT_HUB_ACCOUNT);
   const spokeAccounts = (options.spokeAccount ?? DEFAULT_SPOKE_ACCOUNTS).map((id) => account('--spoke-account', id));
   const logLevel = LOG_LEVELS.find((known) => known === options.logLevel.toUpperCase());
-  if (logLevel === undefined) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(options.logLevel)}`);
+  if (logLevel === undefined)
+    throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(options.logLevel)}`);
   const loaded = loadConfigFile(options.config);
   for (const warning of loaded.warnings) io.err(`warning: ${warning}`);
   const ports = {
@@ -41,8 +42,12 @@ export async function runEmulator(options: EmulatorOptions, io: CommandIo, waitF
     changeSyncDelayMs: integer('--change-sync-ms', options.changeSyncMs, 0, 600_000) ?? 0,
   };
   const emulator = await startEmulator({ hubAccount, spokeAccounts, ...ports });
-  io.out(`# subzone emulator: AWS endpoint ${emulator.endpoint}, DynamoDB ${emulator.dynamoEndpoint}, DNS 127.0.0.1:${emulator.dnsPort} (UDP and TCP)`);
-  io.out(`# hub account ${hubAccount}; spoke accounts ${spokeAccounts.join(', ')}; act as a spoke with AWS_ACCESS_KEY_ID=${emulator.credentialsFor(spokeAccounts[0] ?? hubAccount).accessKeyId}`);
+  io.out(
+    `# subzone emulator: AWS endpoint ${emulator.endpoint}, DynamoDB ${emulator.dynamoEndpoint}, DNS 127.0.0.1:${emulator.dnsPort} (UDP and TCP)`,
+  );
+  io.out(
+    `# hub account ${hubAccount}; spoke accounts ${spokeAccounts.join(', ')}; act as a spoke with AWS_ACCESS_KEY_ID=${emulator.credentialsFor(spokeAccounts[0] ?? hubAccount).accessKeyId}`,
+  );
   for (const [name, value] of Object.entries(emulator.env)) io.out(`export ${name}=${shellQuote(value)}`);
   // AWS CLI v1 reads only AWS_DEFAULT_REGION, and AWS_ENDPOINT_URL not at all (pass --endpoint-url).
   io.out(`export AWS_DEFAULT_REGION=${REGION}`);
@@ -76,7 +81,9 @@ async function attachWorker(emulator: Emulator, io: CommandIo, loaded: LoadedCon
     io.out(`# parent zone ${parent.name}: ${how} in hub account ${emulator.hubAccount} as ${parent.emulatedId}${mapped}`);
   }
   if (added.length > 0) io.out(`# forwarding rule added for allowlisted accounts ${added.join(', ')}`);
-  io.out(`# worker attached to queue ${emulator.names.workQueueName} with ${displayPath(loaded.path)} (${worker.config.mode} mode, log level ${logLevel})`);
+  io.out(
+    `# worker attached to queue ${emulator.names.workQueueName} with ${displayPath(loaded.path)} (${worker.config.mode} mode, log level ${logLevel})`,
+  );
   return worker;
 }
 

@@ -62,7 +62,15 @@ export async function explainName(context: CommandContext, input: string, now = 
     for (const entry of await readers.ledger.listEntries(account)) {
       if (entry.name !== name) continue;
       const { zoneId, state, origin, reason, updatedAt, removableSince } = entry;
-      ledger.push({ account, zoneId, state, origin, updatedAt, ...(reason ? { reason } : {}), ...(removableSince ? { removableSince } : {}) });
+      ledger.push({
+        account,
+        zoneId,
+        state,
+        origin,
+        updatedAt,
+        ...(reason ? { reason } : {}),
+        ...(removableSince ? { removableSince } : {}),
+      });
     }
     try {
       const snapshot = await readers.reader.readZones(account, { kind: 'account' }, new Map());
@@ -75,7 +83,9 @@ export async function explainName(context: CommandContext, input: string, now = 
     }
   }
   const owner = parent ? ((await readers.ledger.getNameOwner(parent.hostedZoneId, name)) ?? null) : null;
-  const records = parent ? (await readers.parents.readAround(parent.hostedZoneId, parent.name, [name])).records.filter((record) => record.name === name) : [];
+  const records = parent
+    ? (await readers.parents.readAround(parent.hostedZoneId, parent.name, [name])).records.filter((record) => record.name === name)
+    : [];
   const involved = [...new Set([...claimants.map((claimant) => claimant.account), ...ledger.map((entry) => entry.account)])];
   const next = involved.length > 0 ? (await makePlan(context, involved, now)).changes.filter((change) => change.name === name) : [];
   const explanation = {
@@ -99,9 +109,11 @@ function summarise(facts: Omit<Explanation, 'summary'>): string {
   const first = facts.next[0];
   if (first !== undefined) return first.sentence;
   const delegated = facts.ledger.find((entry) => entry.state === 'delegated');
-  if (delegated) return `delegated to zone ${delegated.zoneId} in account ${delegated.account} (${reasonInWords(delegated.reason ?? 'in-place')}).`;
+  if (delegated)
+    return `delegated to zone ${delegated.zoneId} in account ${delegated.account} (${reasonInWords(delegated.reason ?? 'in-place')}).`;
   if (facts.rule === null) return `no rule allows ${name}: no account may claim it.`;
-  if (facts.claimants.length === 0) return `no account holds a zone named ${name}; accounts ${facts.rule.accounts.join(', ')} may create one and tag it.`;
+  if (facts.claimants.length === 0)
+    return `no account holds a zone named ${name}; accounts ${facts.rule.accounts.join(', ')} may create one and tag it.`;
   const optedIn = facts.claimants.filter((claimant) => claimant.optedIn);
   if (optedIn.length === 0) return `the zone(s) named ${name} are not tagged for delegation.`;
   return 'not delegated; nothing would change now.';

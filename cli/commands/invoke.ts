@@ -37,7 +37,12 @@ export function sqsEventFrom(path: string, now = new Date()): SQSEvent {
         messageId,
         receiptHandle: `subzone-invoke-${messageId}`,
         body,
-        attributes: { ApproximateReceiveCount: '1', SentTimestamp: sent, SenderId: 'subzone-invoke', ApproximateFirstReceiveTimestamp: sent },
+        attributes: {
+          ApproximateReceiveCount: '1',
+          SentTimestamp: sent,
+          SenderId: 'subzone-invoke',
+          ApproximateFirstReceiveTimestamp: sent,
+        },
         messageAttributes: {},
         md5OfBody: createHash('md5').update(body).digest('hex'),
         eventSource: 'aws:sqs',
@@ -66,7 +71,11 @@ export async function runInvoke(loaded: LoadedConfig, eventPath: string, logLeve
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { productionDeps } = require('../../functions/worker/dependencies') as typeof import('../../functions/worker/dependencies');
   const logger = new Logger({ serviceName: SERVICE_NAME, logLevel: level });
-  const metrics = new Metrics({ serviceName: SERVICE_NAME, namespace: METRICS_NAMESPACE, logger: new Logger({ logLevel: LogLevel.SILENT }) });
+  const metrics = new Metrics({
+    serviceName: SERVICE_NAME,
+    namespace: METRICS_NAMESPACE,
+    logger: new Logger({ logLevel: LogLevel.SILENT }),
+  });
   const handler = makeHandler({ ...productionDeps(loaded.config, environment), telemetry: { logger, metrics } });
   const response = await handler(event);
   if (json) out.json(response);

@@ -40,7 +40,11 @@ export interface Plan {
 }
 
 /** Every allowlisted account and every account the ledger names (as a sweep), or those asked for. */
-export async function accountsToPlan(config: SubzoneConfig, ledgerAccounts: () => Promise<AccountId[]>, asked: readonly AccountId[]): Promise<AccountId[]> {
+export async function accountsToPlan(
+  config: SubzoneConfig,
+  ledgerAccounts: () => Promise<AccountId[]>,
+  asked: readonly AccountId[],
+): Promise<AccountId[]> {
   if (asked.length > 0) return [...new Set(asked)].sort();
   return [...new Set([...accountsInAllowlist(config), ...(await ledgerAccounts())])].sort();
 }
@@ -71,7 +75,9 @@ export async function makePlan(context: CommandContext, accounts: readonly Accou
   );
   return {
     changes: results.flatMap((result) => changesOf(result, config)),
-    errors: results.flatMap((result) => (result.status === 'failed' ? [{ account: result.account, error: result.error?.message ?? 'failed' }] : [])),
+    errors: results.flatMap((result) =>
+      result.status === 'failed' ? [{ account: result.account, error: result.error?.message ?? 'failed' }] : [],
+    ),
   };
 }
 
@@ -97,7 +103,10 @@ function describe(decision: Decision, account: AccountId, reported: boolean, con
         zoneId: zone.zoneId,
         reason: decision.reason,
         ...(decision.parentZoneId ? { parentZoneId: decision.parentZoneId } : {}),
-        sentence: sentenceFor({ kind: decision.kind, reason: decision.reason, account, name: zone.name, ...(detail ? { detail } : {}) }, config),
+        sentence: sentenceFor(
+          { kind: decision.kind, reason: decision.reason, account, name: zone.name, ...(detail ? { detail } : {}) },
+          config,
+        ),
         pending: decision.kind !== 'reject' || reported,
       };
     }
@@ -115,7 +124,10 @@ function describe(decision: Decision, account: AccountId, reported: boolean, con
         zoneId: entry.zoneId,
         reason: decision.reason,
         parentZoneId: entry.parentZoneId,
-        sentence: sentenceFor({ kind: decision.kind, reason: decision.reason, account, name: entry.name, ...(removableAt ? { removableAt } : {}) }, config),
+        sentence: sentenceFor(
+          { kind: decision.kind, reason: decision.reason, account, name: entry.name, ...(removableAt ? { removableAt } : {}) },
+          config,
+        ),
         ...(removableAt ? { removableAt } : {}),
         pending: true,
       };
@@ -132,12 +144,22 @@ export function printPlan(context: CommandContext, plan: Plan): void {
   if (plan.changes.length > 0) {
     out.table(
       ['ACTION', 'NAME', 'ACCOUNT', 'ZONE', 'REASON'],
-      plan.changes.map((change) => [change.pending ? change.action : `${change.action} (standing)`, change.name, change.account, change.zoneId, change.sentence]),
+      plan.changes.map((change) => [
+        change.pending ? change.action : `${change.action} (standing)`,
+        change.name,
+        change.account,
+        change.zoneId,
+        change.sentence,
+      ]),
     );
     out.line();
   }
   for (const error of plan.errors) out.line(out.style('red', `account ${error.account} could not be planned: ${error.error}`));
-  out.line(pending.length === 0 ? 'No changes: the parent zones and the ledger are as the config wants.' : `${pending.length} change(s) pending. \`subzone apply\` has the worker carry them out.`);
+  out.line(
+    pending.length === 0
+      ? 'No changes: the parent zones and the ledger are as the config wants.'
+      : `${pending.length} change(s) pending. \`subzone apply\` has the worker carry them out.`,
+  );
 }
 
 /** Prints the plan and returns the exit code. */

@@ -96,7 +96,8 @@ export async function verifyName(context: CommandContext, input: string, setting
   context.out.progress(`asking ${options.start.label} (${options.start.address}#${options.start.port}) for ${name} SOA...`);
   try {
     const result = await trace(name, 'SOA', options);
-    const answered = result.outcome === 'answer' && result.answers.some((record) => record.type === 'SOA' && normaliseName(record.name) === name);
+    const answered =
+      result.outcome === 'answer' && result.answers.some((record) => record.type === 'SOA' && normaliseName(record.name) === name);
     // Resolving "through the chain" means a referral from the parent, then the child's own answer.
     const resolves = answered && result.steps.length >= 2;
     return { name, parentZone: parent.name, resolves, hops: hopsOf(result.steps, result.outcome), ...change };
@@ -119,7 +120,14 @@ export function reportVerification(context: CommandContext, verification: Verifi
   } else {
     out.table(
       ['HOP', 'SERVER', 'ADDRESS', 'RCODE', 'AA', 'RECORDS'],
-      verification.hops.map((hop) => [hop.kind, hop.server, hop.address, hop.rcode, hop.authoritative ? 'yes' : 'no', hop.records.join('\n')]),
+      verification.hops.map((hop) => [
+        hop.kind,
+        hop.server,
+        hop.address,
+        hop.rcode,
+        hop.authoritative ? 'yes' : 'no',
+        hop.records.join('\n'),
+      ]),
     );
     out.line();
     if (verification.error) out.line(out.style('red', verification.error));
@@ -132,4 +140,3 @@ export function reportVerification(context: CommandContext, verification: Verifi
   }
   return verification.resolves ? 0 : 2;
 }
-

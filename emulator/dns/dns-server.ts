@@ -69,7 +69,11 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
     if (!address || stopped || bound.has(nameServer)) return Promise.resolve();
     const existing = pending.get(nameServer);
     if (existing) return existing;
-    const served = (): ServedZone[] => state.publicZones().filter((zone) => zone.nameServers.includes(nameServer)).map(serve);
+    const served = (): ServedZone[] =>
+      state
+        .publicZones()
+        .filter((zone) => zone.nameServers.includes(nameServer))
+        .map(serve);
     const binding = bindPair(address, port, served, openConnections)
       .then(({ listener }) => {
         listeners.push(listener);

@@ -110,9 +110,10 @@ export class EventBuses {
   putRule(account: AccountId, busName: string, name: string, pattern: unknown, state: 'ENABLED' | 'DISABLED' = 'ENABLED'): string {
     const bus = this.bus(account, busName);
     validatePattern(pattern);
-    const arn = busName === DEFAULT_BUS
-      ? `arn:aws:events:${this.region}:${account}:rule/${name}`
-      : `arn:aws:events:${this.region}:${account}:rule/${busName}/${name}`;
+    const arn =
+      busName === DEFAULT_BUS
+        ? `arn:aws:events:${this.region}:${account}:rule/${name}`
+        : `arn:aws:events:${this.region}:${account}:rule/${busName}/${name}`;
     const targets = bus.rules.get(name)?.targets ?? [];
     bus.rules.set(name, { account, busName, name, arn, pattern, state, targets });
     return arn;
@@ -135,7 +136,7 @@ export class EventBuses {
   deleteRule(account: AccountId, busName: string, ruleName: string): void {
     const rule = this.rule(account, busName, ruleName);
     if (rule.targets.length > 0) {
-      throw new EmulatedServiceError('ValidationException', 'Rule can\'t be deleted since it has targets.');
+      throw new EmulatedServiceError('ValidationException', "Rule can't be deleted since it has targets.");
     }
     this.bus(account, busName).rules.delete(ruleName);
   }

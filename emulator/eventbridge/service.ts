@@ -3,15 +3,7 @@
  * targets and buses, as much as subzone, its tests and its CLI use.
  */
 import type { AccountId } from '../../functions/core/types';
-import {
-  jsonError,
-  jsonInput,
-  jsonOperation,
-  jsonResponse,
-  optionalArray,
-  optionalString,
-  requiredString,
-} from '../json-protocol';
+import { jsonError, jsonInput, jsonOperation, jsonResponse, optionalArray, optionalString, requiredString } from '../json-protocol';
 import { EmulatedServiceError, type EmulatedService, type ServiceRequest, type ServiceResponse } from '../types';
 import { DEFAULT_BUS, envelope, parseBusArn, type EventBuses, type RuleTarget } from './buses';
 import { InvalidEventPatternError } from './pattern';
@@ -55,11 +47,15 @@ export class EventBridgeService implements EmulatedService {
         return this.ok(this.createEventBus(account, input));
       case 'DescribeEventBus': {
         const name = this.ownBus(account, input, 'Name');
-        if (!this.buses.hasBus(account, name)) throw new EmulatedServiceError('ResourceNotFoundException', `Event bus ${name} does not exist.`);
+        if (!this.buses.hasBus(account, name))
+          throw new EmulatedServiceError('ResourceNotFoundException', `Event bus ${name} does not exist.`);
         return this.ok({ Name: name, Arn: this.buses.ensureBus(account, name) });
       }
       default:
-        throw new EmulatedServiceError('UnknownOperationException', `Operation ${this.operationOf(request)} is not supported by the emulator`);
+        throw new EmulatedServiceError(
+          'UnknownOperationException',
+          `Operation ${this.operationOf(request)} is not supported by the emulator`,
+        );
     }
   }
 
@@ -87,27 +83,37 @@ export class EventBridgeService implements EmulatedService {
     const source = entry.Source;
     const detailType = entry.DetailType;
     const detailText = entry.Detail;
-    if (typeof source !== 'string' || source === '') return entryError('InvalidArgument', 'Parameter Source is not valid. Reason: Source is a required argument.');
+    if (typeof source !== 'string' || source === '')
+      return entryError('InvalidArgument', 'Parameter Source is not valid. Reason: Source is a required argument.');
     if (typeof detailType !== 'string' || detailType === '') {
       return entryError('InvalidArgument', 'Parameter DetailType is not valid. Reason: DetailType is a required argument.');
     }
-    if (typeof detailText !== 'string') return entryError('InvalidArgument', 'Parameter Detail is not valid. Reason: Detail is a required argument.');
+    if (typeof detailText !== 'string')
+      return entryError('InvalidArgument', 'Parameter Detail is not valid. Reason: Detail is a required argument.');
     let detail: unknown;
     try {
       detail = JSON.parse(detailText);
     } catch {
       return entryError('MalformedDetail', 'Detail is malformed.');
     }
-    if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) return entryError('MalformedDetail', 'Detail is malformed.');
+    if (typeof detail !== 'object' || detail === null || Array.isArray(detail))
+      return entryError('MalformedDetail', 'Detail is malformed.');
     // Only AWS services may emit `aws.*` sources (aws-facts §2.3); the emulator emits them itself.
     if (source.startsWith('aws.')) return entryError('NotAuthorizedForSourceException', 'Not authorized for the source.');
-    const target = this.resolveBus(account, typeof entry.EventBusName === 'string' && entry.EventBusName !== '' ? entry.EventBusName : DEFAULT_BUS);
+    const target = this.resolveBus(
+      account,
+      typeof entry.EventBusName === 'string' && entry.EventBusName !== '' ? entry.EventBusName : DEFAULT_BUS,
+    );
     if (target.account !== account && !this.buses.admits(target.account, target.name, account, source)) {
       // A bus in another account admits only rule deliveries (the hub bus policy requires
       // events:eventBusInvocation), unless its policy grants the sender this source.
-      return entryError('AccessDeniedException', `Account ${account} is not authorized to put events on ${this.buses.busArn(target.account, target.name)}.`);
+      return entryError(
+        'AccessDeniedException',
+        `Account ${account} is not authorized to put events on ${this.buses.busArn(target.account, target.name)}.`,
+      );
     }
-    if (!this.buses.hasBus(target.account, target.name)) return entryError('ResourceNotFoundException', `Event bus ${target.name} does not exist.`);
+    if (!this.buses.hasBus(target.account, target.name))
+      return entryError('ResourceNotFoundException', `Event bus ${target.name} does not exist.`);
     const resources = Array.isArray(entry.Resources) ? entry.Resources.filter((value): value is string => typeof value === 'string') : [];
     const event = envelope({
       account,
@@ -127,7 +133,10 @@ export class EventBridgeService implements EmulatedService {
     const busName = this.ownBus(account, input, 'EventBusName');
     const patternText = optionalString(input, 'EventPattern');
     if (patternText === undefined) {
-      throw new EmulatedServiceError('ValidationException', 'Parameter EventPattern is required: the emulator supports pattern rules only.');
+      throw new EmulatedServiceError(
+        'ValidationException',
+        'Parameter EventPattern is required: the emulator supports pattern rules only.',
+      );
     }
     const state = optionalString(input, 'State') ?? 'ENABLED';
     if (state !== 'ENABLED' && state !== 'DISABLED') {
@@ -195,9 +204,13 @@ export class EventBridgeService implements EmulatedService {
   private createEventBus(account: AccountId, input: Input): unknown {
     const name = requiredString(input, 'Name');
     if (!/^[A-Za-z0-9._-]{1,256}$/.test(name) || name === DEFAULT_BUS) {
-      throw new EmulatedServiceError('ValidationException', `Event bus name ${JSON.stringify(name)} is not valid: expected [A-Za-z0-9._-]{1,256} and not "default"`);
+      throw new EmulatedServiceError(
+        'ValidationException',
+        `Event bus name ${JSON.stringify(name)} is not valid: expected [A-Za-z0-9._-]{1,256} and not "default"`,
+      );
     }
-    if (this.buses.hasBus(account, name)) throw new EmulatedServiceError('ResourceAlreadyExistsException', `Event bus ${name} already exists.`);
+    if (this.buses.hasBus(account, name))
+      throw new EmulatedServiceError('ResourceAlreadyExistsException', `Event bus ${name} already exists.`);
     return { EventBusArn: this.buses.ensureBus(account, name) };
   }
 

@@ -7,13 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { AccountId } from '../../functions/core/types';
 import type { CredentialRegistry } from '../accounts';
 import { compareNames, parseName, toFqdn } from '../domain-names';
-import {
-  type EmittedEvent,
-  type EmulatedService,
-  EmulatedServiceError,
-  type ServiceRequest,
-  type ServiceResponse,
-} from '../types';
+import { type EmittedEvent, type EmulatedService, EmulatedServiceError, type ServiceRequest, type ServiceResponse } from '../types';
 import { cloudTrailDate, cloudTrailEvent } from './cloudtrail';
 import { DnssecState } from './dnssec';
 import { dnssecXml, keySigningKeyEvent, keySigningKeyXml } from './dnssec-render';
@@ -307,11 +301,7 @@ export class Route53Service implements EmulatedService {
     const body = parseRequest(request.body, 'ListTagsForResourcesRequest');
     const ids = (list(body, 'ResourceIds', 'ResourceId') ?? []).map((id) => (typeof id === 'string' ? id : ''));
     if (ids.length < 1 || ids.length > MAX_TAG_RESOURCES) {
-      throw constraintViolation(
-        `${ids.length} ids`,
-        'resourceIds',
-        `Member must have length between 1 and ${MAX_TAG_RESOURCES}`,
-      );
+      throw constraintViolation(`${ids.length} ids`, 'resourceIds', `Member must have length between 1 and ${MAX_TAG_RESOURCES}`);
     }
     const sets = ids.map((id) => this.tagSet(request.account, resourceType, id));
     return ok('ListTagsForResourcesResponse', { ResourceTagSets: { ResourceTagSet: sets } });
@@ -440,7 +430,6 @@ export class Route53Service implements EmulatedService {
       }),
     );
   }
-
 }
 
 function route(request: ServiceRequest): Routed | undefined {

@@ -215,12 +215,7 @@ export class Route53State {
   }
 
   /** ChangeResourceRecordSets: all or nothing (see validation.ts). */
-  changeResourceRecordSets(
-    account: AccountId,
-    zoneId: string,
-    changes: readonly ChangeRequest[],
-    comment?: string,
-  ): ChangeRecord {
+  changeResourceRecordSets(account: AccountId, zoneId: string, changes: readonly ChangeRequest[], comment?: string): ChangeRecord {
     const zone = this.getHostedZone(account, zoneId);
     zone.records = applyChangeBatch(zone, changes);
     const change = this.recordChange(account, comment);
@@ -254,7 +249,11 @@ export class Route53State {
       throw constraintViolation(`${addTags.length} tags`, 'addTags', `Member must have length less than or equal to ${MAX_TAGS_PER_CALL}`);
     }
     if (removeTagKeys.length > MAX_TAGS_PER_CALL) {
-      throw constraintViolation(`${removeTagKeys.length} keys`, 'removeTagKeys', `Member must have length less than or equal to ${MAX_TAGS_PER_CALL}`);
+      throw constraintViolation(
+        `${removeTagKeys.length} keys`,
+        'removeTagKeys',
+        `Member must have length less than or equal to ${MAX_TAGS_PER_CALL}`,
+      );
     }
     for (const tag of addTags) {
       if (tag.key.length < 1 || tag.key.length > 128) {
@@ -294,12 +293,20 @@ export class Route53State {
 
   /** UPSERTs record sets directly, through the same validation as the API. */
   putRecords(account: AccountId, zoneId: ZoneId, records: readonly RecordSetInput[]): void {
-    this.changeResourceRecordSets(account, zoneId, records.map((record) => toChange('UPSERT', record)));
+    this.changeResourceRecordSets(
+      account,
+      zoneId,
+      records.map((record) => toChange('UPSERT', record)),
+    );
   }
 
   /** DELETEs record sets directly; they must match exactly, as over the API. */
   deleteRecords(account: AccountId, zoneId: ZoneId, records: readonly RecordSetInput[]): void {
-    this.changeResourceRecordSets(account, zoneId, records.map((record) => toChange('DELETE', record)));
+    this.changeResourceRecordSets(
+      account,
+      zoneId,
+      records.map((record) => toChange('DELETE', record)),
+    );
   }
 
   /** A zone's record sets, names with trailing dots as the API returns them. */
@@ -434,7 +441,10 @@ function zoneNameOf(input: string): DnsName {
   }
   const name = parsed.name;
   if ((labelsOf(name)[0] ?? '').includes('\\052')) {
-    throw new EmulatedServiceError('InvalidDomainName', `${toFqdn(name)} is not a valid hosted zone name: its leftmost label cannot hold a "*"`);
+    throw new EmulatedServiceError(
+      'InvalidDomainName',
+      `${toFqdn(name)} is not a valid hosted zone name: its leftmost label cannot hold a "*"`,
+    );
   }
   if (!name.includes('.')) {
     throw new EmulatedServiceError('InvalidDomainName', `${toFqdn(name)} is a top-level domain; you cannot create a hosted zone for a TLD`);

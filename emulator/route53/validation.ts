@@ -129,7 +129,11 @@ function checkShape(change: ChangeRequest, index: number): CheckedChange {
   }
   const type = change.type;
   if (type === undefined || !isRecordType(type)) {
-    throw constraintViolation(String(type), `${member}.resourceRecordSet.type`, `Member must satisfy enum value set: [${RECORD_TYPES.join(', ')}]`);
+    throw constraintViolation(
+      String(type),
+      `${member}.resourceRecordSet.type`,
+      `Member must satisfy enum value set: [${RECORD_TYPES.join(', ')}]`,
+    );
   }
   if (change.ttl === undefined || change.values === undefined) {
     // Route 53's own wording for a record set with neither alias nor TTL + values.
@@ -204,10 +208,12 @@ function placementMessages(set: StoredRecordSet, zoneName: DnsName, zoneFqdn: st
     return [`RRSet with DNS name ${fqdn} is not permitted in zone ${zoneFqdn}`];
   }
   const messages: string[] = [];
-  if (set.type === 'CNAME' && atApex) messages.push(`RRSet of type CNAME with DNS name ${fqdn} is not permitted at apex in zone ${zoneFqdn}`);
+  if (set.type === 'CNAME' && atApex)
+    messages.push(`RRSet of type CNAME with DNS name ${fqdn} is not permitted at apex in zone ${zoneFqdn}`);
   // Wording chosen here for the three below.
   if (set.type === 'DS' && atApex) messages.push(`RRSet of type DS with DNS name ${fqdn} is not permitted at apex in zone ${zoneFqdn}`);
-  if (set.type === 'SOA' && !atApex) messages.push(`RRSet of type SOA with DNS name ${fqdn} is not permitted; SOA is allowed only at apex in zone ${zoneFqdn}`);
+  if (set.type === 'SOA' && !atApex)
+    messages.push(`RRSet of type SOA with DNS name ${fqdn} is not permitted; SOA is allowed only at apex in zone ${zoneFqdn}`);
   if (set.type === 'NS' && set.name.startsWith('\\052.')) {
     messages.push(`RRSet of type NS with DNS name ${fqdn} is not permitted; a wildcard name cannot hold NS records`);
   }
@@ -237,7 +243,10 @@ const VALUE_SHAPES: Partial<Record<RecordType, { readonly test: (value: string) 
   NS: { test: isDomainName, problem: 'DomainNameInvalid (Value is not a valid domain name)' },
   CNAME: { test: isDomainName, problem: 'DomainNameInvalid (Value is not a valid domain name)' },
   PTR: { test: isDomainName, problem: 'DomainNameInvalid (Value is not a valid domain name)' },
-  MX: { test: (value) => fieldsMatch(value, [isUint16, isDomainName]), problem: 'MXRRDATAIllegal (Value is not of the form "priority host")' },
+  MX: {
+    test: (value) => fieldsMatch(value, [isUint16, isDomainName]),
+    problem: 'MXRRDATAIllegal (Value is not of the form "priority host")',
+  },
   SRV: {
     test: (value) => fieldsMatch(value, [isUint16, isUint16, isUint16, isDomainName]),
     problem: 'SRVRRDATAIllegal (Value is not of the form "priority weight port target")',
@@ -325,7 +334,9 @@ function invariantMessages(records: RecordSetStore, zoneName: DnsName, touched: 
   if (!records.has(recordKey(zoneName, 'NS'))) messages.push('A HostedZone must contain at least one NS record for the zone itself.');
   for (const name of touched) {
     if (name !== zoneName && records.has(recordKey(name, 'DS')) && !records.has(recordKey(name, 'NS'))) {
-      messages.push(`RRSet of type DS with DNS name ${toFqdn(name)} is not permitted because no RRSet of type NS with the same DNS name exists in zone ${toFqdn(zoneName)}`);
+      messages.push(
+        `RRSet of type DS with DNS name ${toFqdn(name)} is not permitted because no RRSet of type NS with the same DNS name exists in zone ${toFqdn(zoneName)}`,
+      );
     }
   }
   return messages;

@@ -210,7 +210,13 @@ export class SqsEventSourceMapping {
       const timer = setTimeout(() => {
         this.waiters.splice(this.waiters.indexOf(waiter), 1);
         const counts = this.store.counts(this.queue);
-        reject(new QueueWaitTimeoutError(what, timeoutMs, `${this.inFlight} batches running, ${counts.visible} visible, ${counts.notVisible} in flight, ${counts.delayed} delayed`));
+        reject(
+          new QueueWaitTimeoutError(
+            what,
+            timeoutMs,
+            `${this.inFlight} batches running, ${counts.visible} visible, ${counts.notVisible} in flight, ${counts.delayed} delayed`,
+          ),
+        );
       }, timeoutMs);
       const waiter: Waiter = {
         ready,

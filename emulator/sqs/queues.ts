@@ -66,7 +66,10 @@ export class QueueStore {
   /** Creates a queue, or returns the existing one of that name. */
   createQueue(account: AccountId, name: string, settings: Partial<QueueSettings> = {}): Queue {
     if (!/^[A-Za-z0-9_-]{1,80}$/.test(name)) {
-      throw new EmulatedServiceError('InvalidParameterValue', `Queue name ${JSON.stringify(name)} is not valid: expected 1-80 of [A-Za-z0-9_-]`);
+      throw new EmulatedServiceError(
+        'InvalidParameterValue',
+        `Queue name ${JSON.stringify(name)} is not valid: expected 1-80 of [A-Za-z0-9_-]`,
+      );
     }
     const existing = this.queues.get(key(account, name));
     if (existing) return existing;
@@ -161,7 +164,10 @@ export class QueueStore {
   delete(queue: Queue, receiptHandle: string): void {
     const messageId = receiptHandle.split(':')[0];
     if (!messageId || !receiptHandle.includes(':')) {
-      throw new EmulatedServiceError('ReceiptHandleIsInvalid', `The input receipt handle "${receiptHandle}" is not a valid receipt handle.`);
+      throw new EmulatedServiceError(
+        'ReceiptHandleIsInvalid',
+        `The input receipt handle "${receiptHandle}" is not a valid receipt handle.`,
+      );
     }
     const index = queue.messages.findIndex((message) => message.receiptHandle === receiptHandle);
     if (index >= 0) queue.messages.splice(index, 1);
@@ -171,7 +177,10 @@ export class QueueStore {
   changeVisibility(queue: Queue, receiptHandle: string, seconds: number): void {
     const message = queue.messages.find((candidate) => candidate.receiptHandle === receiptHandle);
     if (!message) {
-      throw new EmulatedServiceError('InvalidParameterValue', `Value ${receiptHandle} for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.`);
+      throw new EmulatedServiceError(
+        'InvalidParameterValue',
+        `Value ${receiptHandle} for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.`,
+      );
     }
     message.visibleAt = this.now() + seconds * 1000;
     if (seconds === 0) this.notify(queue);

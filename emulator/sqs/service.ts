@@ -53,7 +53,12 @@ export class SqsService implements EmulatedService {
         return ok({ QueueUrl: this.getQueueUrl(account, input) });
       case 'ListQueues': {
         const prefix = optionalString(input, 'QueueNamePrefix', 'InvalidParameterValue') ?? '';
-        return ok({ QueueUrls: this.store.list(account).filter((queue) => queue.name.startsWith(prefix)).map((queue) => queue.url) });
+        return ok({
+          QueueUrls: this.store
+            .list(account)
+            .filter((queue) => queue.name.startsWith(prefix))
+            .map((queue) => queue.url),
+        });
       }
       case 'SendMessage':
         return ok(this.sendMessage(account, input));
@@ -96,7 +101,10 @@ export class SqsService implements EmulatedService {
     if (attributes.VisibilityTimeout !== undefined) {
       const seconds = Number(attributes.VisibilityTimeout);
       if (!Number.isInteger(seconds) || seconds < 0 || seconds > 43_200) {
-        throw new EmulatedServiceError('InvalidAttributeValue', `Invalid value for the parameter VisibilityTimeout: ${JSON.stringify(attributes.VisibilityTimeout)}, expected 0 to 43200.`);
+        throw new EmulatedServiceError(
+          'InvalidAttributeValue',
+          `Invalid value for the parameter VisibilityTimeout: ${JSON.stringify(attributes.VisibilityTimeout)}, expected 0 to 43200.`,
+        );
       }
       settings.visibilityTimeoutSeconds = seconds;
     }
@@ -114,10 +122,16 @@ export class SqsService implements EmulatedService {
     const deadLetter = typeof policy.deadLetterTargetArn === 'string' ? this.store.byArn(policy.deadLetterTargetArn) : undefined;
     const maxReceiveCount = Number(policy.maxReceiveCount);
     if (!deadLetter || deadLetter.account !== account) {
-      throw new EmulatedServiceError('InvalidAttributeValue', `Value ${JSON.stringify(policy.deadLetterTargetArn)} for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist.`);
+      throw new EmulatedServiceError(
+        'InvalidAttributeValue',
+        `Value ${JSON.stringify(policy.deadLetterTargetArn)} for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist.`,
+      );
     }
     if (!Number.isInteger(maxReceiveCount) || maxReceiveCount < 1 || maxReceiveCount > 1000) {
-      throw new EmulatedServiceError('InvalidAttributeValue', `Value ${JSON.stringify(policy.maxReceiveCount)} for parameter RedrivePolicy is invalid. Reason: maxReceiveCount must be an integer from 1 to 1000.`);
+      throw new EmulatedServiceError(
+        'InvalidAttributeValue',
+        `Value ${JSON.stringify(policy.maxReceiveCount)} for parameter RedrivePolicy is invalid. Reason: maxReceiveCount must be an integer from 1 to 1000.`,
+      );
     }
     return { deadLetterQueueName: deadLetter.name, maxReceiveCount };
   }
@@ -149,7 +163,10 @@ export class SqsService implements EmulatedService {
   private send(queue: Queue, account: AccountId, input: Input): StoredMessage {
     const body = requiredString(input, 'MessageBody', 'MissingParameter');
     if (Buffer.byteLength(body, 'utf8') > MAX_MESSAGE_BYTES) {
-      throw new EmulatedServiceError('InvalidParameterValue', `One or more parameters are invalid. Reason: Message must be shorter than ${MAX_MESSAGE_BYTES} bytes.`);
+      throw new EmulatedServiceError(
+        'InvalidParameterValue',
+        `One or more parameters are invalid. Reason: Message must be shorter than ${MAX_MESSAGE_BYTES} bytes.`,
+      );
     }
     const delaySeconds = optionalInteger(input, 'DelaySeconds', 0, 900, 'InvalidParameterValue');
     const messageAttributes = (input.MessageAttributes ?? undefined) as Record<string, MessageAttribute> | undefined;
@@ -209,15 +226,23 @@ export class SqsService implements EmulatedService {
 
   private batchEntries(input: Input): Input[] {
     const entries = (optionalArray(input, 'Entries', 'InvalidParameterValue') ?? []) as Input[];
-    if (entries.length === 0) throw new EmulatedServiceError('EmptyBatchRequest', 'There should be at least one SendMessageBatchRequestEntry in the request.');
+    if (entries.length === 0)
+      throw new EmulatedServiceError('EmptyBatchRequest', 'There should be at least one SendMessageBatchRequestEntry in the request.');
     if (entries.length > MAX_BATCH) {
-      throw new EmulatedServiceError('TooManyEntriesInBatchRequest', `Maximum number of entries per request are ${MAX_BATCH}. You have sent ${entries.length}.`);
+      throw new EmulatedServiceError(
+        'TooManyEntriesInBatchRequest',
+        `Maximum number of entries per request are ${MAX_BATCH}. You have sent ${entries.length}.`,
+      );
     }
     const ids = entries.map((entry) => entry.Id);
     if (ids.some((id) => typeof id !== 'string' || !/^[A-Za-z0-9_-]{1,80}$/.test(id))) {
-      throw new EmulatedServiceError('InvalidBatchEntryId', 'A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.');
+      throw new EmulatedServiceError(
+        'InvalidBatchEntryId',
+        'A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.',
+      );
     }
-    if (new Set(ids).size !== ids.length) throw new EmulatedServiceError('BatchEntryIdsNotDistinct', 'Two or more batch entries in the request have the same Id.');
+    if (new Set(ids).size !== ids.length)
+      throw new EmulatedServiceError('BatchEntryIdsNotDistinct', 'Two or more batch entries in the request have the same Id.');
     return entries;
   }
 
@@ -269,7 +294,10 @@ function systemAttributes(message: StoredMessage, names: readonly string[]): Rec
   return Object.fromEntries(Object.entries(all).filter(([name]) => names.includes(name)));
 }
 
-function selectAttributes(attributes: Readonly<Record<string, MessageAttribute>>, names: readonly string[]): Record<string, MessageAttribute> {
+function selectAttributes(
+  attributes: Readonly<Record<string, MessageAttribute>>,
+  names: readonly string[],
+): Record<string, MessageAttribute> {
   if (names.includes('All') || names.includes('.*')) return { ...attributes };
   return Object.fromEntries(Object.entries(attributes).filter(([name]) => names.includes(name)));
 }

@@ -30,7 +30,10 @@ export class ParameterStore {
   put(account: AccountId, name: string, value: string, overwrite = true): Parameter {
     const existing = this.get(account, name);
     if (existing && !overwrite) {
-      throw new EmulatedServiceError('ParameterAlreadyExists', 'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.');
+      throw new EmulatedServiceError(
+        'ParameterAlreadyExists',
+        'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.',
+      );
     }
     const parameter = { name, value, version: (existing?.version ?? 0) + 1, lastModified: new Date() };
     this.parameters.set(key(account, name), parameter);
@@ -83,7 +86,10 @@ export class SsmService implements EmulatedService {
         const value = requiredString(input, 'Value');
         const type = optionalString(input, 'Type') ?? 'String';
         if (type !== 'String') {
-          throw new EmulatedServiceError('UnsupportedParameterType', `The emulator stores String parameters only, got Type ${JSON.stringify(type)}.`);
+          throw new EmulatedServiceError(
+            'UnsupportedParameterType',
+            `The emulator stores String parameters only, got Type ${JSON.stringify(type)}.`,
+          );
         }
         const parameter = this.store.put(account, name, value, input.Overwrite === true);
         return ok({ Version: parameter.version, Tier: 'Standard' });
@@ -92,7 +98,10 @@ export class SsmService implements EmulatedService {
         this.store.delete(account, parameterName(requiredString(input, 'Name')));
         return ok({});
       default:
-        throw new EmulatedServiceError('UnknownOperationException', `Operation ${this.operationOf(request)} is not supported by the emulator.`);
+        throw new EmulatedServiceError(
+          'UnknownOperationException',
+          `Operation ${this.operationOf(request)} is not supported by the emulator.`,
+        );
     }
   }
 
@@ -111,7 +120,10 @@ function parameterNotFound(name: string): EmulatedServiceError {
 
 function parameterName(name: string): string {
   if (!/^[A-Za-z0-9_.\-/]{1,2048}$/.test(name)) {
-    throw new EmulatedServiceError('ValidationException', `Parameter name ${JSON.stringify(name)} is not valid: expected letters, digits and _.-/ only.`);
+    throw new EmulatedServiceError(
+      'ValidationException',
+      `Parameter name ${JSON.stringify(name)} is not valid: expected letters, digits and _.-/ only.`,
+    );
   }
   return name;
 }

@@ -5,18 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { XMLBuilder } from 'fast-xml-parser';
-import {
-  type CredentialRegistry,
-  DEFAULT_SESSION_SECONDS,
-  parseRoleArn,
-  RoleAccessDeniedError,
-} from '../accounts';
-import {
-  type EmulatedService,
-  EmulatedServiceError,
-  type ServiceRequest,
-  type ServiceResponse,
-} from '../types';
+import { type CredentialRegistry, DEFAULT_SESSION_SECONDS, parseRoleArn, RoleAccessDeniedError } from '../accounts';
+import { type EmulatedService, EmulatedServiceError, type ServiceRequest, type ServiceResponse } from '../types';
 
 const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
 const API_VERSION = '2011-06-15';
@@ -108,7 +98,6 @@ export class StsService implements EmulatedService {
       throw error;
     }
   }
-
 }
 
 /** The request's parameters: the query string, then a form-encoded body on top. */
@@ -140,10 +129,7 @@ function durationOf(parameters: ReadonlyMap<string, string>): number {
     throw validationError(text, 'durationSeconds', `Member must have value greater than or equal to ${MIN_SESSION_SECONDS}`);
   }
   if (seconds > MAX_SESSION_SECONDS) {
-    throw new EmulatedServiceError(
-      'ValidationError',
-      'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
-    );
+    throw new EmulatedServiceError('ValidationError', 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
   }
   return seconds;
 }

@@ -37,7 +37,10 @@ export interface DnsDelegationProbeOptions {
   readonly timeoutMs?: number;
 }
 
-type Lookup = { readonly kind: 'addresses'; readonly addresses: readonly string[] } | { readonly kind: 'none' } | { readonly kind: 'failed' };
+type Lookup =
+  | { readonly kind: 'addresses'; readonly addresses: readonly string[] }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'failed' };
 
 /** DelegationProbe over DNS (dns-packet on node:dgram and node:net). */
 export class DnsDelegationProbe implements DelegationProbe {
@@ -81,10 +84,7 @@ export class DnsDelegationProbe implements DelegationProbe {
    * silent IPv6 address must not make a server that answers over IPv4 look unknown.
    */
   private async lookup(server: DnsName): Promise<Lookup> {
-    const [v4, v6] = await Promise.all([
-      addressesOrCode(this.resolver.resolve4(server)),
-      addressesOrCode(this.resolver.resolve6(server)),
-    ]);
+    const [v4, v6] = await Promise.all([addressesOrCode(this.resolver.resolve4(server)), addressesOrCode(this.resolver.resolve6(server))]);
     for (const result of [v4, v6]) if (Array.isArray(result) && result.length > 0) return { kind: 'addresses', addresses: result };
     // NXDOMAIN or no address records on both: the name server's name no longer leads anywhere.
     return isAbsent(v4) && isAbsent(v6) ? { kind: 'none' } : { kind: 'failed' };

@@ -189,10 +189,15 @@ export class DynamoDbLedger implements DelegationLedger {
   }
 
   async freeName(owner: NameOwner): Promise<void> {
-    await this.deleteIf(ledgerKeys.nameOwner(owner.parentZoneId, owner.name), '#zoneId = :zone AND #account = :account', {
-      ':zone': owner.zoneId,
-      ':account': owner.account,
-    }, { '#zoneId': 'zoneId', '#account': 'account' });
+    await this.deleteIf(
+      ledgerKeys.nameOwner(owner.parentZoneId, owner.name),
+      '#zoneId = :zone AND #account = :account',
+      {
+        ':zone': owner.zoneId,
+        ':account': owner.account,
+      },
+      { '#zoneId': 'zoneId', '#account': 'account' },
+    );
   }
 
   /** A Scan of the whole table, once per sweep (see listAccounts). */
@@ -363,9 +368,7 @@ export class DynamoDbLedger implements DelegationLedger {
   }
 
   private async getItem(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {
-    const result = await this.client.send(
-      new GetItemCommand({ TableName: this.tableName, Key: marshall(key), ConsistentRead: true }),
-    );
+    const result = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall(key), ConsistentRead: true }));
     return result.Item && unmarshall(result.Item);
   }
 

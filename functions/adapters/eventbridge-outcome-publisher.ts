@@ -61,7 +61,11 @@ export class EventBridgeOutcomePublisher implements OutcomePublisher {
       failed.push(...sent.failed);
     }
     // A flagged event is published again later; its copy goes with it then, not twice.
-    if (this.accountDelivery !== undefined) await this.deliverToAccounts(events.filter((event) => !failed.includes(event)), this.accountDelivery);
+    if (this.accountDelivery !== undefined)
+      await this.deliverToAccounts(
+        events.filter((event) => !failed.includes(event)),
+        this.accountDelivery,
+      );
     return failed;
   }
 
@@ -80,7 +84,10 @@ export class EventBridgeOutcomePublisher implements OutcomePublisher {
         Detail: JSON.stringify({ ...event.detail, sentence: delivery.sentence(event) }),
         EventBusName: buses.get(event),
       });
-      const sent = await this.publishChunk(chunk.map(({ event }) => event), toEntry);
+      const sent = await this.publishChunk(
+        chunk.map(({ event }) => event),
+        toEntry,
+      );
       if (sent.failed.length > 0) delivery.onFailed?.(sent.error ?? new Error('PutEvents refused the entries'), sent.failed);
     }
   }

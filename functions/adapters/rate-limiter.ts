@@ -96,9 +96,7 @@ const rateLimitMiddlewareOptions: RelativeMiddlewareOptions = {
   override: true,
 };
 
-function rateLimitMiddleware<Input extends object, Output extends object>(
-  gate: RequestGate,
-): FinalizeRequestMiddleware<Input, Output> {
+function rateLimitMiddleware<Input extends object, Output extends object>(gate: RequestGate): FinalizeRequestMiddleware<Input, Output> {
   return (next) => async (args) => {
     await gate.acquire();
     return next(args);

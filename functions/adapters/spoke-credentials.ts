@@ -71,10 +71,7 @@ export class SpokeCredentials {
   }
 
   private isFresh(credentials: AwsCredentialIdentity): boolean {
-    return (
-      credentials.expiration === undefined ||
-      credentials.expiration.getTime() - this.now().getTime() > SPOKE_CREDENTIALS_REFRESH_MS
-    );
+    return credentials.expiration === undefined || credentials.expiration.getTime() - this.now().getTime() > SPOKE_CREDENTIALS_REFRESH_MS;
   }
 
   private async assume(account: AccountId): Promise<AwsCredentialIdentity> {

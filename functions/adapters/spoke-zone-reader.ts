@@ -74,17 +74,11 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 export class Route53SpokeZoneReader implements SpokeZoneReader {
   constructor(private readonly options: Route53SpokeZoneReaderOptions) {}
 
-  async readZones(
-    account: AccountId,
-    scope: ZoneScope,
-    knownNameServers: ReadonlyMap<ZoneId, readonly DnsName[]>,
-  ): Promise<SpokeSnapshot> {
+  async readZones(account: AccountId, scope: ZoneScope, knownNameServers: ReadonlyMap<ZoneId, readonly DnsName[]>): Promise<SpokeSnapshot> {
     try {
       const route53 = this.options.route53For(account);
       const read = new AccountRead(route53, knownNameServers, this.options.optInTag, this.options.readSigning === true);
-      return scope.kind === 'account'
-        ? await read.wholeAccount(account, scope)
-        : await read.someZones(account, scope, scope.zoneIds);
+      return scope.kind === 'account' ? await read.wholeAccount(account, scope) : await read.someZones(account, scope, scope.zoneIds);
     } catch (error) {
       if (error instanceof SpokeReadError) throw error;
       throw new SpokeReadError(account, spokeReadFailure(error), { cause: error });
@@ -116,7 +110,13 @@ class AccountRead {
       if (page.IsTruncated && marker === undefined) throw new Error('ListHostedZones is truncated but has no NextMarker');
     } while (marker !== undefined);
     const complete = await this.complete(zones);
-    return { account, scope, zones: complete, coveredZoneIds: [...zones.map((zone) => zone.zoneId), ...this.unknown], ...this.unknownIds() };
+    return {
+      account,
+      scope,
+      zones: complete,
+      coveredZoneIds: [...zones.map((zone) => zone.zoneId), ...this.unknown],
+      ...this.unknownIds(),
+    };
   }
 
   /** A listed zone, or nothing (and the zone noted unknown) when its name cannot be normalised. */
@@ -172,7 +172,9 @@ class AccountRead {
     const zones: ListedZone[] = [];
     let start: { DNSName: string; HostedZoneId?: string } | undefined = { DNSName: name };
     while (start) {
-      const page: ListHostedZonesByNameCommandOutput = await this.route53.send(new ListHostedZonesByNameCommand({ ...start, MaxItems: ZONES_PER_PAGE }));
+      const page: ListHostedZonesByNameCommandOutput = await this.route53.send(
+        new ListHostedZonesByNameCommand({ ...start, MaxItems: ZONES_PER_PAGE }),
+      );
       const listedZones = (page.HostedZones ?? []).flatMap((zone) => this.listedOrUnknown(zone));
       zones.push(...listedZones.filter((zone) => zone.name === name && !zone.privateZone));
       // Zones are sorted by name from DNSName on: once a page holds a later name, the rest is later too.

@@ -35,9 +35,7 @@ export class ControlsParameterError extends Error {
   public readonly parameterName: string;
   public readonly issues: readonly FieldIssue[];
   constructor(parameterName: string, issues: readonly FieldIssue[]) {
-    super(
-      `invalid controls parameter ${parameterName}: ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')}`,
-    );
+    super(`invalid controls parameter ${parameterName}: ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')}`);
     this.name = 'ControlsParameterError';
     this.parameterName = parameterName;
     this.issues = issues;

@@ -91,14 +91,18 @@ export class AccountEntries {
    * report nothing, and returns those whose outcome events must be published first. The
    * caller publishes every account's events together, then calls `finish`.
    */
-  async prepare(items: ReadonlyArray<{ readonly decision: Decision; readonly result: DecisionResult }>, now: Date): Promise<PreparedOutcomes> {
+  async prepare(
+    items: ReadonlyArray<{ readonly decision: Decision; readonly result: DecisionResult }>,
+    now: Date,
+  ): Promise<PreparedOutcomes> {
     const reported: EntryChange[] = [];
     const flags: boolean[] = [];
     for (const { decision, result } of items) {
       const base = this.get(subjectOf(decision).zoneId);
       const change = outcomeFor(decision, result, base, this.account, now);
       if (change.entry === 'delete' && base !== undefined) {
-        if (change.outcome) reported.push({ entry: { ...base, state: 'retired', records: [], intent: undefined }, outcome: change.outcome, retire: true });
+        if (change.outcome)
+          reported.push({ entry: { ...base, state: 'retired', records: [], intent: undefined }, outcome: change.outcome, retire: true });
         else await this.delete(base);
       } else if (change.entry !== undefined && change.entry !== 'delete') {
         if (change.outcome) reported.push({ entry: change.entry, outcome: change.outcome });

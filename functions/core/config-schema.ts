@@ -8,13 +8,7 @@ import * as z from 'zod';
 import { ACCOUNT_ID_PATTERN, DEFAULT_OPT_IN_TAG, DEFAULT_READER_ROLE_NAME } from './contract';
 import { ConfigError, type FieldIssue, NameError } from './errors';
 import { describeValue, formatPath } from './field-issues';
-import {
-  isAtOrBelow,
-  isStrictlyBelow,
-  isWildcardPattern,
-  normaliseRulePattern,
-  tryNormaliseName,
-} from './names';
+import { isAtOrBelow, isStrictlyBelow, isWildcardPattern, normaliseRulePattern, tryNormaliseName } from './names';
 import type { ParentZoneConfig, RuleConfig, SubzoneConfig } from './types';
 
 /** Defaults of the optional settings (docs/configuration.md). */
@@ -42,8 +36,7 @@ function expected(what: string) {
 function strictObject<Shape extends z.ZodRawShape>(shape: Shape, what: string) {
   const known = Object.keys(shape).join(', ');
   return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys' ? `unknown key; expected one of: ${known}` : expected(what)(issue),
+    error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key; expected one of: ${known}` : expected(what)(issue)),
   });
 }
 
@@ -53,34 +46,26 @@ function integer(what: string, min: number, max?: number) {
   return max === undefined ? schema : schema.max(max, { error });
 }
 
-const ttl = integer(
-  `an integer from ${NS_TTL_RANGE.min} to ${NS_TTL_RANGE.max} (seconds)`,
-  NS_TTL_RANGE.min,
-  NS_TTL_RANGE.max,
-);
+const ttl = integer(`an integer from ${NS_TTL_RANGE.min} to ${NS_TTL_RANGE.max} (seconds)`, NS_TTL_RANGE.min, NS_TTL_RANGE.max);
 
 const accountId = z
   .string({ error: expected('a 12-digit account id') })
   .regex(ACCOUNT_ID_PATTERN, { error: expected('a 12-digit account id') })
   .meta({ description: 'A 12-digit AWS account id.' });
 
-const domainName = z
-  .string({ error: expected('a domain name') })
-  .transform((value, ctx) => {
-    const result = tryNormaliseName(value);
-    if (result.ok) return result.name;
-    ctx.issues.push({ code: 'custom', input: value, message: result.error.message });
-    return z.NEVER;
-  });
+const domainName = z.string({ error: expected('a domain name') }).transform((value, ctx) => {
+  const result = tryNormaliseName(value);
+  if (result.ok) return result.name;
+  ctx.issues.push({ code: 'custom', input: value, message: result.error.message });
+  return z.NEVER;
+});
 
-const rulePattern = z
-  .string({ error: expected('a domain name or "*." + a domain name') })
-  .transform((value, ctx) => {
-    const result = tryRulePattern(value);
-    if (result.ok) return result.pattern;
-    ctx.issues.push({ code: 'custom', input: value, message: result.message });
-    return z.NEVER;
-  });
+const rulePattern = z.string({ error: expected('a domain name or "*." + a domain name') }).transform((value, ctx) => {
+  const result = tryRulePattern(value);
+  if (result.ok) return result.pattern;
+  ctx.issues.push({ code: 'custom', input: value, message: result.message });
+  return z.NEVER;
+});
 
 function tryRulePattern(value: string): { ok: true; pattern: string } | { ok: false; message: string } {
   try {
@@ -91,9 +76,7 @@ function tryRulePattern(value: string): { ok: true; pattern: string } | { ok: fa
   }
 }
 
-const hostedZoneIdError = expected(
-  'a hosted zone id such as "Z0123456789ABCDEFGHIJ" or "/hostedzone/Z0123456789ABCDEFGHIJ"',
-);
+const hostedZoneIdError = expected('a hosted zone id such as "Z0123456789ABCDEFGHIJ" or "/hostedzone/Z0123456789ABCDEFGHIJ"');
 const hostedZoneId = z
   .string({ error: hostedZoneIdError })
   .regex(/^(\/hostedzone\/)?[A-Z0-9]{1,32}$/, { error: hostedZoneIdError })
@@ -118,12 +101,8 @@ const ruleSchema = strictObject(
       .array(accountId, { error: expected('a list of 12-digit account ids') })
       .min(1, { error: expected('at least one account id') })
       .meta({ description: 'Accounts that may claim the names of this rule.' }),
-    nsTtl: ttl
-      .optional()
-      .meta({ description: 'TTL of the NS records written for this rule. Defaults to the top-level nsTtl.' }),
-    dsTtl: ttl
-      .optional()
-      .meta({ description: 'TTL of the DS records written for this rule. Defaults to dnssec.dsTtl.' }),
+    nsTtl: ttl.optional().meta({ description: 'TTL of the NS records written for this rule. Defaults to the top-level nsTtl.' }),
+    dsTtl: ttl.optional().meta({ description: 'TTL of the DS records written for this rule. Defaults to dnssec.dsTtl.' }),
   },
   'a rule { name, accounts, nsTtl?, dsTtl? }',
 ).meta({ description: 'An allowlist rule: which accounts may claim which name.' });
@@ -163,9 +142,7 @@ const configSchema = strictObject(
       .regex(/^[\w+=,.@-]{1,64}$/, { error: expected('an IAM role name (1 to 64 of A-Z a-z 0-9 + = , . @ _ -)') })
       .default(CONFIG_DEFAULTS.readerRoleName)
       .meta({ description: 'Name of the read-only role subzone assumes in each child account.' }),
-    nsTtl: ttl
-      .default(CONFIG_DEFAULTS.nsTtl)
-      .meta({ description: 'TTL of the NS records subzone writes, in seconds.' }),
+    nsTtl: ttl.default(CONFIG_DEFAULTS.nsTtl).meta({ description: 'TTL of the NS records subzone writes, in seconds.' }),
     graceMinutes: integer('a whole number of minutes, 0 or more', 0)
       .default(CONFIG_DEFAULTS.graceMinutes)
       .meta({ description: 'How long an opt-out or a dropped rule must hold before the delegation is removed.' }),
@@ -307,8 +284,7 @@ function ruleWarnings(rules: readonly RuleConfig[], parents: readonly ParentZone
       for (const parent of parents) {
         if (isOneLabelBelow(parent.name, patternBase(rule.name))) {
           warnings.push(
-            `rules[${index}].name: "${rule.name}" also matches the apex of parent zone "${parent.name}", ` +
-              'which is never delegated',
+            `rules[${index}].name: "${rule.name}" also matches the apex of parent zone "${parent.name}", ` + 'which is never delegated',
           );
         }
       }
@@ -353,7 +329,10 @@ export function parseConfig(raw: unknown): { config: SubzoneConfig; warnings: st
     ...duplicates(parentNames, (index) => `parentZones[${index}].name`, 'parentZones'),
     ...duplicates(parentIds, (index) => `parentZones[${index}].hostedZoneId`, 'parentZones'),
     ...duplicates(patterns, (index) => `rules[${index}].name`, 'rules'),
-    ...checkRulePlacement(firstOfEach(patterns), parentNames.map((parent) => parent.value)),
+    ...checkRulePlacement(
+      firstOfEach(patterns),
+      parentNames.map((parent) => parent.value),
+    ),
   ];
   if (!result.success || issues.length > 0) throw new ConfigError(issues);
   const { $schema: _ignored, ...data } = result.data;

@@ -25,9 +25,7 @@ export function describeValue(value: unknown): string {
 
 /** A zod path as `a.b[0].c`. */
 export function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((key, index) => (typeof key === 'number' ? `[${key}]` : index === 0 ? String(key) : `.${String(key)}`))
-    .join('');
+  return path.map((key, index) => (typeof key === 'number' ? `[${key}]` : index === 0 ? String(key) : `.${String(key)}`)).join('');
 }
 
 /** A schema-level error that states what was expected, e.g. `expected('a 12-digit account id')`. */
@@ -62,12 +60,13 @@ export function fieldIssues(error: z.core.$ZodError, prefix: readonly PropertyKe
       ? issue.keys.map((key) => ({ path: formatPath([...prefix, ...issue.path, key]), message: 'unknown key' }))
       : [{ path: formatPath([...prefix, ...issue.path]), message: issue.message }],
   );
-  return issues.filter((issue, index) => issues.findIndex((other) => other.path === issue.path && other.message === issue.message) === index);
+  return issues.filter(
+    (issue, index) => issues.findIndex((other) => other.path === issue.path && other.message === issue.message) === index,
+  );
 }
 
 /** The outcome of `safeParseFields`. */
-export type FieldsResult<T> =
-  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issues: FieldIssue[] };
+export type FieldsResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issues: FieldIssue[] };
 
 /**
  * Parses `value` found at `prefix` (for the paths of issues); on failure returns the

@@ -14,8 +14,7 @@ import { accountIdSchema, SUBZONE_MESSAGE_SCHEMAS, sweepIdFor } from './sweep-me
 import type { AccountId, ZoneId } from './types';
 
 /** Why a well-formed message leads to no reconcile. */
-export type IgnoreReason =
-  'failed-call' | 'health-check-tags' | 'other-source' | 'unknown-event-name' | 'other-resource-type';
+export type IgnoreReason = 'failed-call' | 'health-check-tags' | 'other-source' | 'unknown-event-name' | 'other-resource-type';
 
 /** What the worker should do with one message. */
 export type Hint =
@@ -107,9 +106,7 @@ function recordIdentitySchema(times: MessageTimes) {
 }
 
 const requestParameters = <S extends z.core.$ZodLooseShape>(shape: S) => object({ requestParameters: object(shape) });
-const byHostedZoneId = requestParameters({ hostedZoneId: zoneIdSchema }).transform(
-  (d) => d.requestParameters.hostedZoneId,
-);
+const byHostedZoneId = requestParameters({ hostedZoneId: zoneIdSchema }).transform((d) => d.requestParameters.hostedZoneId);
 
 /** Where each event's CloudTrail record carries the zone id (schemas over `detail`). */
 const ZONE_ID_OF: Record<Route53EventName, z.ZodType<ZoneId>> = {
@@ -117,9 +114,7 @@ const ZONE_ID_OF: Record<Route53EventName, z.ZodType<ZoneId>> = {
     (d) => d.responseElements.hostedZone.id,
   ),
   DeleteHostedZone: requestParameters({ id: zoneIdSchema }).transform((d) => d.requestParameters.id),
-  ChangeTagsForResource: requestParameters({ resourceId: zoneIdSchema }).transform(
-    (d) => d.requestParameters.resourceId,
-  ),
+  ChangeTagsForResource: requestParameters({ resourceId: zoneIdSchema }).transform((d) => d.requestParameters.resourceId),
   EnableHostedZoneDNSSEC: byHostedZoneId,
   DisableHostedZoneDNSSEC: byHostedZoneId,
   // CreateKeySigningKey sends HostedZoneId in the body, the others in the URI: CloudTrail names both hostedZoneId.
@@ -216,9 +211,7 @@ function parseSubzoneMessage(message: Record<string, unknown>, sentAt: Date): Hi
     };
   }
   const known = Object.keys(SUBZONE_MESSAGE_SCHEMAS).map((name) => JSON.stringify(name));
-  throw new MalformedMessageError([
-    { path: 'subzone', message: `expected ${known.join(' or ')}, got ${describeValue(kind)}` },
-  ]);
+  throw new MalformedMessageError([{ path: 'subzone', message: `expected ${known.join(' or ')}, got ${describeValue(kind)}` }]);
 }
 
 function ignored(reason: IgnoreReason, account: AccountId, detail: string): Hint {

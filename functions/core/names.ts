@@ -84,15 +84,11 @@ function labelBytes(input: string, label: RawLabel, position: number): number[] 
 }
 
 function isPlainByte(byte: number): boolean {
-  return (
-    (byte >= 0x61 && byte <= 0x7a) || (byte >= 0x30 && byte <= 0x39) || byte === 0x2d || byte === 0x5f
-  );
+  return (byte >= 0x61 && byte <= 0x7a) || (byte >= 0x30 && byte <= 0x39) || byte === 0x2d || byte === 0x5f;
 }
 
 function encodeLabel(bytes: readonly number[]): string {
-  return bytes
-    .map((byte) => (isPlainByte(byte) ? String.fromCharCode(byte) : `\\${byte.toString(8).padStart(3, '0')}`))
-    .join('');
+  return bytes.map((byte) => (isPlainByte(byte) ? String.fromCharCode(byte) : `\\${byte.toString(8).padStart(3, '0')}`)).join('');
 }
 
 /** Decodes a canonical label (only `\ddd` escapes occur in it) into its bytes. */

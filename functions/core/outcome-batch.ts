@@ -30,7 +30,10 @@ export class OutcomeBatch {
         prepared.push([run, outcomes]);
       });
     }
-    const unpublished = await publishAll(this.publisher, prepared.flatMap(([, outcomes]) => outcomes.reported));
+    const unpublished = await publishAll(
+      this.publisher,
+      prepared.flatMap(([, outcomes]) => outcomes.reported),
+    );
     for (const [run, outcomes] of prepared) await run.attempt(() => run.entries.finish(outcomes, unpublished));
   }
 }

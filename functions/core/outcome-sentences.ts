@@ -45,8 +45,9 @@ const REASONS: Readonly<Record<string, string>> = {
   'delegated-elsewhere': 'the parent already delegates the name to other name servers; a person must remove that record first',
   'changed-outside-subzone': 'the record was changed outside subzone',
   'ds-published': 'the zone signs: the parent now holds its DS record, after its NS',
-  'ds-updated': 'the zone\'s active keys changed: the DS record follows them',
-  'ds-withdrawn': 'the DS record was withdrawn (the NS stays until no DS remains); wait for its TTL before you stop signing or remove the key',
+  'ds-updated': "the zone's active keys changed: the DS record follows them",
+  'ds-withdrawn':
+    'the DS record was withdrawn (the NS stays until no DS remains); wait for its TTL before you stop signing or remove the key',
 };
 
 /** The reason in words (unknown reasons are shown as they are). */

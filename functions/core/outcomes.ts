@@ -90,7 +90,12 @@ const APPLIED: { readonly [K in Decision['kind']]: AppliedOutcome<K> } = {
     const base = stored ?? decision.entry;
     // A new NS leaves the DS beside it as it is.
     const held = recordedDs(base);
-    const entry: LedgerEntry = { ...cleared(base), state: 'delegated', records: [decision.record, ...(held ? [held] : [])], reason: decision.reason };
+    const entry: LedgerEntry = {
+      ...cleared(base),
+      state: 'delegated',
+      records: [decision.record, ...(held ? [held] : [])],
+      reason: decision.reason,
+    };
     return { entry, outcome: entryEvent('Delegation Updated', entry, decision.reason, true, now) };
   },
   ds: (decision, stored, _fresh, now) => {
@@ -108,7 +113,10 @@ const APPLIED: { readonly [K in Decision['kind']]: AppliedOutcome<K> } = {
     const event = entryEvent('Delegation Updated', entry, decision.reason, true, now);
     // After a withdrawal, resolvers may hold the old DS for its TTL: the team waits until then to stop signing or drop the key.
     const safeAfter = decision.found === undefined ? now : new Date(now.getTime() + decision.found.ttl * 1000);
-    const ds = decision.record === undefined ? { safeAfter: safeAfter.toISOString() } : { dsValues: decision.record.values, dsTtl: decision.record.ttl };
+    const ds =
+      decision.record === undefined
+        ? { safeAfter: safeAfter.toISOString() }
+        : { dsValues: decision.record.values, dsTtl: decision.record.ttl };
     return { entry, outcome: { ...event, detail: { ...event.detail, ...ds } } };
   },
   remove: (decision, _stored, _fresh, now) => ({
@@ -126,7 +134,9 @@ const APPLIED: { readonly [K in Decision['kind']]: AppliedOutcome<K> } = {
     // A write reported as not applied belongs to an episode that is over: the next one is reported again.
     const tidy = isNotAppliedKey(entry.reason) ? { ...cleared(seen), reason: decision.reason } : cleared(seen);
     const changed =
-      Object.keys(tidy).length !== Object.keys(entry).length || tidy.reason !== entry.reason || tidy.signingSeenSince !== entry.signingSeenSince;
+      Object.keys(tidy).length !== Object.keys(entry).length ||
+      tidy.reason !== entry.reason ||
+      tidy.signingSeenSince !== entry.signingSeenSince;
     return changed ? { entry: tidy } : {};
   },
   // Reported once, when the state begins; the delegation stays, for a person to decide.

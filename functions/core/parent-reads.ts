@@ -28,7 +28,8 @@ export interface ParentReadPlan {
 export function planParentReads(accounts: readonly AccountReadNeeds[], config: SubzoneConfig): ParentReadPlan {
   const names = new Map<ZoneId, Set<DnsName>>();
   const claimants = new Map<ZoneId, Set<AccountId>>();
-  const add = <T>(map: Map<ZoneId, Set<T>>, parentZoneId: ZoneId, value: T) => map.set(parentZoneId, (map.get(parentZoneId) ?? new Set()).add(value));
+  const add = <T>(map: Map<ZoneId, Set<T>>, parentZoneId: ZoneId, value: T) =>
+    map.set(parentZoneId, (map.get(parentZoneId) ?? new Set()).add(value));
   for (const { account, snapshot, entries, sweeping } of accounts) {
     const byZone = new Map(entries.map((entry) => [entry.zoneId, entry]));
     for (const zone of snapshot?.zones ?? []) {

@@ -518,7 +518,10 @@ export function changesOf(decision: Decision): RecordChange[] {
         { action: 'CREATE', record: { name: decision.zone.name, ...decision.record } },
       ];
     case 'remove':
-      return [...(decision.foundDs ? [{ action: 'DELETE' as const, record: decision.foundDs }] : []), { action: 'DELETE', record: decision.found }];
+      return [
+        ...(decision.foundDs ? [{ action: 'DELETE' as const, record: decision.foundDs }] : []),
+        { action: 'DELETE', record: decision.found },
+      ];
     case 'ds':
       return [
         ...(decision.found ? [{ action: 'DELETE' as const, record: decision.found }] : []),

@@ -27,11 +27,7 @@ export interface SpokeZoneReader {
    * For a `zones` scope the reader also reads the other public zones of the same names
    * (same-name siblings), and lists them in `coveredZoneIds`.
    */
-  readZones(
-    account: AccountId,
-    scope: ZoneScope,
-    knownNameServers: ReadonlyMap<ZoneId, readonly DnsName[]>,
-  ): Promise<SpokeSnapshot>;
+  readZones(account: AccountId, scope: ZoneScope, knownNameServers: ReadonlyMap<ZoneId, readonly DnsName[]>): Promise<SpokeSnapshot>;
 }
 
 /** Reads and writes the parent zones in the hub account. */

@@ -23,7 +23,16 @@ import { planParentReads, readParents, type ParentReadPlan } from './parent-read
 import { ProjectedParents } from './parent-view';
 import type { ChangeUnit } from './plan';
 import { changesOf, claimableParent, decideAccount, ownerKey, subjectOf, type Decision } from './policy';
-import type { Clock, ControlSource, DelegationLedger, DelegationProbe, IdSource, OutcomePublisher, ParentZoneStore, SpokeZoneReader } from './ports';
+import type {
+  Clock,
+  ControlSource,
+  DelegationLedger,
+  DelegationProbe,
+  IdSource,
+  OutcomePublisher,
+  ParentZoneStore,
+  SpokeZoneReader,
+} from './ports';
 import { removalBudgetExceeded } from './removal-budget';
 import { accountsInAllowlist } from './rules';
 import { isUnreachable, judgeUnreachable } from './unreadable-accounts';
@@ -210,14 +219,27 @@ async function decide(
     return decisions;
   }
   if (run.sweeping) await run.attempt(() => deps.ledger.clearFailedSweeps(run.account));
-  const facts = { config: deps.config, account: run.account, now, snapshot: run.read.snapshot, entries: run.entries.all(), owners, controls };
+  const facts = {
+    config: deps.config,
+    account: run.account,
+    now,
+    snapshot: run.read.snapshot,
+    entries: run.entries.all(),
+    owners,
+    controls,
+  };
   return decideAccount(facts, projected);
 }
 
 /** The name-owner conditional put decides races between accounts (invariant 7). */
 async function claimIfNeeded(decision: Decision, run: AccountRun, deps: ReconcileDeps): Promise<Decision> {
   if (decision.kind !== 'create' && decision.kind !== 'adopt') return decision;
-  const wanted: NameOwner = { parentZoneId: decision.parentZoneId, name: decision.zone.name, account: run.account, zoneId: decision.zone.zoneId };
+  const wanted: NameOwner = {
+    parentZoneId: decision.parentZoneId,
+    name: decision.zone.name,
+    account: run.account,
+    zoneId: decision.zone.zoneId,
+  };
   let owner = await deps.ledger.claimName(wanted);
   if (!isSameOwner(owner, wanted) && (await isOrphaned(owner, deps.ledger))) {
     await deps.ledger.freeName(owner);

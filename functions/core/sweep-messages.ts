@@ -15,9 +15,7 @@ import type { AccountId } from './types';
 export const SUBZONE_MESSAGE_VERSION = 1;
 
 /** A 12-digit AWS account id. */
-export const accountIdSchema = z
-  .string(expected('a 12-digit account id'))
-  .regex(ACCOUNT_ID_PATTERN, expected('a 12-digit account id'));
+export const accountIdSchema = z.string(expected('a 12-digit account id')).regex(ACCOUNT_ID_PATTERN, expected('a 12-digit account id'));
 
 const SWEEP_ID_MAX_LENGTH = 128;
 const SWEEP_ID_WHAT = `a sweep id (1 to ${SWEEP_ID_MAX_LENGTH} of A-Z a-z 0-9 . _ : + -, starting with a letter or digit)`;

@@ -51,9 +51,7 @@ export interface ZoneSigning {
 }
 
 /** Which part of an account a reconcile reads. Zone ids only narrow the read inside the account. */
-export type ZoneScope =
-  | { readonly kind: 'account' }
-  | { readonly kind: 'zones'; readonly zoneIds: readonly ZoneId[] };
+export type ZoneScope = { readonly kind: 'account' } | { readonly kind: 'zones'; readonly zoneIds: readonly ZoneId[] };
 
 /**
  * A complete read of a scope: every zone of the scope that exists is in `zones`.

@@ -28,7 +28,9 @@ export function productionDeps(config: SubzoneConfig, env: WorkerEnvironment): W
   const credentials = new SpokeCredentials({ sts: clients.sts, readerRoleName: config.readerRoleName });
   // The worker's role may put events only on the default buses of allowlisted accounts.
   const allowlisted = accountsInAllowlist(config);
-  const resolvers = env.DNS_RESOLVERS?.split(',').map((server) => server.trim()).filter(Boolean);
+  const resolvers = env.DNS_RESOLVERS?.split(',')
+    .map((server) => server.trim())
+    .filter(Boolean);
   return {
     config,
     reader: new Route53SpokeZoneReader({
@@ -45,7 +47,11 @@ export function productionDeps(config: SubzoneConfig, env: WorkerEnvironment): W
       accountDelivery: {
         busOf: (account) => (allowlisted.has(account) ? `arn:aws:events:${ROUTE53_REGION}:${account}:event-bus/default` : undefined),
         sentence: (event) => sentenceForOutcome(event, config),
-        onFailed: (error, events) => logger.warn('outcome events not delivered to the child account', { error, accounts: events.map((event) => event.detail.account) }),
+        onFailed: (error, events) =>
+          logger.warn('outcome events not delivered to the child account', {
+            error,
+            accounts: events.map((event) => event.detail.account),
+          }),
       },
     }),
     controls: new SsmControlSource(clients.ssm, {

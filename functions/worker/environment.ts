@@ -48,7 +48,9 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): WorkerEnv
     result.error.issues.map((issue) => ({
       path: issue.path.join('.'),
       message:
-        issue.code !== 'custom' && env[String(issue.path[0])] === undefined ? 'expected an environment variable, got nothing' : issue.message,
+        issue.code !== 'custom' && env[String(issue.path[0])] === undefined
+          ? 'expected an environment variable, got nothing'
+          : issue.message,
     })),
   );
 }

@@ -124,7 +124,12 @@ function sentAtOf(record: SQSRecord, clock: WorkerDeps['clock']): Date {
 }
 
 function addToGroup(groups: Map<AccountId, AccountGroup>, hint: Extract<Hint, { kind: 'zones' | 'account' }>, messageId: string): void {
-  const group = groups.get(hint.account) ?? { account: hint.account, messageIds: [], zoneIds: new Set<ZoneId>(), sweepIds: new Set<string>() };
+  const group = groups.get(hint.account) ?? {
+    account: hint.account,
+    messageIds: [],
+    zoneIds: new Set<ZoneId>(),
+    sweepIds: new Set<string>(),
+  };
   group.messageIds.push(messageId);
   if (hint.kind === 'account') {
     group.zoneIds = 'account';
@@ -152,7 +157,11 @@ async function trackEventArrivals(groups: readonly AccountGroup[], deps: WorkerD
       if (last === undefined) continue;
       const silence = deps.telemetry.metrics.singleMetric();
       silence.addDimension('account', group.account);
-      silence.addMetric(METRIC.minutesSinceLastEvent, MetricUnit.Count, Math.floor((deps.clock.now().getTime() - Date.parse(last)) / 60_000));
+      silence.addMetric(
+        METRIC.minutesSinceLastEvent,
+        MetricUnit.Count,
+        Math.floor((deps.clock.now().getTime() - Date.parse(last)) / 60_000),
+      );
     } catch (error) {
       assertIsError(error);
       deps.telemetry.logger.warn('could not track event arrivals', { accountId: group.account, error });
@@ -177,7 +186,9 @@ async function fanOutSweep(sweepId: string, deps: WorkerDeps): Promise<void> {
 
 /** `Sweep Completed` is about every account of the sweep, so it names none. */
 async function completeSweep(sweepId: string, startedAt: string, deps: WorkerDeps): Promise<void> {
-  const failed = await deps.publisher.publish([{ detailType: 'Sweep Completed', detail: { reason: 'all-accounts-reconciled', applied: true, sweepId } }]);
+  const failed = await deps.publisher.publish([
+    { detailType: 'Sweep Completed', detail: { reason: 'all-accounts-reconciled', applied: true, sweepId } },
+  ]);
   // The heartbeat counts the sweep, which did complete; a lost event is an error of its own.
   deps.telemetry.metrics.addMetric(METRIC.sweepCompleted, MetricUnit.Count, 1);
   const durationMs = deps.clock.now().getTime() - Date.parse(startedAt);

@@ -75,7 +75,9 @@ function fail(message: string): never {
 const configFile = path.resolve(required('config'));
 const organizationId = required('organizationId');
 const hubAccount = required('hubAccount');
-const orgUnitIds = required('orgUnitIds').split(',').map((id) => id.trim());
+const orgUnitIds = required('orgUnitIds')
+  .split(',')
+  .map((id) => id.trim());
 const callAs = (optional('callAs', 'SUBZONE_CALL_AS') ?? 'SELF') as 'SELF' | 'DELEGATED_ADMIN';
 const operatorAccount = optional('operatorAccount', 'SUBZONE_OPERATOR_ACCOUNT');
 
@@ -92,7 +94,8 @@ try {
   throw error;
 }
 
-const marked = (description: string): string => (placeholdersUsed.size > 0 ? `PREVIEW with placeholder settings, do not deploy. ${description}` : description);
+const marked = (description: string): string =>
+  placeholdersUsed.size > 0 ? `PREVIEW with placeholder settings, do not deploy. ${description}` : description;
 
 const hubStack = new SubzoneHubStack(app, 'SubzoneHub', {
   env: { account: hubAccount, region: SUBZONE_REGION },
@@ -130,7 +133,10 @@ const dependsOn: [Stack, PlaceholderKey[]][] = [
 ];
 for (const [stack, keys] of dependsOn) {
   for (const key of keys.filter((candidate) => placeholdersUsed.has(candidate))) {
-    Annotations.of(stack).addWarningV2(`subzone:placeholder-${key}`, `PREVIEW: placeholder ${key}=${PLACEHOLDERS[key]}; set -c ${key}=... or ${ENV_KEYS[key]} to deploy`);
+    Annotations.of(stack).addWarningV2(
+      `subzone:placeholder-${key}`,
+      `PREVIEW: placeholder ${key}=${PLACEHOLDERS[key]}; set -c ${key}=... or ${ENV_KEYS[key]} to deploy`,
+    );
   }
 }
 applyNagPacks(app);

@@ -31,10 +31,17 @@ export class SubzoneHubStack extends Stack {
     new CfnOutput(this, 'ControlParameterName', { value: this.hub.controlParameter.parameterName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.hub.alarmTopic.topicArn });
     if (props.operatorPrincipal !== undefined) {
-      const role = new iam.Role(this, 'OperatorRole', { roleName: OPERATOR_ROLE_NAME, assumedBy: props.operatorPrincipal, description: 'subzone operator (CLI): read-only' });
+      const role = new iam.Role(this, 'OperatorRole', {
+        roleName: OPERATOR_ROLE_NAME,
+        assumedBy: props.operatorPrincipal,
+        description: 'subzone operator (CLI): read-only',
+      });
       this.hub.grantOperatorRead(role);
       acknowledge(role, [
-        { id: `AwsSolutions-IAM5[Resource::arn:aws:iam::*:role/${this.hub.config.readerRoleName}]`, reason: 'The reader role exists in every account of the organisation; aws:ResourceOrgID limits it to the organisation.' },
+        {
+          id: `AwsSolutions-IAM5[Resource::arn:aws:iam::*:role/${this.hub.config.readerRoleName}]`,
+          reason: 'The reader role exists in every account of the organisation; aws:ResourceOrgID limits it to the organisation.',
+        },
       ]);
       this.operatorRole = role;
       new CfnOutput(this, 'OperatorRoleArn', { value: role.roleArn });

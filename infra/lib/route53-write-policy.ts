@@ -147,7 +147,8 @@ function apexGuardStatement(config: SubzoneConfig): iam.PolicyStatement {
  */
 function deeperThanWildcardNames(config: SubzoneConfig, parent: ParentZoneConfig): string[] {
   const labels = (name: string): number => name.split('.').length;
-  const hasDeeperRule = (base: string): boolean => config.rules.some((other) => isStrictlyBelow(other.name, base) && labels(other.name) - labels(base) >= 2);
+  const hasDeeperRule = (base: string): boolean =>
+    config.rules.some((other) => isStrictlyBelow(other.name, base) && labels(other.name) - labels(base) >= 2);
   return config.rules
     .filter((rule) => isWildcardPattern(rule.name) && parentFor(config, rule.name)?.hostedZoneId === parent.hostedZoneId)
     .map((rule) => rule.name.slice(2))
@@ -175,7 +176,11 @@ function deepWildcardGuardStatements(config: SubzoneConfig): iam.PolicyStatement
   });
 }
 
-function render(config: SubzoneConfig, zones: readonly ParentZoneNames[], sourceFunctionArn: string | undefined): { statements: iam.PolicyStatement[]; size: number } {
+function render(
+  config: SubzoneConfig,
+  zones: readonly ParentZoneNames[],
+  sourceFunctionArn: string | undefined,
+): { statements: iam.PolicyStatement[]; size: number } {
   const statements = [
     ...zones.filter((zone) => zone.names.length > 0).map((zone) => createStatement(zone, creatableTypes(config), sourceFunctionArn)),
     ...config.parentZones.map((parent) => removeStatement(parent, sourceFunctionArn)),

@@ -37,7 +37,13 @@ import { InvalidPropError } from './errors';
 import { route53EventPattern } from './event-pattern';
 import { SubzoneHubMonitoring, subzoneMetric, type SubzoneMetricName } from './hub-monitoring';
 import { acknowledge } from './nag';
-import { DEFAULT_POLICY_SIZE_BUDGET, MANAGED_POLICY_SIZE_LIMIT, hostedZoneArn, route53WritePolicy, sourceFunctionCondition } from './route53-write-policy';
+import {
+  DEFAULT_POLICY_SIZE_BUDGET,
+  MANAGED_POLICY_SIZE_LIMIT,
+  hostedZoneArn,
+  route53WritePolicy,
+  sourceFunctionCondition,
+} from './route53-write-policy';
 import { createWorkerFunction } from './worker-function';
 
 /** Properties of the hub, deployed once in the DNS account, us-east-1. */
@@ -154,7 +160,12 @@ export class SubzoneHub extends Construct {
     this.config = config;
     this.organizationId = props.organizationId;
     if (!Token.isUnresolved(props.organizationId) && !ORGANIZATION_ID_PATTERN.test(props.organizationId)) {
-      throw new InvalidPropError('SubzoneHub', 'organizationId', props.organizationId, 'o- followed by 10 to 32 of a-z 0-9, e.g. o-a1b2c3d4e5');
+      throw new InvalidPropError(
+        'SubzoneHub',
+        'organizationId',
+        props.organizationId,
+        'o- followed by 10 to 32 of a-z 0-9, e.g. o-a1b2c3d4e5',
+      );
     }
     const region = Stack.of(this).region;
     if (!Token.isUnresolved(region) && region !== SUBZONE_REGION) {
@@ -177,17 +188,35 @@ export class SubzoneHub extends Construct {
     checkRange('batchSize', batchSize, 1, 100);
     checkRange('route53RequestsPerSecond', requestsPerSecond, 1, 50);
     if (requestsPerEnvironment(requestsPerSecond, maxConcurrency) < 1) {
-      throw new InvalidPropError('SubzoneHub', 'route53RequestsPerSecond', requestsPerSecond, `at least maxConcurrency (${maxConcurrency}): one request per second for each worker instance`);
+      throw new InvalidPropError(
+        'SubzoneHub',
+        'route53RequestsPerSecond',
+        requestsPerSecond,
+        `at least maxConcurrency (${maxConcurrency}): one request per second for each worker instance`,
+      );
     }
     checkRange('maxReceiveCount', maxReceiveCount, 5, 1000);
     checkRange('policySizeBudget', policySizeBudget, 1, MANAGED_POLICY_SIZE_LIMIT);
     if (batchSize > 10 && maxBatchingWindow.toSeconds() === 0) {
-      throw new InvalidPropError('SubzoneHub', 'batchSize', batchSize, 'at most 10 when maxBatchingWindow is 0 (an SQS event source limit)');
+      throw new InvalidPropError(
+        'SubzoneHub',
+        'batchSize',
+        batchSize,
+        'at most 10 when maxBatchingWindow is 0 (an SQS event source limit)',
+      );
     }
 
     // Queues: SSE-SQS, because EventBridge cannot send to a queue under the AWS-managed KMS key.
-    const deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
-    const deliveryDeadLetterQueue = new sqs.Queue(this, 'DeliveryDeadLetterQueue', { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    const deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    const deliveryDeadLetterQueue = new sqs.Queue(this, 'DeliveryDeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
     this.deadLetterQueue = deadLetterQueue;
     this.deliveryDeadLetterQueue = deliveryDeadLetterQueue;
     this.queue = new sqs.Queue(this, 'WorkQueue', {
@@ -205,7 +234,10 @@ export class SubzoneHub extends Construct {
     }
 
     // The hub bus admits only Route 53 events forwarded by the spoke rules of the organisation.
-    const eventBus = new events.EventBus(this, 'EventBus', { eventBusName: HUB_EVENT_BUS_NAME, description: 'subzone: Route 53 events from the organisation, and subzone outcome events' });
+    const eventBus = new events.EventBus(this, 'EventBus', {
+      eventBusName: HUB_EVENT_BUS_NAME,
+      description: 'subzone: Route 53 events from the organisation, and subzone outcome events',
+    });
     this.eventBus = eventBus;
     eventBus.addToResourcePolicy(
       new iam.PolicyStatement({
@@ -225,7 +257,9 @@ export class SubzoneHub extends Construct {
       ruleName: HUB_RULE_NAME,
       description: 'subzone: Route 53 hosted-zone events to the work queue',
       eventPattern: route53EventPattern(),
-      targets: [new targets.SqsQueue(this.queue, { deadLetterQueue: deliveryDeadLetterQueue, retryAttempts: 185, maxEventAge: Duration.hours(24) })],
+      targets: [
+        new targets.SqsQueue(this.queue, { deadLetterQueue: deliveryDeadLetterQueue, retryAttempts: 185, maxEventAge: Duration.hours(24) }),
+      ],
     });
     this.hubRule = hubRule;
 
@@ -277,15 +311,29 @@ export class SubzoneHub extends Construct {
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       },
     });
-    worker.addEventSource(new sources.SqsEventSource(this.queue, { batchSize, maxBatchingWindow, reportBatchItemFailures: true, maxConcurrency }));
+    worker.addEventSource(
+      new sources.SqsEventSource(this.queue, { batchSize, maxBatchingWindow, reportBatchItemFailures: true, maxConcurrency }),
+    );
     this.worker = worker;
     acknowledge(worker, [
-      { id: 'Serverless-LambdaDLQ', reason: 'The worker is fed by an SQS event source; the work queue has its own dead-letter queue (redrive policy).' },
-      { id: 'Serverless-LambdaAsyncFailureDestination', reason: 'The worker is never invoked asynchronously: only the SQS event source mapping invokes it.' },
-      { id: 'Serverless-LambdaTracing', reason: 'The worker reports through structured logs and embedded metrics; it carries no tracer, so X-Ray would show one segment.' },
+      {
+        id: 'Serverless-LambdaDLQ',
+        reason: 'The worker is fed by an SQS event source; the work queue has its own dead-letter queue (redrive policy).',
+      },
+      {
+        id: 'Serverless-LambdaAsyncFailureDestination',
+        reason: 'The worker is never invoked asynchronously: only the SQS event source mapping invokes it.',
+      },
+      {
+        id: 'Serverless-LambdaTracing',
+        reason: 'The worker reports through structured logs and embedded metrics; it carries no tracer, so X-Ray would show one segment.',
+      },
     ]);
     acknowledge(this, [
-      { id: 'Serverless-LambdaEventSourceMappingDestination', reason: 'SQS event source mappings take no on-failure destination; the work queue redrives to its dead-letter queue.' },
+      {
+        id: 'Serverless-LambdaEventSourceMappingDestination',
+        reason: 'SQS event source mappings take no on-failure destination; the work queue redrives to its dead-letter queue.',
+      },
     ]);
 
     // The queue may feed the worker as soon as it exists: the write policy must be attached first.
@@ -321,7 +369,6 @@ export class SubzoneHub extends Construct {
       sweepInterval,
       maxMessageAge: props.maxMessageAge ?? Duration.minutes(30),
     });
-
   }
 
   /**
@@ -330,7 +377,11 @@ export class SubzoneHub extends Construct {
    * organisation (each spoke must also trust the grantee: `SubzoneSpoke`'s `operatorRoleArn`).
    */
   public grantOperatorRead(grantee: iam.IGrantable): iam.Grant {
-    return iam.Grant.addToPrincipal({ grantee, actions: ['route53:GetHostedZone', 'route53:ListResourceRecordSets'], resourceArns: this.parentZoneArns() })
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['route53:GetHostedZone', 'route53:ListResourceRecordSets'],
+      resourceArns: this.parentZoneArns(),
+    })
       .combine(this.ledger.grant(grantee, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'))
       .combine(this.controlParameter.grantRead(grantee))
       .combine(iam.Grant.addToPrincipal({ grantee, ...this.readerRoles() }));
@@ -412,7 +463,12 @@ export class SubzoneHub extends Construct {
       );
     }
     if (writes.size > MANAGED_POLICY_SIZE_LIMIT) {
-      throw new InvalidPropError('SubzoneHub', 'config.parentZones', config.parentZones.length, `few enough parent zones that the worker's Route 53 policy fits in ${MANAGED_POLICY_SIZE_LIMIT} characters even collapsed (it needs ${writes.size})`);
+      throw new InvalidPropError(
+        'SubzoneHub',
+        'config.parentZones',
+        config.parentZones.length,
+        `few enough parent zones that the worker's Route 53 policy fits in ${MANAGED_POLICY_SIZE_LIMIT} characters even collapsed (it needs ${writes.size})`,
+      );
     }
     const writesPolicy = new iam.ManagedPolicy(this, 'ParentZoneWrites', {
       description: 'subzone worker: NS delegations in the configured parent zones, at the allowlisted names',
@@ -420,7 +476,13 @@ export class SubzoneHub extends Construct {
       statements: [...writes.statements],
     });
 
-    role.addToPolicy(new iam.PolicyStatement({ sid: 'ReadParentZones', actions: ['route53:GetHostedZone', 'route53:ListResourceRecordSets'], resources: this.parentZoneArns() }));
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadParentZones',
+        actions: ['route53:GetHostedZone', 'route53:ListResourceRecordSets'],
+        resources: this.parentZoneArns(),
+      }),
+    );
     const readers = this.readerRoles();
     role.addToPolicy(
       new iam.PolicyStatement({
@@ -430,25 +492,45 @@ export class SubzoneHub extends Construct {
         conditions: { ...readers.conditions, ...sourceFunctionCondition(sourceFunctionArn) },
       }),
     );
-    this.ledger.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:Scan');
+    this.ledger.grant(
+      role,
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:Query',
+      'dynamodb:Scan',
+    );
     this.eventBus.grantPutEventsTo(role);
     // Outcome events also go to each allowlisted account's own default bus (its spoke admits them).
-    const childBuses = [...accountsInAllowlist(config)].sort().map((account) => `arn:aws:events:${SUBZONE_REGION}:${account}:event-bus/default`);
+    const childBuses = [...accountsInAllowlist(config)]
+      .sort()
+      .map((account) => `arn:aws:events:${SUBZONE_REGION}:${account}:event-bus/default`);
     if (childBuses.length > 0) {
-      role.addToPolicy(new iam.PolicyStatement({
-        sid: 'DeliverOutcomesToChildren',
-        actions: ['events:PutEvents'],
-        resources: childBuses,
-        conditions: { StringEquals: { 'events:source': OUTCOME_SOURCE } },
-      }));
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'DeliverOutcomesToChildren',
+          actions: ['events:PutEvents'],
+          resources: childBuses,
+          conditions: { StringEquals: { 'events:source': OUTCOME_SOURCE } },
+        }),
+      );
     }
     this.queue.grantSendMessages(role);
-    role.addToPolicy(new iam.PolicyStatement({ sid: 'ReadControls', actions: ['ssm:GetParameter'], resources: [this.controlParameter.parameterArn] }));
+    role.addToPolicy(
+      new iam.PolicyStatement({ sid: 'ReadControls', actions: ['ssm:GetParameter'], resources: [this.controlParameter.parameterArn] }),
+    );
 
     const readerArn = `Resource::arn:aws:iam::*:role/${config.readerRoleName}`;
     acknowledge(role, [
-      { id: `AwsSolutions-IAM5[${readerArn}]`, reason: 'The reader role exists in every account of the organisation; aws:ResourceOrgID limits it to the organisation.' },
-      { id: 'Serverless-StarPermissions', reason: 'Only the reader roles across the organisation are a wildcard, explained on AwsSolutions-IAM5.' },
+      {
+        id: `AwsSolutions-IAM5[${readerArn}]`,
+        reason: 'The reader role exists in every account of the organisation; aws:ResourceOrgID limits it to the organisation.',
+      },
+      {
+        id: 'Serverless-StarPermissions',
+        reason: 'Only the reader roles across the organisation are a wildcard, explained on AwsSolutions-IAM5.',
+      },
     ]);
     return writesPolicy;
   }
@@ -470,7 +552,11 @@ export class SubzoneHub extends Construct {
       }),
     );
     acknowledge(topic, [
-      { id: 'AwsSolutions-SNS2', reason: 'Alarm notifications carry no secrets, and CloudWatch cannot publish to a topic under the AWS-managed SNS key; pass alarmTopic to use a customer-managed key.' },
+      {
+        id: 'AwsSolutions-SNS2',
+        reason:
+          'Alarm notifications carry no secrets, and CloudWatch cannot publish to a topic under the AWS-managed SNS key; pass alarmTopic to use a customer-managed key.',
+      },
     ]);
     return topic;
   }

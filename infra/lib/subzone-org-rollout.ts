@@ -42,11 +42,21 @@ export class SubzoneOrgRollout extends Construct {
       throw new InvalidPropError('SubzoneOrgRollout', 'callAs', callAs, '"SELF" or "DELEGATED_ADMIN"');
     }
     if (props.organizationalUnitIds.length === 0) {
-      throw new InvalidPropError('SubzoneOrgRollout', 'organizationalUnitIds', props.organizationalUnitIds, 'at least one organisational unit id (ou-...) or the root id (r-...)');
+      throw new InvalidPropError(
+        'SubzoneOrgRollout',
+        'organizationalUnitIds',
+        props.organizationalUnitIds,
+        'at least one organisational unit id (ou-...) or the root id (r-...)',
+      );
     }
     for (const ou of props.organizationalUnitIds) {
       if (!Token.isUnresolved(ou) && !OU_OR_ROOT.test(ou)) {
-        throw new InvalidPropError('SubzoneOrgRollout', 'organizationalUnitIds', ou, 'ou-<4 to 32 of 0-9a-z>-<8 to 32 of a-z0-9>, or the root r-<4 to 32 of 0-9a-z>');
+        throw new InvalidPropError(
+          'SubzoneOrgRollout',
+          'organizationalUnitIds',
+          ou,
+          'ou-<4 to 32 of 0-9a-z>-<8 to 32 of a-z0-9>, or the root r-<4 to 32 of 0-9a-z>',
+        );
       }
     }
     if (!Number.isInteger(failureToleranceCount) || failureToleranceCount < 0) {

@@ -51,7 +51,12 @@ export class SubzoneSpoke extends Construct {
     if (!Token.isUnresolved(region) && region !== SUBZONE_REGION) {
       throw new InvalidPropError('SubzoneSpoke', 'stack region', region, `${SUBZONE_REGION}: Route 53 events reach EventBridge only there`);
     }
-    checkArn('hubEventBusArn', props.hubEventBusArn, EVENT_BUS_ARN, `an event bus ARN in ${SUBZONE_REGION}, arn:aws:events:${SUBZONE_REGION}:<account>:event-bus/<name>`);
+    checkArn(
+      'hubEventBusArn',
+      props.hubEventBusArn,
+      EVENT_BUS_ARN,
+      `an event bus ARN in ${SUBZONE_REGION}, arn:aws:events:${SUBZONE_REGION}:<account>:event-bus/<name>`,
+    );
     const busRegion = EVENT_BUS_ARN.exec(props.hubEventBusArn)?.[1];
     if (busRegion !== undefined && busRegion !== SUBZONE_REGION) {
       throw new InvalidPropError('SubzoneSpoke', 'hubEventBusArn', props.hubEventBusArn, `a bus in ${SUBZONE_REGION}`);
@@ -60,7 +65,12 @@ export class SubzoneSpoke extends Construct {
     checkArn('operatorRoleArn', props.operatorRoleArn, ROLE_ARN, 'a role ARN, arn:aws:iam::<account>:role/<name>');
     const readerRoleName = props.readerRoleName ?? DEFAULT_READER_ROLE_NAME;
     if (!Token.isUnresolved(readerRoleName) && !ROLE_NAME.test(readerRoleName)) {
-      throw new InvalidPropError('SubzoneSpoke', 'readerRoleName', readerRoleName, 'an IAM role name, 1 to 64 of A-Z a-z 0-9 + = , . @ _ -');
+      throw new InvalidPropError(
+        'SubzoneSpoke',
+        'readerRoleName',
+        readerRoleName,
+        'an IAM role name, 1 to 64 of A-Z a-z 0-9 + = , . @ _ -',
+      );
     }
 
     const hubBus = events.EventBus.fromEventBusArn(this, 'HubBus', props.hubEventBusArn);
@@ -83,7 +93,11 @@ export class SubzoneSpoke extends Construct {
       targets: [new targets.EventBus(hubBus, { role: forwarderRole })],
     });
     acknowledge(this.forwardRule, [
-      { id: 'Serverless-EventBusDLQ', reason: 'Events lost on the way to the hub are recovered by the hub sweep; a dead-letter queue in every account would go unwatched.' },
+      {
+        id: 'Serverless-EventBusDLQ',
+        reason:
+          'Events lost on the way to the hub are recovered by the hub sweep; a dead-letter queue in every account would go unwatched.',
+      },
     ]);
 
     // The team sees what became of its zones in its own account (a rule on its default bus).
@@ -104,11 +118,15 @@ export class SubzoneSpoke extends Construct {
     this.readerRole = new iam.Role(this, 'ReaderRole', {
       roleName: readerRoleName,
       assumedBy: new iam.CompositePrincipal(...trusted),
-      description: 'subzone: read-only view of this account\'s hosted zones for the hub worker',
+      description: "subzone: read-only view of this account's hosted zones for the hub worker",
       inlinePolicies: {
         ReadHostedZones: new iam.PolicyDocument({
           statements: [
-            new iam.PolicyStatement({ sid: 'ListZones', actions: ['route53:ListHostedZones', 'route53:ListHostedZonesByName'], resources: ['*'] }),
+            new iam.PolicyStatement({
+              sid: 'ListZones',
+              actions: ['route53:ListHostedZones', 'route53:ListHostedZonesByName'],
+              resources: ['*'],
+            }),
             new iam.PolicyStatement({
               sid: 'ReadZones',
               actions: ['route53:GetHostedZone', 'route53:ListTagsForResources', 'route53:GetDNSSEC'],
@@ -119,8 +137,14 @@ export class SubzoneSpoke extends Construct {
       },
     });
     acknowledge(this.readerRole, [
-      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'ListHostedZones and ListHostedZonesByName are account-level actions that take no resource.' },
-      { id: 'AwsSolutions-IAM5[Resource::arn:aws:route53:::hostedzone/*]', reason: 'The worker must read every hosted zone the account creates, whose ids are unknown in advance; the actions are read-only.' },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'ListHostedZones and ListHostedZonesByName are account-level actions that take no resource.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::arn:aws:route53:::hostedzone/*]',
+        reason: 'The worker must read every hosted zone the account creates, whose ids are unknown in advance; the actions are read-only.',
+      },
     ]);
   }
 }

@@ -80,12 +80,16 @@ export class FakeParentStore implements ParentZoneStore {
       const stored = next[index];
       if (action === 'DELETE') {
         if (stored === undefined || stored.ttl !== record.ttl || !sameValues(stored.values, record.values)) {
-          throw new ChangeConflictError(batch.parentZoneId, [`Tried to delete resource record set [name='${record.name}', type='${record.type}'] but it was not found`]);
+          throw new ChangeConflictError(batch.parentZoneId, [
+            `Tried to delete resource record set [name='${record.name}', type='${record.type}'] but it was not found`,
+          ]);
         }
         next = next.filter((_, at) => at !== index);
       } else {
         if (stored !== undefined) {
-          throw new ChangeConflictError(batch.parentZoneId, [`Tried to create resource record set [name='${record.name}', type='${record.type}'] but it already exists`]);
+          throw new ChangeConflictError(batch.parentZoneId, [
+            `Tried to create resource record set [name='${record.name}', type='${record.type}'] but it already exists`,
+          ]);
         }
         next.push(record);
       }

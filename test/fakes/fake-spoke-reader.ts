@@ -30,7 +30,13 @@ export class FakeSpokeReader implements SpokeZoneReader {
     const unknownZoneIds = all.map((zone) => zone.zoneId).filter((zoneId) => this.unreadableZones.has(zoneId));
     const readable = all.filter((zone) => !this.unreadableZones.has(zone.zoneId));
     if (scope.kind === 'account') {
-      return { account, scope, zones: readable, coveredZoneIds: all.map((zone) => zone.zoneId), ...(unknownZoneIds.length ? { unknownZoneIds } : {}) };
+      return {
+        account,
+        scope,
+        zones: readable,
+        coveredZoneIds: all.map((zone) => zone.zoneId),
+        ...(unknownZoneIds.length ? { unknownZoneIds } : {}),
+      };
     }
     const names = new Set(readable.filter((zone) => scope.zoneIds.includes(zone.zoneId)).map((zone) => zone.name));
     const zones = readable.filter((zone) => scope.zoneIds.includes(zone.zoneId) || names.has(zone.name));

@@ -5,7 +5,16 @@
  */
 import { reconcileAccounts, type AccountJob, type AccountResult, type ReconcileDeps } from '../../functions/core/reconcile';
 import type { AccountId, SubzoneConfig, ZoneId } from '../../functions/core/types';
-import { NOW, ORG_PARENT_ID, ORG_PARENT_NAME, PARENT_ID, PARENT_NAME, PROD_PARENT_ID, PROD_PARENT_NAME, makeConfig } from '../helpers/core-fixtures';
+import {
+  NOW,
+  ORG_PARENT_ID,
+  ORG_PARENT_NAME,
+  PARENT_ID,
+  PARENT_NAME,
+  PROD_PARENT_ID,
+  PROD_PARENT_NAME,
+  makeConfig,
+} from '../helpers/core-fixtures';
 import { CountingIds, FakeClock } from './fake-clock';
 import { FakeControlSource } from './fake-control-source';
 import { FakeDelegationProbe } from './fake-delegation-probe';

@@ -33,7 +33,13 @@ export interface Estate {
   readonly emulator: Emulator;
   readonly parentZoneId: string;
   readonly configPath: string;
-  readonly zones: { readonly foo: HostedZone; readonly bar: HostedZone; readonly legacy: HostedZone; readonly fresh: HostedZone; readonly rogue: HostedZone };
+  readonly zones: {
+    readonly foo: HostedZone;
+    readonly bar: HostedZone;
+    readonly legacy: HostedZone;
+    readonly fresh: HostedZone;
+    readonly rogue: HostedZone;
+  };
   /** Runs `subzone ARGV --config <estate config>`. */
   run(argv: readonly string[]): Promise<CommandRun>;
   /** Runs it as on a terminal whose person answers with `confirm`; resolves to the exit code. */

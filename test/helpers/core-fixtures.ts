@@ -100,7 +100,11 @@ export function makeZone(name: DnsName, overrides: Partial<SpokeZone> = {}): Spo
 }
 
 /** A complete read of the whole account. */
-export function accountSnapshot(zones: readonly SpokeZone[], account: AccountId = ACCOUNT_A, goneIds: readonly ZoneId[] = []): SpokeSnapshot {
+export function accountSnapshot(
+  zones: readonly SpokeZone[],
+  account: AccountId = ACCOUNT_A,
+  goneIds: readonly ZoneId[] = [],
+): SpokeSnapshot {
   return {
     account,
     scope: { kind: 'account' },
@@ -208,7 +212,10 @@ export function makeFacts(input: FactsInput = {}): AccountFacts {
 }
 
 /** Runs the policy for one account against parents holding `records` (example.com by default). */
-export function decide(input: FactsInput = {}, records: Partial<Record<ZoneId, readonly RecordSet[]>> = {}): {
+export function decide(
+  input: FactsInput = {},
+  records: Partial<Record<ZoneId, readonly RecordSet[]>> = {},
+): {
   decisions: Decision[];
   view: ProjectedParents;
 } {

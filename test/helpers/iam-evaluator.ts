@@ -62,7 +62,10 @@ function asList(value: unknown): unknown[] {
 }
 
 function globToRegExp(pattern: string, caseInsensitive: boolean): RegExp {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`, caseInsensitive ? 'is' : 's');
 }
 
@@ -206,7 +209,10 @@ interface TemplateResource {
  * template (`Template.toJSON()`): its inline policies, and the AWS::IAM::Policy and
  * AWS::IAM::ManagedPolicy resources that list it.
  */
-export function policyDocumentsOfRole(template: { readonly Resources?: Readonly<Record<string, unknown>> }, roleName: string): PolicyDocumentJson[] {
+export function policyDocumentsOfRole(
+  template: { readonly Resources?: Readonly<Record<string, unknown>> },
+  roleName: string,
+): PolicyDocumentJson[] {
   const resources = Object.entries(template.Resources ?? {}) as [string, TemplateResource][];
   const role = resources.find(([, resource]) => resource.Type === 'AWS::IAM::Role' && resource.Properties?.RoleName === roleName);
   if (role === undefined) throw new Error(`no AWS::IAM::Role named ${roleName} in the template`);
@@ -214,7 +220,9 @@ export function policyDocumentsOfRole(template: { readonly Resources?: Readonly<
   const inline = asList(roleProperties?.Policies).map((policy) => (policy as { PolicyDocument: PolicyDocumentJson }).PolicyDocument);
   const attached = resources
     .filter(([, resource]) => resource.Type === 'AWS::IAM::Policy' || resource.Type === 'AWS::IAM::ManagedPolicy')
-    .filter(([, resource]) => asList(resource.Properties?.Roles).some((entry) => JSON.stringify(entry) === JSON.stringify({ Ref: logicalId })))
+    .filter(([, resource]) =>
+      asList(resource.Properties?.Roles).some((entry) => JSON.stringify(entry) === JSON.stringify({ Ref: logicalId })),
+    )
     .map(([, resource]) => resource.Properties?.PolicyDocument as PolicyDocumentJson);
   return [...inline, ...attached];
 }

@@ -92,10 +92,20 @@ async function answer(
   const accessKeyId = parseSigV4AccessKeyId(headers.authorization) ?? '';
   const account = credentials.accountFor(accessKeyId);
   if (!account || !credentials.sessionTokenMatches(accessKeyId, headers['x-amz-security-token'])) {
-    return service.renderError(new EmulatedServiceError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403));
+    return service.renderError(
+      new EmulatedServiceError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403),
+    );
   }
   try {
-    return await service.handle({ account, accessKeyId, method: incoming.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, body });
+    return await service.handle({
+      account,
+      accessKeyId,
+      method: incoming.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers,
+      body,
+    });
   } catch (error) {
     if (error instanceof EmulatedServiceError) return service.renderError(error);
     return service.renderError(new EmulatedServiceError('InternalFailure', String(error), 500));

@@ -35,7 +35,11 @@ async function run(bundleDir: string): Promise<void> {
     const created = await child.send(new CreateHostedZoneCommand({ Name: 'foo.example.com', CallerReference: 'bundle-check' }));
     const zoneId = created.HostedZone!.Id!.split('/').pop()!;
     await child.send(
-      new ChangeTagsForResourceCommand({ ResourceType: 'hostedzone', ResourceId: zoneId, AddTags: [{ Key: 'subzone:delegate', Value: 'true' }] }),
+      new ChangeTagsForResourceCommand({
+        ResourceType: 'hostedzone',
+        ResourceId: zoneId,
+        AddTags: [{ Key: 'subzone:delegate', Value: 'true' }],
+      }),
     );
     await emulator.drain({ timeoutMs: 15_000 });
     const ns = emulator.route53.listRecords(emulator.hubAccount, parent.emulatedId).filter((record) => record.type === 'NS');

@@ -6,12 +6,7 @@
  * hub rule, queue, event source mapping, worker. The emulator, the parent zone and the worker
  * are set up by the harness (harness/emulator-harness.ts), as for the bench and the CLI.
  */
-import {
-  ChangeTagsForResourceCommand,
-  CreateHostedZoneCommand,
-  DeleteHostedZoneCommand,
-  Route53Client,
-} from '@aws-sdk/client-route-53';
+import { ChangeTagsForResourceCommand, CreateHostedZoneCommand, DeleteHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
@@ -130,11 +125,21 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const parentZoneId = PARENT_ZONE_ID;
   const clock = new TestClock();
   const clients = new Map<AccountId, Route53Client>();
-  const telemetry = { logger: new Logger({ serviceName: 'subzone-test', logLevel: 'SILENT' }), metrics: new Metrics({ namespace: 'SubzoneTest' }) };
+  const telemetry = {
+    logger: new Logger({ serviceName: 'subzone-test', logLevel: 'SILENT' }),
+    metrics: new Metrics({ namespace: 'SubzoneTest' }),
+  };
 
   const build = (rawConfig: Record<string, unknown>) => {
     const { config } = parseConfig(rawConfig);
-    const worker = buildRealWorker(config, (deps) => ({ ...deps, clock, holder: 'worker-test', leaseTtlMs: 120_000, leaseWaitMs: 1_000, telemetry }));
+    const worker = buildRealWorker(config, (deps) => ({
+      ...deps,
+      clock,
+      holder: 'worker-test',
+      leaseTtlMs: 120_000,
+      leaseWaitMs: 1_000,
+      telemetry,
+    }));
     return { config, ...worker };
   };
   /** The policy in force from each batch on: a reconfigure is a deploy. */
@@ -158,9 +163,9 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       return client;
     },
     async createZone(account, name, optIn = true) {
-      const created = await world.route53As(account).send(
-        new CreateHostedZoneCommand({ Name: name, CallerReference: `${name}-${Math.random()}` }),
-      );
+      const created = await world
+        .route53As(account)
+        .send(new CreateHostedZoneCommand({ Name: name, CallerReference: `${name}-${Math.random()}` }));
       const zoneId = created.HostedZone!.Id!.split('/').pop()!;
       if (optIn) await world.tag(account, zoneId);
       return zoneId;
@@ -175,9 +180,9 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       );
     },
     async untag(account, zoneId) {
-      await world.route53As(account).send(
-        new ChangeTagsForResourceCommand({ ResourceType: 'hostedzone', ResourceId: zoneId, RemoveTagKeys: ['subzone:delegate'] }),
-      );
+      await world
+        .route53As(account)
+        .send(new ChangeTagsForResourceCommand({ ResourceType: 'hostedzone', ResourceId: zoneId, RemoveTagKeys: ['subzone:delegate'] }));
     },
     async deleteZone(account, zoneId) {
       await world.route53As(account).send(new DeleteHostedZoneCommand({ Id: zoneId }));
@@ -204,7 +209,10 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       return emulator.events
         .eventsOn(HUB, emulator.names.hubEventBusName)
         .filter((event) => event.source === 'subzone')
-        .map((event) => ({ detailType: event['detail-type'] as OutcomeEvent['detailType'], detail: event.detail as OutcomeEvent['detail'] }));
+        .map((event) => ({
+          detailType: event['detail-type'] as OutcomeEvent['detailType'],
+          detail: event.detail as OutcomeEvent['detail'],
+        }));
     },
     changeBatches() {
       return emulator.events

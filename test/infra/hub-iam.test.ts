@@ -15,7 +15,10 @@ function createNames(template: Template): Record<string, unknown> {
   return Object.fromEntries(
     statements
       .filter((statement) => statement.Sid?.startsWith('CreateDelegations'))
-      .map((statement) => [statement.Sid, statement.Condition?.['ForAllValues:StringLike']?.['route53:ChangeResourceRecordSetsNormalizedRecordNames']]),
+      .map((statement) => [
+        statement.Sid,
+        statement.Condition?.['ForAllValues:StringLike']?.['route53:ChangeResourceRecordSetsNormalizedRecordNames'],
+      ]),
   );
 }
 
@@ -29,21 +32,50 @@ describe('worker Route 53 policy, run through the evaluator', () => {
   it.each([
     ['allows a CREATE of NS at an allowlisted name', [{ action: 'CREATE', name: 'foo.example.com', type: NS }], true],
     ['allows a CREATE of NS at a name of a wildcard rule', [{ action: 'CREATE', name: 'team.dev.example.com.', type: NS }], true],
-    ['allows the compare-and-swap DELETE plus CREATE at an allowlisted name', [{ action: 'DELETE', name: 'foo.example.com', type: NS }, { action: 'CREATE', name: 'foo.example.com', type: NS }], true],
+    [
+      'allows the compare-and-swap DELETE plus CREATE at an allowlisted name',
+      [
+        { action: 'DELETE', name: 'foo.example.com', type: NS },
+        { action: 'CREATE', name: 'foo.example.com', type: NS },
+      ],
+      true,
+    ],
     ['allows a DELETE of NS at a name no rule allows any more', [{ action: 'DELETE', name: 'dropped.example.com', type: NS }], true],
     ['allows a DELETE of DS below the apex', [{ action: 'DELETE', name: 'dropped.example.com', type: 'DS' }], true],
-    ['rejects a CREATE of DS at an allowlisted name while DNSSEC is off', [{ action: 'CREATE', name: 'foo.example.com', type: 'DS' }], false],
+    [
+      'rejects a CREATE of DS at an allowlisted name while DNSSEC is off',
+      [{ action: 'CREATE', name: 'foo.example.com', type: 'DS' }],
+      false,
+    ],
     ['rejects a CREATE of NS at a name no rule allows', [{ action: 'CREATE', name: 'other.example.com', type: NS }], false],
     ['rejects an UPSERT, even at an allowlisted name', [{ action: 'UPSERT', name: 'foo.example.com', type: NS }], false],
     ['rejects a CREATE of an A record at an allowlisted name', [{ action: 'CREATE', name: 'foo.example.com', type: 'A' }], false],
     ['rejects a DELETE of an A record below the apex', [{ action: 'DELETE', name: 'dropped.example.com', type: 'A' }], false],
     ['rejects a DELETE of NS at the apex', [{ action: 'DELETE', name: 'example.com', type: NS }], false],
     ['rejects a CREATE of NS at the apex', [{ action: 'CREATE', name: 'example.com.', type: NS }], false],
-    ['rejects a batch mixing a CREATE with a DELETE at a dropped name', [{ action: 'CREATE', name: 'foo.example.com', type: NS }, { action: 'DELETE', name: 'dropped.example.com', type: NS }], false],
+    [
+      'rejects a batch mixing a CREATE with a DELETE at a dropped name',
+      [
+        { action: 'CREATE', name: 'foo.example.com', type: NS },
+        { action: 'DELETE', name: 'dropped.example.com', type: NS },
+      ],
+      false,
+    ],
     // IAM's `*` spans dots, so `*.dev.example.com` alone would allow any depth.
     ['rejects a CREATE of NS two labels below a wildcard rule', [{ action: 'CREATE', name: 'a.b.dev.example.com', type: NS }], false],
-    ['rejects a batch that hides a CREATE two labels below a wildcard among allowed ones', [{ action: 'CREATE', name: 'team.dev.example.com', type: NS }, { action: 'CREATE', name: 'a.b.dev.example.com', type: NS }], false],
-    ['allows a DELETE of NS two labels below a wildcard rule (removals outlive rules)', [{ action: 'DELETE', name: 'a.b.dev.example.com', type: NS }], true],
+    [
+      'rejects a batch that hides a CREATE two labels below a wildcard among allowed ones',
+      [
+        { action: 'CREATE', name: 'team.dev.example.com', type: NS },
+        { action: 'CREATE', name: 'a.b.dev.example.com', type: NS },
+      ],
+      false,
+    ],
+    [
+      'allows a DELETE of NS two labels below a wildcard rule (removals outlive rules)',
+      [{ action: 'DELETE', name: 'a.b.dev.example.com', type: NS }],
+      true,
+    ],
   ])('%s', (_behaviour, changes, allowed) => {
     // Prepare: the worker's policy documents, synthesized in beforeAll
     // Act
@@ -63,7 +95,11 @@ describe('worker Route 53 policy, run through the evaluator', () => {
 
   it('allows assuming the reader role only in accounts of the organisation', () => {
     // Prepare
-    const request = (orgId: string) => ({ action: 'sts:AssumeRole', resource: 'arn:aws:iam::222222222222:role/subzone-reader', context: { 'aws:ResourceOrgID': orgId, ...FROM_WORKER } });
+    const request = (orgId: string) => ({
+      action: 'sts:AssumeRole',
+      resource: 'arn:aws:iam::222222222222:role/subzone-reader',
+      context: { 'aws:ResourceOrgID': orgId, ...FROM_WORKER },
+    });
     // Act
     const decisions = [evaluate(worker, request(ORGANIZATION_ID)), evaluate(worker, request('o-zzzzzzzzzz'))];
     // Assess
@@ -78,14 +114,22 @@ describe('worker Route 53 policy, run through the evaluator', () => {
       context: { 'events:source': source },
     });
     // Act
-    const decisions = [evaluate(worker, request('222222222222', 'subzone')), evaluate(worker, request('222222222222', 'aws.route53')), evaluate(worker, request('999999999999', 'subzone'))];
+    const decisions = [
+      evaluate(worker, request('222222222222', 'subzone')),
+      evaluate(worker, request('222222222222', 'aws.route53')),
+      evaluate(worker, request('999999999999', 'subzone')),
+    ];
     // Assess
     expect(decisions).toEqual(['allowed', 'implicitly-denied', 'implicitly-denied']);
   });
 
   it('rejects assuming any role other than the reader role', () => {
     // Prepare
-    const request = { action: 'sts:AssumeRole', resource: 'arn:aws:iam::222222222222:role/OrganizationAccountAccessRole', context: { 'aws:ResourceOrgID': ORGANIZATION_ID, ...FROM_WORKER } };
+    const request = {
+      action: 'sts:AssumeRole',
+      resource: 'arn:aws:iam::222222222222:role/OrganizationAccountAccessRole',
+      context: { 'aws:ResourceOrgID': ORGANIZATION_ID, ...FROM_WORKER },
+    };
     // Act
     const decision = evaluate(worker, request);
     // Assess
@@ -98,7 +142,11 @@ describe('worker Route 53 policy, run through the evaluator', () => {
   ])('rejects writes and reader-role assumptions made with the worker role %s', (_where, context) => {
     // Prepare
     const write = [{ action: 'CREATE', name: 'foo.example.com', type: NS }];
-    const assume = { action: 'sts:AssumeRole', resource: 'arn:aws:iam::222222222222:role/subzone-reader', context: { 'aws:ResourceOrgID': ORGANIZATION_ID, ...context } };
+    const assume = {
+      action: 'sts:AssumeRole',
+      resource: 'arn:aws:iam::222222222222:role/subzone-reader',
+      context: { 'aws:ResourceOrgID': ORGANIZATION_ID, ...context },
+    };
     // Act
     const decisions = [isChangeBatchAllowed(worker, PARENT_ZONE_ID, write, context), evaluate(worker, assume)];
     // Assess
@@ -110,7 +158,12 @@ describe('worker Route 53 policy, run through the evaluator', () => {
     const config = testConfig([{ name: 'x.team.dev.example.com', accounts: ['555555555555'] }]);
     const documents = policyDocumentsOfRole(Template.fromStack(buildHubStack({ config })).toJSON(), 'subzone-worker');
     // Act
-    const allowed = isChangeBatchAllowed(documents, PARENT_ZONE_ID, [{ action: 'CREATE', name: 'x.team.dev.example.com', type: NS }], FROM_WORKER);
+    const allowed = isChangeBatchAllowed(
+      documents,
+      PARENT_ZONE_ID,
+      [{ action: 'CREATE', name: 'x.team.dev.example.com', type: NS }],
+      FROM_WORKER,
+    );
     // Assess
     expect(allowed).toBe(true);
   });
@@ -121,8 +174,15 @@ describe('worker Route 53 policy, run through the evaluator', () => {
     hubTemplate.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Action: ['route53:GetHostedZone', 'route53:ListResourceRecordSets'], Resource: `arn:aws:route53:::hostedzone/${PARENT_ZONE_ID}` }),
-          Match.objectLike({ Action: 'sts:AssumeRole', Resource: 'arn:aws:iam::*:role/subzone-reader', Condition: { StringEquals: { 'aws:ResourceOrgID': ORGANIZATION_ID } } }),
+          Match.objectLike({
+            Action: ['route53:GetHostedZone', 'route53:ListResourceRecordSets'],
+            Resource: `arn:aws:route53:::hostedzone/${PARENT_ZONE_ID}`,
+          }),
+          Match.objectLike({
+            Action: 'sts:AssumeRole',
+            Resource: 'arn:aws:iam::*:role/subzone-reader',
+            Condition: { StringEquals: { 'aws:ResourceOrgID': ORGANIZATION_ID } },
+          }),
           Match.objectLike({ Action: Match.arrayWith(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']) }),
           Match.objectLike({ Action: 'events:PutEvents' }),
           Match.objectLike({ Action: Match.arrayWith(['sqs:SendMessage']) }),
@@ -136,12 +196,16 @@ describe('worker Route 53 policy, run through the evaluator', () => {
     // Prepare
     const statements = worker.flatMap((document) => [document.Statement].flat());
     // Act
-    const writes = statements.filter((statement) => [statement.Action].flat().includes('route53:ChangeResourceRecordSets') && statement.Effect === 'Allow');
+    const writes = statements.filter(
+      (statement) => [statement.Action].flat().includes('route53:ChangeResourceRecordSets') && statement.Effect === 'Allow',
+    );
     // Assess
     expect(writes.length).toBeGreaterThan(0);
     for (const statement of writes) {
       expect(JSON.stringify(statement)).not.toContain('UPSERT');
-      expect(statement.Condition?.Null).toEqual(expect.objectContaining({ 'route53:ChangeResourceRecordSetsNormalizedRecordNames': 'false' }));
+      expect(statement.Condition?.Null).toEqual(
+        expect.objectContaining({ 'route53:ChangeResourceRecordSetsNormalizedRecordNames': 'false' }),
+      );
     }
   });
 });
@@ -156,7 +220,14 @@ describe('worker Route 53 policy with DNSSEC on', () => {
 
   it.each([
     ['allows a CREATE of DS at an allowlisted name', [{ action: 'CREATE', name: 'foo.example.com', type: 'DS' }], true],
-    ['allows the NS and the DS of a name of a wildcard rule in one batch', [{ action: 'CREATE', name: 'team.dev.example.com', type: NS }, { action: 'CREATE', name: 'team.dev.example.com', type: 'DS' }], true],
+    [
+      'allows the NS and the DS of a name of a wildcard rule in one batch',
+      [
+        { action: 'CREATE', name: 'team.dev.example.com', type: NS },
+        { action: 'CREATE', name: 'team.dev.example.com', type: 'DS' },
+      ],
+      true,
+    ],
     ['rejects a CREATE of DS at a name no rule allows', [{ action: 'CREATE', name: 'other.example.com', type: 'DS' }], false],
     ['rejects a CREATE of DS at the apex', [{ action: 'CREATE', name: 'example.com', type: 'DS' }], false],
     ['rejects a CREATE of DS two labels below a wildcard rule', [{ action: 'CREATE', name: 'a.b.dev.example.com', type: 'DS' }], false],
@@ -175,7 +246,9 @@ describe('worker Route 53 policy follows the config', () => {
     // Prepare
     const before = createNames(hubTemplate);
     // Act
-    const after = createNames(Template.fromStack(buildHubStack({ config: testConfig([{ name: 'new.example.com', accounts: ['555555555555'] }]) })));
+    const after = createNames(
+      Template.fromStack(buildHubStack({ config: testConfig([{ name: 'new.example.com', accounts: ['555555555555'] }]) })),
+    );
     // Assess
     expect(before).toEqual({ [`CreateDelegations${PARENT_ZONE_ID}`]: ['*.dev.example.com', 'foo.example.com'] });
     expect(after).toEqual({ [`CreateDelegations${PARENT_ZONE_ID}`]: ['*.dev.example.com', 'foo.example.com', 'new.example.com'] });
@@ -203,7 +276,9 @@ describe('worker grants left out', () => {
     // Prepare
     const actions = worker.flatMap((document) => [document.Statement].flat()).flatMap((statement) => [statement.Action].flat());
     // Act
-    const unused = actions.filter((action) => ['route53:GetChange', 'dynamodb:ConditionCheckItem', 'dynamodb:BatchWriteItem'].includes(String(action)));
+    const unused = actions.filter((action) =>
+      ['route53:GetChange', 'dynamodb:ConditionCheckItem', 'dynamodb:BatchWriteItem'].includes(String(action)),
+    );
     // Assess
     expect(unused).toEqual([]);
   });

@@ -16,7 +16,10 @@ import { BUNDLED_CONFIG_FILE_NAME } from '../../functions/worker/bundled-config'
 import { SubzoneHub } from '../../infra/lib/subzone-hub';
 import { HUB_ENV, ORGANIZATION_ID, buildHubStack, rawConfig, testConfig } from './fixtures';
 
-type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string }>;
+type Resources = Record<
+  string,
+  { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string }
+>;
 
 let stack: Stack;
 let template: Template;
@@ -89,19 +92,30 @@ describe('SubzoneHub bus and hub rule', () => {
     ]);
   });
 
-  it.each<OutcomeDetailType>(['Delegation Created', 'Delegation Updated', 'Delegation Removed', 'Delegation Rejected', 'Delegation Suspect', 'Delegation Removal Pending', 'Sweep Completed'])(
-    'never feeds the outcome event %s back into the hub rule',
-    (detailType) => {
-      // Prepare
-      const pattern: unknown = onlyResource('AWS::Events::Rule').Properties.EventPattern;
-      validatePattern(pattern);
-      const outcome = { source: OUTCOME_SOURCE, 'detail-type': detailType, account: '111111111111', region: 'us-east-1', detail: { account: '222222222222', zoneId: 'Z1', name: 'foo.example.com', reason: 'test', applied: true } };
-      // Act
-      const matched = matchesPattern(pattern, outcome);
-      // Assess
-      expect(matched).toBe(false);
-    },
-  );
+  it.each<OutcomeDetailType>([
+    'Delegation Created',
+    'Delegation Updated',
+    'Delegation Removed',
+    'Delegation Rejected',
+    'Delegation Suspect',
+    'Delegation Removal Pending',
+    'Sweep Completed',
+  ])('never feeds the outcome event %s back into the hub rule', (detailType) => {
+    // Prepare
+    const pattern: unknown = onlyResource('AWS::Events::Rule').Properties.EventPattern;
+    validatePattern(pattern);
+    const outcome = {
+      source: OUTCOME_SOURCE,
+      'detail-type': detailType,
+      account: '111111111111',
+      region: 'us-east-1',
+      detail: { account: '222222222222', zoneId: 'Z1', name: 'foo.example.com', reason: 'test', applied: true },
+    };
+    // Act
+    const matched = matchesPattern(pattern, outcome);
+    // Assess
+    expect(matched).toBe(false);
+  });
 
   it.each([
     ['create-hosted-zone.json', true],
@@ -127,14 +141,23 @@ describe('SubzoneHub queues', () => {
     const settings = queues.map((queue) => [queue.Properties.SqsManagedSseEnabled, queue.Properties.KmsMasterKeyId]);
     // Assess
     expect(queues).toHaveLength(3);
-    expect(settings).toEqual([[true, undefined], [true, undefined], [true, undefined]]);
+    expect(settings).toEqual([
+      [true, undefined],
+      [true, undefined],
+      [true, undefined],
+    ]);
   });
 
   it('redrives the work queue to its dead-letter queue after at least 5 receives', () => {
     // Prepare
-    const dlqId = logicalIdOf('AWS::SQS::Queue', (properties) => properties.RedrivePolicy === undefined && properties.MessageRetentionPeriod === 1209600);
+    const dlqId = logicalIdOf(
+      'AWS::SQS::Queue',
+      (properties) => properties.RedrivePolicy === undefined && properties.MessageRetentionPeriod === 1209600,
+    );
     // Act
-    const workQueue = Object.values(resources).find((resource) => resource.Type === 'AWS::SQS::Queue' && resource.Properties.RedrivePolicy !== undefined);
+    const workQueue = Object.values(resources).find(
+      (resource) => resource.Type === 'AWS::SQS::Queue' && resource.Properties.RedrivePolicy !== undefined,
+    );
     // Assess
     const redrive = workQueue?.Properties.RedrivePolicy as { maxReceiveCount: number; deadLetterTargetArn: unknown };
     expect(redrive.maxReceiveCount).toBeGreaterThanOrEqual(5);
@@ -144,7 +167,9 @@ describe('SubzoneHub queues', () => {
 
   it('keeps the visibility timeout at least six times the worker timeout', () => {
     // Prepare
-    const workQueue = Object.values(resources).find((resource) => resource.Type === 'AWS::SQS::Queue' && resource.Properties.RedrivePolicy !== undefined);
+    const workQueue = Object.values(resources).find(
+      (resource) => resource.Type === 'AWS::SQS::Queue' && resource.Properties.RedrivePolicy !== undefined,
+    );
     // Act
     const timeout = onlyResource('AWS::Lambda::Function').Properties.Timeout as number;
     // Assess
@@ -155,7 +180,9 @@ describe('SubzoneHub queues', () => {
     // Prepare / Act: built in beforeAll
     // Assess
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
     });
   });
 });
@@ -164,7 +191,13 @@ describe('SubzoneHub worker', () => {
   it('runs on arm64 with the newest Node.js runtime, a minute of timeout and explicit memory', () => {
     // Prepare / Act: built in beforeAll
     // Assess
-    template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Architectures: ['arm64'], Timeout: 60, MemorySize: 512, Handler: 'index.handler' });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Timeout: 60,
+      MemorySize: 512,
+      Handler: 'index.handler',
+    });
   });
 
   it('sets every environment variable the worker reads', () => {
@@ -185,7 +218,15 @@ describe('SubzoneHub worker', () => {
       'WORKER_MAX_CONCURRENCY',
       'WORK_QUEUE_URL',
     ]);
-    expect(variables).toMatchObject({ NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'subzone', POWERTOOLS_METRICS_NAMESPACE: 'Subzone', ROUTE53_REQUESTS_PER_SECOND: '5', WORKER_MAX_CONCURRENCY: '2', LEASE_TTL_SECONDS: '180', CONTROL_PARAMETER_NAME: { Ref: expect.any(String) } });
+    expect(variables).toMatchObject({
+      NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_SERVICE_NAME: 'subzone',
+      POWERTOOLS_METRICS_NAMESPACE: 'Subzone',
+      ROUTE53_REQUESTS_PER_SECOND: '5',
+      WORKER_MAX_CONCURRENCY: '2',
+      LEASE_TTL_SECONDS: '180',
+      CONTROL_PARAMETER_NAME: { Ref: expect.any(String) },
+    });
   });
 
   it('never sets reserved concurrency', () => {
@@ -259,9 +300,12 @@ describe('SubzoneHub worker', () => {
     const otherStack = buildHubStack({ config: other });
     // Act
     const assembly = (otherStack.node.root as App).synth();
-    const code = (Template.fromStack(otherStack).toJSON().Resources as Resources);
-    const key = (Object.values(code).find((resource) => resource.Type === 'AWS::Lambda::Function')?.Properties.Code as { S3Key: string }).S3Key;
-    const carried = JSON.parse(fs.readFileSync(path.join(assembly.directory, `asset.${key.replace(/\.zip$/, '')}`, BUNDLED_CONFIG_FILE_NAME), 'utf8')) as SubzoneConfig;
+    const code = Template.fromStack(otherStack).toJSON().Resources as Resources;
+    const key = (Object.values(code).find((resource) => resource.Type === 'AWS::Lambda::Function')?.Properties.Code as { S3Key: string })
+      .S3Key;
+    const carried = JSON.parse(
+      fs.readFileSync(path.join(assembly.directory, `asset.${key.replace(/\.zip$/, '')}`, BUNDLED_CONFIG_FILE_NAME), 'utf8'),
+    ) as SubzoneConfig;
     // Assess
     expect(key).not.toBe((onlyResource('AWS::Lambda::Function').Properties.Code as { S3Key: string }).S3Key);
     expect(carried.rules.map((rule) => rule.name)).toContain('other.example.com');
@@ -425,11 +469,13 @@ describe('SubzoneHub alarms and dashboard', () => {
     // Prepare / Act: built in beforeAll
     // Assess
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
     });
   });
 
-  it('lets CloudWatch, and only this account\'s subzone alarms, publish to the alarm topic', () => {
+  it("lets CloudWatch, and only this account's subzone alarms, publish to the alarm topic", () => {
     // Prepare / Act: built in beforeAll
     // Assess
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
@@ -466,9 +512,17 @@ describe('SubzoneHub alarms and dashboard', () => {
 describe('SubzoneHub metrics and grants', () => {
   it('alarms on any occluded delegation in five minutes', () => {
     // Prepare / Act
-    const alarm = Object.values(resources).find((resource) => resource.Type === 'AWS::CloudWatch::Alarm' && resource.Properties.AlarmName === 'subzone-DelegationOccluded');
+    const alarm = Object.values(resources).find(
+      (resource) => resource.Type === 'AWS::CloudWatch::Alarm' && resource.Properties.AlarmName === 'subzone-DelegationOccluded',
+    );
     // Assess
-    expect(alarm?.Properties).toMatchObject({ Statistic: 'Sum', Period: 300, Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1 });
+    expect(alarm?.Properties).toMatchObject({
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 1,
+    });
   });
 
   it.each([
@@ -482,10 +536,15 @@ describe('SubzoneHub metrics and grants', () => {
     // Act
     const metric = hub[method]();
     // Assess
-    expect([metric.namespace, metric.metricName, metric.statistic, metric.dimensions]).toEqual([METRICS_NAMESPACE, metricName, statistic, { service: SERVICE_NAME }]);
+    expect([metric.namespace, metric.metricName, metric.statistic, metric.dimensions]).toEqual([
+      METRICS_NAMESPACE,
+      metricName,
+      statistic,
+      { service: SERVICE_NAME },
+    ]);
   });
 
-  it('grants a principal of the user\'s read-only access for the CLI, and returns the grant', () => {
+  it("grants a principal of the user's read-only access for the CLI, and returns the grant", () => {
     // Prepare
     const hubStack = new Stack(new App(), 'Granted', { env: HUB_ENV });
     const hub = new SubzoneHub(hubStack, 'Hub', { config: testConfig(), organizationId: ORGANIZATION_ID });
@@ -500,7 +559,11 @@ describe('SubzoneHub metrics and grants', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({ Action: ['route53:GetHostedZone', 'route53:ListResourceRecordSets'] }),
-          Match.objectLike({ Action: 'sts:AssumeRole', Resource: 'arn:aws:iam::*:role/subzone-reader', Condition: { StringEquals: { 'aws:ResourceOrgID': ORGANIZATION_ID } } }),
+          Match.objectLike({
+            Action: 'sts:AssumeRole',
+            Resource: 'arn:aws:iam::*:role/subzone-reader',
+            Condition: { StringEquals: { 'aws:ResourceOrgID': ORGANIZATION_ID } },
+          }),
         ]),
       },
     });
@@ -514,7 +577,11 @@ describe('SubzoneHub operator role', () => {
     // Act
     const actions = Object.values(resources)
       .filter((resource) => resource.Type === 'AWS::IAM::Policy' && JSON.stringify(resource.Properties.Roles).includes(roleId))
-      .flatMap((resource) => (resource.Properties.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement.flatMap((statement) => statement.Action));
+      .flatMap((resource) =>
+        (resource.Properties.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement.flatMap(
+          (statement) => statement.Action,
+        ),
+      );
     // Assess
     expect(actions.length).toBeGreaterThan(0);
     expect(actions.filter((action) => !/:(Get|List|Query|Scan|Describe|AssumeRole|BatchGet|ConditionCheck)/.test(action))).toEqual([]);
@@ -522,17 +589,31 @@ describe('SubzoneHub operator role', () => {
 });
 
 describe('SubzoneHub validation', () => {
-  const hubIn = (props: Partial<ConstructorParameters<typeof SubzoneHub>[2]>, region = 'us-east-1'): (() => SubzoneHub) => () =>
-    new SubzoneHub(new Stack(new App(), 'Stack', { env: { ...HUB_ENV, region } }), 'Hub', { config: testConfig(), organizationId: ORGANIZATION_ID, ...props });
+  const hubIn =
+    (props: Partial<ConstructorParameters<typeof SubzoneHub>[2]>, region = 'us-east-1'): (() => SubzoneHub) =>
+    () =>
+      new SubzoneHub(new Stack(new App(), 'Stack', { env: { ...HUB_ENV, region } }), 'Hub', {
+        config: testConfig(),
+        organizationId: ORGANIZATION_ID,
+        ...props,
+      });
 
   it.each([
     ['organizationId', { organizationId: 'o-short' }, /organizationId "o-short"; expected o- followed by 10 to 32/],
     ['maxReceiveCount', { maxReceiveCount: 3 }, /maxReceiveCount 3; expected an integer from 5 to 1000/],
     ['maxConcurrency', { maxConcurrency: 1 }, /maxConcurrency 1; expected an integer from 2 to 1000/],
-    ['route53RequestsPerSecond', { maxConcurrency: 10 }, /route53RequestsPerSecond 5; expected at least maxConcurrency \(10\): one request per second for each worker instance/],
+    [
+      'route53RequestsPerSecond',
+      { maxConcurrency: 10 },
+      /route53RequestsPerSecond 5; expected at least maxConcurrency \(10\): one request per second for each worker instance/,
+    ],
     ['workerTimeout', { workerTimeout: Duration.minutes(20) }, /workerTimeout 1200; expected an integer from 10 to 900 seconds/],
     ['sweepInterval', { sweepInterval: Duration.minutes(1) }, /sweepInterval 1; expected an integer from 5 to 720 minutes/],
-    ['batchSize', { batchSize: 50, maxBatchingWindow: Duration.seconds(0) }, /batchSize 50; expected at most 10 when maxBatchingWindow is 0/],
+    [
+      'batchSize',
+      { batchSize: 50, maxBatchingWindow: Duration.seconds(0) },
+      /batchSize 50; expected at most 10 when maxBatchingWindow is 0/,
+    ],
   ])('rejects an invalid %s', (_prop, props, message) => {
     // Prepare
     const build = hubIn(props);
@@ -543,7 +624,7 @@ describe('SubzoneHub validation', () => {
   it.each([
     ['an unknown key', { ...rawConfig(), colour: 'blue' }, /colour: unknown key/],
     ['a rule outside every parent zone', rawConfig([{ name: 'foo.example.org', accounts: ['555555555555'] }]), /rules\[2\]/],
-  ])('rejects a config with %s with a ValidationError at the hub\'s path', (_what, config, message) => {
+  ])("rejects a config with %s with a ValidationError at the hub's path", (_what, config, message) => {
     // Prepare
     const build = hubIn({ config: config as SubzoneConfigInput });
     // Act

@@ -20,9 +20,18 @@ const stacks: Record<string, Stack> = {};
 
 beforeAll(() => {
   const app = new App();
-  stacks.hub = new SubzoneHubStack(app, 'Hub', { env: HUB_ENV, config: testConfig(), organizationId: ORGANIZATION_ID, operatorPrincipal: new iam.AccountPrincipal('111111111111') });
+  stacks.hub = new SubzoneHubStack(app, 'Hub', {
+    env: HUB_ENV,
+    config: testConfig(),
+    organizationId: ORGANIZATION_ID,
+    operatorPrincipal: new iam.AccountPrincipal('111111111111'),
+  });
   stacks.spoke = new SubzoneSpokeStack(app, 'Spoke', spokeProps);
-  stacks.rollout = new SubzoneOrgRolloutStack(app, 'Rollout', { env: { region: 'us-east-1' }, templateBody: renderSpokeTemplate(spokeProps), organizationalUnitIds: ['ou-ab12-cdefgh34'] });
+  stacks.rollout = new SubzoneOrgRolloutStack(app, 'Rollout', {
+    env: { region: 'us-east-1' },
+    templateBody: renderSpokeTemplate(spokeProps),
+    organizationalUnitIds: ['ou-ab12-cdefgh34'],
+  });
 });
 
 describe('cdk-nag', () => {
@@ -31,7 +40,12 @@ describe('cdk-nag', () => {
     const stack = stacks[name] as Stack;
     // Act
     const findings = subzoneNagPacks().flatMap((pack) =>
-      pack.validateScope(stack).violations.map((violation) => `${violation.severity} ${violation.ruleName} at ${violation.violatingResources.map((resource) => resource.constructPath).join(', ')}`),
+      pack
+        .validateScope(stack)
+        .violations.map(
+          (violation) =>
+            `${violation.severity} ${violation.ruleName} at ${violation.violatingResources.map((resource) => resource.constructPath).join(', ')}`,
+        ),
     );
     // Assess
     expect(findings).toEqual([]);

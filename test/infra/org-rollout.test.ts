@@ -5,7 +5,8 @@ import type { SubzoneOrgRolloutProps } from '../../infra/lib/subzone-org-rollout
 
 const TEMPLATE_BODY = JSON.stringify({ Resources: { Topic: { Type: 'AWS::SNS::Topic' } } });
 const base: SubzoneOrgRolloutProps = { templateBody: TEMPLATE_BODY, organizationalUnitIds: ['ou-ab12-cdefgh34', 'r-ab12'] };
-const rollout = (props: Partial<SubzoneOrgRolloutProps> = {}) => new SubzoneOrgRolloutStack(new App(), 'Rollout', { env: { region: 'us-east-1' }, ...base, ...props });
+const rollout = (props: Partial<SubzoneOrgRolloutProps> = {}) =>
+  new SubzoneOrgRolloutStack(new App(), 'Rollout', { env: { region: 'us-east-1' }, ...base, ...props });
 
 describe('SubzoneOrgRollout', () => {
   let template: Template;
@@ -27,7 +28,9 @@ describe('SubzoneOrgRollout', () => {
   it('deploys to accounts that join later and removes the spoke from accounts that leave', () => {
     // Prepare / Act: built in beforeAll
     // Assess
-    template.hasResourceProperties('AWS::CloudFormation::StackSet', { AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false } });
+    template.hasResourceProperties('AWS::CloudFormation::StackSet', {
+      AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
+    });
   });
 
   it('sets explicit failure tolerance and concurrency, acting as the management account by default', () => {
@@ -45,7 +48,10 @@ describe('SubzoneOrgRollout', () => {
     // Act
     const rolled = Template.fromStack(stack);
     // Assess
-    rolled.hasResourceProperties('AWS::CloudFormation::StackSet', { CallAs: 'DELEGATED_ADMIN', OperationPreferences: { FailureToleranceCount: 0, MaxConcurrentCount: 1 } });
+    rolled.hasResourceProperties('AWS::CloudFormation::StackSet', {
+      CallAs: 'DELEGATED_ADMIN',
+      OperationPreferences: { FailureToleranceCount: 0, MaxConcurrentCount: 1 },
+    });
   });
 
   it('needs no CDK bootstrap in the management account', () => {

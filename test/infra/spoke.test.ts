@@ -40,7 +40,9 @@ describe('SubzoneSpoke forwarding rule', () => {
   it('targets the hub bus through a role', () => {
     // Prepare
     const rule = only('AWS::Events::Rule');
-    const roleId = Object.entries(resources).find(([, resource]) => resource.Type === 'AWS::IAM::Role' && resource.Properties.RoleName === undefined)?.[0];
+    const roleId = Object.entries(resources).find(
+      ([, resource]) => resource.Type === 'AWS::IAM::Role' && resource.Properties.RoleName === undefined,
+    )?.[0];
     // Act
     const targets = rule.Targets;
     // Assess
@@ -49,7 +51,9 @@ describe('SubzoneSpoke forwarding rule', () => {
 
   it('lets the forwarder role, trusted by EventBridge, put events on exactly the hub bus', () => {
     // Prepare
-    const forwarder = Object.values(resources).find((resource) => resource.Type === 'AWS::IAM::Role' && resource.Properties.RoleName === undefined);
+    const forwarder = Object.values(resources).find(
+      (resource) => resource.Type === 'AWS::IAM::Role' && resource.Properties.RoleName === undefined,
+    );
     const policy = Object.values(resources).find((resource) => resource.Type === 'AWS::IAM::Policy');
     // Act
     const statements = (policy?.Properties.PolicyDocument as { Statement: unknown[] }).Statement;
@@ -58,9 +62,11 @@ describe('SubzoneSpoke forwarding rule', () => {
     expect(statements).toEqual([{ Action: 'events:PutEvents', Effect: 'Allow', Resource: HUB_BUS_ARN }]);
   });
 
-  it('lets EventBridge assume the forwarder role only for this account\'s forwarding rule', () => {
+  it("lets EventBridge assume the forwarder role only for this account's forwarding rule", () => {
     // Prepare
-    const forwarder = Object.values(resources).find((resource) => resource.Type === 'AWS::IAM::Role' && resource.Properties.RoleName === undefined);
+    const forwarder = Object.values(resources).find(
+      (resource) => resource.Type === 'AWS::IAM::Role' && resource.Properties.RoleName === undefined,
+    );
     // Act
     const trust = JSON.stringify(forwarder?.Properties.AssumeRolePolicyDocument);
     // Assess
@@ -81,7 +87,9 @@ describe('SubzoneSpoke outcome delivery', () => {
       Effect: 'Allow',
       Principal: { AWS: WORKER_ROLE_ARN },
       Action: 'events:PutEvents',
-      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:us-east-1:', { Ref: 'AWS::AccountId' }, ':event-bus/default']] },
+      Resource: {
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:us-east-1:', { Ref: 'AWS::AccountId' }, ':event-bus/default']],
+      },
       Condition: { StringEquals: { 'events:source': 'subzone' } },
     });
   });
@@ -90,11 +98,16 @@ describe('SubzoneSpoke outcome delivery', () => {
 describe('SubzoneSpoke reader role', () => {
   it('is named after the config and trusts only the worker role', () => {
     // Prepare
-    const reader = Object.values(resources).find((resource) => resource.Type === 'AWS::IAM::Role' && resource.Properties.RoleName === 'subzone-reader');
+    const reader = Object.values(resources).find(
+      (resource) => resource.Type === 'AWS::IAM::Role' && resource.Properties.RoleName === 'subzone-reader',
+    );
     // Act
     const trust = reader?.Properties.AssumeRolePolicyDocument;
     // Assess
-    expect(trust).toEqual({ Version: '2012-10-17', Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: WORKER_ROLE_ARN } }] });
+    expect(trust).toEqual({
+      Version: '2012-10-17',
+      Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: WORKER_ROLE_ARN } }],
+    });
   });
 
   it('trusts the operator role as well when one is given', () => {
@@ -103,7 +116,9 @@ describe('SubzoneSpoke reader role', () => {
     // Act
     new SubzoneSpoke(stack, 'Spoke', { ...props, operatorRoleArn: OPERATOR_ROLE_ARN });
     // Assess
-    const reader = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Role', { Properties: { RoleName: 'subzone-reader' } }))[0] as {
+    const reader = Object.values(
+      Template.fromStack(stack).findResources('AWS::IAM::Role', { Properties: { RoleName: 'subzone-reader' } }),
+    )[0] as {
       Properties: { AssumeRolePolicyDocument: { Statement: { Action: string; Principal: { AWS: string } }[] } };
     };
     const trust = reader.Properties.AssumeRolePolicyDocument;
@@ -150,13 +165,19 @@ describe('SubzoneSpoke synthesis', () => {
     // Prepare / Act
     const body = JSON.parse(renderSpokeTemplate({ env: { region: 'us-east-1' }, ...props })) as { Resources: Resources };
     // Assess
-    expect(Object.values(body.Resources).map((resource) => resource.Type).sort()).toEqual(['AWS::Events::EventBusPolicy', 'AWS::Events::Rule', 'AWS::IAM::Policy', 'AWS::IAM::Role', 'AWS::IAM::Role']);
+    expect(
+      Object.values(body.Resources)
+        .map((resource) => resource.Type)
+        .sort(),
+    ).toEqual(['AWS::Events::EventBusPolicy', 'AWS::Events::Rule', 'AWS::IAM::Policy', 'AWS::IAM::Role', 'AWS::IAM::Role']);
   });
 });
 
 describe('SubzoneSpoke validation', () => {
-  const spokeIn = (region: string | undefined, overrides: Partial<SubzoneSpokeProps> = {}) => () =>
-    new SubzoneSpoke(new Stack(new App(), 'Stack', region === undefined ? {} : { env: { region } }), 'Spoke', { ...props, ...overrides });
+  const spokeIn =
+    (region: string | undefined, overrides: Partial<SubzoneSpokeProps> = {}) =>
+    () =>
+      new SubzoneSpoke(new Stack(new App(), 'Stack', region === undefined ? {} : { env: { region } }), 'Spoke', { ...props, ...overrides });
 
   it('rejects a stack region other than us-east-1', () => {
     // Prepare

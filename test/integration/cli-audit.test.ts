@@ -26,15 +26,69 @@ describe('subzone audit', () => {
     expect(run.code).toBe(2);
     const report = JSON.parse(run.out.join('\n')) as { findings: Array<Record<string, unknown>>; unreadableAccounts: unknown[] };
     const summary = report.findings.map(({ name, parentZone, class: kind, severity, account, zoneId, unreadableAccounts }) => ({
-      name, parentZone, class: kind, severity, account, zoneId, unreadableAccounts,
+      name,
+      parentZone,
+      class: kind,
+      severity,
+      account,
+      zoneId,
+      unreadableAccounts,
     }));
     expect(summary).toEqual([
-      { name: 'old.dev.example.com', parentZone: 'example.com', class: 'dangling', severity: 'critical', account: undefined, zoneId: undefined, unreadableAccounts: [TEAM_C] },
-      { name: 'bar.example.com', parentZone: 'example.com', class: 'mismatched', severity: 'high', account: TEAM_A, zoneId: bar.id, unreadableAccounts: undefined },
-      { name: 'legacy.example.com', parentZone: 'example.com', class: 'outside-allowlist', severity: 'medium', account: TEAM_A, zoneId: legacy.id, unreadableAccounts: undefined },
-      { name: 'ext.example.com', parentZone: 'example.com', class: 'foreign', severity: 'low', account: undefined, zoneId: undefined, unreadableAccounts: undefined },
-      { name: 'www.ext.example.com', parentZone: 'example.com', class: 'below-delegation', severity: 'low', account: undefined, zoneId: undefined, unreadableAccounts: undefined },
-      { name: 'foo.example.com', parentZone: 'example.com', class: 'delegated', severity: 'ok', account: TEAM_A, zoneId: foo.id, unreadableAccounts: undefined },
+      {
+        name: 'old.dev.example.com',
+        parentZone: 'example.com',
+        class: 'dangling',
+        severity: 'critical',
+        account: undefined,
+        zoneId: undefined,
+        unreadableAccounts: [TEAM_C],
+      },
+      {
+        name: 'bar.example.com',
+        parentZone: 'example.com',
+        class: 'mismatched',
+        severity: 'high',
+        account: TEAM_A,
+        zoneId: bar.id,
+        unreadableAccounts: undefined,
+      },
+      {
+        name: 'legacy.example.com',
+        parentZone: 'example.com',
+        class: 'outside-allowlist',
+        severity: 'medium',
+        account: TEAM_A,
+        zoneId: legacy.id,
+        unreadableAccounts: undefined,
+      },
+      {
+        name: 'ext.example.com',
+        parentZone: 'example.com',
+        class: 'foreign',
+        severity: 'low',
+        account: undefined,
+        zoneId: undefined,
+        unreadableAccounts: undefined,
+      },
+      {
+        name: 'www.ext.example.com',
+        parentZone: 'example.com',
+        class: 'below-delegation',
+        severity: 'low',
+        account: undefined,
+        zoneId: undefined,
+        unreadableAccounts: undefined,
+      },
+      {
+        name: 'foo.example.com',
+        parentZone: 'example.com',
+        class: 'delegated',
+        severity: 'ok',
+        account: TEAM_A,
+        zoneId: foo.id,
+        unreadableAccounts: undefined,
+      },
     ]);
     expect(report.unreadableAccounts).toEqual([{ account: TEAM_C, error: expect.stringContaining('access-denied') }]);
   });
@@ -46,7 +100,9 @@ describe('subzone audit', () => {
     // Assess
     expect(run.code).toBe(2);
     expect(run.out[0]).toMatch(/^NAME\s+PARENT\s+CLASS\s+SEVERITY\s+DETAIL$/);
-    expect(run.out[1]).toMatch(/^old\.dev\.example\.com {2}example\.com {2}dangling {11}critical {2}no live zone of a readable account serves the name/);
+    expect(run.out[1]).toMatch(
+      /^old\.dev\.example\.com {2}example\.com {2}dangling {11}critical {2}no live zone of a readable account serves the name/,
+    );
     expect(run.out).toContain('account 444444444444 could not be read: could not read account 444444444444: access-denied');
     expect(run.out.at(-1)).toBe('6 delegation(s) audited, 2 high or critical.');
   });
@@ -54,7 +110,8 @@ describe('subzone audit', () => {
   it('exits 0 once nothing high or critical is left', async () => {
     // Prepare: a person removes the dangling and the mismatched records
     const { emulator, parentZoneId } = estate;
-    const stale = emulator.route53.listRecords(emulator.hubAccount, parentZoneId)
+    const stale = emulator.route53
+      .listRecords(emulator.hubAccount, parentZoneId)
       .filter((record) => ['old.dev.example.com.', 'bar.example.com.'].includes(record.name) && record.type === 'NS');
     emulator.route53.deleteRecords(emulator.hubAccount, parentZoneId, stale);
 

@@ -69,27 +69,50 @@ describe('subzone apply, ledger, explain, verify and invoke', () => {
       { subzone: 'reconcile-account', version: 1, account: TEAM_B, reason: 'cli' },
     ]);
     const parent = estate.emulator.route53.listRecords(estate.emulator.hubAccount, estate.parentZoneId);
-    expect(parent.find((record) => record.name === 'new.example.com.' && record.type === 'NS')?.values.map((value) => value.replace(/\.$/, '')).sort())
-      .toEqual([...estate.zones.fresh.nameServers].sort());
+    expect(
+      parent
+        .find((record) => record.name === 'new.example.com.' && record.type === 'NS')
+        ?.values.map((value) => value.replace(/\.$/, ''))
+        .sort(),
+    ).toEqual([...estate.zones.fresh.nameServers].sort());
   });
 
   it("tells each team on its own account's default bus, in a sentence, what became of its zones", async () => {
     // Act: the outcome events of the apply above, as the teams' own rules would see them
     const onBus = (account: string) =>
-      estate.emulator.events.eventsOn(account, 'default').filter((event) => event.source === 'subzone')
-        .map((event) => ({ account: event.account, detailType: event['detail-type'], name: event.detail.name, sentence: event.detail.sentence }));
+      estate.emulator.events
+        .eventsOn(account, 'default')
+        .filter((event) => event.source === 'subzone')
+        .map((event) => ({
+          account: event.account,
+          detailType: event['detail-type'],
+          name: event.detail.name,
+          sentence: event.detail.sentence,
+        }));
 
     // Assess
-    expect(onBus(TEAM_B)).toEqual([{
-      account: estate.emulator.hubAccount,
-      detailType: 'Delegation Rejected',
-      name: 'rogue.example.com',
-      sentence: 'rejected: no rule lets account 333333333333 claim rogue.example.com; it may claim *.dev.example.com',
-    }]);
-    expect(onBus(TEAM_A).map((event) => [event.detailType, event.name, event.sentence])).toEqual(expect.arrayContaining([
-      ['Delegation Created', 'new.example.com', "delegated: example.com now sends new.example.com to the zone's name servers (a new delegation)"],
-      ['Delegation Created', 'foo.example.com', 'adopted: the parent already holds a record with these name servers; subzone now manages the record'],
-    ]));
+    expect(onBus(TEAM_B)).toEqual([
+      {
+        account: estate.emulator.hubAccount,
+        detailType: 'Delegation Rejected',
+        name: 'rogue.example.com',
+        sentence: 'rejected: no rule lets account 333333333333 claim rogue.example.com; it may claim *.dev.example.com',
+      },
+    ]);
+    expect(onBus(TEAM_A).map((event) => [event.detailType, event.name, event.sentence])).toEqual(
+      expect.arrayContaining([
+        [
+          'Delegation Created',
+          'new.example.com',
+          "delegated: example.com now sends new.example.com to the zone's name servers (a new delegation)",
+        ],
+        [
+          'Delegation Created',
+          'foo.example.com',
+          'adopted: the parent already holds a record with these name servers; subzone now manages the record',
+        ],
+      ]),
+    );
   });
 
   it('plans no change once the worker has applied, listing the standing rejections', async () => {
@@ -114,7 +137,9 @@ describe('subzone apply, ledger, explain, verify and invoke', () => {
     const { delegations } = JSON.parse(run.out.join('\n')) as {
       delegations: Array<{ name: string; account: string; state: string; origin: string; owner: { zoneId: string } | null }>;
     };
-    expect(delegations.map(({ name, account, state, origin, owner }) => ({ name, account, state, origin, owner: owner?.zoneId ?? null }))).toEqual([
+    expect(
+      delegations.map(({ name, account, state, origin, owner }) => ({ name, account, state, origin, owner: owner?.zoneId ?? null })),
+    ).toEqual([
       { name: 'bar.example.com', account: TEAM_A, state: 'rejected', origin: 'written', owner: null },
       { name: 'foo.example.com', account: TEAM_A, state: 'delegated', origin: 'adopted', owner: estate.zones.foo.id },
       { name: 'new.example.com', account: TEAM_A, state: 'delegated', origin: 'written', owner: estate.zones.fresh.id },
@@ -139,7 +164,9 @@ describe('subzone apply, ledger, explain, verify and invoke', () => {
 
     // Assess
     expect(run.code).toBe(0);
-    expect(run.out[0]).toBe('rogue.example.com: rejected: no rule lets account 333333333333 claim rogue.example.com; it may claim *.dev.example.com');
+    expect(run.out[0]).toBe(
+      'rogue.example.com: rejected: no rule lets account 333333333333 claim rogue.example.com; it may claim *.dev.example.com',
+    );
     expect(run.out).toContain('  rule           none allows it');
     expect(run.out).toContain(`  claimant       zone ${estate.zones.rogue.id} in account 333333333333: opted in, not allowed by the rules`);
     expect(run.out).toContain('  unreadable     account 444444444444 could not be read');
@@ -170,7 +197,10 @@ describe('subzone apply, ledger, explain, verify and invoke', () => {
 
     // Assess
     expect(run.code).toBe(0);
-    const verification = JSON.parse(run.out.join('\n')) as { resolves: boolean; hops: Array<{ kind: string; server: string; authoritative: boolean }> };
+    const verification = JSON.parse(run.out.join('\n')) as {
+      resolves: boolean;
+      hops: Array<{ kind: string; server: string; authoritative: boolean }>;
+    };
     expect(verification.resolves).toBe(true);
     expect(verification.hops.map(({ kind, authoritative }) => ({ kind, authoritative }))).toEqual([
       { kind: 'referral', authoritative: false },

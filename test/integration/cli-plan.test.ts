@@ -26,7 +26,14 @@ describe('subzone plan', () => {
     expect(run.code).toBe(2);
     const { changes, errors } = JSON.parse(run.out.join('\n')) as { changes: Array<Record<string, unknown>>; errors: unknown[] };
     expect(errors).toEqual([]);
-    const summary = changes.map(({ action, name, account, zoneId, reason, pending }) => ({ action, name, account, zoneId, reason, pending }));
+    const summary = changes.map(({ action, name, account, zoneId, reason, pending }) => ({
+      action,
+      name,
+      account,
+      zoneId,
+      reason,
+      pending,
+    }));
     expect(summary).toEqual([
       { action: 'reject', name: 'bar.example.com', account: TEAM_A, zoneId: bar.id, reason: 'delegated-elsewhere', pending: true },
       { action: 'adopt', name: 'foo.example.com', account: TEAM_A, zoneId: foo.id, reason: 'matching-record', pending: true },

@@ -61,8 +61,16 @@ describe('subzone emulator with the worker attached', () => {
       const endpoint = value('AWS_ENDPOINT_URL');
       const secretAccessKey = value('AWS_SECRET_ACCESS_KEY');
       const parentZoneId = /# parent zone example\.com: created in hub account 111111111111 as (\w+)/.exec(out.join('\n'))?.[1];
-      const child = new Route53Client({ region: 'us-east-1', endpoint, credentials: { accessKeyId: 'AKIAEMU222222222222', secretAccessKey } });
-      const hub = new Route53Client({ region: 'us-east-1', endpoint, credentials: { accessKeyId: value('AWS_ACCESS_KEY_ID'), secretAccessKey } });
+      const child = new Route53Client({
+        region: 'us-east-1',
+        endpoint,
+        credentials: { accessKeyId: 'AKIAEMU222222222222', secretAccessKey },
+      });
+      const hub = new Route53Client({
+        region: 'us-east-1',
+        endpoint,
+        credentials: { accessKeyId: value('AWS_ACCESS_KEY_ID'), secretAccessKey },
+      });
       const created = await child.send(new CreateHostedZoneCommand({ Name: 'foo.example.com', CallerReference: 'cli-test' }));
       zoneNameServers = created.DelegationSet?.NameServers ?? [];
       await child.send(

@@ -43,7 +43,9 @@ async function createKey(account: AccountId, zoneId: ZoneId, name: string): Prom
 }
 
 async function tagZone(zoneId: ZoneId, key: string, value: string): Promise<void> {
-  await world.route53As(TEAM_A).send(new ChangeTagsForResourceCommand({ ResourceType: 'hostedzone', ResourceId: zoneId, AddTags: [{ Key: key, Value: value }] }));
+  await world
+    .route53As(TEAM_A)
+    .send(new ChangeTagsForResourceCommand({ ResourceType: 'hostedzone', ResourceId: zoneId, AddTags: [{ Key: key, Value: value }] }));
 }
 
 function dsAtName(): string[] | undefined {

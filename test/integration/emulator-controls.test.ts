@@ -1,11 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import {
-  ChangeResourceRecordSetsCommand,
-  CreateHostedZoneCommand,
-  ListHostedZonesCommand,
-  Route53Client,
-} from '@aws-sdk/client-route-53';
+import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, ListHostedZonesCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -73,7 +68,7 @@ describe('emulator controls', () => {
   });
 
   describe('faults', () => {
-    it('lets the SDK\'s retries recover from a one-shot Route 53 throttle, counting both calls', async () => {
+    it("lets the SDK's retries recover from a one-shot Route 53 throttle, counting both calls", async () => {
       // Prepare
       emulator().faults.add({ kind: 'throttle', service: 'route53', operation: 'ListHostedZones' });
 
@@ -89,7 +84,12 @@ describe('emulator controls', () => {
 
     it.each([
       ['throttle', 400, 'Throttling', 'Rate exceeded'],
-      ['prior-request-not-complete', 400, 'PriorRequestNotComplete', 'The request was rejected because Route 53 was still processing a prior request.'],
+      [
+        'prior-request-not-complete',
+        400,
+        'PriorRequestNotComplete',
+        'The request was rejected because Route 53 was still processing a prior request.',
+      ],
       ['server-error', 500, 'InternalFailure', 'The request processing has failed because of an unknown error.'],
     ] as const)('answers a Route 53 %s fault with %i %s', async (kind, status, code, message) => {
       // Prepare
@@ -114,8 +114,20 @@ describe('emulator controls', () => {
     });
 
     it.each([
-      ['events', () => new EventBridgeClient(clientConfig(emulator(), HUB, { maxAttempts: 1 })).send(new PutEventsCommand({ Entries: [{ Source: 'acme', DetailType: 'x', Detail: '{}' }] }))],
-      ['sqs', () => new SQSClient(clientConfig(emulator(), HUB, { maxAttempts: 1 })).send(new SendMessageCommand({ QueueUrl: emulator().env.WORK_QUEUE_URL, MessageBody: 'x' }))],
+      [
+        'events',
+        () =>
+          new EventBridgeClient(clientConfig(emulator(), HUB, { maxAttempts: 1 })).send(
+            new PutEventsCommand({ Entries: [{ Source: 'acme', DetailType: 'x', Detail: '{}' }] }),
+          ),
+      ],
+      [
+        'sqs',
+        () =>
+          new SQSClient(clientConfig(emulator(), HUB, { maxAttempts: 1 })).send(
+            new SendMessageCommand({ QueueUrl: emulator().env.WORK_QUEUE_URL, MessageBody: 'x' }),
+          ),
+      ],
       ['ssm', () => ssm(HUB, 1).send(new GetParameterCommand({ Name: '/subzone/controls' }))],
     ] as const)('throttles %s with ThrottlingException', async (service, call) => {
       // Prepare
@@ -132,7 +144,11 @@ describe('emulator controls', () => {
       // Prepare
       emulator().faults.add({ kind: 'throttle', operation: 'GetParameter', times: 2 });
       const client = ssm(HUB, 1);
-      const attempt = () => client.send(new GetParameterCommand({ Name: '/subzone/controls' })).then(() => 'ok', (error: Error) => error.name);
+      const attempt = () =>
+        client.send(new GetParameterCommand({ Name: '/subzone/controls' })).then(
+          () => 'ok',
+          (error: Error) => error.name,
+        );
 
       // Act
       const outcomes = [await attempt(), await attempt(), await attempt()];
@@ -210,7 +226,11 @@ describe('emulator controls', () => {
       // Prepare
       emulator().quota.enable({ burst: 3, ratePerSecond: 0.001 });
       const hub = route53(HUB, 1);
-      const attempt = () => hub.send(new ListHostedZonesCommand({})).then(() => 'ok', (error: Error) => `${error.name}: ${error.message}`);
+      const attempt = () =>
+        hub.send(new ListHostedZonesCommand({})).then(
+          () => 'ok',
+          (error: Error) => `${error.name}: ${error.message}`,
+        );
 
       // Act
       const outcomes = [await attempt(), await attempt(), await attempt(), await attempt()];
@@ -223,7 +243,7 @@ describe('emulator controls', () => {
       expect(otherService.Parameter).toBeDefined();
     });
 
-    it('lets the SDK\'s retries get through once the bucket refills', async () => {
+    it("lets the SDK's retries get through once the bucket refills", async () => {
       // Prepare
       emulator().quota.enable({ burst: 1, ratePerSecond: 100 });
       const hub = route53(HUB, 6);
@@ -260,7 +280,12 @@ describe('emulator controls', () => {
       ['Route 53', () => new Route53Client(unknownKey()).send(new ListHostedZonesCommand({})), 'InvalidClientTokenId', 403],
       ['STS', () => new STSClient(unknownKey()).send(new GetCallerIdentityCommand({})), 'InvalidClientTokenId', 403],
       ['SSM', () => new SSMClient(unknownKey()).send(new GetParameterCommand({ Name: 'x' })), 'UnrecognizedClientException', 400],
-      ['EventBridge', () => new EventBridgeClient(unknownKey()).send(new PutEventsCommand({ Entries: [{ Source: 'a', DetailType: 'b', Detail: '{}' }] })), 'UnrecognizedClientException', 400],
+      [
+        'EventBridge',
+        () => new EventBridgeClient(unknownKey()).send(new PutEventsCommand({ Entries: [{ Source: 'a', DetailType: 'b', Detail: '{}' }] })),
+        'UnrecognizedClientException',
+        400,
+      ],
     ])('rejects an unknown access key on %s', async (_service, call, code, status) => {
       // Prepare: a key no account owns
 
@@ -272,7 +297,7 @@ describe('emulator controls', () => {
       expect(emulator().counters.count()).toBe(0);
     });
 
-    it('acts in the role\'s account with AssumeRole credentials', async () => {
+    it("acts in the role's account with AssumeRole credentials", async () => {
       // Prepare
       const sts = new STSClient(clientConfig(emulator(), HUB));
       clients.push(sts);
@@ -280,7 +305,11 @@ describe('emulator controls', () => {
       const asReader = new STSClient({
         endpoint: emulator().endpoint,
         region: 'us-east-1',
-        credentials: { accessKeyId: assumed.Credentials?.AccessKeyId ?? '', secretAccessKey: assumed.Credentials?.SecretAccessKey ?? '', sessionToken: assumed.Credentials?.SessionToken ?? '' },
+        credentials: {
+          accessKeyId: assumed.Credentials?.AccessKeyId ?? '',
+          secretAccessKey: assumed.Credentials?.SecretAccessKey ?? '',
+          sessionToken: assumed.Credentials?.SessionToken ?? '',
+        },
       });
       clients.push(asReader);
 
@@ -323,7 +352,7 @@ describe('emulator controls', () => {
       expect(read.Parameter?.Value).toBe('two');
     });
 
-    it('rejects a missing parameter with ParameterNotFound, and another account\'s as missing', async () => {
+    it("rejects a missing parameter with ParameterNotFound, and another account's as missing", async () => {
       // Prepare
       const spoke = ssm(SPOKE);
 
@@ -355,13 +384,24 @@ describe('emulator controls', () => {
 
     it('injects, lists and removes a fault', async () => {
       // Prepare
-      const added = await admin('POST', 'faults', { kind: 'prior-request-not-complete', operation: 'ChangeResourceRecordSets', service: 'route53' });
+      const added = await admin('POST', 'faults', {
+        kind: 'prior-request-not-complete',
+        operation: 'ChangeResourceRecordSets',
+        service: 'route53',
+      });
       const zone = await route53(HUB).send(new CreateHostedZoneCommand({ Name: 'admin.example.com', CallerReference: randomUUID() }));
       const change = () =>
         route53(HUB, 1).send(
           new ChangeResourceRecordSetsCommand({
             HostedZoneId: zone.HostedZone?.Id,
-            ChangeBatch: { Changes: [{ Action: 'UPSERT', ResourceRecordSet: { Name: 'a.admin.example.com', Type: 'TXT', TTL: 60, ResourceRecords: [{ Value: '"x"' }] } }] },
+            ChangeBatch: {
+              Changes: [
+                {
+                  Action: 'UPSERT',
+                  ResourceRecordSet: { Name: 'a.admin.example.com', Type: 'TXT', TTL: 60, ResourceRecords: [{ Value: '"x"' }] },
+                },
+              ],
+            },
           }),
         );
 
@@ -473,10 +513,21 @@ describe('the subzone emulator command', () => {
     expect(code).toBe(0);
     expect(health).toEqual({ ok: true });
     const exported = out.filter((line) => line.startsWith('export ')).map((line) => line.slice('export '.length).split('=')[0]);
-    expect(exported).toEqual(expect.arrayContaining([
-      'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_DYNAMODB', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY',
-      'LEDGER_TABLE_NAME', 'HUB_EVENT_BUS_NAME', 'WORK_QUEUE_URL', 'CONTROL_PARAMETER_NAME', 'DNS_RESOLVERS', 'DNS_PORT',
-    ]));
+    expect(exported).toEqual(
+      expect.arrayContaining([
+        'AWS_ENDPOINT_URL',
+        'AWS_ENDPOINT_URL_DYNAMODB',
+        'AWS_REGION',
+        'AWS_ACCESS_KEY_ID',
+        'AWS_SECRET_ACCESS_KEY',
+        'LEDGER_TABLE_NAME',
+        'HUB_EVENT_BUS_NAME',
+        'WORK_QUEUE_URL',
+        'CONTROL_PARAMETER_NAME',
+        'DNS_RESOLVERS',
+        'DNS_PORT',
+      ]),
+    );
     expect(out.join('\n')).toContain('spoke accounts 333333333333');
   });
 

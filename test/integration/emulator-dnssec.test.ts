@@ -115,7 +115,10 @@ async function failure(promise: Promise<unknown>): Promise<Route53ServiceExcepti
 // ---- independent DNSSEC arithmetic (RFC 4034), sharing nothing with the emulator ----
 
 function wireName(name: string): Buffer {
-  const labels = name.toLowerCase().split('.').filter((label) => label !== '');
+  const labels = name
+    .toLowerCase()
+    .split('.')
+    .filter((label) => label !== '');
   const encoded = labels.map((label) => Buffer.concat([Buffer.from([label.length]), Buffer.from(label, 'ascii')]));
   return Buffer.concat([...encoded, Buffer.from([0])]);
 }
@@ -160,9 +163,7 @@ function verifies(signature: RrsigData, owner: string, typeCode: number, rdatas:
   head.writeUInt32BE(signature.expiration, 8);
   head.writeUInt32BE(signature.inception, 12);
   head.writeUInt16BE(signature.keyTag, 16);
-  const records = [...rdatas]
-    .sort(Buffer.compare)
-    .map((rdata) => canonicalRecord(owner, typeCode, signature.originalTTL, rdata));
+  const records = [...rdatas].sort(Buffer.compare).map((rdata) => canonicalRecord(owner, typeCode, signature.originalTTL, rdata));
   const data = Buffer.concat([head, wireName(signature.signersName), ...records]);
   const key = createPublicKey({
     key: { kty: 'EC', crv: 'P-256', x: publicKey.subarray(0, 32).toString('base64url'), y: publicKey.subarray(32).toString('base64url') },
@@ -774,7 +775,7 @@ describe('DNSSEC answers on the DNS listener', () => {
     expect(verifies(signature as RrsigData, zone.name, 48, rdatas, ksk?.key ?? Buffer.alloc(0))).toBe(true);
   });
 
-  it('signs the child\'s answers with a zone-signing key from its DNSKEY RRset', async () => {
+  it("signs the child's answers with a zone-signing key from its DNSKEY RRset", async () => {
     // Prepare
     const { zone } = await signingZone();
     await route53(CHILD).send(

@@ -129,7 +129,7 @@ describe('event pattern matching', () => {
     expect(act).toThrow(/Event pattern is not valid/);
   });
 
-  it('matches none of subzone\'s outcome detail-types with the hub pattern', () => {
+  it("matches none of subzone's outcome detail-types with the hub pattern", () => {
     // Prepare
     const outcomes = ['Delegation Created', 'Delegation Removed', 'Delegation Rejected', 'Sweep Completed'].map((detailType) => ({
       source: OUTCOME_SOURCE,
@@ -189,11 +189,24 @@ describe('the event path: spoke default bus -> hub bus -> work queue -> consumer
     // Act
     const created = await route53.send(new CreateHostedZoneCommand({ Name: 'team-a.example.com', CallerReference: randomUUID() }));
     const zoneId = created.HostedZone?.Id?.split('/').pop();
-    await route53.send(new ChangeTagsForResourceCommand({ ResourceType: 'hostedzone', ResourceId: zoneId, AddTags: [{ Key: 'subzone:delegate', Value: 'true' }] }));
+    await route53.send(
+      new ChangeTagsForResourceCommand({
+        ResourceType: 'hostedzone',
+        ResourceId: zoneId,
+        AddTags: [{ Key: 'subzone:delegate', Value: 'true' }],
+      }),
+    );
     await route53.send(
       new ChangeResourceRecordSetsCommand({
         HostedZoneId: zoneId,
-        ChangeBatch: { Changes: [{ Action: 'CREATE', ResourceRecordSet: { Name: 'www.team-a.example.com', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '192.0.2.1' }] } }] },
+        ChangeBatch: {
+          Changes: [
+            {
+              Action: 'CREATE',
+              ResourceRecordSet: { Name: 'www.team-a.example.com', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '192.0.2.1' }] },
+            },
+          ],
+        },
       }),
     );
     await emulator().drain();
@@ -205,15 +218,15 @@ describe('the event path: spoke default bus -> hub bus -> work queue -> consumer
       [SPOKE, 'aws.route53', 'ChangeTagsForResource'],
     ]);
     expect(bodies[1].detail.requestParameters).toMatchObject({ resourceId: zoneId, addTags: [{ key: 'subzone:delegate', value: 'true' }] });
-    expect(emulator().events.eventsOn(SPOKE, 'default').map((event) => event.detail.eventName)).toEqual([
-      'CreateHostedZone',
-      'ChangeTagsForResource',
-      'ChangeResourceRecordSets',
-    ]);
+    expect(
+      emulator()
+        .events.eventsOn(SPOKE, 'default')
+        .map((event) => event.detail.eventName),
+    ).toEqual(['CreateHostedZone', 'ChangeTagsForResource', 'ChangeResourceRecordSets']);
     route53.destroy();
   });
 
-  it('keeps the hub\'s own Route 53 calls off the work queue', async () => {
+  it("keeps the hub's own Route 53 calls off the work queue", async () => {
     // Prepare
     const route53 = new Route53Client(clientConfig(emulator(), HUB));
 
@@ -224,13 +237,23 @@ describe('the event path: spoke default bus -> hub bus -> work queue -> consumer
     await emulator().drain();
 
     // Assess: the probe arrived alone, so the hub's event was seen and not forwarded
-    expect(emulator().events.eventsOn(HUB, 'default').map((event) => event.detail.eventName)).toEqual(['CreateHostedZone']);
+    expect(
+      emulator()
+        .events.eventsOn(HUB, 'default')
+        .map((event) => event.detail.eventName),
+    ).toEqual(['CreateHostedZone']);
     expect(received.map((record) => JSON.parse(record.body).id)).toEqual([probe.id]);
     route53.destroy();
   });
 
   it.each([
-    ['a failed call (errorCode set)', cloudTrailEvent(SPOKE, 'CreateHostedZone', { errorCode: 'HostedZoneAlreadyExists', errorMessage: 'A hosted zone has already been created with the specified caller reference.' })],
+    [
+      'a failed call (errorCode set)',
+      cloudTrailEvent(SPOKE, 'CreateHostedZone', {
+        errorCode: 'HostedZoneAlreadyExists',
+        errorMessage: 'A hosted zone has already been created with the specified caller reference.',
+      }),
+    ],
     ['a call subzone does not listen to', cloudTrailEvent(SPOKE, 'ChangeResourceRecordSets')],
     ['another AWS source', { ...cloudTrailEvent(SPOKE, 'CreateHostedZone'), source: 'aws.s3' }],
     ['an account without the forwarding rule', cloudTrailEvent(STRANGER, 'CreateHostedZone')],
@@ -245,7 +268,11 @@ describe('the event path: spoke default bus -> hub bus -> work queue -> consumer
 
     // Assess: only the probe that matches arrives, so the first event was really filtered
     expect(received.map((record) => JSON.parse(record.body).id)).toEqual([probe.id]);
-    expect(emulator().events.eventsOn(event.account, 'default').map((logged) => logged.id)).toContain(event.id);
+    expect(
+      emulator()
+        .events.eventsOn(event.account, 'default')
+        .map((logged) => logged.id),
+    ).toContain(event.id);
   });
 
   it('keeps a subzone outcome event put on the hub bus away from the work queue', async () => {
@@ -255,7 +282,14 @@ describe('the event path: spoke default bus -> hub bus -> work queue -> consumer
     // Act: the outcome event, then a probe that the hub rule does match, put after it
     const result = await events.send(
       new PutEventsCommand({
-        Entries: [{ EventBusName: 'subzone-hub', Source: OUTCOME_SOURCE, DetailType: 'Delegation Created', Detail: JSON.stringify({ account: SPOKE, name: 'foo.example.com', reason: 'allowed', applied: true }) }],
+        Entries: [
+          {
+            EventBusName: 'subzone-hub',
+            Source: OUTCOME_SOURCE,
+            DetailType: 'Delegation Created',
+            Detail: JSON.stringify({ account: SPOKE, name: 'foo.example.com', reason: 'allowed', applied: true }),
+          },
+        ],
       }),
     );
     const probe = cloudTrailEvent(SPOKE, 'DeleteHostedZone');
@@ -265,7 +299,9 @@ describe('the event path: spoke default bus -> hub bus -> work queue -> consumer
     // Assess: the probe arrived, so the outcome event had its chance and was not delivered
     expect(result.FailedEntryCount).toBe(0);
     expect(result.Entries?.[0]?.EventId).toMatch(/^[0-9a-f-]{36}$/);
-    const onHub = emulator().events.eventsOn(HUB, 'subzone-hub').filter((event) => event.source === 'subzone');
+    const onHub = emulator()
+      .events.eventsOn(HUB, 'subzone-hub')
+      .filter((event) => event.source === 'subzone');
     expect(onHub).toEqual([expect.objectContaining({ source: 'subzone', 'detail-type': 'Delegation Created', account: HUB })]);
     expect(received.map((record) => JSON.parse(record.body).id)).toEqual([probe.id]);
     events.destroy();
@@ -290,7 +326,11 @@ describe('the event path: spoke default bus -> hub bus -> work queue -> consumer
     expect(result.FailedEntryCount).toBe(1);
     expect(result.Entries?.[0]).toEqual({ ErrorCode: 'NotAuthorizedForSourceException', ErrorMessage: 'Not authorized for the source.' });
     expect(result.Entries?.[1]?.EventId).toBeDefined();
-    expect(emulator().events.eventsOn(SPOKE, 'default').map((event) => event.source)).toEqual(['acme.app']);
+    expect(
+      emulator()
+        .events.eventsOn(SPOKE, 'default')
+        .map((event) => event.source),
+    ).toEqual(['acme.app']);
     events.destroy();
   });
 
@@ -301,7 +341,9 @@ describe('the event path: spoke default bus -> hub bus -> work queue -> consumer
     // Act
     const result = await events.send(
       new PutEventsCommand({
-        Entries: [{ EventBusName: `arn:aws:events:us-east-1:${HUB}:event-bus/subzone-hub`, Source: 'acme.app', DetailType: 'x', Detail: '{}' }],
+        Entries: [
+          { EventBusName: `arn:aws:events:us-east-1:${HUB}:event-bus/subzone-hub`, Source: 'acme.app', DetailType: 'x', Detail: '{}' },
+        ],
       }),
     );
 
@@ -324,7 +366,14 @@ describe('the event path: spoke default bus -> hub bus -> work queue -> consumer
     // Act
     const result = await events.send(
       new PutEventsCommand({
-        Entries: [{ EventBusName: `arn:aws:events:us-east-1:${SPOKE}:event-bus/default`, Source: source, DetailType: 'Delegation Created', Detail: '{}' }],
+        Entries: [
+          {
+            EventBusName: `arn:aws:events:us-east-1:${SPOKE}:event-bus/default`,
+            Source: source,
+            DetailType: 'Delegation Created',
+            Detail: '{}',
+          },
+        ],
       }),
     );
 
@@ -351,7 +400,7 @@ describe('the event path: spoke default bus -> hub bus -> work queue -> consumer
     events.destroy();
   });
 
-  it('shows the forwarding rule with subzone\'s very pattern on the spoke\'s default bus', async () => {
+  it("shows the forwarding rule with subzone's very pattern on the spoke's default bus", async () => {
     // Prepare
     const events = new EventBridgeClient(clientConfig(emulator(), SPOKE));
 
@@ -374,8 +423,20 @@ describe('the event path: spoke default bus -> hub bus -> work queue -> consumer
     const sqs = new SQSClient(config);
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'audit' }));
     await events.send(new CreateEventBusCommand({ Name: 'apps' }));
-    await events.send(new PutRuleCommand({ Name: 'orders', EventBusName: 'apps', EventPattern: JSON.stringify({ source: [{ prefix: 'acme.' }], detail: { kind: [{ 'anything-but': 'test' }] } }) }));
-    await events.send(new PutTargetsCommand({ Rule: 'orders', EventBusName: 'apps', Targets: [{ Id: 'q', Arn: `arn:aws:sqs:us-east-1:${STRANGER}:audit` }] }));
+    await events.send(
+      new PutRuleCommand({
+        Name: 'orders',
+        EventBusName: 'apps',
+        EventPattern: JSON.stringify({ source: [{ prefix: 'acme.' }], detail: { kind: [{ 'anything-but': 'test' }] } }),
+      }),
+    );
+    await events.send(
+      new PutTargetsCommand({
+        Rule: 'orders',
+        EventBusName: 'apps',
+        Targets: [{ Id: 'q', Arn: `arn:aws:sqs:us-east-1:${STRANGER}:audit` }],
+      }),
+    );
 
     // Act
     await events.send(

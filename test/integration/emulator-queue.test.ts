@@ -52,10 +52,15 @@ describe('the SQS API', () => {
     const QueueUrl = emulator().env.WORK_QUEUE_URL;
 
     // Act
-    const sent = await sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: ['a', 'b', 'c'].map((body) => ({ Id: body, MessageBody: body })) }));
+    const sent = await sqs.send(
+      new SendMessageBatchCommand({ QueueUrl, Entries: ['a', 'b', 'c'].map((body) => ({ Id: body, MessageBody: body })) }),
+    );
     const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
     const deleted = await sqs.send(
-      new DeleteMessageBatchCommand({ QueueUrl, Entries: (received.Messages ?? []).map((message, index) => ({ Id: `m${index}`, ReceiptHandle: message.ReceiptHandle })) }),
+      new DeleteMessageBatchCommand({
+        QueueUrl,
+        Entries: (received.Messages ?? []).map((message, index) => ({ Id: `m${index}`, ReceiptHandle: message.ReceiptHandle })),
+      }),
     );
 
     // Assess
@@ -81,8 +86,24 @@ describe('the SQS API', () => {
 
   it.each([
     ['a queue that does not exist', () => new GetQueueUrlCommand({ QueueName: 'nope' }), 'QueueDoesNotExist'],
-    ['more than ten batch entries', (url: string) => new SendMessageBatchCommand({ QueueUrl: url, Entries: Array.from({ length: 11 }, (_, i) => ({ Id: `e${i}`, MessageBody: 'x' })) }), 'TooManyEntriesInBatchRequest'],
-    ['batch entries with one id twice', (url: string) => new SendMessageBatchCommand({ QueueUrl: url, Entries: [{ Id: 'a', MessageBody: 'x' }, { Id: 'a', MessageBody: 'y' }] }), 'BatchEntryIdsNotDistinct'],
+    [
+      'more than ten batch entries',
+      (url: string) =>
+        new SendMessageBatchCommand({ QueueUrl: url, Entries: Array.from({ length: 11 }, (_, i) => ({ Id: `e${i}`, MessageBody: 'x' })) }),
+      'TooManyEntriesInBatchRequest',
+    ],
+    [
+      'batch entries with one id twice',
+      (url: string) =>
+        new SendMessageBatchCommand({
+          QueueUrl: url,
+          Entries: [
+            { Id: 'a', MessageBody: 'x' },
+            { Id: 'a', MessageBody: 'y' },
+          ],
+        }),
+      'BatchEntryIdsNotDistinct',
+    ],
   ])('rejects %s with its SQS error', async (_name, command, code) => {
     // Prepare
     const url = emulator().env.WORK_QUEUE_URL ?? '';
@@ -94,7 +115,7 @@ describe('the SQS API', () => {
     await expect(act).rejects.toMatchObject({ name: code, $metadata: { httpStatusCode: 400 } });
   });
 
-  it('rejects another account\'s use of the work queue', async () => {
+  it("rejects another account's use of the work queue", async () => {
     // Prepare
     const spoke = new SQSClient(clientConfig(emulator(), SPOKE));
 
@@ -136,7 +157,12 @@ describe('the event source mapping', () => {
     });
 
     // Act
-    await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: Array.from({ length: 10 }, (_, i) => ({ Id: `m${i}`, MessageBody: `body-${i}` })) }));
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: Array.from({ length: 10 }, (_, i) => ({ Id: `m${i}`, MessageBody: `body-${i}` })),
+      }),
+    );
     await emulator().drain();
 
     // Assess
@@ -194,7 +220,12 @@ describe('the event source mapping', () => {
     });
 
     // Act
-    await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: Array.from({ length: 10 }, (_, i) => ({ Id: `c${i}`, MessageBody: `c${i}` })) }));
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: Array.from({ length: 10 }, (_, i) => ({ Id: `c${i}`, MessageBody: `c${i}` })),
+      }),
+    );
     await emulator().drain();
 
     // Assess
@@ -211,7 +242,15 @@ describe('the event source mapping', () => {
     });
 
     // Act
-    await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: [{ Id: 'a', MessageBody: 'steady' }, { Id: 'b', MessageBody: 'flaky' }] }));
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: [
+          { Id: 'a', MessageBody: 'steady' },
+          { Id: 'b', MessageBody: 'flaky' },
+        ],
+      }),
+    );
     await emulator().drain();
 
     // Assess
@@ -232,7 +271,15 @@ describe('the event source mapping', () => {
     });
 
     // Act
-    await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: [{ Id: 'x', MessageBody: 'x' }, { Id: 'y', MessageBody: 'y' }] }));
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: [
+          { Id: 'x', MessageBody: 'x' },
+          { Id: 'y', MessageBody: 'y' },
+        ],
+      }),
+    );
     await emulator().drain();
 
     // Assess
@@ -250,7 +297,15 @@ describe('the event source mapping', () => {
     });
 
     // Act
-    await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: [{ Id: 'a', MessageBody: 'one' }, { Id: 'b', MessageBody: 'two' }] }));
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: [
+          { Id: 'a', MessageBody: 'one' },
+          { Id: 'b', MessageBody: 'two' },
+        ],
+      }),
+    );
     await emulator().drain();
 
     // Assess
@@ -273,7 +328,9 @@ describe('the event source mapping', () => {
     // Assess
     expect(counts).toEqual(['1', '2', '3']);
     const dlq = await sqs.send(new GetQueueUrlCommand({ QueueName: 'subzone-work-dlq' }));
-    const dead = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq.QueueUrl, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }));
+    const dead = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: dlq.QueueUrl, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }),
+    );
     expect(dead.Messages?.map((message) => [message.MessageId, message.Body])).toEqual([[sent.MessageId, 'poison']]);
   });
 

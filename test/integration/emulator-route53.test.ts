@@ -81,7 +81,12 @@ describe('CreateHostedZone', () => {
     expect(nameServers.map((host) => host.split('.').slice(2).join('.'))).toEqual(['com', 'net', 'org', 'co.uk']);
     const records = await listAll(created.HostedZone?.Id ?? '');
     expect(records).toEqual([
-      record('example.com.', 'NS', nameServers.map((host) => `${host}.`), 172800),
+      record(
+        'example.com.',
+        'NS',
+        nameServers.map((host) => `${host}.`),
+        172800,
+      ),
       record('example.com.', 'SOA', [`${nameServers[0]}. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400`], 900),
     ]);
   });
@@ -170,7 +175,9 @@ describe('CreateHostedZone', () => {
   it('rejects a private zone without a VPC', async () => {
     // Act
     const error = await failure(
-      hub.send(new CreateHostedZoneCommand({ Name: 'internal.example.com', CallerReference: 'p', HostedZoneConfig: { PrivateZone: true } })),
+      hub.send(
+        new CreateHostedZoneCommand({ Name: 'internal.example.com', CallerReference: 'p', HostedZoneConfig: { PrivateZone: true } }),
+      ),
     );
 
     // Assess
@@ -205,11 +212,22 @@ describe('account isolation', () => {
   });
 
   it.each([
-    ['ChangeResourceRecordSets', (client: Route53Client, id: string) => change(id, [{ Action: 'CREATE', ResourceRecordSet: record('a.example.com', 'A', ['192.0.2.1']) }], client)],
+    [
+      'ChangeResourceRecordSets',
+      (client: Route53Client, id: string) =>
+        change(id, [{ Action: 'CREATE', ResourceRecordSet: record('a.example.com', 'A', ['192.0.2.1']) }], client),
+    ],
     ['ListResourceRecordSets', (client: Route53Client, id: string) => client.send(new ListResourceRecordSetsCommand({ HostedZoneId: id }))],
     ['DeleteHostedZone', (client: Route53Client, id: string) => client.send(new DeleteHostedZoneCommand({ Id: id }))],
-    ['ListTagsForResource', (client: Route53Client, id: string) => client.send(new ListTagsForResourceCommand({ ResourceType: 'hostedzone', ResourceId: id }))],
-    ['ListTagsForResources', (client: Route53Client, id: string) => client.send(new ListTagsForResourcesCommand({ ResourceType: 'hostedzone', ResourceIds: [id] }))],
+    [
+      'ListTagsForResource',
+      (client: Route53Client, id: string) => client.send(new ListTagsForResourceCommand({ ResourceType: 'hostedzone', ResourceId: id })),
+    ],
+    [
+      'ListTagsForResources',
+      (client: Route53Client, id: string) =>
+        client.send(new ListTagsForResourcesCommand({ ResourceType: 'hostedzone', ResourceIds: [id] })),
+    ],
     ['GetDNSSEC', (client: Route53Client, id: string) => client.send(new GetDNSSECCommand({ HostedZoneId: id }))],
   ])('rejects %s on another account zone with NoSuchHostedZone', async (_operation, call) => {
     // Prepare
@@ -383,7 +401,9 @@ describe('ChangeResourceRecordSets', () => {
     ],
     [
       'a DELETE of NS values without their trailing dots',
-      async () => [{ Action: 'DELETE', ResourceRecordSet: record('dev.example.com', 'NS', ['ns-1.awsdns-00.com', 'ns-600.awsdns-11.net'], 3600) }],
+      async () => [
+        { Action: 'DELETE', ResourceRecordSet: record('dev.example.com', 'NS', ['ns-1.awsdns-00.com', 'ns-600.awsdns-11.net'], 3600) },
+      ],
       "Tried to delete resource record set [name='dev.example.com.', type='NS'] but the values provided do not match the current values",
     ],
     [
@@ -448,7 +468,9 @@ describe('ChangeResourceRecordSets', () => {
       'deleting the NS that a DS stands next to',
       async () => {
         await change(zoneId, [{ Action: 'CREATE', ResourceRecordSet: record('dev.example.com', 'DS', ['12345 13 2 abcdef01'], 3600) }]);
-        return [{ Action: 'DELETE', ResourceRecordSet: record('dev.example.com', 'NS', ['ns-1.awsdns-00.com.', 'ns-600.awsdns-11.net.'], 3600) }];
+        return [
+          { Action: 'DELETE', ResourceRecordSet: record('dev.example.com', 'NS', ['ns-1.awsdns-00.com.', 'ns-600.awsdns-11.net.'], 3600) },
+        ];
       },
       'RRSet of type DS with DNS name dev.example.com. is not permitted because no RRSet of type NS with the same DNS name exists in zone example.com.',
     ],
@@ -503,7 +525,9 @@ describe('ChangeResourceRecordSets', () => {
     ]);
 
     // Assess
-    expect((await listAll(zoneId)).find((set) => set.Name === 'dev.example.com.')).toEqual(record('dev.example.com.', 'NS', ['ns-9.awsdns-01.com.'], 300));
+    expect((await listAll(zoneId)).find((set) => set.Name === 'dev.example.com.')).toEqual(
+      record('dev.example.com.', 'NS', ['ns-9.awsdns-01.com.'], 300),
+    );
   });
 
   it('replaces a set with UPSERT and creates one that is missing', async () => {
@@ -535,22 +559,43 @@ describe('ChangeResourceRecordSets', () => {
   it.each<[string, Change[], string]>([
     [
       '101 changes',
-      Array.from({ length: 101 }, (_, index) => ({ Action: 'CREATE', ResourceRecordSet: record(`n${index}.example.com`, 'A', ['192.0.2.1']) })),
+      Array.from({ length: 101 }, (_, index) => ({
+        Action: 'CREATE',
+        ResourceRecordSet: record(`n${index}.example.com`, 'A', ['192.0.2.1']),
+      })),
       'Number of changes limit of 100 exceeded.',
     ],
     [
       '1,001 values',
       Array.from({ length: 11 }, (_, index) => ({
         Action: 'CREATE',
-        ResourceRecordSet: record(`v${index}.example.com`, 'A', Array.from({ length: 91 }, (_v, value) => `10.0.${index}.${value}`)),
+        ResourceRecordSet: record(
+          `v${index}.example.com`,
+          'A',
+          Array.from({ length: 91 }, (_v, value) => `10.0.${index}.${value}`),
+        ),
       })),
       'Number of records limit of 1000 exceeded.',
     ],
     [
       '501 values upserted, which count twice',
       [
-        { Action: 'UPSERT', ResourceRecordSet: record('u1.example.com', 'A', Array.from({ length: 251 }, (_, value) => `10.1.${value % 250}.${Math.floor(value / 250)}`)) },
-        { Action: 'UPSERT', ResourceRecordSet: record('u2.example.com', 'A', Array.from({ length: 250 }, (_, value) => `10.2.${value}.1`)) },
+        {
+          Action: 'UPSERT',
+          ResourceRecordSet: record(
+            'u1.example.com',
+            'A',
+            Array.from({ length: 251 }, (_, value) => `10.1.${value % 250}.${Math.floor(value / 250)}`),
+          ),
+        },
+        {
+          Action: 'UPSERT',
+          ResourceRecordSet: record(
+            'u2.example.com',
+            'A',
+            Array.from({ length: 250 }, (_, value) => `10.2.${value}.1`),
+          ),
+        },
       ],
       'Number of records limit of 1000 exceeded.',
     ],
@@ -575,7 +620,11 @@ describe('ChangeResourceRecordSets', () => {
     // Prepare
     const batch: Change[] = Array.from({ length: 100 }, (_, index) => ({
       Action: 'CREATE',
-      ResourceRecordSet: record(`b${index}.example.com`, 'A', Array.from({ length: 10 }, (_v, value) => `10.${index}.0.${value}`)),
+      ResourceRecordSet: record(
+        `b${index}.example.com`,
+        'A',
+        Array.from({ length: 10 }, (_v, value) => `10.${index}.0.${value}`),
+      ),
     }));
 
     // Act
@@ -602,9 +651,13 @@ describe('ChangeResourceRecordSets', () => {
     try {
       const timedZoneId = await createZone('example.com', client);
       const submitted = await client.send(
-        new ChangeResourceRecordSetsCommand({ HostedZoneId: timedZoneId, ChangeBatch: { Changes: [{ Action: 'CREATE', ResourceRecordSet: record('s.example.com', 'A', ['192.0.2.1']) }] } }),
+        new ChangeResourceRecordSetsCommand({
+          HostedZoneId: timedZoneId,
+          ChangeBatch: { Changes: [{ Action: 'CREATE', ResourceRecordSet: record('s.example.com', 'A', ['192.0.2.1']) }] },
+        }),
       );
-      const status = async (): Promise<string | undefined> => (await client.send(new GetChangeCommand({ Id: submitted.ChangeInfo?.Id }))).ChangeInfo?.Status;
+      const status = async (): Promise<string | undefined> =>
+        (await client.send(new GetChangeCommand({ Id: submitted.ChangeInfo?.Id }))).ChangeInfo?.Status;
 
       // Act
       const early = await status();
@@ -678,7 +731,12 @@ describe('ListResourceRecordSets', () => {
     const page = await hub.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, StartRecordName: 'a.example.com', MaxItems: 4 }));
 
     // Assess
-    expect(page.ResourceRecordSets?.map((set) => set.Name)).toEqual(['a.example.com.', 'b.a.example.com.', 'z.a.example.com.', 'a.b.example.com.']);
+    expect(page.ResourceRecordSets?.map((set) => set.Name)).toEqual([
+      'a.example.com.',
+      'b.a.example.com.',
+      'z.a.example.com.',
+      'a.b.example.com.',
+    ]);
     expect(page.NextRecordName).toBe('www.example.com.');
   });
 
@@ -699,10 +757,11 @@ describe('ListResourceRecordSets', () => {
     // `\\377` above), so neighbours are decided by a label's end. No `\\056`: its order is
     // left open by Route 53 (see test/unit/emulator/names-differential.test.ts).
     const label = fc.constantFrom('a', 'B', 'a-', 'a!', '*', 'a\\000', 'a\\377', '_x', 'xn--bcher-kva', 'a.b');
-    const sets = fc.uniqueArray(
-      fc.tuple(fc.array(label, { minLength: 1, maxLength: 3 }), fc.constantFrom('A', 'TXT')),
-      { minLength: 1, maxLength: 30, selector: ([labels, type]) => `${normaliseName(labels.join('.'))} ${type}` },
-    );
+    const sets = fc.uniqueArray(fc.tuple(fc.array(label, { minLength: 1, maxLength: 3 }), fc.constantFrom('A', 'TXT')), {
+      minLength: 1,
+      maxLength: 30,
+      selector: ([labels, type]) => `${normaliseName(labels.join('.'))} ${type}`,
+    });
     let run = 0;
     await fc.assert(
       fc.asyncProperty(sets, fc.integer({ min: 1, max: 9 }), async (generated, pageSize) => {
@@ -710,10 +769,18 @@ describe('ListResourceRecordSets', () => {
         run += 1;
         const apex = `r${run}.example.net`;
         const zone = server.state.createZone(HUB, apex);
-        const records = generated.map(([labels, type]) => ({ name: `${labels.join('.')}.${apex}`, type, ttl: 60, values: [type === 'A' ? '192.0.2.1' : '"x"'] }));
+        const records = generated.map(([labels, type]) => ({
+          name: `${labels.join('.')}.${apex}`,
+          type,
+          ttl: 60,
+          values: [type === 'A' ? '192.0.2.1' : '"x"'],
+        }));
         server.state.putRecords(HUB, zone.id, records);
         const expected = [...records.map((set) => [normaliseName(set.name), set.type]), [apex, 'NS'], [apex, 'SOA']]
-          .sort(([nameA = '', typeA = ''], [nameB = '', typeB = '']) => compareCanonicalOrder(nameA, nameB) || (typeA < typeB ? -1 : typeA > typeB ? 1 : 0))
+          .sort(
+            ([nameA = '', typeA = ''], [nameB = '', typeB = '']) =>
+              compareCanonicalOrder(nameA, nameB) || (typeA < typeB ? -1 : typeA > typeB ? 1 : 0),
+          )
           .map(([name, type]) => `${name}. ${type}`);
 
         // Act
@@ -798,7 +865,11 @@ describe('tags and DNSSEC', () => {
     const listed = await hub.send(new ListTagsForResourceCommand({ ResourceType: 'hostedzone', ResourceId: zoneId }));
 
     // Assess
-    expect(listed.ResourceTagSet).toEqual({ ResourceType: 'hostedzone', ResourceId: zoneId, Tags: [{ Key: 'subzone:delegate', Value: 'true' }] });
+    expect(listed.ResourceTagSet).toEqual({
+      ResourceType: 'hostedzone',
+      ResourceId: zoneId,
+      Tags: [{ Key: 'subzone:delegate', Value: 'true' }],
+    });
   });
 
   it('lists the tags of several zones at once', async () => {
@@ -833,7 +904,9 @@ describe('tags and DNSSEC', () => {
     const zoneId = await createZone('example.com');
 
     // Act
-    const error = await failure(hub.send(new ListTagsForResourceCommand({ ResourceType: 'hostedzone', ResourceId: `/hostedzone/${zoneId}` })));
+    const error = await failure(
+      hub.send(new ListTagsForResourceCommand({ ResourceType: 'hostedzone', ResourceId: `/hostedzone/${zoneId}` })),
+    );
 
     // Assess
     expect(error.name).toBe('NoSuchHostedZone');
@@ -855,9 +928,24 @@ describe('tags and DNSSEC', () => {
 describe('CloudTrail events', () => {
   // The detail members of the reference sample (create-hosted-zone.json), less tlsDetails: loopback is plain HTTP.
   const sampleDetailKeys = [
-    'eventVersion', 'userIdentity', 'eventTime', 'eventSource', 'eventName', 'awsRegion', 'sourceIPAddress', 'userAgent',
-    'requestParameters', 'responseElements', 'requestID', 'eventID', 'readOnly', 'eventType', 'apiVersion',
-    'managementEvent', 'recipientAccountId', 'eventCategory',
+    'eventVersion',
+    'userIdentity',
+    'eventTime',
+    'eventSource',
+    'eventName',
+    'awsRegion',
+    'sourceIPAddress',
+    'userAgent',
+    'requestParameters',
+    'responseElements',
+    'requestID',
+    'eventID',
+    'readOnly',
+    'eventType',
+    'apiVersion',
+    'managementEvent',
+    'recipientAccountId',
+    'eventCategory',
   ];
 
   it('emits a CreateHostedZone event shaped like the reference sample', async () => {
@@ -884,7 +972,11 @@ describe('CloudTrail events', () => {
       awsRegion: 'us-east-1',
       recipientAccountId: HUB,
       userIdentity: { type: 'IAMUser', accountId: HUB, accessKeyId: `AKIAEMU${HUB}` },
-      requestParameters: { name: 'team-a.example.com', callerReference: 'team-a', hostedZoneConfig: { comment: 'team A', privateZone: false } },
+      requestParameters: {
+        name: 'team-a.example.com',
+        callerReference: 'team-a',
+        hostedZoneConfig: { comment: 'team A', privateZone: false },
+      },
       responseElements: {
         hostedZone: { id: created.HostedZone?.Id, name: 'team-a.example.com.', resourceRecordSetCount: 2 },
         changeInfo: { id: created.ChangeInfo?.Id, status: 'PENDING' },
@@ -900,7 +992,13 @@ describe('CloudTrail events', () => {
     const zoneId = await createZone('foo.example.com');
 
     // Act
-    await hub.send(new ChangeTagsForResourceCommand({ ResourceType: 'hostedzone', ResourceId: zoneId, AddTags: [{ Key: 'subzone:delegate', Value: 'true' }] }));
+    await hub.send(
+      new ChangeTagsForResourceCommand({
+        ResourceType: 'hostedzone',
+        ResourceId: zoneId,
+        AddTags: [{ Key: 'subzone:delegate', Value: 'true' }],
+      }),
+    );
     await hub.send(new DeleteHostedZoneCommand({ Id: `/hostedzone/${zoneId}` }));
 
     // Assess
@@ -926,7 +1024,12 @@ describe('CloudTrail events', () => {
       requestParameters: {
         hostedZoneId: zoneId,
         changeBatch: {
-          changes: [{ action: 'CREATE', resourceRecordSet: { name: 'foo.example.com', type: 'NS', tTL: 3600, resourceRecords: [{ value: 'ns-1.awsdns-00.com.' }] } }],
+          changes: [
+            {
+              action: 'CREATE',
+              resourceRecordSet: { name: 'foo.example.com', type: 'NS', tTL: 3600, resourceRecords: [{ value: 'ns-1.awsdns-00.com.' }] },
+            },
+          ],
         },
       },
     });

@@ -133,9 +133,15 @@ describe('emulated STS', () => {
   });
 
   it.each([
-    [{ RoleArn: 'arn:aws:iam::2222:role/subzone-reader', RoleSessionName: 'worker' }, "Value 'arn:aws:iam::2222:role/subzone-reader' at 'roleArn'"],
-    [{ RoleArn: `arn:aws:iam::${CHILD}:user/someone`, RoleSessionName: 'worker' }, 'at \'roleArn\''],
-    [{ RoleArn: READER_ROLE, RoleSessionName: 'has space' }, "Value 'has space' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern"],
+    [
+      { RoleArn: 'arn:aws:iam::2222:role/subzone-reader', RoleSessionName: 'worker' },
+      "Value 'arn:aws:iam::2222:role/subzone-reader' at 'roleArn'",
+    ],
+    [{ RoleArn: `arn:aws:iam::${CHILD}:user/someone`, RoleSessionName: 'worker' }, "at 'roleArn'"],
+    [
+      { RoleArn: READER_ROLE, RoleSessionName: 'has space' },
+      "Value 'has space' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern",
+    ],
     [{ RoleArn: READER_ROLE, RoleSessionName: 'x' }, "Value 'x' at 'roleSessionName'"],
     [{ RoleArn: READER_ROLE, RoleSessionName: 'worker', DurationSeconds: 7200 }, 'exceeds the MaxSessionDuration'],
     [{ RoleArn: READER_ROLE, RoleSessionName: 'worker', DurationSeconds: 60 }, "Value '60' at 'durationSeconds'"],
@@ -212,7 +218,10 @@ describe('CredentialRegistry', () => {
   });
 
   it.each([
-    ['AWS4-HMAC-SHA256 Credential=AKIAEMU111111111111/20260901/us-east-1/route53/aws4_request, SignedHeaders=host, Signature=ab', 'AKIAEMU111111111111'],
+    [
+      'AWS4-HMAC-SHA256 Credential=AKIAEMU111111111111/20260901/us-east-1/route53/aws4_request, SignedHeaders=host, Signature=ab',
+      'AKIAEMU111111111111',
+    ],
     ['AWS4-HMAC-SHA256 Credential=ASIAEMUABC/20260901/us-east-1/sts/aws4_request,SignedHeaders=host,Signature=ab', 'ASIAEMUABC'],
     ['Basic dXNlcjpwYXNz', undefined],
     [undefined, undefined],

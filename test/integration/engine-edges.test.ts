@@ -19,7 +19,6 @@ beforeEach(async () => {
 });
 afterEach(() => stopCheckingIam(world));
 
-
 it('removes what it wrote under a dropped rule in DELETE-only batches, and nothing else', async () => {
   // Prepare
   world.reconfigure((raw) => ({ ...raw, graceMinutes: 0 }));
@@ -55,7 +54,9 @@ it('fails the batch when a person changes the record between read and write, the
       if (!meddled) {
         meddled = true;
         // A person lowers the TTL by hand just after subzone read the record.
-        world.emulator.route53.putRecords(HUB, world.parentZoneId, [{ name: 'foo.example.com', type: 'NS', ttl: 60, values: original.values }]);
+        world.emulator.route53.putRecords(HUB, world.parentZoneId, [
+          { name: 'foo.example.com', type: 'NS', ttl: 60, values: original.values },
+        ]);
       }
       return view;
     },
@@ -126,7 +127,9 @@ describe('a crash between the ledger intent and the Route 53 write', () => {
     // Prepare
     const { entry } = await leaveIntent();
     const created = entry.intent!.changes[0]!.record;
-    world.emulator.route53.putRecords(HUB, world.parentZoneId, [{ name: created.name, type: 'NS', ttl: created.ttl, values: [...created.values] }]);
+    world.emulator.route53.putRecords(HUB, world.parentZoneId, [
+      { name: created.name, type: 'NS', ttl: created.ttl, values: [...created.values] },
+    ]);
     const batchesBefore = world.changeBatches().length;
 
     // Act
@@ -179,7 +182,10 @@ it('reports exactly the messages whose reconcile failed, and drops a malformed o
 
   // Act
   const response = await handler(
-    sqsEvent([accountMessage(TEAM_A, 'cli'), accountMessage(TEAM_B, 'cli'), '{not json', accountMessage(TEAM_B, 'cli')], ['a', 'b1', 'bad', 'b2']),
+    sqsEvent(
+      [accountMessage(TEAM_A, 'cli'), accountMessage(TEAM_B, 'cli'), '{not json', accountMessage(TEAM_B, 'cli')],
+      ['a', 'b1', 'bad', 'b2'],
+    ),
   );
 
   // Assess
@@ -245,7 +251,7 @@ it('splits a pooled batch that Route 53 denies, so one refused change does not h
   expect(world.delegationAt('bar.example.com')).toBeUndefined();
 });
 
-it('reports, at each sweep, the minutes since each account\'s last event', async () => {
+it("reports, at each sweep, the minutes since each account's last event", async () => {
   // Prepare
   await world.createZone(TEAM_A, 'foo.example.com');
   await world.settle();
@@ -285,5 +291,7 @@ it('publishes the outcome events of a batch together, whatever accounts they com
   expect(world.outcomes().filter((event) => event.detailType === 'Delegation Created')).toHaveLength(2);
   // One call for the hub bus, one carrying both copies to the teams' own default buses.
   expect(world.emulator.counters.count({ account: HUB, operation: 'PutEvents' })).toBe(2);
-  expect([TEAM_A, TEAM_B].map((team) => world.emulator.events.eventsOn(team, 'default').filter((event) => event.source === 'subzone').length)).toEqual([1, 1]);
+  expect(
+    [TEAM_A, TEAM_B].map((team) => world.emulator.events.eventsOn(team, 'default').filter((event) => event.source === 'subzone').length),
+  ).toEqual([1, 1]);
 });

@@ -19,7 +19,6 @@ beforeEach(async () => {
 });
 afterEach(() => stopCheckingIam(world));
 
-
 /** A scheduled sweep (or one an operator sends with the id they approved). */
 
 /** Writes the operator controls parameter and starts a fresh worker, so no cached value hides it. */
@@ -34,7 +33,10 @@ function withMode(mode: 'observe' | 'enforce'): void {
 }
 
 function events(detailType: OutcomeEvent['detailType']): Array<OutcomeEvent['detail']> {
-  return world.outcomes().filter((event) => event.detailType === detailType).map((event) => event.detail);
+  return world
+    .outcomes()
+    .filter((event) => event.detailType === detailType)
+    .map((event) => event.detail);
 }
 
 /** Delegates a tagged zone in `account` and returns its id. */
@@ -79,7 +81,9 @@ describe.each(STOPS)('$rail', ({ stop, resume }) => {
 
     // Assess
     expect(whileStopped).toEqual(before);
-    expect(reported).toEqual([expect.objectContaining({ account: TEAM_A, zoneId, applied: false, reason: 'observed:create:new-delegation' })]);
+    expect(reported).toEqual([
+      expect.objectContaining({ account: TEAM_A, zoneId, applied: false, reason: 'observed:create:new-delegation' }),
+    ]);
     expect(new Set(world.delegationAt('foo.example.com')?.values)).toEqual(new Set(world.nameServersOf(TEAM_A, zoneId)));
     expect(events('Delegation Created').slice(1)).toEqual([expect.objectContaining({ zoneId, applied: true, reason: 'new-delegation' })]);
   });
@@ -247,50 +251,59 @@ describe('removal budget', () => {
   /** Restarts the world with the work queue delivering `batchSize` messages per invocation. */
   async function withBatchSize(batchSize: number): Promise<void> {
     await world.stop();
-    world = await startWorld({ emulator: { queue: { batchSize, maximumBatchingWindowMs: 20, visibilityTimeoutSeconds: 1, maxReceiveCount: 5 } } });
+    world = await startWorld({
+      emulator: { queue: { batchSize, maximumBatchingWindowMs: 20, visibilityTimeoutSeconds: 1, maxReceiveCount: 5 } },
+    });
   }
 
   it.each([
     ['one invocation', 10],
     ['one invocation per account', 1],
-  ])('removes nothing within the grace period of a dropped rule, stops at the budget after it, and removes once approved (%s)', async (_, batchSize) => {
-    // Prepare
-    await withBatchSize(batchSize);
-    const names = await devDelegations(6);
-    const addMetric = jest.spyOn(world.deps.telemetry.metrics, 'addMetric');
+  ])(
+    'removes nothing within the grace period of a dropped rule, stops at the budget after it, and removes once approved (%s)',
+    async (_, batchSize) => {
+      // Prepare
+      await withBatchSize(batchSize);
+      const names = await devDelegations(6);
+      const addMetric = jest.spyOn(world.deps.telemetry.metrics, 'addMetric');
 
-    // Act
-    dropDevRule();
-    await world.sweep();
-    world.clock.advanceMinutes(59);
-    await world.sweep();
-    const withinGrace = names.filter((name) => world.delegationAt(name) !== undefined);
-    const eventsWithinGrace = events('Delegation Removed');
-    world.clock.advanceMinutes(2);
-    await world.sweep();
-    world.clock.advanceMinutes(15);
-    await world.sweep();
-    const overBudget = names.filter((name) => world.delegationAt(name) !== undefined);
-    const budgetEvents = events('Delegation Removed');
-    setControls({ approvedRemovals: ['approved-by-alice'], setBy: 'alice: dev rule retired' });
-    world.clock.advanceMinutes(15);
-    await world.sweep();
-    const scheduledAfterApproval = names.filter((name) => world.delegationAt(name) !== undefined);
-    await world.sweep('approved-by-alice');
+      // Act
+      dropDevRule();
+      await world.sweep();
+      world.clock.advanceMinutes(59);
+      await world.sweep();
+      const withinGrace = names.filter((name) => world.delegationAt(name) !== undefined);
+      const eventsWithinGrace = events('Delegation Removed');
+      world.clock.advanceMinutes(2);
+      await world.sweep();
+      world.clock.advanceMinutes(15);
+      await world.sweep();
+      const overBudget = names.filter((name) => world.delegationAt(name) !== undefined);
+      const budgetEvents = events('Delegation Removed');
+      setControls({ approvedRemovals: ['approved-by-alice'], setBy: 'alice: dev rule retired' });
+      world.clock.advanceMinutes(15);
+      await world.sweep();
+      const scheduledAfterApproval = names.filter((name) => world.delegationAt(name) !== undefined);
+      await world.sweep('approved-by-alice');
 
-    // Assess
-    expect(withinGrace).toEqual(names);
-    expect(eventsWithinGrace).toEqual([]);
-    expect(overBudget).toEqual(names);
-    expect(budgetEvents).toHaveLength(6);
-    expect(budgetEvents).toEqual(names.map(() => expect.objectContaining({ applied: false, reason: 'removal-budget:remove:not-allowed' })));
-    expect(new Set(budgetEvents.map((event) => event.name))).toEqual(new Set(names));
-    expect(addMetric).toHaveBeenCalledWith(METRIC.budgetHit, expect.anything(), 1);
-    expect(scheduledAfterApproval).toEqual(names);
-    expect(names.filter((name) => world.delegationAt(name) !== undefined)).toEqual([]);
-    expect(world.delegationAt('foo.example.com')).toBeDefined();
-    expect(events('Delegation Removed').slice(6)).toEqual(names.map(() => expect.objectContaining({ applied: true, reason: 'not-allowed' })));
-  });
+      // Assess
+      expect(withinGrace).toEqual(names);
+      expect(eventsWithinGrace).toEqual([]);
+      expect(overBudget).toEqual(names);
+      expect(budgetEvents).toHaveLength(6);
+      expect(budgetEvents).toEqual(
+        names.map(() => expect.objectContaining({ applied: false, reason: 'removal-budget:remove:not-allowed' })),
+      );
+      expect(new Set(budgetEvents.map((event) => event.name))).toEqual(new Set(names));
+      expect(addMetric).toHaveBeenCalledWith(METRIC.budgetHit, expect.anything(), 1);
+      expect(scheduledAfterApproval).toEqual(names);
+      expect(names.filter((name) => world.delegationAt(name) !== undefined)).toEqual([]);
+      expect(world.delegationAt('foo.example.com')).toBeDefined();
+      expect(events('Delegation Removed').slice(6)).toEqual(
+        names.map(() => expect.objectContaining({ applied: true, reason: 'not-allowed' })),
+      );
+    },
+  );
 
   it('caps removals of zones found gone across the invocations of one sweep at the budget', async () => {
     // Prepare: eight delegations whose zones vanish without a single event reaching subzone.
@@ -298,7 +311,8 @@ describe('removal budget', () => {
     const names = await devDelegations(8);
     for (const name of names) {
       for (const account of [TEAM_B, TEAM_C]) {
-        for (const zone of world.emulator.route53.findZones(name, account)) world.emulator.route53.deleteZone(account, zone.id, { force: true });
+        for (const zone of world.emulator.route53.findZones(name, account))
+          world.emulator.route53.deleteZone(account, zone.id, { force: true });
       }
     }
 
@@ -336,7 +350,9 @@ describe('removal budget', () => {
     // Assess
     expect(firstStop).toHaveLength(6);
     expect(names.filter((name) => world.delegationAt(name) !== undefined)).toEqual(names);
-    expect(events('Delegation Removed').slice(6)).toEqual(names.map(() => expect.objectContaining({ applied: false, reason: 'removal-budget:remove:not-allowed' })));
+    expect(events('Delegation Removed').slice(6)).toEqual(
+      names.map(() => expect.objectContaining({ applied: false, reason: 'removal-budget:remove:not-allowed' })),
+    );
   });
 
   it.each([
@@ -498,7 +514,11 @@ describe('dangling suspects', () => {
     expect(beforeAnHour).toBeDefined();
     expect(world.delegationAt('foo.example.com')).toBeUndefined();
     expect(new Set(world.delegationAt('bar.example.com')?.values)).toEqual(new Set(world.nameServersOf(TEAM_A, bar)));
-    expect(events('Delegation Suspect').map((event) => event.zoneId).sort()).toEqual([zoneId, bar].sort());
+    expect(
+      events('Delegation Suspect')
+        .map((event) => event.zoneId)
+        .sort(),
+    ).toEqual([zoneId, bar].sort());
     expect(events('Delegation Removed')).toEqual([expect.objectContaining({ zoneId, applied: true, reason: 'dangling' })]);
   });
 });
@@ -518,7 +538,11 @@ describe("the emulator's DNS as the probe sees it", () => {
         socket.close();
         resolve(dnsPacket.decode(message) as Decoded);
       });
-      socket.send(dnsPacket.encode({ type: 'query', id: 7, flags: 0, questions: [{ type: 'SOA', class: 'IN', name }] }), world.emulator.dnsPort, address);
+      socket.send(
+        dnsPacket.encode({ type: 'query', id: 7, flags: 0, questions: [{ type: 'SOA', class: 'IN', name }] }),
+        world.emulator.dnsPort,
+        address,
+      );
     });
   }
 
@@ -540,8 +564,12 @@ describe("the emulator's DNS as the probe sees it", () => {
     // Assess
     expect(addresses).toEqual(servers.map(() => expect.stringMatching(/^127\.53\.\d+\.\d+$/)));
     expect(served).toBe('serving');
-    expect(answers.map((answer) => [answer.flag_aa, answer.rcode, answer.answers?.[0]?.type])).toEqual(servers.map(() => [true, 'NOERROR', 'SOA']));
+    expect(answers.map((answer) => [answer.flag_aa, answer.rcode, answer.answers?.[0]?.type])).toEqual(
+      servers.map(() => [true, 'NOERROR', 'SOA']),
+    );
     expect(gone).toBe('not-serving');
-    expect(refusals.map((answer) => [answer.flag_aa, answer.rcode, answer.answers?.length])).toEqual(servers.map(() => [false, 'REFUSED', 0]));
+    expect(refusals.map((answer) => [answer.flag_aa, answer.rcode, answer.answers?.length])).toEqual(
+      servers.map(() => [false, 'REFUSED', 0]),
+    );
   });
 });

@@ -15,8 +15,6 @@ beforeEach(async () => {
 });
 afterEach(() => stopCheckingIam(world));
 
-
-
 describe('delegation', () => {
   it('delegates a tagged zone with its four name servers and the configured TTL, once', async () => {
     // Prepare
@@ -138,7 +136,10 @@ describe('rejections', () => {
 
     // Assess
     expect(world.delegationAt('bar.example.com')).toBeUndefined();
-    const reasons = world.outcomes().filter((event) => event.detailType === 'Delegation Rejected').map((event) => event.detail.reason);
+    const reasons = world
+      .outcomes()
+      .filter((event) => event.detailType === 'Delegation Rejected')
+      .map((event) => event.detail.reason);
     expect(reasons).toEqual(['duplicate-zone-name', 'duplicate-zone-name']);
   });
 
@@ -147,7 +148,9 @@ describe('rejections', () => {
     world.emulator.setConsumer(undefined);
     await world.createZone(TEAM_A, 'foo.example.com');
     await world.createZone(TEAM_A, 'a.foo.example.com');
-    world.emulator.route53.putRecords(HUB, world.parentZoneId, [{ name: 'api.bar.example.com', type: 'A', ttl: 300, values: ['192.0.2.20'] }]);
+    world.emulator.route53.putRecords(HUB, world.parentZoneId, [
+      { name: 'api.bar.example.com', type: 'A', ttl: 300, values: ['192.0.2.20'] },
+    ]);
     await world.createZone(TEAM_A, 'bar.example.com');
 
     // Act
@@ -159,7 +162,10 @@ describe('rejections', () => {
     expect(world.delegationAt('a.foo.example.com')).toBeUndefined();
     expect(world.delegationAt('bar.example.com')).toBeUndefined();
     const reasons = Object.fromEntries(
-      world.outcomes().filter((event) => event.detailType === 'Delegation Rejected').map((event) => [event.detail.name, event.detail.reason]),
+      world
+        .outcomes()
+        .filter((event) => event.detailType === 'Delegation Rejected')
+        .map((event) => [event.detail.name, event.detail.reason]),
     );
     expect(reasons).toEqual({ 'a.foo.example.com': 'below-delegation', 'bar.example.com': 'records-below-name' });
   });
@@ -216,7 +222,12 @@ describe('failures and ownership', () => {
     // The suspect state and the sweep carry the account: a retry would only reach the DLQ.
     expect(response.batchItemFailures).toEqual([]);
     expect(world.delegationAt('foo.example.com')).toBeDefined();
-    expect(world.outcomes().filter((event) => event.detailType === 'Delegation Suspect').map((event) => event.detail.name)).toEqual(['foo.example.com']);
+    expect(
+      world
+        .outcomes()
+        .filter((event) => event.detailType === 'Delegation Suspect')
+        .map((event) => event.detail.name),
+    ).toEqual(['foo.example.com']);
     expect(addMetric).toHaveBeenCalledWith('DanglingSuspects', 'Count', 1);
     expect(addMetric).not.toHaveBeenCalledWith('ReconcileError', 'Count', 1);
   });

@@ -5,7 +5,15 @@
 import * as path from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { SubzoneHub, SubzoneOrgRollout, SubzoneSpokeStack, WORKER_ROLE_NAME, HUB_EVENT_BUS_NAME, loadConfigFile, renderSpokeTemplate } from 'subzone';
+import {
+  SubzoneHub,
+  SubzoneOrgRollout,
+  SubzoneSpokeStack,
+  WORKER_ROLE_NAME,
+  HUB_EVENT_BUS_NAME,
+  loadConfigFile,
+  renderSpokeTemplate,
+} from 'subzone';
 
 const HUB_ACCOUNT = '123456789012';
 const REGION = 'us-east-1';

@@ -2,12 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ListHostedZonesCommand } from '@aws-sdk/client-route-53';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import {
-  ROUTE53_REGION,
-  createHubRoute53Client,
-  createStsClient,
-  spokeRoute53Factory,
-} from '../../../functions/adapters/clients';
+import { ROUTE53_REGION, createHubRoute53Client, createStsClient, spokeRoute53Factory } from '../../../functions/adapters/clients';
 import type { RequestGate } from '../../../functions/adapters/rate-limiter';
 
 const LIST_HOSTED_ZONES_XML =
@@ -88,7 +83,11 @@ describe('clients', () => {
     // Assess
     expect(output.IsTruncated).toBe(false);
     expect(local.requests).toEqual([
-      { method: 'GET', url: '/2013-04-01/hostedzone?maxitems=100', authorization: expect.stringContaining(`/${ROUTE53_REGION}/route53/aws4_request`) },
+      {
+        method: 'GET',
+        url: '/2013-04-01/hostedzone?maxitems=100',
+        authorization: expect.stringContaining(`/${ROUTE53_REGION}/route53/aws4_request`),
+      },
     ]);
   });
 
@@ -151,7 +150,7 @@ describe('clients', () => {
     expect(local.requests).toHaveLength(2);
   });
 
-  it('builds one spoke Route 53 client per account, signed with that account\'s credentials', async () => {
+  it("builds one spoke Route 53 client per account, signed with that account's credentials", async () => {
     // Prepare
     const local = await startServer([
       { status: 200, body: LIST_HOSTED_ZONES_XML },

@@ -141,7 +141,10 @@ describe('DnsDelegationProbe', () => {
       }),
     ],
     ['a non-authoritative answer with the SOA', (query) => ({ ...reply(query, RCODE.NOERROR, false), answers: [soaRecord(ZONE)] })],
-    ['an authoritative answer with another name\'s SOA', (query) => ({ ...reply(query, RCODE.NOERROR), answers: [soaRecord('example.com')] })],
+    [
+      "an authoritative answer with another name's SOA",
+      (query) => ({ ...reply(query, RCODE.NOERROR), answers: [soaRecord('example.com')] }),
+    ],
   ])('finds a name not served when every name server answers %s', async (_case, soa) => {
     // Prepare
     const probe = await probeWith(soa);
@@ -154,7 +157,7 @@ describe('DnsDelegationProbe', () => {
     expect(server?.soaQueries).toHaveLength(2);
   });
 
-  it('finds a name not served when its name servers\' names no longer resolve, without asking them', async () => {
+  it("finds a name not served when its name servers' names no longer resolve, without asking them", async () => {
     // Prepare
     const probe = await probeWith(serves);
 
@@ -179,7 +182,7 @@ describe('DnsDelegationProbe', () => {
     expect(Date.now() - started).toBeLessThan(TIMEOUT_MS * 4);
   });
 
-  it('concludes nothing when the name servers\' addresses cannot be looked up', async () => {
+  it("concludes nothing when the name servers' addresses cannot be looked up", async () => {
     // Prepare
     const probe = await probeWith(serves, { silentResolver: true });
 

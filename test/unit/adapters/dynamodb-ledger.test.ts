@@ -213,9 +213,7 @@ describe('DynamoDbLedger leases', () => {
 
     // Assess
     expect(again.expiresAt).toBe('2026-01-01T00:01:40.000Z');
-    await expect(ledger.acquireLease(account, 'worker-2', new Date(now.getTime() + 95_000), 1000)).rejects.toBeInstanceOf(
-      LeaseBusyError,
-    );
+    await expect(ledger.acquireLease(account, 'worker-2', new Date(now.getTime() + 95_000), 1000)).rejects.toBeInstanceOf(LeaseBusyError);
   });
 
   it('frees the lease when its holder releases it', async () => {
@@ -230,7 +228,7 @@ describe('DynamoDbLedger leases', () => {
     await expect(ledger.acquireLease(account, 'worker-2', now, 90_000)).resolves.toMatchObject({ holder: 'worker-2' });
   });
 
-  it('leaves another holder\'s lease in place when a stale holder releases', async () => {
+  it("leaves another holder's lease in place when a stale holder releases", async () => {
     // Prepare
     const account = freshAccount();
     const stale = await ledger.acquireLease(account, 'worker-1', now, 1000);
@@ -240,9 +238,7 @@ describe('DynamoDbLedger leases', () => {
     await ledger.releaseLease(stale);
 
     // Assess
-    await expect(ledger.acquireLease(account, 'worker-3', new Date(now.getTime() + 3000), 1000)).rejects.toBeInstanceOf(
-      LeaseBusyError,
-    );
+    await expect(ledger.acquireLease(account, 'worker-3', new Date(now.getTime() + 3000), 1000)).rejects.toBeInstanceOf(LeaseBusyError);
   });
 
   it('grants exactly one of many concurrent acquisitions', async () => {
@@ -499,7 +495,7 @@ describe('DynamoDbLedger event arrivals', () => {
 describe('DynamoDbLedger parent leases', () => {
   const now = new Date('2026-01-01T00:00:00.000Z');
 
-  it('rejects a second holder of a parent zone\'s lease until its holder gives it back', async () => {
+  it("rejects a second holder of a parent zone's lease until its holder gives it back", async () => {
     // Prepare
     const parentZoneId = `ZPARENT${freshAccount()}`;
     const lease = await ledger.acquireParentLease(parentZoneId, 'invocation-1', now, 60_000);

@@ -64,9 +64,9 @@ describe('EventBridgeOutcomePublisher', () => {
       .on(PutEventsCommand)
       .resolvesOnce({
         FailedEntryCount: 2,
-        Entries: events.slice(0, 10).map((_e, i) =>
-          i === 3 || i === 7 ? { ErrorCode: 'InternalFailure', ErrorMessage: 'try again' } : { EventId: `id-${i}` },
-        ),
+        Entries: events
+          .slice(0, 10)
+          .map((_e, i) => (i === 3 || i === 7 ? { ErrorCode: 'InternalFailure', ErrorMessage: 'try again' } : { EventId: `id-${i}` })),
       })
       .resolvesOnce({
         FailedEntryCount: 1,
@@ -133,8 +133,13 @@ describe('EventBridgeOutcomePublisher delivery to the child accounts', () => {
   it("puts each event that reached the hub bus on its account's default bus, with a sentence", async () => {
     // Prepare
     const events = [outcome(0), outcome(1)];
-    const sweep: OutcomeEvent = { detailType: 'Sweep Completed', detail: { account: '111111111111', reason: 'all-accounts-reconciled', applied: true } };
-    eventBridge.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({ FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: 'id' })) }));
+    const sweep: OutcomeEvent = {
+      detailType: 'Sweep Completed',
+      detail: { account: '111111111111', reason: 'all-accounts-reconciled', applied: true },
+    };
+    eventBridge
+      .on(PutEventsCommand)
+      .callsFake((input: { Entries: unknown[] }) => ({ FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: 'id' })) }));
 
     // Act
     const failed = await delivering().publish([...events, sweep]);

@@ -26,7 +26,10 @@ const APEX_RECORDS = [
   rr('example.com.', 'SOA', ['ns-100.awsdns-10.com. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400']),
 ];
 
-function page(records: ResourceRecordSet[], next?: { name: string; type?: string; id?: string }): Partial<ListResourceRecordSetsCommandOutput> {
+function page(
+  records: ResourceRecordSet[],
+  next?: { name: string; type?: string; id?: string },
+): Partial<ListResourceRecordSetsCommandOutput> {
   return {
     ResourceRecordSets: records,
     IsTruncated: next !== undefined,
@@ -94,7 +97,11 @@ describe('Route53ParentZoneStore', () => {
           rr('b.example.com.', 'A', ['192.0.2.1']),
           rr('a.b.example.com.', 'NS', CHILD_NS),
           rr('bar.example.com.', 'A', ['192.0.2.2']),
-          rr('foo.example.com.', 'A', [], { TTL: undefined, ResourceRecords: undefined, AliasTarget: { HostedZoneId: 'Z2', DNSName: 'x.', EvaluateTargetHealth: false } }),
+          rr('foo.example.com.', 'A', [], {
+            TTL: undefined,
+            ResourceRecords: undefined,
+            AliasTarget: { HostedZoneId: 'Z2', DNSName: 'x.', EvaluateTargetHealth: false },
+          }),
           rr('\\052.foo.example.com.', 'TXT', ['"hello"']),
           rr('zeta.example.com.', 'A', ['192.0.2.3']),
         ]),
@@ -134,10 +141,17 @@ describe('Route53ParentZoneStore', () => {
       onList(FIRST_PAGE, page(APEX_RECORDS, { name: 'a.example.com.', type: 'A' }));
       onList(
         { HostedZoneId: PARENT, MaxItems: 300, StartRecordName: 'foo.example.com.' },
-        page([rr('foo.example.com.', 'NS', CHILD_NS), rr('api.foo.example.com.', 'A', ['192.0.2.9']), rr('zeta.example.com.', 'A', ['192.0.2.3'])], {
-          name: 'zz.example.com.',
-          type: 'A',
-        }),
+        page(
+          [
+            rr('foo.example.com.', 'NS', CHILD_NS),
+            rr('api.foo.example.com.', 'A', ['192.0.2.9']),
+            rr('zeta.example.com.', 'A', ['192.0.2.3']),
+          ],
+          {
+            name: 'zz.example.com.',
+            type: 'A',
+          },
+        ),
       );
 
       // Act
@@ -160,7 +174,13 @@ describe('Route53ParentZoneStore', () => {
         page([rr('foo.example.com.', 'A', ['192.0.2.1'])], { name: 'b.foo.example.com.', type: 'A', id: 'weight-1' }),
       );
       onList(
-        { HostedZoneId: PARENT, MaxItems: 300, StartRecordName: 'b.foo.example.com.', StartRecordType: 'A', StartRecordIdentifier: 'weight-1' },
+        {
+          HostedZoneId: PARENT,
+          MaxItems: 300,
+          StartRecordName: 'b.foo.example.com.',
+          StartRecordType: 'A',
+          StartRecordIdentifier: 'weight-1',
+        },
         page([rr('b.foo.example.com.', 'A', ['192.0.2.2'], { SetIdentifier: 'weight-1', Weight: 1 })]),
       );
 
@@ -173,14 +193,24 @@ describe('Route53ParentZoneStore', () => {
     });
 
     it.each([
-      { returned: rr('foo.example.com.', 'NS', CHILD_NS), kept: 'kept', found: [{ name: 'foo.example.com', type: 'NS', ttl: 300, values: CHILD_NS }] },
+      {
+        returned: rr('foo.example.com.', 'NS', CHILD_NS),
+        kept: 'kept',
+        found: [{ name: 'foo.example.com', type: 'NS', ttl: 300, values: CHILD_NS }],
+      },
       { returned: rr('foo.example.com.', 'TXT', ['"x"']), kept: 'ignored', found: [] },
       { returned: rr('api.foo.example.com.', 'NS', CHILD_NS), kept: 'ignored', found: [] },
     ])('looks up the NS above a name with one MaxItems=1 read: $returned.Type at $returned.Name is $kept', async ({ returned, found }) => {
       // Prepare
       onList(FIRST_PAGE, page(APEX_RECORDS, { name: 'a.example.com.', type: 'A' }));
-      onList({ HostedZoneId: PARENT, MaxItems: 300, StartRecordName: 'a.foo.example.com.' }, page([rr('b.foo.example.com.', 'A', ['192.0.2.1'])], { name: 'c.foo.example.com.' }));
-      onList({ HostedZoneId: PARENT, MaxItems: 1, StartRecordName: 'foo.example.com.', StartRecordType: 'NS' }, page([returned], { name: 'zz.example.com.' }));
+      onList(
+        { HostedZoneId: PARENT, MaxItems: 300, StartRecordName: 'a.foo.example.com.' },
+        page([rr('b.foo.example.com.', 'A', ['192.0.2.1'])], { name: 'c.foo.example.com.' }),
+      );
+      onList(
+        { HostedZoneId: PARENT, MaxItems: 1, StartRecordName: 'foo.example.com.', StartRecordType: 'NS' },
+        page([returned], { name: 'zz.example.com.' }),
+      );
 
       // Act
       const view = await store.readAround(PARENT, APEX, ['a.foo.example.com']);
@@ -245,7 +275,9 @@ describe('Route53ParentZoneStore', () => {
     it('fails with ParentReadError when any page fails', async () => {
       // Prepare
       onList(FIRST_PAGE, page(APEX_RECORDS, { name: 'a.example.com.', type: 'A' }));
-      r53.on(ListResourceRecordSetsCommand, { StartRecordName: 'foo.example.com.' }).rejects(Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
+      r53
+        .on(ListResourceRecordSetsCommand, { StartRecordName: 'foo.example.com.' })
+        .rejects(Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
 
       // Act
       const result = store.readAround(PARENT, APEX, ['foo.example.com']);
@@ -261,7 +293,10 @@ describe('Route53ParentZoneStore', () => {
       parentZoneId: PARENT,
       changes: [
         { action: 'DELETE', record: { name: 'foo.example.com', type: 'NS', ttl: 172800, values: ['NS-9.old.net.', 'ns-8.old.org'] } },
-        { action: 'CREATE', record: { name: 'foo.example.com', type: 'NS', ttl: 3600, values: ['ns-1.awsdns-01.com', 'ns-2.awsdns-02.net'] } },
+        {
+          action: 'CREATE',
+          record: { name: 'foo.example.com', type: 'NS', ttl: 3600, values: ['ns-1.awsdns-01.com', 'ns-2.awsdns-02.net'] },
+        },
       ],
     };
 
@@ -281,11 +316,21 @@ describe('Route53ParentZoneStore', () => {
             Changes: [
               {
                 Action: 'DELETE',
-                ResourceRecordSet: { Name: 'foo.example.com.', Type: 'NS', TTL: 172800, ResourceRecords: [{ Value: 'NS-9.old.net.' }, { Value: 'ns-8.old.org' }] },
+                ResourceRecordSet: {
+                  Name: 'foo.example.com.',
+                  Type: 'NS',
+                  TTL: 172800,
+                  ResourceRecords: [{ Value: 'NS-9.old.net.' }, { Value: 'ns-8.old.org' }],
+                },
               },
               {
                 Action: 'CREATE',
-                ResourceRecordSet: { Name: 'foo.example.com.', Type: 'NS', TTL: 3600, ResourceRecords: [{ Value: 'ns-1.awsdns-01.com' }, { Value: 'ns-2.awsdns-02.net' }] },
+                ResourceRecordSet: {
+                  Name: 'foo.example.com.',
+                  Type: 'NS',
+                  TTL: 3600,
+                  ResourceRecords: [{ Value: 'ns-1.awsdns-01.com' }, { Value: 'ns-2.awsdns-02.net' }],
+                },
               },
             ],
           },
@@ -304,9 +349,11 @@ describe('Route53ParentZoneStore', () => {
       expect(r53.commandCalls(ChangeResourceRecordSetsCommand)).toHaveLength(0);
     });
 
-    it('fails with ChangeConflictError carrying Route 53\'s messages when the batch is invalid', async () => {
+    it("fails with ChangeConflictError carrying Route 53's messages when the batch is invalid", async () => {
       // Prepare
-      const messages = ["Tried to delete resource record set [name='foo.example.com.', type='NS'] but the values provided do not match the current values"];
+      const messages = [
+        "Tried to delete resource record set [name='foo.example.com.', type='NS'] but the values provided do not match the current values",
+      ];
       r53.on(ChangeResourceRecordSetsCommand).rejects(new InvalidChangeBatch({ message: 'invalid', messages, $metadata: {} }));
 
       // Act

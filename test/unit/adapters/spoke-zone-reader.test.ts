@@ -49,7 +49,7 @@ describe('Route53SpokeZoneReader', () => {
   });
 
   describe('account scope', () => {
-    it('lists zones by pages of 100 following NextMarker, through the account\'s client', async () => {
+    it("lists zones by pages of 100 following NextMarker, through the account's client", async () => {
       // Prepare
       r53
         .on(ListHostedZonesCommand, { MaxItems: 100 }, true)
@@ -59,7 +59,14 @@ describe('Route53SpokeZoneReader', () => {
       r53.on(ListTagsForResourcesCommand).resolves({ ResourceTagSets: [] });
 
       // Act
-      const snapshot = await reader.readZones(ACCOUNT, { kind: 'account' }, new Map([['Z1', NS_FOO_CANONICAL], ['Z2', NS_FOO_CANONICAL]]));
+      const snapshot = await reader.readZones(
+        ACCOUNT,
+        { kind: 'account' },
+        new Map([
+          ['Z1', NS_FOO_CANONICAL],
+          ['Z2', NS_FOO_CANONICAL],
+        ]),
+      );
 
       // Assess
       expect(accountsAsked).toEqual([ACCOUNT]);
@@ -94,7 +101,10 @@ describe('Route53SpokeZoneReader', () => {
       // Prepare
       const publicIds = Array.from({ length: 12 }, (_, i) => `Z${String(i).padStart(2, '0')}`);
       r53.on(ListHostedZonesCommand).resolves({
-        HostedZones: [...publicIds.map((id) => zone(id, `${id.toLowerCase()}.example.com.`)), zone('ZPRIVATE', 'internal.example.com.', true)],
+        HostedZones: [
+          ...publicIds.map((id) => zone(id, `${id.toLowerCase()}.example.com.`)),
+          zone('ZPRIVATE', 'internal.example.com.', true),
+        ],
         IsTruncated: false,
         MaxItems: 100,
         Marker: '',
@@ -112,7 +122,7 @@ describe('Route53SpokeZoneReader', () => {
       ]);
     });
 
-    it('makes zero GetHostedZone calls when the ledger knows every public zone\'s name servers', async () => {
+    it("makes zero GetHostedZone calls when the ledger knows every public zone's name servers", async () => {
       // Prepare
       r53.on(ListHostedZonesCommand).resolves({
         HostedZones: [zone('Z1', 'foo.example.com.'), zone('ZP', 'foo.example.com.', true)],
@@ -154,14 +164,22 @@ describe('Route53SpokeZoneReader', () => {
       r53.on(ListTagsForResourcesCommand).resolves({
         ResourceTagSets: [tagSet('Z1', { 'subzone:delegate': 'true' }), tagSet('Z2', { 'subzone:delegate': 'true' })],
       });
-      r53.on(GetHostedZoneCommand, { Id: 'Z1' }).resolves({ HostedZone: zone('Z1', 'foo.example.com.'), DelegationSet: { NameServers: NS_FOO } });
+      r53
+        .on(GetHostedZoneCommand, { Id: 'Z1' })
+        .resolves({ HostedZone: zone('Z1', 'foo.example.com.'), DelegationSet: { NameServers: NS_FOO } });
 
       // Act
       const snapshot = await reader.readZones(ACCOUNT, { kind: 'account' }, new Map([['Z2', ['ns-9.awsdns-09.com']]]));
 
       // Assess
       expect(r53.commandCalls(GetHostedZoneCommand).map((call) => call.args[0].input)).toEqual([{ Id: 'Z1' }]);
-      expect(snapshot.zones[0]).toEqual({ zoneId: 'Z1', name: 'foo.example.com', privateZone: false, optedIn: true, nameServers: NS_FOO_CANONICAL });
+      expect(snapshot.zones[0]).toEqual({
+        zoneId: 'Z1',
+        name: 'foo.example.com',
+        privateZone: false,
+        optedIn: true,
+        nameServers: NS_FOO_CANONICAL,
+      });
       expect(snapshot.zones[1]?.nameServers).toEqual(['ns-9.awsdns-09.com']);
       expect(snapshot.zones[2]).toEqual({ zoneId: 'Z3', name: 'quiet.example.com', privateZone: false, optedIn: false, nameServers: [] });
     });
@@ -175,7 +193,9 @@ describe('Route53SpokeZoneReader', () => {
       { tags: {}, optedIn: false },
     ])('treats tags $tags as opted in: $optedIn', async ({ tags, optedIn }) => {
       // Prepare
-      r53.on(ListHostedZonesCommand).resolves({ HostedZones: [zone('Z1', 'foo.example.com.')], IsTruncated: false, MaxItems: 100, Marker: '' });
+      r53
+        .on(ListHostedZonesCommand)
+        .resolves({ HostedZones: [zone('Z1', 'foo.example.com.')], IsTruncated: false, MaxItems: 100, Marker: '' });
       r53.on(ListTagsForResourcesCommand).resolves({ ResourceTagSets: [tagSet('Z1', tags)] });
 
       // Act
@@ -212,14 +232,24 @@ describe('Route53SpokeZoneReader', () => {
       });
 
       // Act
-      const snapshot = await signingReader.readZones(ACCOUNT, { kind: 'account' }, new Map([['Z1', NS_FOO_CANONICAL], ['Z2', NS_FOO_CANONICAL]]));
+      const snapshot = await signingReader.readZones(
+        ACCOUNT,
+        { kind: 'account' },
+        new Map([
+          ['Z1', NS_FOO_CANONICAL],
+          ['Z2', NS_FOO_CANONICAL],
+        ]),
+      );
 
       // Assess
       expect(r53.commandCalls(GetDNSSECCommand).map((call) => call.args[0].input)).toEqual([{ HostedZoneId: 'Z1' }]);
       expect(snapshot.zones.map((z) => z.dnssec)).toEqual([
         {
           signing: true,
-          activeKeys: [{ name: 'old_key', dsRecord: DS_OLD }, { name: 'new_key', dsRecord: DS_NEW }],
+          activeKeys: [
+            { name: 'old_key', dsRecord: DS_OLD },
+            { name: 'new_key', dsRecord: DS_NEW },
+          ],
           dsOff: true,
           retiredKey: 'old_key',
         },
@@ -228,11 +258,15 @@ describe('Route53SpokeZoneReader', () => {
       ]);
     });
 
-    it('reads a zone that does not sign as not signing, without the team\'s tags', async () => {
+    it("reads a zone that does not sign as not signing, without the team's tags", async () => {
       // Prepare
       r53.on(GetHostedZoneCommand).resolves({ HostedZone: zone('Z1', 'foo.example.com.'), DelegationSet: { NameServers: NS_FOO } });
-      r53.on(ListHostedZonesByNameCommand).resolves({ HostedZones: [zone('Z1', 'foo.example.com.')], IsTruncated: false, MaxItems: 100, DNSName: 'foo.example.com' });
-      r53.on(ListTagsForResourcesCommand).resolves({ ResourceTagSets: [tagSet('Z1', { 'subzone:delegate': 'true', 'subzone:dnssec': 'on' })] });
+      r53
+        .on(ListHostedZonesByNameCommand)
+        .resolves({ HostedZones: [zone('Z1', 'foo.example.com.')], IsTruncated: false, MaxItems: 100, DNSName: 'foo.example.com' });
+      r53
+        .on(ListTagsForResourcesCommand)
+        .resolves({ ResourceTagSets: [tagSet('Z1', { 'subzone:delegate': 'true', 'subzone:dnssec': 'on' })] });
       r53.on(GetDNSSECCommand).resolves({ Status: { ServeSignature: 'NOT_SIGNING' }, KeySigningKeys: [] });
 
       // Act
@@ -244,7 +278,9 @@ describe('Route53SpokeZoneReader', () => {
 
     it('never calls GetDNSSEC with DNSSEC off', async () => {
       // Prepare
-      r53.on(ListHostedZonesCommand).resolves({ HostedZones: [zone('Z1', 'foo.example.com.')], IsTruncated: false, MaxItems: 100, Marker: '' });
+      r53
+        .on(ListHostedZonesCommand)
+        .resolves({ HostedZones: [zone('Z1', 'foo.example.com.')], IsTruncated: false, MaxItems: 100, Marker: '' });
       r53.on(ListTagsForResourcesCommand).resolves({ ResourceTagSets: [tagSet('Z1', { 'subzone:delegate': 'true' })] });
 
       // Act
@@ -257,7 +293,9 @@ describe('Route53SpokeZoneReader', () => {
 
     it('rejects the whole read when GetDNSSEC fails: no snapshot without the signing', async () => {
       // Prepare
-      r53.on(ListHostedZonesCommand).resolves({ HostedZones: [zone('Z1', 'foo.example.com.')], IsTruncated: false, MaxItems: 100, Marker: '' });
+      r53
+        .on(ListHostedZonesCommand)
+        .resolves({ HostedZones: [zone('Z1', 'foo.example.com.')], IsTruncated: false, MaxItems: 100, Marker: '' });
       r53.on(ListTagsForResourcesCommand).resolves({ ResourceTagSets: [tagSet('Z1', { 'subzone:delegate': 'true' })] });
       r53.on(GetDNSSECCommand).rejects(named('AccessDenied'));
 
@@ -272,7 +310,9 @@ describe('Route53SpokeZoneReader', () => {
   describe('zones scope', () => {
     it('reads the requested zone, its same-name siblings, and their tags in one call', async () => {
       // Prepare
-      r53.on(GetHostedZoneCommand, { Id: 'Z1' }).resolves({ HostedZone: zone('Z1', 'foo.example.com.'), DelegationSet: { NameServers: NS_FOO } });
+      r53
+        .on(GetHostedZoneCommand, { Id: 'Z1' })
+        .resolves({ HostedZone: zone('Z1', 'foo.example.com.'), DelegationSet: { NameServers: NS_FOO } });
       r53.on(ListHostedZonesByNameCommand).resolves({
         HostedZones: [
           zone('Z1', 'foo.example.com.'),
@@ -310,10 +350,14 @@ describe('Route53SpokeZoneReader', () => {
       });
     });
 
-    it('reads an opted-in sibling\'s name servers when the ledger does not know them', async () => {
+    it("reads an opted-in sibling's name servers when the ledger does not know them", async () => {
       // Prepare
-      r53.on(GetHostedZoneCommand, { Id: 'Z1' }).resolves({ HostedZone: zone('Z1', 'foo.example.com.'), DelegationSet: { NameServers: NS_FOO } });
-      r53.on(GetHostedZoneCommand, { Id: 'Z2' }).resolves({ HostedZone: zone('Z2', 'foo.example.com.'), DelegationSet: { NameServers: ['ns-9.awsdns-09.com'] } });
+      r53
+        .on(GetHostedZoneCommand, { Id: 'Z1' })
+        .resolves({ HostedZone: zone('Z1', 'foo.example.com.'), DelegationSet: { NameServers: NS_FOO } });
+      r53
+        .on(GetHostedZoneCommand, { Id: 'Z2' })
+        .resolves({ HostedZone: zone('Z2', 'foo.example.com.'), DelegationSet: { NameServers: ['ns-9.awsdns-09.com'] } });
       r53.on(ListHostedZonesByNameCommand).resolves({
         HostedZones: [zone('Z1', 'foo.example.com.'), zone('Z2', 'foo.example.com.')],
         IsTruncated: false,
@@ -332,7 +376,9 @@ describe('Route53SpokeZoneReader', () => {
 
     it('follows ListHostedZonesByName pages while they still hold the name', async () => {
       // Prepare
-      r53.on(GetHostedZoneCommand, { Id: 'Z1' }).resolves({ HostedZone: zone('Z1', 'foo.example.com.'), DelegationSet: { NameServers: NS_FOO } });
+      r53
+        .on(GetHostedZoneCommand, { Id: 'Z1' })
+        .resolves({ HostedZone: zone('Z1', 'foo.example.com.'), DelegationSet: { NameServers: NS_FOO } });
       r53
         .on(ListHostedZonesByNameCommand, { DNSName: 'foo.example.com', MaxItems: 100 }, true)
         .resolves({
@@ -356,7 +402,9 @@ describe('Route53SpokeZoneReader', () => {
 
     it('covers a requested zone that no longer exists without listing it, and reads nothing more for it', async () => {
       // Prepare
-      r53.on(GetHostedZoneCommand, { Id: 'ZGONE' }).rejects(new NoSuchHostedZone({ message: 'No hosted zone found with ID: ZGONE', $metadata: {} }));
+      r53
+        .on(GetHostedZoneCommand, { Id: 'ZGONE' })
+        .rejects(new NoSuchHostedZone({ message: 'No hosted zone found with ID: ZGONE', $metadata: {} }));
 
       // Act
       const snapshot = await reader.readZones(ACCOUNT, { kind: 'zones', zoneIds: ['/hostedzone/ZGONE'] }, NO_KNOWN);
@@ -391,7 +439,12 @@ describe('Route53SpokeZoneReader', () => {
     ])('rejects with SpokeReadError $failure when a tags call fails with $error.name', async ({ error, failure }) => {
       // Prepare
       const ids = Array.from({ length: 11 }, (_, i) => `Z${i}`);
-      r53.on(ListHostedZonesCommand).resolves({ HostedZones: ids.map((id) => zone(id, `${id.toLowerCase()}.example.com.`)), IsTruncated: false, MaxItems: 100, Marker: '' });
+      r53.on(ListHostedZonesCommand).resolves({
+        HostedZones: ids.map((id) => zone(id, `${id.toLowerCase()}.example.com.`)),
+        IsTruncated: false,
+        MaxItems: 100,
+        Marker: '',
+      });
       r53.on(ListTagsForResourcesCommand).resolvesOnce({ ResourceTagSets: [] }).rejects(error);
 
       // Act

@@ -48,7 +48,12 @@ describe('SqsWorkQueue', () => {
     const messages = Array.from({ length: 4 }, (_, i) => ({ n: i }));
     sqs
       .on(SendMessageBatchCommand)
-      .resolvesOnce({ Failed: [{ Id: '1', Code: 'InternalError', SenderFault: false }, { Id: '3', Code: 'InternalError', SenderFault: false }] })
+      .resolvesOnce({
+        Failed: [
+          { Id: '1', Code: 'InternalError', SenderFault: false },
+          { Id: '3', Code: 'InternalError', SenderFault: false },
+        ],
+      })
       .resolves({ Failed: [] });
 
     // Act

@@ -105,10 +105,7 @@ describe('SsmControlSource', () => {
   it('reuses a value younger than maxAgeMs and reads again after it', async () => {
     // Prepare
     const clock = manualClock();
-    ssm
-      .on(GetParameterCommand)
-      .resolvesOnce(parameter('{"writesPaused":false}'))
-      .resolves(parameter('{"writesPaused":true}'));
+    ssm.on(GetParameterCommand).resolvesOnce(parameter('{"writesPaused":false}')).resolves(parameter('{"writesPaused":true}'));
     const controls = source({ clock, maxAgeMs: 3000 });
     await controls.read();
 

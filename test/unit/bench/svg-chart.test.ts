@@ -26,7 +26,13 @@ describe('renderLineChart', () => {
       xLabel: 'delegations',
       yLabel: 'calls',
       series: [
-        { name: "CDK's handler", points: [[0, 0], [1000, 1000]] as const },
+        {
+          name: "CDK's handler",
+          points: [
+            [0, 0],
+            [1000, 1000],
+          ] as const,
+        },
         { name: 'subzone', points: [[1000, 500]] as const, dashed: true },
       ],
     };

@@ -11,7 +11,13 @@ const { config } = parseConfig({
 const R53 = ['ns-1.awsdns-00.com', 'ns-600.awsdns-11.net'];
 const OTHER = ['ns-2.awsdns-00.com', 'ns-601.awsdns-11.net'];
 const ns = (name: string, values: readonly string[]): RecordSet => ({ name, type: 'NS', ttl: 3600, values });
-const zone = (account: string, name: string, nameServers: readonly string[], optedIn = true): LiveZone => ({ account, zoneId: `Z${account}`, name, optedIn, nameServers });
+const zone = (account: string, name: string, nameServers: readonly string[], optedIn = true): LiveZone => ({
+  account,
+  zoneId: `Z${account}`,
+  name,
+  optedIn,
+  nameServers,
+});
 
 const ACTIVE_DS = '14661 13 2 433C1282';
 const ds = (name: string, values: readonly string[]): RecordSet => ({ name, type: 'DS', ttl: 300, values });
@@ -19,9 +25,19 @@ const signing = (activeDs: readonly string[], isSigning = true): LiveZone['signi
 
 describe('auditParent: DS records', () => {
   it.each<[string, LiveZone['signing'], RecordSet[], string[]]>([
-    ['reports a DS that matches no active key as critical', signing(['99999 13 2 FFFF']), [ds('foo.example.com', [ACTIVE_DS])], ['ds-mismatch:critical']],
+    [
+      'reports a DS that matches no active key as critical',
+      signing(['99999 13 2 FFFF']),
+      [ds('foo.example.com', [ACTIVE_DS])],
+      ['ds-mismatch:critical'],
+    ],
     ['reports a DS over a zone that does not sign as critical', undefined, [ds('foo.example.com', [ACTIVE_DS])], ['ds-mismatch:critical']],
-    ['accepts a DS one of whose values is an active key, in any case', signing([ACTIVE_DS]), [ds('foo.example.com', [ACTIVE_DS.toLowerCase(), '1 13 2 AA'])], []],
+    [
+      'accepts a DS one of whose values is an active key, in any case',
+      signing([ACTIVE_DS]),
+      [ds('foo.example.com', [ACTIVE_DS.toLowerCase(), '1 13 2 AA'])],
+      [],
+    ],
     ['reports a signing zone without a DS as low', signing([ACTIVE_DS]), [], ['unsigned-chain:low']],
     ['says nothing of a zone that neither signs nor has a DS', signing([], false), [], []],
   ])('%s', (_behaviour, zoneSigning, dsRecords, expected) => {
@@ -40,7 +56,9 @@ describe('auditParent: DS records', () => {
     });
 
     // Assess
-    expect(findings.filter((finding) => finding.class !== 'delegated').map((finding) => `${finding.class}:${finding.severity}`)).toEqual(expected);
+    expect(findings.filter((finding) => finding.class !== 'delegated').map((finding) => `${finding.class}:${finding.severity}`)).toEqual(
+      expected,
+    );
   });
 });
 
@@ -54,7 +72,14 @@ describe('auditParent', () => {
     ['no readable account serves it and one account cannot be read', [], ['222222222222'], 'dangling', 'critical'],
   ])('classifies a Route 53 delegation when %s', (_when, liveZones, unreadable, kind, severity) => {
     // Act
-    const [finding] = auditParent({ config, parentZoneId: 'Z0EXAMPLE', apex: 'example.com', nsRecords: [ns('example.com', R53), ns('foo.example.com', R53)], liveZones, unreadableAccounts: unreadable });
+    const [finding] = auditParent({
+      config,
+      parentZoneId: 'Z0EXAMPLE',
+      apex: 'example.com',
+      nsRecords: [ns('example.com', R53), ns('foo.example.com', R53)],
+      liveZones,
+      unreadableAccounts: unreadable,
+    });
 
     // Assess
     expect(finding).toMatchObject({ name: 'foo.example.com', parentZone: 'example.com', class: kind, severity });

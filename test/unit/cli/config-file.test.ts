@@ -29,10 +29,15 @@ function failure(path: string): string {
 describe('loadConfigFile', () => {
   it('returns the parsed config with its warnings', () => {
     // Prepare
-    const path = file(JSON.stringify({
-      ...valid,
-      rules: [{ name: '*.dev.example.com', accounts: ['333333333333', '444444444444'] }, { name: 'a.dev.example.com', accounts: ['333333333333'] }],
-    }));
+    const path = file(
+      JSON.stringify({
+        ...valid,
+        rules: [
+          { name: '*.dev.example.com', accounts: ['333333333333', '444444444444'] },
+          { name: 'a.dev.example.com', accounts: ['333333333333'] },
+        ],
+      }),
+    );
 
     // Act
     const loaded = loadConfigFile(path);

@@ -56,12 +56,17 @@ describe('subzone main', () => {
   it('shows the config warnings, then fails naming the missing hub setting', async () => {
     // Prepare
     delete process.env.LEDGER_TABLE_NAME;
-    const path = file(JSON.stringify({
-      version: 1,
-      mode: 'observe',
-      parentZones: [{ name: 'example.com', hostedZoneId: 'Z0EXAMPLE' }],
-      rules: [{ name: '*.dev.example.com', accounts: ['333333333333', '444444444444'] }, { name: 'a.dev.example.com', accounts: ['333333333333'] }],
-    }));
+    const path = file(
+      JSON.stringify({
+        version: 1,
+        mode: 'observe',
+        parentZones: [{ name: 'example.com', hostedZoneId: 'Z0EXAMPLE' }],
+        rules: [
+          { name: '*.dev.example.com', accounts: ['333333333333', '444444444444'] },
+          { name: 'a.dev.example.com', accounts: ['333333333333'] },
+        ],
+      }),
+    );
     const { io, err } = capture();
 
     // Act

@@ -148,8 +148,7 @@ describe('parseConfig', () => {
       [
         {
           path: 'parentZones[0].hostedZoneId',
-          message:
-            'expected a hosted zone id such as "Z0123456789ABCDEFGHIJ" or "/hostedzone/Z0123456789ABCDEFGHIJ", got "zone-1"',
+          message: 'expected a hosted zone id such as "Z0123456789ABCDEFGHIJ" or "/hostedzone/Z0123456789ABCDEFGHIJ", got "zone-1"',
         },
       ],
     ],
@@ -173,21 +172,13 @@ describe('parseConfig', () => {
       raw({ rules: [{ name: 'foo.example.com', accounts: [] }] }),
       [{ path: 'rules[0].accounts', message: 'expected at least one account id, got []' }],
     ],
-    [
-      'a TTL below 60',
-      raw({ nsTtl: 30 }),
-      [{ path: 'nsTtl', message: 'expected an integer from 60 to 172800 (seconds), got 30' }],
-    ],
+    ['a TTL below 60', raw({ nsTtl: 30 }), [{ path: 'nsTtl', message: 'expected an integer from 60 to 172800 (seconds), got 30' }]],
     [
       'a TTL above 172800',
       raw({ rules: [{ name: 'foo.example.com', accounts: ['222222222222'], nsTtl: 172801 }] }),
       [{ path: 'rules[0].nsTtl', message: 'expected an integer from 60 to 172800 (seconds), got 172801' }],
     ],
-    [
-      'a fractional TTL',
-      raw({ nsTtl: 300.5 }),
-      [{ path: 'nsTtl', message: 'expected an integer from 60 to 172800 (seconds), got 300.5' }],
-    ],
+    ['a fractional TTL', raw({ nsTtl: 300.5 }), [{ path: 'nsTtl', message: 'expected an integer from 60 to 172800 (seconds), got 300.5' }]],
     [
       'a negative grace period',
       raw({ graceMinutes: -1 }),
@@ -232,8 +223,7 @@ describe('parseConfig', () => {
       [
         {
           path: 'rules[0].name',
-          message:
-            'invalid domain name "a*.example.com": a "*" is allowed only as the whole leftmost label, as in "*.dev.example.com"',
+          message: 'invalid domain name "a*.example.com": a "*" is allowed only as the whole leftmost label, as in "*.dev.example.com"',
         },
       ],
     ],
@@ -243,8 +233,7 @@ describe('parseConfig', () => {
       [
         {
           path: 'rules[0].name',
-          message:
-            'invalid domain name "foo.*.example.com": a "*" is allowed only as the whole leftmost label, as in "*.dev.example.com"',
+          message: 'invalid domain name "foo.*.example.com": a "*" is allowed only as the whole leftmost label, as in "*.dev.example.com"',
         },
       ],
     ],
@@ -445,7 +434,11 @@ describe('parseConfig on a large allowlist', () => {
       { name: `*.team${team}.example.com`, accounts: ['333333333333'] },
       ...Array.from({ length: 9 }, (_unused, service) => ({ name: `svc${service}.team${team}.example.com`, accounts: ['444444444444'] })),
     ]).flat();
-    const misplaced = [...rules, { name: 'svc0.team7.example.com', accounts: ['444444444444'] }, { name: 'outside.example.net', accounts: ['444444444444'] }];
+    const misplaced = [
+      ...rules,
+      { name: 'svc0.team7.example.com', accounts: ['444444444444'] },
+      { name: 'outside.example.net', accounts: ['444444444444'] },
+    ];
 
     // Act
     const { warnings } = parseConfig(raw({ rules }));

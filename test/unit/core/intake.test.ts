@@ -21,13 +21,7 @@ function detailOf(event: Json): Json {
   return event.detail as Json;
 }
 
-function zones(
-  eventName: Route53EventName,
-  n: number,
-  eventTime: string,
-  account = '222222222222',
-  zoneId = FOO,
-): Hint {
+function zones(eventName: Route53EventName, n: number, eventTime: string, account = '222222222222', zoneId = FOO): Hint {
   const eventId = `e1d2c3b4-a596-4877-9a6b-5c4d${n.toString(16).padStart(8, '0')}`;
   return { kind: 'zones', account, zoneIds: [zoneId], eventName, eventId, eventTime };
 }
@@ -38,13 +32,7 @@ const SAMPLES: Record<string, Hint> = {
   'change-tags-opt-in.json': zones('ChangeTagsForResource', 2, '2026-10-05T09:13:04Z'),
   'change-tags-opt-out.json': zones('ChangeTagsForResource', 3, '2026-10-19T15:40:52Z'),
   'delete-hosted-zone.json': zones('DeleteHostedZone', 4, '2026-10-26T11:02:17Z'),
-  'create-private-hosted-zone.json': zones(
-    'CreateHostedZone',
-    5,
-    '2026-10-06T07:48:55Z',
-    '222222222222',
-    'Z07734567INTERNALFOO1',
-  ),
+  'create-private-hosted-zone.json': zones('CreateHostedZone', 5, '2026-10-06T07:48:55Z', '222222222222', 'Z07734567INTERNALFOO1'),
   'create-hosted-zone-error-code.json': {
     kind: 'ignored',
     reason: 'failed-call',
@@ -280,28 +268,13 @@ describe('parseMessage', () => {
       'detail.requestParameters',
       'expected an object, got null',
     ],
-    [
-      'an account of 11 digits',
-      (e) => void (e.account = '22222222222'),
-      'account',
-      'expected a 12-digit account id, got "22222222222"',
-    ],
-    [
-      'an account as a number',
-      (e) => void (e.account = 222222222222),
-      'account',
-      'expected a 12-digit account id, got 222222222222',
-    ],
+    ['an account of 11 digits', (e) => void (e.account = '22222222222'), 'account', 'expected a 12-digit account id, got "22222222222"'],
+    ['an account as a number', (e) => void (e.account = 222222222222), 'account', 'expected a 12-digit account id, got 222222222222'],
     ['no detail', (e) => void delete e.detail, 'detail', 'expected an object, got nothing'],
     ['a detail that is a string', (e) => void (e.detail = 'x'), 'detail', 'expected an object, got "x"'],
     ['no source', (e) => void delete e.source, 'source', 'expected an event source, got nothing'],
     ['no detail-type', (e) => void delete e['detail-type'], 'detail-type', 'expected a detail-type, got nothing'],
-    [
-      'no eventName',
-      (e) => void delete detailOf(e).eventName,
-      'detail.eventName',
-      'expected an API action name, got nothing',
-    ],
+    ['no eventName', (e) => void delete detailOf(e).eventName, 'detail.eventName', 'expected an API action name, got nothing'],
     [
       'no eventSource',
       (e) => void delete detailOf(e).eventSource,
@@ -404,12 +377,7 @@ describe('parseMessage', () => {
   });
 
   it.each<[string, (event: Json) => void, string, string]>([
-    [
-      'another source',
-      (e) => void (e.source = 'aws.route53resolver'),
-      'other-source',
-      'source "aws.route53resolver" is not aws.route53',
-    ],
+    ['another source', (e) => void (e.source = 'aws.route53resolver'), 'other-source', 'source "aws.route53resolver" is not aws.route53'],
     [
       'another detail-type',
       (e) => void (e['detail-type'] = 'AWS Service Event via CloudTrail'),
@@ -488,7 +456,10 @@ describe('parseMessage', () => {
 
   it.each([
     ['a field', (nested: string) => `{"source":${nested},"detail-type":"x","account":"222222222222","detail":{}}`],
-    ['a field of the detail', (nested: string) => sampleBody('create-hosted-zone.json').replace(/"eventID": *"[^"]*"/, `"eventID":${nested}`)],
+    [
+      'a field of the detail',
+      (nested: string) => sampleBody('create-hosted-zone.json').replace(/"eventID": *"[^"]*"/, `"eventID":${nested}`),
+    ],
     ['the body', (nested: string) => nested],
   ])('rejects %s nested 100,000 deep with one issue instead of overflowing the stack', (_case, bodyWith) => {
     // Prepare
@@ -619,7 +590,9 @@ describe('subzone messages', () => {
       [
         {
           path: 'requestedAt',
-          message: expect.stringMatching(/^expected an ISO-8601 time of at most 122 characters, got "2026-10-05T09:15:00\.0+\.\.\.$/) as unknown as string,
+          message: expect.stringMatching(
+            /^expected an ISO-8601 time of at most 122 characters, got "2026-10-05T09:15:00\.0+\.\.\.$/,
+          ) as unknown as string,
         },
       ],
     ],

@@ -38,7 +38,14 @@ const removeIntent: LedgerEntry = makeEntry(zone, {
 
 describe('resolveIntent', () => {
   it.each<[string, LedgerEntry, readonly RecordSet[], Partial<LedgerEntry>, string | undefined, boolean]>([
-    ['settles a create that happened as delegated', createIntent, [asSet(newRecord)], { state: 'delegated', origin: 'written', records: [newRecord] }, 'Delegation Created', false],
+    [
+      'settles a create that happened as delegated',
+      createIntent,
+      [asSet(newRecord)],
+      { state: 'delegated', origin: 'written', records: [newRecord] },
+      'Delegation Created',
+      false,
+    ],
     ['settles a create that never happened as holding nothing', createIntent, [], { state: 'retired', records: [] }, undefined, false],
     [
       'settles a create as never happened when the parent holds other values',
@@ -56,10 +63,38 @@ describe('resolveIntent', () => {
       undefined,
       false,
     ],
-    ['settles an update that happened with the new record', updateIntent, [asSet(newRecord)], { state: 'delegated', records: [newRecord] }, 'Delegation Updated', false],
-    ['settles an update that never happened with the old record', updateIntent, [asSet(oldRecord)], { state: 'delegated', records: [oldRecord] }, undefined, false],
-    ['settles a removal that happened as retired, to delete once published', removeIntent, [], { state: 'retired', records: [] }, 'Delegation Removed', true],
-    ['settles a removal that never happened as still delegated', removeIntent, [asSet(newRecord)], { state: 'delegated', records: [newRecord] }, undefined, false],
+    [
+      'settles an update that happened with the new record',
+      updateIntent,
+      [asSet(newRecord)],
+      { state: 'delegated', records: [newRecord] },
+      'Delegation Updated',
+      false,
+    ],
+    [
+      'settles an update that never happened with the old record',
+      updateIntent,
+      [asSet(oldRecord)],
+      { state: 'delegated', records: [oldRecord] },
+      undefined,
+      false,
+    ],
+    [
+      'settles a removal that happened as retired, to delete once published',
+      removeIntent,
+      [],
+      { state: 'retired', records: [] },
+      'Delegation Removed',
+      true,
+    ],
+    [
+      'settles a removal that never happened as still delegated',
+      removeIntent,
+      [asSet(newRecord)],
+      { state: 'delegated', records: [newRecord] },
+      undefined,
+      false,
+    ],
   ])('%s', (_title, entry, records, expected, detailType, retire) => {
     // Prepare
     const parents = projected({ [PARENT_ID]: records });
@@ -71,13 +106,23 @@ describe('resolveIntent', () => {
     expect(settled.outcome?.detailType).toBe(detailType);
     expect(settled.retire ?? false).toBe(retire);
     if (detailType !== undefined) {
-      expect(settled.outcome?.detail).toMatchObject({ account: entry.account, zoneId: entry.zoneId, reason: 'intent-settled', applied: true });
+      expect(settled.outcome?.detail).toMatchObject({
+        account: entry.account,
+        zoneId: entry.zoneId,
+        reason: 'intent-settled',
+        applied: true,
+      });
     }
   });
 
   it('recognises a created record Route 53 returns in another case and order', () => {
     // Prepare
-    const asRead = recordSet(zone.name, 'NS', [...asRoute53Values(zone.nameServers)].reverse().map((value) => value.toUpperCase()), 3600);
+    const asRead = recordSet(
+      zone.name,
+      'NS',
+      [...asRoute53Values(zone.nameServers)].reverse().map((value) => value.toUpperCase()),
+      3600,
+    );
     // Act
     const settled = resolveIntent(createIntent, projected({ [PARENT_ID]: [asRead] }), NOW);
     // Assess

@@ -10,7 +10,8 @@ describe('freeOrphanedOwners', () => {
     const gone = makeZone('bar.example.com');
     const renamed = makeZone('baz.example.com');
     ledger.seed(makeEntry(live), makeEntry(renamed, { name: 'other.example.com' }, ACCOUNT_B));
-    for (const owner of [ownerOf(live), ownerOf(gone), ownerOf(renamed, ACCOUNT_B)]) ledger.owners.set(`${owner.parentZoneId}|${owner.name}`, owner);
+    for (const owner of [ownerOf(live), ownerOf(gone), ownerOf(renamed, ACCOUNT_B)])
+      ledger.owners.set(`${owner.parentZoneId}|${owner.name}`, owner);
 
     // Act
     const freed = await freeOrphanedOwners(ledger);

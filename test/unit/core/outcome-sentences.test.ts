@@ -12,7 +12,13 @@ const { config } = parseConfig({
   ],
 });
 
-function event(detailType: OutcomeEvent['detailType'], account: string, name: string, reason: string, extra: Record<string, unknown> = {}): OutcomeEvent {
+function event(
+  detailType: OutcomeEvent['detailType'],
+  account: string,
+  name: string,
+  reason: string,
+  extra: Record<string, unknown> = {},
+): OutcomeEvent {
   return { detailType, detail: { account, zoneId: 'Z1', name, parentZoneId: 'Z0EXAMPLE', reason, applied: true, ...extra } };
 }
 

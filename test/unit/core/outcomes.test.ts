@@ -35,7 +35,13 @@ const update: Decision = { kind: 'update', zone, entry: held, found, record: { .
 const remove: Decision = { kind: 'remove', entry: held, found, reason: 'zone-deleted' };
 const release: Decision = { kind: 'disown', entry: held, reason: 'opted-out' };
 const keep: Decision = { kind: 'keep', entry: held, clearRemovable: false, reason: 'in-place' };
-const wait: Decision = { kind: 'wait', entry: held, reason: 'opted-out', removableSince: NOW.toISOString(), removableAt: minutesFrom(NOW, 60).toISOString() };
+const wait: Decision = {
+  kind: 'wait',
+  entry: held,
+  reason: 'opted-out',
+  removableSince: NOW.toISOString(),
+  removableAt: minutesFrom(NOW, 60).toISOString(),
+};
 const reject = (reason: 'not-allowlisted' | 'contested' | 'changed-outside-subzone'): Decision => ({
   kind: 'reject',
   zone,
@@ -120,7 +126,12 @@ describe('outcomeFor: applied decisions', () => {
     // Act
     const result = outcomeFor(update, 'applied', stored, ACCOUNT_A, NOW);
     // Assess
-    expect(result.entry).toEqual({ ...(stored ?? held), removableSince: undefined, records: [{ ...desired, ttl: 300 }], reason: 'ttl-changed' });
+    expect(result.entry).toEqual({
+      ...(stored ?? held),
+      removableSince: undefined,
+      records: [{ ...desired, ttl: 300 }],
+      reason: 'ttl-changed',
+    });
     expect(result.entry).not.toHaveProperty('removableSince');
     expect(result.outcome).toMatchObject({ detailType: 'Delegation Updated', detail: { reason: 'ttl-changed', applied: true } });
   });
@@ -235,8 +246,18 @@ describe('outcomeFor: applied decisions', () => {
 describe('outcomeFor: one event per state change', () => {
   it.each<[string, LedgerEntry | undefined, Decision, boolean]>([
     ['emits a rejection the first time', undefined, reject('not-allowlisted'), true],
-    ['stays silent on a standing rejection with the same reason', makeEntry(zone, { state: 'rejected', records: [], reason: 'not-allowlisted' }), reject('not-allowlisted'), false],
-    ['emits again when the rejection reason changed', makeEntry(zone, { state: 'rejected', records: [], reason: 'not-allowlisted' }), reject('contested'), true],
+    [
+      'stays silent on a standing rejection with the same reason',
+      makeEntry(zone, { state: 'rejected', records: [], reason: 'not-allowlisted' }),
+      reject('not-allowlisted'),
+      false,
+    ],
+    [
+      'emits again when the rejection reason changed',
+      makeEntry(zone, { state: 'rejected', records: [], reason: 'not-allowlisted' }),
+      reject('contested'),
+      true,
+    ],
     ['emits when a held delegation turns into a rejection', held, reject('changed-outside-subzone'), true],
   ])('%s', (_title, stored, decision, emits) => {
     // Prepare
@@ -245,7 +266,10 @@ describe('outcomeFor: one event per state change', () => {
     // Assess
     expect(result.outcome !== undefined).toBe(emits);
     if (emits) {
-      expect(result.outcome).toMatchObject({ detailType: 'Delegation Rejected', detail: { reason: (decision as { reason: string }).reason } });
+      expect(result.outcome).toMatchObject({
+        detailType: 'Delegation Rejected',
+        detail: { reason: (decision as { reason: string }).reason },
+      });
       expect(result.entry).toMatchObject({ state: 'rejected', records: [], reason: (decision as { reason: string }).reason });
     } else {
       expect(result.entry).toBeUndefined();
@@ -373,7 +397,15 @@ describe('entryEvent', () => {
     // Assess
     expect(event).toEqual({
       detailType: 'Delegation Suspect',
-      detail: { account: ACCOUNT_A, zoneId: 'ZONE1', name: 'foo.example.com', ...extra, reason: 'account-unreadable', applied: false, time: NOW.toISOString() },
+      detail: {
+        account: ACCOUNT_A,
+        zoneId: 'ZONE1',
+        name: 'foo.example.com',
+        ...extra,
+        reason: 'account-unreadable',
+        applied: false,
+        time: NOW.toISOString(),
+      },
     });
   });
 

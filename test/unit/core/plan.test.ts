@@ -87,11 +87,7 @@ describe('planBatches', () => {
     ['starts a second batch at the 101st change', () => Array.from({ length: 101 }, (_, i) => createUnit(i)), [100, 1]],
     ['packs 250 creates into three batches', () => Array.from({ length: 250 }, (_, i) => createUnit(i)), [100, 100, 50]],
     ['packs 60 updates (two changes each) into 50 and 10', () => Array.from({ length: 60 }, (_, i) => updateUnit(i)), [50, 10]],
-    [
-      'fits exactly 1,000 values in one batch',
-      () => Array.from({ length: 4 }, (_, i) => createUnit(i, PARENT_ID, values(250))),
-      [4],
-    ],
+    ['fits exactly 1,000 values in one batch', () => Array.from({ length: 4 }, (_, i) => createUnit(i, PARENT_ID, values(250))), [4]],
     [
       'starts a new batch before the 1,001st value',
       () => Array.from({ length: 3 }, (_, i) => createUnit(i, PARENT_ID, values(400))),
@@ -135,7 +131,11 @@ describe('planBatches', () => {
   it.each<[string, ChangeUnit<number>]>([
     [
       'more than 100 changes',
-      { parentZoneId: PARENT_ID, changes: Array.from({ length: 101 }, (_, i) => change('DELETE', recordSet(`z${i}.example.com`, 'NS', values(1)))), tag: 1 },
+      {
+        parentZoneId: PARENT_ID,
+        changes: Array.from({ length: 101 }, (_, i) => change('DELETE', recordSet(`z${i}.example.com`, 'NS', values(1)))),
+        tag: 1,
+      },
     ],
     ['more than 1,000 values', createUnit(1, PARENT_ID, values(1001))],
     ['more than 32,000 value characters', createUnit(1, PARENT_ID, values(33, 1000))],

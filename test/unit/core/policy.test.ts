@@ -87,11 +87,7 @@ describe('decideAccount: which zones are claims', () => {
       () => single(makeZone('y.x.dev.example.com'), { account: ACCOUNT_B }),
       'reject:not-allowlisted',
     ],
-    [
-      'rejects the wildcard rule base itself',
-      () => single(makeZone('dev.example.com'), { account: ACCOUNT_B }),
-      'reject:not-allowlisted',
-    ],
+    ['rejects the wildcard rule base itself', () => single(makeZone('dev.example.com'), { account: ACCOUNT_B }), 'reject:not-allowlisted'],
     [
       'delegates an exact rule that beats a wildcard, for its account',
       () => single(makeZone('api.dev.example.com'), { account: ACCOUNT_C }),
@@ -147,7 +143,9 @@ describe('decideAccount: which zones are claims', () => {
     // Act
     const { decision } = judge(single(zone, { account }));
     // Assess
-    expect(changesOf(decision)).toEqual([{ action: 'CREATE', record: { name, type: 'NS', ttl, values: asRoute53Values(zone.nameServers) } }]);
+    expect(changesOf(decision)).toEqual([
+      { action: 'CREATE', record: { name, type: 'NS', ttl, values: asRoute53Values(zone.nameServers) } },
+    ]);
   });
 
   it.each([
@@ -207,8 +205,16 @@ describe('decideAccount: one name, one owner (invariant 7)', () => {
 
   it.each<[string, (zone: SpokeZone) => ReturnType<typeof ownerOf>, string]>([
     ['delegates a name its own zone owns', (zone) => ownerOf(zone), 'create:new-delegation'],
-    ['rejects a name owned by a zone in another account as contested', (zone) => ({ ...ownerOf(zone), account: ACCOUNT_B }), 'reject:contested'],
-    ['rejects a name owned by another zone of the same account as contested', (zone) => ({ ...ownerOf(zone), zoneId: 'ZOTHER' }), 'reject:contested'],
+    [
+      'rejects a name owned by a zone in another account as contested',
+      (zone) => ({ ...ownerOf(zone), account: ACCOUNT_B }),
+      'reject:contested',
+    ],
+    [
+      'rejects a name owned by another zone of the same account as contested',
+      (zone) => ({ ...ownerOf(zone), zoneId: 'ZOTHER' }),
+      'reject:contested',
+    ],
   ])('%s', (_title, ownerFor, expected) => {
     // Prepare
     const zone = makeZone('foo.example.com');
@@ -234,8 +240,18 @@ describe('decideAccount: one name, one owner (invariant 7)', () => {
 
 describe('decideAccount: the parent as it will be', () => {
   it.each<[string, readonly RecordSet[], string, string]>([
-    ['delegates below a name that holds no NS record', [recordSet('foo.example.com', 'TXT', ['"hello"'])], 'a.foo.example.com', 'create:new-delegation'],
-    ['rejects a name below an existing delegation', [nsRecordFor(makeZone('foo.example.com'))], 'a.foo.example.com', 'reject:below-delegation'],
+    [
+      'delegates below a name that holds no NS record',
+      [recordSet('foo.example.com', 'TXT', ['"hello"'])],
+      'a.foo.example.com',
+      'create:new-delegation',
+    ],
+    [
+      'rejects a name below an existing delegation',
+      [nsRecordFor(makeZone('foo.example.com'))],
+      'a.foo.example.com',
+      'reject:below-delegation',
+    ],
     [
       'rejects a name two levels below an existing delegation',
       [nsRecordFor(makeZone('dev.example.com'))],
@@ -243,11 +259,36 @@ describe('decideAccount: the parent as it will be', () => {
       'reject:below-delegation',
     ],
     ['delegates next to an unrelated delegation', [nsRecordFor(makeZone('other.example.com'))], 'foo.example.com', 'create:new-delegation'],
-    ['rejects a name where the parent holds another record type', [recordSet('foo.example.com', 'A', ['192.0.2.1'], 300)], 'foo.example.com', 'reject:name-in-use'],
-    ['rejects a name where the parent holds a CNAME', [recordSet('foo.example.com', 'CNAME', ['x.example.net'])], 'foo.example.com', 'reject:name-in-use'],
-    ['delegates a name when another type sits at another name', [recordSet('www.example.com', 'A', ['192.0.2.1'])], 'foo.example.com', 'create:new-delegation'],
-    ['rejects a name with records below it', [recordSet('www.foo.example.com', 'A', ['192.0.2.1'])], 'foo.example.com', 'reject:records-below-name'],
-    ['delegates a name whose look-alike sibling has records', [recordSet('www.xfoo.example.com', 'A', ['192.0.2.1'])], 'foo.example.com', 'create:new-delegation'],
+    [
+      'rejects a name where the parent holds another record type',
+      [recordSet('foo.example.com', 'A', ['192.0.2.1'], 300)],
+      'foo.example.com',
+      'reject:name-in-use',
+    ],
+    [
+      'rejects a name where the parent holds a CNAME',
+      [recordSet('foo.example.com', 'CNAME', ['x.example.net'])],
+      'foo.example.com',
+      'reject:name-in-use',
+    ],
+    [
+      'delegates a name when another type sits at another name',
+      [recordSet('www.example.com', 'A', ['192.0.2.1'])],
+      'foo.example.com',
+      'create:new-delegation',
+    ],
+    [
+      'rejects a name with records below it',
+      [recordSet('www.foo.example.com', 'A', ['192.0.2.1'])],
+      'foo.example.com',
+      'reject:records-below-name',
+    ],
+    [
+      'delegates a name whose look-alike sibling has records',
+      [recordSet('www.xfoo.example.com', 'A', ['192.0.2.1'])],
+      'foo.example.com',
+      'create:new-delegation',
+    ],
   ])('%s', (_title, records, name, expected) => {
     // Prepare
     const zone = makeZone(name, { optedIn: true });
@@ -294,13 +335,24 @@ describe('decideAccount: the parent as it will be', () => {
   });
 
   it.each<[string, (zone: SpokeZone) => string[], string]>([
-    ['adopts an NS record with the desired values written fully qualified', (zone) => asRoute53Values(zone.nameServers), 'adopt:matching-record'],
     [
-      'adopts an NS record with the desired values in upper case and another order',
-      (zone) => asRoute53Values(zone.nameServers).map((value) => value.toUpperCase()).reverse(),
+      'adopts an NS record with the desired values written fully qualified',
+      (zone) => asRoute53Values(zone.nameServers),
       'adopt:matching-record',
     ],
-    ['rejects an NS record with other values as delegated elsewhere', () => asRoute53Values(nameServersFor(900)), 'reject:delegated-elsewhere'],
+    [
+      'adopts an NS record with the desired values in upper case and another order',
+      (zone) =>
+        asRoute53Values(zone.nameServers)
+          .map((value) => value.toUpperCase())
+          .reverse(),
+      'adopt:matching-record',
+    ],
+    [
+      'rejects an NS record with other values as delegated elsewhere',
+      () => asRoute53Values(nameServersFor(900)),
+      'reject:delegated-elsewhere',
+    ],
     [
       'rejects an NS record with only some of the desired values as delegated elsewhere',
       (zone) => asRoute53Values(zone.nameServers.slice(0, 3)),
@@ -321,7 +373,12 @@ describe('decideAccount: the parent as it will be', () => {
 
 describe('decideAccount: removal when the zone is gone (invariant 5)', () => {
   it.each<[string, (zone: SpokeZone) => FactsInput, string, number]>([
-    ['removes the delegation of a zone gone from a complete account read', (zone) => ({ zones: [], goneIds: [zone.zoneId] }), 'remove:zone-deleted', 1],
+    [
+      'removes the delegation of a zone gone from a complete account read',
+      (zone) => ({ zones: [], goneIds: [zone.zoneId] }),
+      'remove:zone-deleted',
+      1,
+    ],
     [
       'removes the delegation of a zone gone from a read narrowed to it',
       (zone) => ({ snapshot: zonesSnapshot([], [zone.zoneId]) }),
@@ -335,7 +392,12 @@ describe('decideAccount: removal when the zone is gone (invariant 5)', () => {
       1,
     ],
     ['decides nothing for a zone outside the covered scope', () => ({ snapshot: zonesSnapshot([], ['ZSOMEOTHER']) }), 'none', 0],
-    ['removes the delegation of a zone a complete account read did not find', () => ({ snapshot: { ...accountSnapshot([]), coveredZoneIds: [] } }), 'remove:zone-deleted', 1],
+    [
+      'removes the delegation of a zone a complete account read did not find',
+      () => ({ snapshot: { ...accountSnapshot([]), coveredZoneIds: [] } }),
+      'remove:zone-deleted',
+      1,
+    ],
   ])('%s', (_title, factsFor, expected, changeCount) => {
     // Prepare
     const zone = makeZone('foo.example.com');
@@ -351,7 +413,12 @@ describe('decideAccount: removal when the zone is gone (invariant 5)', () => {
   it('deletes exactly the record as Route 53 returned it, values and TTL', () => {
     // Prepare
     const zone = makeZone('foo.example.com');
-    const asRead = recordSet('foo.example.com', 'NS', asRoute53Values(zone.nameServers).map((v) => v.toUpperCase()), 7200);
+    const asRead = recordSet(
+      'foo.example.com',
+      'NS',
+      asRoute53Values(zone.nameServers).map((v) => v.toUpperCase()),
+      7200,
+    );
     // Act
     const { decisions, view } = decide({ goneIds: [zone.zoneId], entries: [makeEntry(zone)] }, { [PARENT_ID]: [asRead] });
     // Assess
@@ -362,7 +429,11 @@ describe('decideAccount: removal when the zone is gone (invariant 5)', () => {
 
   it.each<[string, (zone: SpokeZone) => readonly RecordSet[], string]>([
     ['forgets a delegation whose record is already gone', () => [], 'disown:record-gone'],
-    ['never deletes a record a person changed since, only forgets it', () => [recordSet('foo.example.com', 'NS', asRoute53Values(nameServersFor(900)))], 'disown:zone-deleted'],
+    [
+      'never deletes a record a person changed since, only forgets it',
+      () => [recordSet('foo.example.com', 'NS', asRoute53Values(nameServersFor(900)))],
+      'disown:zone-deleted',
+    ],
   ])('%s', (_title, recordsFor, expected) => {
     // Prepare
     const zone = makeZone('foo.example.com');
@@ -420,19 +491,40 @@ describe('decideAccount: withdrawal after the grace period', () => {
     ['waits on first seeing an opt-out', { optedIn: false }, {}, {}, 'wait:opted-out'],
     ['waits while an opt-out is younger than graceMinutes', { optedIn: false }, {}, { removableSince: tooRecent }, 'wait:opted-out'],
     ['removes an opt-out once graceMinutes have passed', { optedIn: false }, {}, { removableSince: graceStart }, 'remove:opted-out'],
-    ['releases, never deletes, an adopted opt-out after the grace', { optedIn: false }, {}, { removableSince: graceStart, origin: 'adopted' }, 'disown:opted-out'],
+    [
+      'releases, never deletes, an adopted opt-out after the grace',
+      { optedIn: false },
+      {},
+      { removableSince: graceStart, origin: 'adopted' },
+      'disown:opted-out',
+    ],
     ['waits on first seeing its rule dropped', {}, { config: noRule }, {}, 'wait:not-allowed'],
     ['waits while a dropped rule is younger than graceMinutes', {}, { config: noRule }, { removableSince: tooRecent }, 'wait:not-allowed'],
     ['removes a dropped rule once graceMinutes have passed', {}, { config: noRule }, { removableSince: graceStart }, 'remove:not-allowed'],
-    ['removes once the rule no longer lists the account', {}, { config: otherAccount }, { removableSince: graceStart }, 'remove:not-allowed'],
-    ['releases an adopted delegation whose rule is dropped', {}, { config: noRule }, { removableSince: graceStart, origin: 'adopted' }, 'disown:not-allowed'],
+    [
+      'removes once the rule no longer lists the account',
+      {},
+      { config: otherAccount },
+      { removableSince: graceStart },
+      'remove:not-allowed',
+    ],
+    [
+      'releases an adopted delegation whose rule is dropped',
+      {},
+      { config: noRule },
+      { removableSince: graceStart, origin: 'adopted' },
+      'disown:not-allowed',
+    ],
     ['keeps a delegation still opted in and allowed, whatever its removableSince', {}, {}, { removableSince: graceStart }, 'keep:in-place'],
   ])('%s', (_title, zoneOverrides, facts, entryOverrides, expected) => {
     // Prepare
     const zone = makeZone('foo.example.com', zoneOverrides);
     const entry = makeEntry(zone, entryOverrides);
     // Act
-    const { decisions } = decide({ ...facts, zones: [zone], entries: [entry], owners: [ownerOf(zone)] }, { [PARENT_ID]: [nsRecordFor(zone)] });
+    const { decisions } = decide(
+      { ...facts, zones: [zone], entries: [entry], owners: [ownerOf(zone)] },
+      { [PARENT_ID]: [nsRecordFor(zone)] },
+    );
     // Assess
     expect(decisions.map(verdictOf)).toEqual([expected]);
     const changes = decisions.flatMap(changesOf);
@@ -468,7 +560,11 @@ describe('decideAccount: withdrawal after the grace period', () => {
 
   it.each<[string, readonly RecordSet[] | ((zone: SpokeZone) => readonly RecordSet[]), string]>([
     ['forgets an opted-out delegation whose record is gone', [], 'disown:record-gone'],
-    ['never deletes an opted-out record a person changed', [recordSet('foo.example.com', 'NS', asRoute53Values(nameServersFor(900)))], 'disown:opted-out'],
+    [
+      'never deletes an opted-out record a person changed',
+      [recordSet('foo.example.com', 'NS', asRoute53Values(nameServersFor(900)))],
+      'disown:opted-out',
+    ],
     ['deletes an opted-out record that still holds the recorded values', (zone) => [nsRecordFor(zone)], 'remove:opted-out'],
   ])('%s', (_title, records, expected) => {
     // Prepare
@@ -681,7 +777,11 @@ describe('decideAccount: holds', () => {
     const rejected = makeZone('nope.example.com');
     // Act
     const { decisions } = decide(
-      { zones: [waiting, rejected], entries: [makeEntry(waiting)], controls: { ...NO_CONTROLS, holds: ['foo.example.com', 'nope.example.com'] } },
+      {
+        zones: [waiting, rejected],
+        entries: [makeEntry(waiting)],
+        controls: { ...NO_CONTROLS, holds: ['foo.example.com', 'nope.example.com'] },
+      },
       { [PARENT_ID]: [nsRecordFor(waiting)] },
     );
     // Assess
@@ -716,8 +816,18 @@ describe('decideAccount: holds', () => {
 
 describe('decideAccount: forgetting stale entries', () => {
   it.each<[string, Partial<SpokeZone>, Partial<LedgerEntry>, string]>([
-    ['forgets a rejected entry whose zone no longer opts in', { optedIn: false }, { state: 'rejected', records: [] }, 'forget:no-longer-claimed'],
-    ['forgets an observed entry whose zone no longer opts in', { optedIn: false }, { state: 'observed', records: [] }, 'forget:no-longer-claimed'],
+    [
+      'forgets a rejected entry whose zone no longer opts in',
+      { optedIn: false },
+      { state: 'rejected', records: [] },
+      'forget:no-longer-claimed',
+    ],
+    [
+      'forgets an observed entry whose zone no longer opts in',
+      { optedIn: false },
+      { state: 'observed', records: [] },
+      'forget:no-longer-claimed',
+    ],
     ['judges a rejected entry whose zone still opts in afresh', {}, { state: 'rejected', records: [] }, 'create:new-delegation'],
   ])('%s', (_title, zoneOverrides, entryOverrides, expected) => {
     // Prepare
@@ -818,7 +928,17 @@ describe('subjectOf and changesOf', () => {
     [{ kind: 'disown', entry, reason: 'opted-out' }, 0],
     [{ kind: 'forget', entry, reason: 'zone-deleted' }, 0],
     [{ kind: 'remove', entry, found, reason: 'zone-deleted' }, 1],
-    [{ kind: 'create', zone, parentZoneId: PARENT_ID, record: desiredRecord(makeConfig(), zone), base: undefined, reason: 'new-delegation' }, 1],
+    [
+      {
+        kind: 'create',
+        zone,
+        parentZoneId: PARENT_ID,
+        record: desiredRecord(makeConfig(), zone),
+        base: undefined,
+        reason: 'new-delegation',
+      },
+      1,
+    ],
     [{ kind: 'update', zone, entry, found, record: desiredRecord(makeConfig(), zone), reason: 'ttl-changed' }, 2],
     [{ kind: 'frozen', name: zone.name, instead: { kind: 'remove', entry, found, reason: 'zone-deleted' } }, 0],
   ];
@@ -826,14 +946,14 @@ describe('subjectOf and changesOf', () => {
   it.each(cases.map(([decision, count]) => [decision.kind, decision, count] as const))(
     'names the zone of a %s decision and sends its changes',
     (_kind, decision, changeCount) => {
-    // Prepare
-    // Act
-    const { name } = subjectOf(decision);
-    const changes = changesOf(decision);
-    // Assess
-    expect(name).toBe('foo.example.com');
-    expect(changes).toHaveLength(changeCount);
-    expect(changes.every((c) => c.action === 'CREATE' || c.action === 'DELETE')).toBe(true);
+      // Prepare
+      // Act
+      const { name } = subjectOf(decision);
+      const changes = changesOf(decision);
+      // Assess
+      expect(name).toBe('foo.example.com');
+      expect(changes).toHaveLength(changeCount);
+      expect(changes.every((c) => c.action === 'CREATE' || c.action === 'DELETE')).toBe(true);
     },
   );
 });
@@ -915,7 +1035,7 @@ describe('decideAccount: invariants over generated cases', () => {
 
   function generate(seed: number): Generated {
     const next = random(seed);
-    const pick = <T,>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
     const chance = (p: number): boolean => next() < p;
     const account = pick([ACCOUNT_A, ACCOUNT_A, ACCOUNT_A, ACCOUNT_B, ACCOUNT_C, STRANGER]);
     const config = chance(0.2) ? makeConfig({ rules: [{ name: 'bar.example.com', accounts: [ACCOUNT_A] }] }) : makeConfig();
@@ -932,7 +1052,9 @@ describe('decideAccount: invariants over generated cases', () => {
     });
     // The ledger only ever holds names strictly below their parent (screening sees to it).
     const ledgerNames = NAMES.filter((name) => PARENTS.some(([, apex]) => name.endsWith(`.${apex}`)));
-    const goneZones = Array.from({ length: Math.floor(next() * 3) }, () => makeZone(pick(ledgerNames), { nameServers: nameServersFor(pick(SEEDS)) }));
+    const goneZones = Array.from({ length: Math.floor(next() * 3) }, () =>
+      makeZone(pick(ledgerNames), { nameServers: nameServersFor(pick(SEEDS)) }),
+    );
     const entryFor = (zone: SpokeZone): LedgerEntry =>
       makeEntry(
         zone,
@@ -940,7 +1062,9 @@ describe('decideAccount: invariants over generated cases', () => {
           state: pick(['delegated', 'delegated', 'removing', 'rejected', 'observed', 'retired'] as const),
           origin: chance(0.3) ? 'adopted' : 'written',
           parentZoneId: parentIdFor(zone.name),
-          records: [{ type: 'NS', ttl: pick([300, 3600]), values: asRoute53Values(chance(0.8) ? zone.nameServers : nameServersFor(pick(SEEDS))) }],
+          records: [
+            { type: 'NS', ttl: pick([300, 3600]), values: asRoute53Values(chance(0.8) ? zone.nameServers : nameServersFor(pick(SEEDS))) },
+          ],
           ...(chance(0.5) ? { removableSince: minutesFrom(NOW, -pick([5, 61, 600])).toISOString() } : {}),
         },
         account,
@@ -950,7 +1074,10 @@ describe('decideAccount: invariants over generated cases', () => {
 
     const records: Record<ZoneId, RecordSet[]> = {};
     for (const [id, apex] of PARENTS) {
-      records[id] = [recordSet(apex, 'NS', asRoute53Values(nameServersFor(1)), 172800), recordSet(apex, 'SOA', ['ns-1.awsdns-01.org. admin. 1 7200 900 1209600 86400'], 900)];
+      records[id] = [
+        recordSet(apex, 'NS', asRoute53Values(nameServersFor(1)), 172800),
+        recordSet(apex, 'SOA', ['ns-1.awsdns-01.org. admin. 1 7200 900 1209600 86400'], 900),
+      ];
     }
     // Most records subzone holds are still in the parent, as recorded.
     for (const entry of entries.filter((item) => standsInParent(item) && chance(0.75))) {
@@ -968,7 +1095,10 @@ describe('decideAccount: invariants over generated cases', () => {
     }
     const owners = [...zones, ...goneZones]
       .filter(() => chance(0.6))
-      .map((zone) => ({ ...ownerOf(zone, chance(0.85) ? account : ACCOUNT_B, parentIdFor(zone.name)), ...(chance(0.15) ? { zoneId: 'ZOTHER' } : {}) }));
+      .map((zone) => ({
+        ...ownerOf(zone, chance(0.85) ? account : ACCOUNT_B, parentIdFor(zone.name)),
+        ...(chance(0.15) ? { zoneId: 'ZOTHER' } : {}),
+      }));
     const controls = chance(0.15) ? { ...NO_CONTROLS, holds: [pick(NAMES)] } : NO_CONTROLS;
     const snapshot: SpokeSnapshot = chance(0.5)
       ? { account, scope: { kind: 'account' }, zones, coveredZoneIds: zones.map((zone) => zone.zoneId) }
@@ -987,7 +1117,19 @@ describe('decideAccount: invariants over generated cases', () => {
       for (const decision of decideAccount(facts, projected(records))) kinds.add(decision.kind);
     }
     // Assess
-    expect([...kinds].sort()).toEqual(['adopt', 'create', 'disown', 'forget', 'frozen', 'ignore', 'keep', 'reject', 'remove', 'update', 'wait']);
+    expect([...kinds].sort()).toEqual([
+      'adopt',
+      'create',
+      'disown',
+      'forget',
+      'frozen',
+      'ignore',
+      'keep',
+      'reject',
+      'remove',
+      'update',
+      'wait',
+    ]);
   });
 
   it.each(CASES)('keeps every invariant for generated case %i', (seed) => {
@@ -1022,12 +1164,20 @@ describe('decideAccount: invariants over generated cases', () => {
         // Invariant 2: a live, opted-in, allowed zone keeps its delegation.
         const zone = live.get(decision.entry.zoneId);
         if (zone !== undefined) {
-          const stillAllowed = zone.optedIn && isAllowed(facts.config, facts.account, zone.name) && parentFor(facts.config, zone.name)?.hostedZoneId === decision.entry.parentZoneId;
+          const stillAllowed =
+            zone.optedIn &&
+            isAllowed(facts.config, facts.account, zone.name) &&
+            parentFor(facts.config, zone.name)?.hostedZoneId === decision.entry.parentZoneId;
           expect(stillAllowed).toBe(false);
         }
       }
       if (changes.length === 0) continue;
-      const parentZoneId = decision.kind === 'create' ? decision.parentZoneId : decision.kind === 'update' || decision.kind === 'remove' ? decision.entry.parentZoneId : '';
+      const parentZoneId =
+        decision.kind === 'create'
+          ? decision.parentZoneId
+          : decision.kind === 'update' || decision.kind === 'remove'
+            ? decision.entry.parentZoneId
+            : '';
       const parent = PARENTS.find(([id]) => id === parentZoneId);
       // Invariant 1: NS only, CREATE/DELETE only, in a configured parent, never at an apex.
       expect(parent).toBeDefined();

@@ -18,7 +18,6 @@ import {
   minutesFrom,
   nsRecordFor,
   ownerOf,
-
   recordSet,
 } from '../../helpers/core-fixtures';
 import { accountJob, fakeWorld, zonesJob } from '../../fakes/fake-world';
@@ -49,7 +48,9 @@ describe('reconcile under races', () => {
     // Assess
     const written = [world.parents.find(PARENT_ID, upper.name), world.parents.find(PARENT_ID, lower.name)].filter(Boolean);
     expect(written).toHaveLength(1);
-    const kinds = [...forC!, ...forA!].flatMap((result) => ('decisions' in result ? result.decisions.map((item) => item.decision.kind) : []));
+    const kinds = [...forC!, ...forA!].flatMap((result) =>
+      'decisions' in result ? result.decisions.map((item) => item.decision.kind) : [],
+    );
     expect(kinds.sort()).toEqual(['create', 'reject']);
   });
 
@@ -105,7 +106,9 @@ describe('reconcile frees names whose entry goes', () => {
     const world = fakeWorld({ config: nestedConfig() });
     const zone = makeZone('bar.example.com');
     const record = nsRecordFor(zone);
-    world.ledger.seed(makeEntry(zone, { state: 'removing', intent: { changes: [change('DELETE', record)], at: minutesFrom(NOW, -10).toISOString() } }));
+    world.ledger.seed(
+      makeEntry(zone, { state: 'removing', intent: { changes: [change('DELETE', record)], at: minutesFrom(NOW, -10).toISOString() } }),
+    );
     world.ledger.owners.set(`${PARENT_ID}|${zone.name}`, ownerOf(zone));
     const successor = makeZone('bar.example.com');
     world.reader.set(ACCOUNT_B, [successor]);
@@ -141,7 +144,10 @@ describe('reconcile spends no hub call on what cannot be claimed', () => {
   it('reads no parent for opted-in zones no rule allows', async () => {
     // Prepare
     const world = fakeWorld();
-    world.reader.set(ACCOUNT_A, Array.from({ length: 25 }, (_, index) => makeZone(`team${index}.example.com`)));
+    world.reader.set(
+      ACCOUNT_A,
+      Array.from({ length: 25 }, (_, index) => makeZone(`team${index}.example.com`)),
+    );
 
     // Act
     const [result] = await world.run(accountJob(ACCOUNT_A));
@@ -249,7 +255,11 @@ describe('reconcile leases and hand edits', () => {
     const world = fakeWorld();
     const zone = makeZone('foo.example.com');
     world.reader.set(ACCOUNT_A, [zone]);
-    world.ledger.leases.set(`ACCOUNT#${ACCOUNT_A}`, { account: ACCOUNT_A, holder: 'another', expiresAt: minutesFrom(NOW, 0.01).toISOString() });
+    world.ledger.leases.set(`ACCOUNT#${ACCOUNT_A}`, {
+      account: ACCOUNT_A,
+      holder: 'another',
+      expiresAt: minutesFrom(NOW, 0.01).toISOString(),
+    });
 
     // Act
     const [result] = await world.run(zonesJob(ACCOUNT_A, zone.zoneId));
@@ -288,9 +298,9 @@ describe('reconcile leases and hand edits', () => {
     // Assess
     expect(world.parents.applied).toEqual([]);
     expect(world.parents.find(PARENT_ID, zone.name)?.ttl).toBe(60);
-    expect('decisions' in result! && result.decisions.map((item) => [item.decision.kind, 'reason' in item.decision && item.decision.reason])).toEqual([
-      ['reject', 'changed-outside-subzone'],
-    ]);
+    expect(
+      'decisions' in result! && result.decisions.map((item) => [item.decision.kind, 'reason' in item.decision && item.decision.reason]),
+    ).toEqual([['reject', 'changed-outside-subzone']]);
   });
 
   it('fails only the account whose ledger write conflicts', async () => {
@@ -314,4 +324,3 @@ describe('reconcile leases and hand edits', () => {
     expect(world.parents.find(PARENT_ID, mine.name)).toBeUndefined();
   });
 });
-

@@ -4,7 +4,17 @@
  */
 import type { AccountResult } from '../../../functions/core/reconcile';
 import type { ActiveSigningKey, LedgerEntry, SpokeZone } from '../../../functions/core/types';
-import { ACCOUNT_A, NOW, PARENT_ID, makeConfig, makeEntry, makeZone, minutesFrom, nsRecordFor, recordSet } from '../../helpers/core-fixtures';
+import {
+  ACCOUNT_A,
+  NOW,
+  PARENT_ID,
+  makeConfig,
+  makeEntry,
+  makeZone,
+  minutesFrom,
+  nsRecordFor,
+  recordSet,
+} from '../../helpers/core-fixtures';
 import { accountJob, fakeWorld, type FakeWorld } from '../../fakes/fake-world';
 
 const OLD_KEY: ActiveSigningKey = { name: 'old_key', dsRecord: '11111 13 2 aaaa1111' };
@@ -17,7 +27,12 @@ function verdicts(result: AccountResult | undefined): string[] {
 }
 
 function signing(keys: readonly ActiveSigningKey[], tags: { dsOff?: boolean; retiredKey?: string } = {}): SpokeZone['dnssec'] {
-  return { signing: true, activeKeys: keys, dsOff: tags.dsOff ?? false, ...(tags.retiredKey !== undefined && { retiredKey: tags.retiredKey }) };
+  return {
+    signing: true,
+    activeKeys: keys,
+    dsOff: tags.dsOff ?? false,
+    ...(tags.retiredKey !== undefined && { retiredKey: tags.retiredKey }),
+  };
 }
 
 /** A world with one delegated zone whose NS stands in the parent; `entry` overrides its ledger entry. */
@@ -37,7 +52,15 @@ function withDs(zone: SpokeZone, keys: readonly ActiveSigningKey[], ttl = 300): 
 }
 
 function putDs(world: FakeWorld, zone: SpokeZone, keys: readonly ActiveSigningKey[], ttl = 300): void {
-  world.parents.put(PARENT_ID, recordSet(zone.name, 'DS', keys.map((key) => key.dsRecord.toUpperCase()), ttl));
+  world.parents.put(
+    PARENT_ID,
+    recordSet(
+      zone.name,
+      'DS',
+      keys.map((key) => key.dsRecord.toUpperCase()),
+      ttl,
+    ),
+  );
 }
 
 describe('reconcileAccounts: DS publishing', () => {
@@ -121,7 +144,9 @@ describe('reconcileAccounts: key rollover', () => {
     // Assess
     expect(verdicts(both)).toEqual(['ds:ds-updated:applied']);
     expect(verdicts(retired)).toEqual(['ds:ds-updated:applied']);
-    expect(world.parents.applied.map((batch) => batch.changes.map((change) => `${change.action} ${change.record.values.join(',')}`))).toEqual([
+    expect(
+      world.parents.applied.map((batch) => batch.changes.map((change) => `${change.action} ${change.record.values.join(',')}`)),
+    ).toEqual([
       ['DELETE 11111 13 2 AAAA1111', 'CREATE 11111 13 2 AAAA1111,22222 13 2 BBBB2222'],
       ['DELETE 11111 13 2 AAAA1111,22222 13 2 BBBB2222', 'CREATE 22222 13 2 BBBB2222'],
     ]);
@@ -170,14 +195,18 @@ describe('reconcileAccounts: DS withdrawal', () => {
 
     // Act
     const [first] = await world.run(accountJob(ACCOUNT_A));
-    const dsGoneNsStays = world.parents.find(PARENT_ID, zone.name, 'NS') !== undefined && world.parents.find(PARENT_ID, zone.name, 'DS') === undefined;
+    const dsGoneNsStays =
+      world.parents.find(PARENT_ID, zone.name, 'NS') !== undefined && world.parents.find(PARENT_ID, zone.name, 'DS') === undefined;
     const [second] = await world.run(accountJob(ACCOUNT_A));
 
     // Assess
     expect(verdicts(first)).toEqual(['ds:ds-withdrawn:applied']);
     expect(dsGoneNsStays).toBe(true);
     expect(verdicts(second)).toEqual(['remove:opted-out:applied']);
-    expect(world.parents.applied.map((batch) => batch.changes.map((change) => `${change.action} ${change.record.type}`))).toEqual([['DELETE DS'], ['DELETE NS']]);
+    expect(world.parents.applied.map((batch) => batch.changes.map((change) => `${change.action} ${change.record.type}`))).toEqual([
+      ['DELETE DS'],
+      ['DELETE NS'],
+    ]);
   });
 
   it('removes the DS and the NS of a deleted zone in one batch, the DS first', async () => {
@@ -192,7 +221,9 @@ describe('reconcileAccounts: DS withdrawal', () => {
 
     // Assess
     expect(verdicts(result)).toEqual(['remove:zone-deleted:applied']);
-    expect(world.parents.applied.map((batch) => batch.changes.map((change) => `${change.action} ${change.record.type}`))).toEqual([['DELETE DS', 'DELETE NS']]);
+    expect(world.parents.applied.map((batch) => batch.changes.map((change) => `${change.action} ${change.record.type}`))).toEqual([
+      ['DELETE DS', 'DELETE NS'],
+    ]);
     expect(world.parents.records(PARENT_ID)).toEqual([]);
   });
 });
@@ -210,7 +241,10 @@ describe('reconcileAccounts: a DS write whose outcome was lost', () => {
 
     // Assess
     expect(verdicts(result)).toEqual(['keep:in-place:applied']);
-    expect(world.ledger.entry(ACCOUNT_A, zone.zoneId)?.records).toEqual([expect.objectContaining({ type: 'NS' }), { type: 'DS', ttl: 300, values: ds.values }]);
+    expect(world.ledger.entry(ACCOUNT_A, zone.zoneId)?.records).toEqual([
+      expect.objectContaining({ type: 'NS' }),
+      { type: 'DS', ttl: 300, values: ds.values },
+    ]);
     expect(world.publisher.ofType('Delegation Updated').map((event) => event.detail.reason)).toEqual(['intent-settled']);
   });
 
@@ -218,7 +252,9 @@ describe('reconcileAccounts: a DS write whose outcome was lost', () => {
     // Prepare
     const { world, zone } = delegatedWorld(signing([OLD_KEY]));
     const ds = recordSet(zone.name, 'DS', ['11111 13 2 AAAA1111'], 300);
-    world.ledger.seed(makeEntry(zone, { ...withDs(zone, [OLD_KEY]), intent: { changes: [{ action: 'DELETE', record: ds }], at: NOW.toISOString() } }));
+    world.ledger.seed(
+      makeEntry(zone, { ...withDs(zone, [OLD_KEY]), intent: { changes: [{ action: 'DELETE', record: ds }], at: NOW.toISOString() } }),
+    );
     world.parents.put(PARENT_ID, ds);
 
     // Act
@@ -261,7 +297,7 @@ describe('reconcileAccounts: a DS changed by hand', () => {
     expect(world.ledger.entry(ACCOUNT_A, zone.zoneId)?.state).toBe('delegated');
   });
 
-  it('leaves a deleted zone\'s NS in place while a DS it did not write remains', async () => {
+  it("leaves a deleted zone's NS in place while a DS it did not write remains", async () => {
     // Prepare
     const { world, zone } = delegatedWorld(undefined);
     world.reader.set(ACCOUNT_A, []);

@@ -41,14 +41,37 @@ interface PathCase {
 describe('reconcileAccounts: decision paths', () => {
   it.each<[string, PathCase]>([
     ['creates a new delegation', { zone: {}, expected: 'create:new-delegation:applied', ttlAfter: 3600 }],
-    ['adopts a record that already matches', { zone: {}, parent: (zone) => [nsRecordFor(zone, 900)], expected: 'adopt:matching-record:applied', ttlAfter: 900 }],
-    ['keeps a delegation in place', { zone: {}, entry: {}, parent: (zone) => [nsRecordFor(zone)], expected: 'keep:in-place:applied', ttlAfter: 3600 }],
+    [
+      'adopts a record that already matches',
+      { zone: {}, parent: (zone) => [nsRecordFor(zone, 900)], expected: 'adopt:matching-record:applied', ttlAfter: 900 },
+    ],
+    [
+      'keeps a delegation in place',
+      { zone: {}, entry: {}, parent: (zone) => [nsRecordFor(zone)], expected: 'keep:in-place:applied', ttlAfter: 3600 },
+    ],
     [
       'updates the TTL when the config changes it',
-      { zone: {}, entry: {}, parent: (zone) => [nsRecordFor(zone)], config: { nsTtl: 7200 }, expected: 'update:ttl-changed:applied', ttlAfter: 7200 },
+      {
+        zone: {},
+        entry: {},
+        parent: (zone) => [nsRecordFor(zone)],
+        config: { nsTtl: 7200 },
+        expected: 'update:ttl-changed:applied',
+        ttlAfter: 7200,
+      },
     ],
     ['re-creates a record a person deleted', { zone: {}, entry: {}, expected: 'create:record-missing:applied', ttlAfter: 3600 }],
-    ['removes the delegation of a deleted zone', { zone: {}, gone: true, entry: {}, parent: (zone) => [nsRecordFor(zone)], expected: 'remove:zone-deleted:applied', ttlAfter: undefined }],
+    [
+      'removes the delegation of a deleted zone',
+      {
+        zone: {},
+        gone: true,
+        entry: {},
+        parent: (zone) => [nsRecordFor(zone)],
+        expected: 'remove:zone-deleted:applied',
+        ttlAfter: undefined,
+      },
+    ],
     [
       'waits out the grace period of an opt-out',
       { zone: { optedIn: false }, entry: {}, parent: (zone) => [nsRecordFor(zone)], expected: 'wait:opted-out:applied', ttlAfter: 3600 },
@@ -75,9 +98,22 @@ describe('reconcileAccounts: decision paths', () => {
     ],
     [
       'rejects a name in use by other records',
-      { zone: {}, parent: (zone) => [recordSet(zone.name, 'A', ['192.0.2.1'])], expected: 'reject:name-in-use:applied', ttlAfter: undefined },
+      {
+        zone: {},
+        parent: (zone) => [recordSet(zone.name, 'A', ['192.0.2.1'])],
+        expected: 'reject:name-in-use:applied',
+        ttlAfter: undefined,
+      },
     ],
-    ['forgets a rejected zone that opted out', { zone: { optedIn: false }, entry: { state: 'rejected', records: [], reason: 'name-in-use' }, expected: 'forget:no-longer-claimed:applied', ttlAfter: undefined }],
+    [
+      'forgets a rejected zone that opted out',
+      {
+        zone: { optedIn: false },
+        entry: { state: 'rejected', records: [], reason: 'name-in-use' },
+        expected: 'forget:no-longer-claimed:applied',
+        ttlAfter: undefined,
+      },
+    ],
     ['ignores a zone that did not opt in', { zone: { optedIn: false }, expected: 'ignore:not-opted-in:applied', ttlAfter: undefined }],
     [
       'freezes a removal at a held name',
@@ -141,7 +177,11 @@ describe('reconcileAccounts: modes and failures', () => {
     // Prepare
     const world = fakeWorld();
     withZone(world);
-    world.ledger.leases.set(`ACCOUNT#${ACCOUNT_A}`, { account: ACCOUNT_A, holder: 'another', expiresAt: minutesFrom(NOW, 10).toISOString() });
+    world.ledger.leases.set(`ACCOUNT#${ACCOUNT_A}`, {
+      account: ACCOUNT_A,
+      holder: 'another',
+      expiresAt: minutesFrom(NOW, 10).toISOString(),
+    });
 
     // Act
     const [result] = await world.run(accountJob(ACCOUNT_A));
@@ -156,7 +196,11 @@ describe('reconcileAccounts: modes and failures', () => {
     // Prepare
     const world = fakeWorld();
     withZone(world);
-    world.ledger.leases.set(`PARENT#${PARENT_ID}`, { account: PARENT_ID, holder: 'another', expiresAt: minutesFrom(NOW, 10).toISOString() });
+    world.ledger.leases.set(`PARENT#${PARENT_ID}`, {
+      account: PARENT_ID,
+      holder: 'another',
+      expiresAt: minutesFrom(NOW, 10).toISOString(),
+    });
 
     // Act
     const [result] = await world.run(accountJob(ACCOUNT_A));
@@ -185,7 +229,7 @@ describe('reconcileAccounts: modes and failures', () => {
     expect(results[0]!.status === 'failed' && results[0]!.error).toBeInstanceOf(ParentReadError);
   });
 
-  it('splits a refused batch so the other accounts\' changes still land', async () => {
+  it("splits a refused batch so the other accounts' changes still land", async () => {
     // Prepare
     const world = fakeWorld();
     const mine = withZone(world, ACCOUNT_A, 'foo.example.com');
@@ -232,14 +276,18 @@ describe('reconcileAccounts: modes and failures', () => {
     const zone = withZone(world);
     const record = nsRecordFor(zone);
     world.parents.put(PARENT_ID, record);
-    world.ledger.seed(makeEntry(zone, { state: 'creating', records: [], intent: { changes: [{ action: 'CREATE', record }], at: NOW.toISOString() } }));
+    world.ledger.seed(
+      makeEntry(zone, { state: 'creating', records: [], intent: { changes: [{ action: 'CREATE', record }], at: NOW.toISOString() } }),
+    );
 
     // Act
     const [result] = await world.run(accountJob(ACCOUNT_A));
 
     // Assess
     expect(verdicts(result)).toEqual(['keep:in-place:applied']);
-    expect(world.publisher.published.map((event) => [event.detailType, event.detail.reason])).toEqual([['Delegation Created', 'intent-settled']]);
+    expect(world.publisher.published.map((event) => [event.detailType, event.detail.reason])).toEqual([
+      ['Delegation Created', 'intent-settled'],
+    ]);
     expect(world.ledger.entry(ACCOUNT_A, zone.zoneId)).toMatchObject({ state: 'delegated', records: [{ ttl: 3600 }] });
   });
 
@@ -424,7 +472,7 @@ describe('reconcileAccounts: sweeps', () => {
 });
 
 describe('reconcileAccounts: the parent lease', () => {
-  it('holds the parent zone\'s lease around its write and gives it back before recording the outcomes', async () => {
+  it("holds the parent zone's lease around its write and gives it back before recording the outcomes", async () => {
     // Prepare
     const world = fakeWorld();
     world.reader.set(ACCOUNT_A, [makeZone('foo.example.com')]);

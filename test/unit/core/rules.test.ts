@@ -1,11 +1,5 @@
 import { parseConfig } from '../../../functions/core/config-schema';
-import {
-  accountsInAllowlist,
-  isParentApex,
-  nsTtlFor,
-  parentFor,
-  winningRule,
-} from '../../../functions/core/rules';
+import { accountsInAllowlist, isParentApex, nsTtlFor, parentFor, winningRule } from '../../../functions/core/rules';
 import type { SubzoneConfig } from '../../../functions/core/types';
 
 const config: SubzoneConfig = parseConfig({

@@ -23,7 +23,13 @@ describe('judgeSuspect', () => {
 
   it.each<[string, Partial<LedgerEntry>, Probe, Partial<LedgerEntry> | 'same', boolean]>([
     ['never declares a serving delegation dangling', {}, 'serving', 'same', false],
-    ['forgets an earlier not-serving check once the name servers serve again', { notServingSince: since(120) }, 'serving', { notServingSince: undefined }, false],
+    [
+      'forgets an earlier not-serving check once the name servers serve again',
+      { notServingSince: since(120) },
+      'serving',
+      { notServingSince: undefined },
+      false,
+    ],
     ['notes the first not-serving check without declaring it dangling', {}, 'not-serving', { notServingSince: NOW.toISOString() }, false],
     ['declares it dangling on a second not-serving check an hour later', { notServingSince: since(60) }, 'not-serving', 'same', true],
     ['declares it dangling on a second not-serving check hours later', { notServingSince: since(600) }, 'not-serving', 'same', true],

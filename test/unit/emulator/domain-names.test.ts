@@ -1,12 +1,4 @@
-import {
-  compareNames,
-  isAtOrBelow,
-  isStrictlyBelow,
-  nameFromBytes,
-  namesBetween,
-  parseName,
-  toFqdn,
-} from '../../../emulator/domain-names';
+import { compareNames, isAtOrBelow, isStrictlyBelow, nameFromBytes, namesBetween, parseName, toFqdn } from '../../../emulator/domain-names';
 
 describe('parseName', () => {
   it.each([
@@ -63,13 +55,29 @@ describe('parseName', () => {
 describe('compareNames', () => {
   it('lists names by reversed labels, with the trailing dot of each label in the comparison', () => {
     // Prepare
-    const names = ['www.example.com', 'a.example.com', 'z.a.example.com', 'a-b.example.com', 'example.com', 'a\\041.example.com', '\\052.example.com'];
+    const names = [
+      'www.example.com',
+      'a.example.com',
+      'z.a.example.com',
+      'a-b.example.com',
+      'example.com',
+      'a\\041.example.com',
+      '\\052.example.com',
+    ];
 
     // Act
     const sorted = [...names].sort(compareNames);
 
     // Assess
-    expect(sorted).toEqual(['example.com', '\\052.example.com', 'a\\041.example.com', 'a-b.example.com', 'a.example.com', 'z.a.example.com', 'www.example.com']);
+    expect(sorted).toEqual([
+      'example.com',
+      '\\052.example.com',
+      'a\\041.example.com',
+      'a-b.example.com',
+      'a.example.com',
+      'z.a.example.com',
+      'www.example.com',
+    ]);
   });
 
   it('keeps every name below a name right after it, even past a dot inside a label', () => {
@@ -108,7 +116,11 @@ describe('name relations', () => {
 
   it('reads labels of bytes from a DNS message, and refuses characters that are not bytes', () => {
     // Act
-    const read = nameFromBytes([[0x57, 0x2a], [0x65, 0x78], [0x63, 0x6f, 0x6d]]);
+    const read = nameFromBytes([
+      [0x57, 0x2a],
+      [0x65, 0x78],
+      [0x63, 0x6f, 0x6d],
+    ]);
     const refused = nameFromBytes([[0xfffd], [0x63, 0x6f, 0x6d]]);
 
     // Assess

@@ -156,7 +156,10 @@ describe('the emulator and the project order and relate names alike', () => {
   it('agrees on which names lie below which, and on the names between', () => {
     const related = fc
       .tuple(storedName, fc.array(asciiLabel, { maxLength: 3 }), fc.boolean())
-      .map(([ancestor, labels, below]) => [below ? emulatorName([...labels, ancestor].join('.')) : emulatorName(labels.join('.') || 'x'), ancestor])
+      .map(([ancestor, labels, below]) => [
+        below ? emulatorName([...labels, ancestor].join('.')) : emulatorName(labels.join('.') || 'x'),
+        ancestor,
+      ])
       .filter((pair): pair is [string, string] => pair[0] !== undefined);
     fc.assert(
       fc.property(related, ([name, ancestor]) => {

@@ -19,7 +19,10 @@ function workerOn(world: FakeWorld): WorkerDeps & { queue: FakeWorkQueue } {
   return {
     ...world.deps,
     queue: new FakeWorkQueue(),
-    telemetry: { logger: new Logger({ serviceName: 'subzone-test', logLevel: 'SILENT' }), metrics: new Metrics({ namespace: 'SubzoneTest' }) },
+    telemetry: {
+      logger: new Logger({ serviceName: 'subzone-test', logLevel: 'SILENT' }),
+      metrics: new Metrics({ namespace: 'SubzoneTest' }),
+    },
   };
 }
 
@@ -46,11 +49,19 @@ describe('processBatch: sweeps', () => {
     const fanned = deps.queue.sent;
 
     // Act
-    const response = await processBatch(sqsEvent(fanned, fanned.map((_, index) => `a-${index}`)), deps);
+    const response = await processBatch(
+      sqsEvent(
+        fanned,
+        fanned.map((_, index) => `a-${index}`),
+      ),
+      deps,
+    );
 
     // Assess
     expect(response.batchItemFailures).toEqual([]);
-    expect(world.publisher.ofType('Sweep Completed').map((event) => [event.detail.sweepId, event.detail.account])).toEqual([['sweep-1', undefined]]);
+    expect(world.publisher.ofType('Sweep Completed').map((event) => [event.detail.sweepId, event.detail.account])).toEqual([
+      ['sweep-1', undefined],
+    ]);
   });
 
   it('frees name owners whose delegation entry is gone when a sweep starts', async () => {
