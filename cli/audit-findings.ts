@@ -10,12 +10,26 @@
  * - `dangling` (critical): no live zone a readable account holds serves the name: anyone who
  *   creates a zone on those name servers takes the name over.
  * An account that could not be read is named on the finding, never guessed about.
+ * Next to a delegation a live zone serves, its DS (docs/dnssec.md):
+ * - `ds-mismatch` (critical): the parent's DS matches no active key of the zone, so validating
+ *   resolvers fail the name;
+ * - `unsigned-chain` (low): the zone signs with an active key but the parent holds no DS, so
+ *   resolvers do not validate it.
  */
+import { canonicalDsValue } from '../functions/core/ds-policy';
 import { isStrictlyBelow, sameValueSet } from '../functions/core/names';
 import { winningRule } from '../functions/core/rules';
 import type { AccountId, DnsName, RecordSet, SubzoneConfig, ZoneId } from '../functions/core/types';
 
-export type FindingClass = 'delegated' | 'dangling' | 'mismatched' | 'foreign' | 'outside-allowlist' | 'below-delegation';
+export type FindingClass =
+  | 'delegated'
+  | 'dangling'
+  | 'mismatched'
+  | 'foreign'
+  | 'outside-allowlist'
+  | 'below-delegation'
+  | 'ds-mismatch'
+  | 'unsigned-chain';
 export type Severity = 'ok' | 'low' | 'medium' | 'high' | 'critical';
 
 /** Severities in rising order; `high` and above make the audit exit 2. */
@@ -28,6 +42,8 @@ export interface LiveZone {
   readonly name: DnsName;
   readonly optedIn: boolean;
   readonly nameServers: readonly DnsName[];
+  /** Its signing, read for zones whose names a parent delegates: signing or not, and the DS value of each active key. */
+  readonly signing?: { readonly signing: boolean; readonly activeDs: readonly string[] };
 }
 
 /** One finding (the JSON contract: name, parentZone, class, severity, and more). */
@@ -41,6 +57,8 @@ export interface Finding {
   /** The zone that serves the name (delegated, outside-allowlist) or holds it (mismatched). */
   readonly account?: AccountId;
   readonly zoneId?: ZoneId;
+  /** The parent's DS values at the name (`ds-mismatch`). */
+  readonly dsValues?: readonly string[];
   /** Accounts that might hold the name but could not be read. */
   readonly unreadableAccounts?: readonly AccountId[];
   /** What the finding means, in words. */
@@ -54,6 +72,8 @@ export interface ParentFacts {
   readonly apex: DnsName;
   /** Every NS record of the parent, the apex's included (it is skipped). */
   readonly nsRecords: readonly RecordSet[];
+  /** Every DS record of the parent. */
+  readonly dsRecords?: readonly RecordSet[];
   /** Live public zones of every readable account. */
   readonly liveZones: readonly LiveZone[];
   readonly unreadableAccounts: readonly AccountId[];
@@ -67,7 +87,11 @@ export function auditParent(facts: ParentFacts): Finding[] {
   const delegations = facts.nsRecords.filter((record) => record.name !== facts.apex);
   // Worst first, then by name, so the finding to act on leads.
   return delegations
-    .map((record) => classify(record, delegations, facts))
+    .flatMap((record) => {
+      const finding = classify(record, delegations, facts);
+      const ds = dsFinding(finding, facts);
+      return ds === undefined ? [finding] : [finding, ds];
+    })
     .sort((a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity) || a.name.localeCompare(b.name));
 }
 
@@ -129,6 +153,24 @@ function classify(record: RecordSet, delegations: readonly RecordSet[], facts: P
   };
 }
 
+/** The DS finding next to a delegation a live zone serves, if its DS and its keys disagree. */
+function dsFinding(delegation: Finding, facts: ParentFacts): Finding | undefined {
+  if (delegation.class !== 'delegated' && delegation.class !== 'outside-allowlist') return undefined;
+  const serving = facts.liveZones.find((zone) => zone.zoneId === delegation.zoneId && zone.account === delegation.account);
+  const ds = facts.dsRecords?.find((record) => record.name === delegation.name);
+  const active = new Set(serving?.signing?.activeDs.map(canonicalDsValue) ?? []);
+  const { name, parentZone, parentZoneId, nameServers, account, zoneId } = delegation;
+  const base = { name, parentZone, parentZoneId, nameServers, account, zoneId };
+  if (ds !== undefined) {
+    if (ds.values.some((value) => active.has(canonicalDsValue(value)))) return undefined;
+    const detail = `the DS matches no active key of zone ${delegation.zoneId}: validating resolvers fail the name`;
+    return { ...base, dsValues: ds.values, class: 'ds-mismatch', severity: 'critical', detail };
+  }
+  if (serving?.signing?.signing !== true || active.size === 0) return undefined;
+  const detail = `zone ${delegation.zoneId} signs but the parent holds no DS: resolvers do not validate it`;
+  return { ...base, class: 'unsigned-chain', severity: 'low', detail };
+}
+
 /** The unreadable accounts that might hold a name: those the rule lists, or all when no rule does. */
 function possibleHolders(unreadable: readonly AccountId[], listed: readonly AccountId[] | undefined): AccountId[] {
   return unreadable.filter((account) => listed === undefined || listed.includes(account));
@@ -137,4 +179,9 @@ function possibleHolders(unreadable: readonly AccountId[], listed: readonly Acco
 /** True when a finding is `high` or worse (the audit exits 2). */
 export function isSerious(finding: Finding): boolean {
   return SEVERITIES.indexOf(finding.severity) >= SEVERITIES.indexOf('high');
+}
+
+/** True for a finding about a DS record rather than a delegation's NS. */
+export function isDsFinding(finding: Finding): boolean {
+  return finding.class === 'ds-mismatch' || finding.class === 'unsigned-chain';
 }

@@ -130,7 +130,7 @@ export function hubReaders(config: SubzoneConfig, options: CommonOptions, env: N
   });
   const spokeRoute53 = spokeRoute53Factory((account) => spokeCredentials.providerFor(account));
   return {
-    reader: new Route53SpokeZoneReader({ route53For: spokeRoute53, optInTag: config.optInTag }),
+    reader: new Route53SpokeZoneReader({ route53For: spokeRoute53, optInTag: config.optInTag, readSigning: config.dnssec.enabled }),
     spokeRoute53,
     parents: new Route53ParentZoneStore(route53),
     ledger: new DynamoDbLedger(new DynamoDBClient({ retryMode: 'standard', ...credentials }), { tableName: ledgerTableName(options, env) }),

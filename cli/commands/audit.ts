@@ -3,12 +3,12 @@
  * live zones of every account subzone knows (the allowlist's and the ledger's), read through
  * the reader roles. Exit 0 nothing `high` or worse, 2 something is, 1 an error.
  */
-import { GetHostedZoneCommand } from '@aws-sdk/client-route-53';
+import { GetDNSSECCommand, GetHostedZoneCommand } from '@aws-sdk/client-route-53';
 import { SpokeReadError } from '../../functions/core/errors';
 import { normaliseName } from '../../functions/core/names';
 import { accountsInAllowlist } from '../../functions/core/rules';
 import type { AccountId, DnsName } from '../../functions/core/types';
-import { auditParent, isSerious, type Finding, type LiveZone } from '../audit-findings';
+import { auditParent, isDsFinding, isSerious, type Finding, type LiveZone } from '../audit-findings';
 import type { CommandContext } from '../command-context';
 
 /** An account whose zones could not be read. */
@@ -31,7 +31,11 @@ export async function runAudit(context: CommandContext): Promise<Audit> {
   for (const parent of config.parentZones) {
     out.progress(`reading parent zone ${parent.name}...`);
     const view = await readers.parents.readAround(parent.hostedZoneId, parent.name, [parent.name]);
-    parents.push({ parent, nsRecords: view.records.filter((record) => record.type === 'NS') });
+    parents.push({
+      parent,
+      nsRecords: view.records.filter((record) => record.type === 'NS'),
+      dsRecords: view.records.filter((record) => record.type === 'DS'),
+    });
   }
   const delegatedNames = new Set(parents.flatMap(({ nsRecords }) => nsRecords.map((record) => record.name)));
   const accounts = [...new Set([...accountsInAllowlist(config), ...(await readers.ledger.listAccounts())])].sort();
@@ -47,8 +51,16 @@ export async function runAudit(context: CommandContext): Promise<Audit> {
     }
   }
   const unreadable = unreadableAccounts.map((entry) => entry.account);
-  const findings = parents.flatMap(({ parent, nsRecords }) =>
-    auditParent({ config, parentZoneId: parent.hostedZoneId, apex: parent.name, nsRecords, liveZones, unreadableAccounts: unreadable }),
+  const findings = parents.flatMap(({ parent, nsRecords, dsRecords }) =>
+    auditParent({
+      config,
+      parentZoneId: parent.hostedZoneId,
+      apex: parent.name,
+      nsRecords,
+      dsRecords,
+      liveZones,
+      unreadableAccounts: unreadable,
+    }),
   );
   return { findings, unreadableAccounts };
 }
@@ -71,9 +83,23 @@ async function liveZonesOf(context: CommandContext, account: AccountId, delegate
         throw new SpokeReadError(account, 'unavailable', { cause: error });
       }
     }
-    zones.push({ account, zoneId: zone.zoneId, name: zone.name, optedIn: zone.optedIn, nameServers });
+    const signing = delegatedNames.has(zone.name) ? await signingOf(context, account, zone.zoneId) : undefined;
+    zones.push({ account, zoneId: zone.zoneId, name: zone.name, optedIn: zone.optedIn, nameServers, ...(signing && { signing }) });
   }
   return zones;
+}
+
+/** GetDNSSEC of a zone whose name a parent delegates: is it signing, and the DS value of each active key. */
+async function signingOf(context: CommandContext, account: AccountId, zoneId: string): Promise<NonNullable<LiveZone['signing']>> {
+  try {
+    const read = await context.readers.spokeRoute53(account).send(new GetDNSSECCommand({ HostedZoneId: zoneId }));
+    const activeDs = (read.KeySigningKeys ?? []).flatMap((key) =>
+      key.Status === 'ACTIVE' && key.DSRecord !== undefined ? [key.DSRecord] : [],
+    );
+    return { signing: read.Status?.ServeSignature === 'SIGNING', activeDs };
+  } catch (error) {
+    throw new SpokeReadError(account, 'unavailable', { cause: error });
+  }
 }
 
 /** Prints the audit and returns the exit code. */
@@ -97,7 +123,8 @@ export function reportAudit(context: CommandContext, audit: Audit): number {
     out.line();
     for (const entry of audit.unreadableAccounts)
       out.line(out.style('yellow', `account ${entry.account} could not be read: ${entry.error}`));
-    out.line(`${audit.findings.length} delegation(s) audited, ${serious.length} high or critical.`);
+    const delegations = audit.findings.filter((finding) => !isDsFinding(finding)).length;
+    out.line(`${delegations} delegation(s) audited, ${serious.length} high or critical.`);
   }
   return serious.length > 0 ? 2 : 0;
 }

@@ -4,9 +4,12 @@
  *   call, GetHostedZone only for public zones whose name servers the ledger lacks;
  * - zones scope: GetHostedZone per requested id, ListHostedZonesByName per distinct public
  *   name for same-name siblings, then tags as above.
+ * With DNSSEC on, one GetDNSSEC per opted-in public zone read, and the DNSSEC tags from the
+ * same ListTagsForResources calls.
  * A read either completes or throws SpokeReadError: never a partial snapshot.
  */
 import {
+  GetDNSSECCommand,
   GetHostedZoneCommand,
   type HostedZone,
   ListHostedZonesByNameCommand,
@@ -14,11 +17,13 @@ import {
   ListHostedZonesCommand,
   ListTagsForResourcesCommand,
   type Route53Client,
+  type Tag,
 } from '@aws-sdk/client-route-53';
+import { DNSSEC_OFF_TAG, DS_RETIRE_TAG_KEY } from '../core/contract';
 import { NameError, SpokeReadError } from '../core/errors';
 import { normaliseName, normaliseValueSet } from '../core/names';
 import { bareZoneId } from '../core/intake';
-import type { AccountId, DnsName, SpokeSnapshot, SpokeZone, ZoneId, ZoneScope } from '../core/types';
+import type { AccountId, DnsName, SpokeSnapshot, SpokeZone, ZoneId, ZoneScope, ZoneSigning } from '../core/types';
 import type { SpokeZoneReader } from '../core/ports';
 import { errorName, spokeReadFailure } from './aws-errors';
 
@@ -33,6 +38,8 @@ export interface Route53SpokeZoneReaderOptions {
   readonly route53For: (account: AccountId) => Route53Client;
   /** The opt-in tag; a zone is opted in when it carries `key` with exactly `value`. */
   readonly optInTag: { readonly key: string; readonly value: string };
+  /** Read each opted-in public zone's signing (config `dnssec.enabled`); off, GetDNSSEC is never called. */
+  readonly readSigning?: boolean;
 }
 
 /** A hosted zone as listed, before its tags and name servers are known. */
@@ -70,7 +77,7 @@ export class Route53SpokeZoneReader implements SpokeZoneReader {
   async readZones(account: AccountId, scope: ZoneScope, knownNameServers: ReadonlyMap<ZoneId, readonly DnsName[]>): Promise<SpokeSnapshot> {
     try {
       const route53 = this.options.route53For(account);
-      const read = new AccountRead(route53, knownNameServers, this.options.optInTag);
+      const read = new AccountRead(route53, knownNameServers, this.options.optInTag, this.options.readSigning === true);
       return scope.kind === 'account' ? await read.wholeAccount(account, scope) : await read.someZones(account, scope, scope.zoneIds);
     } catch (error) {
       if (error instanceof SpokeReadError) throw error;
@@ -88,6 +95,7 @@ class AccountRead {
     private readonly route53: Route53Client,
     private readonly knownNameServers: ReadonlyMap<ZoneId, readonly DnsName[]>,
     private readonly optInTag: { readonly key: string; readonly value: string },
+    private readonly readSigning: boolean,
   ) {}
 
   async wholeAccount(account: AccountId, scope: ZoneScope): Promise<SpokeSnapshot> {
@@ -179,24 +187,41 @@ class AccountRead {
     return zones;
   }
 
-  /** Adds the opt-in flag, and the name servers of the opted-in public zones, with as few calls as possible. */
+  /** Adds the opt-in flag, the name servers and the signing of the opted-in public zones, with as few calls as possible. */
   private async complete(zones: readonly ListedZone[]): Promise<SpokeZone[]> {
     const publicZones = zones.filter((zone) => !zone.privateZone);
-    const optedIn = await this.optedInZoneIds(publicZones.map((zone) => zone.zoneId));
+    const tags = await this.tagsOf(publicZones.map((zone) => zone.zoneId));
     const result: SpokeZone[] = [];
     for (const zone of zones) {
       if (zone.privateZone) {
         result.push({ zoneId: zone.zoneId, name: zone.name, privateZone: true, optedIn: false, nameServers: [] });
         continue;
       }
-      const isOptedIn = optedIn.has(zone.zoneId);
+      const zoneTags = tags.get(zone.zoneId) ?? [];
+      const isOptedIn = zoneTags.some((tag) => tag.Key === this.optInTag.key && tag.Value === this.optInTag.value);
       // Only a zone that claims needs its name servers: the rest would cost a call each, every sweep.
       const nameServers =
         zone.nameServers ?? this.knownNameServers.get(zone.zoneId) ?? (isOptedIn ? await this.nameServersOrUnknown(zone.zoneId) : []);
       if (nameServers === undefined) continue;
-      result.push({ zoneId: zone.zoneId, name: zone.name, privateZone: false, optedIn: isOptedIn, nameServers });
+      const dnssec = isOptedIn && this.readSigning ? await this.signingOf(zone.zoneId, zoneTags) : undefined;
+      result.push({ zoneId: zone.zoneId, name: zone.name, privateZone: false, optedIn: isOptedIn, nameServers, ...(dnssec && { dnssec }) });
     }
     return result;
+  }
+
+  /** GetDNSSEC: serving status and the ACTIVE keys, with the team's DNSSEC tags. */
+  private async signingOf(zoneId: ZoneId, tags: readonly Tag[]): Promise<ZoneSigning> {
+    const output = await this.route53.send(new GetDNSSECCommand({ HostedZoneId: zoneId }));
+    const activeKeys = (output.KeySigningKeys ?? []).flatMap((key) =>
+      key.Status === 'ACTIVE' && key.Name !== undefined && key.DSRecord !== undefined ? [{ name: key.Name, dsRecord: key.DSRecord }] : [],
+    );
+    const retiredKey = tags.find((tag) => tag.Key === DS_RETIRE_TAG_KEY)?.Value;
+    return {
+      signing: output.Status?.ServeSignature === 'SIGNING',
+      activeKeys,
+      dsOff: tags.some((tag) => tag.Key === DNSSEC_OFF_TAG.key && tag.Value === DNSSEC_OFF_TAG.value),
+      ...(retiredKey !== undefined && { retiredKey }),
+    };
   }
 
   private async nameServersOrUnknown(zoneId: ZoneId): Promise<DnsName[] | undefined> {
@@ -216,16 +241,16 @@ class AccountRead {
     return normaliseValueSet(nameServers);
   }
 
-  private async optedInZoneIds(zoneIds: readonly ZoneId[]): Promise<Set<ZoneId>> {
-    const optedIn = new Set<ZoneId>();
+  /** The tags of each zone, 10 zones a call. */
+  private async tagsOf(zoneIds: readonly ZoneId[]): Promise<Map<ZoneId, readonly Tag[]>> {
+    const tags = new Map<ZoneId, readonly Tag[]>();
     for (const ids of chunks(zoneIds, TAGGED_ZONES_PER_CALL)) {
       // The SDK strips `/hostedzone/` from Id inputs but not from ResourceIds (the SDK's Route 53 input customisation).
       const output = await this.route53.send(new ListTagsForResourcesCommand({ ResourceType: 'hostedzone', ResourceIds: ids }));
       for (const set of output.ResourceTagSets ?? []) {
-        const tagged = set.Tags?.some((tag) => tag.Key === this.optInTag.key && tag.Value === this.optInTag.value);
-        if (tagged && set.ResourceId) optedIn.add(bareZoneId(set.ResourceId));
+        if (set.ResourceId) tags.set(bareZoneId(set.ResourceId), set.Tags ?? []);
       }
     }
-    return optedIn;
+    return tags;
   }
 }

@@ -82,7 +82,7 @@ export class AccountEntries {
   /** Writes the intent before the change is sent (invariant 6). */
   async recordIntent(decision: Decision, now: Date): Promise<void> {
     const base = this.get(subjectOf(decision).zoneId) ?? freshEntry(decision, this.account, now);
-    const state = decision.kind === 'remove' ? 'removing' : decision.kind === 'update' ? 'delegated' : 'creating';
+    const state = decision.kind === 'remove' ? 'removing' : decision.kind === 'update' || decision.kind === 'ds' ? 'delegated' : 'creating';
     await this.write({ ...base, state, intent: { changes: changesOf(decision), at: now.toISOString() } });
   }
 

@@ -18,6 +18,7 @@ export const CONFIG_DEFAULTS = {
   nsTtl: 3600,
   graceMinutes: 60,
   removalBudget: { records: 5, percent: 10 },
+  dnssec: { enabled: false, dsTtl: 3600 },
 } as const;
 
 /** The TTL range accepted for the NS records subzone writes (seconds). */
@@ -101,8 +102,9 @@ const ruleSchema = strictObject(
       .min(1, { error: expected('at least one account id') })
       .meta({ description: 'Accounts that may claim the names of this rule.' }),
     nsTtl: ttl.optional().meta({ description: 'TTL of the NS records written for this rule. Defaults to the top-level nsTtl.' }),
+    dsTtl: ttl.optional().meta({ description: 'TTL of the DS records written for this rule. Defaults to dnssec.dsTtl.' }),
   },
-  'a rule { name, accounts, nsTtl? }',
+  'a rule { name, accounts, nsTtl?, dsTtl? }',
 ).meta({ description: 'An allowlist rule: which accounts may claim which name.' });
 
 const configSchema = strictObject(
@@ -159,6 +161,20 @@ const configSchema = strictObject(
       .meta({
         description: 'A sweep that would remove more than the larger of these removes nothing and alarms.',
       }),
+    dnssec: strictObject(
+      {
+        enabled: z
+          .boolean({ error: expected('true or false') })
+          .default(CONFIG_DEFAULTS.dnssec.enabled)
+          .meta({ description: 'Publish a DS record next to the NS of every child zone that signs.' }),
+        dsTtl: ttl
+          .default(CONFIG_DEFAULTS.dnssec.dsTtl)
+          .meta({ description: 'TTL of the DS records subzone writes, in seconds (a rule may override it).' }),
+      },
+      'a dnssec setting { enabled, dsTtl? }',
+    )
+      .prefault({})
+      .meta({ description: 'DS records in the parent for child zones that sign. Off by default: no DS is ever written.' }),
   },
   'a subzone config object',
 ).meta({ title: 'subzone config', description: 'Allowlist and settings of subzone (docs/configuration.md).' });

@@ -61,6 +61,12 @@ export const INITIAL_CONTROLS = { writesPaused: false, holds: [] } as const;
 /** The tag that opts a hosted zone in, unless the config names another. */
 export const DEFAULT_OPT_IN_TAG = { key: 'subzone:delegate', value: 'true' } as const;
 
+/** A child zone's tag asking subzone to withdraw every DS it published for the zone, and keep the NS. */
+export const DNSSEC_OFF_TAG = { key: 'subzone:dnssec', value: 'off' } as const;
+
+/** A child zone's tag naming the key-signing key whose DS subzone should withdraw (a key rollover). */
+export const DS_RETIRE_TAG_KEY = 'subzone:ds-retire';
+
 /** Name of the read-only role in each child account, unless the config names another. */
 export const DEFAULT_READER_ROLE_NAME = 'subzone-reader';
 

@@ -4,7 +4,8 @@
  * what the parent zone really holds: the write happened, or it did not.
  */
 import type { ProjectedParents } from './parent-view';
-import type { LedgerEntry, LedgerRecord, OutcomeEvent } from './types';
+import { sameDsValues } from './ds-policy';
+import type { LedgerEntry, LedgerRecord, OutcomeEvent, RecordChange } from './types';
 import { entryEvent } from './outcomes';
 
 /** An entry to store, with the outcome event to publish before it. */
@@ -19,6 +20,7 @@ export interface EntryChange {
 export function resolveIntent(entry: LedgerEntry, parents: ProjectedParents, now: Date): EntryChange {
   const { intent: _intent, ...rest } = entry;
   const changes = entry.intent?.changes ?? [];
+  if (changes.length > 0 && changes.every((change) => change.record.type === 'DS')) return resolveDsIntent(rest, changes, parents, now);
   const created = changes.find((change) => change.action === 'CREATE')?.record;
   const current = parents.nsAt(entry.parentZoneId, entry.name);
 
@@ -40,4 +42,19 @@ export function resolveIntent(entry: LedgerEntry, parents: ProjectedParents, now
     return { entry: removed, outcome: entryEvent('Delegation Removed', removed, 'intent-settled', true, now), retire: true };
   }
   return { entry: { ...rest, state: 'delegated' } };
+}
+
+/** A DS write (publish, change or withdrawal) whose outcome was not recorded: the parent's DS says which it was. */
+function resolveDsIntent(entry: LedgerEntry, changes: readonly RecordChange[], parents: ProjectedParents, now: Date): EntryChange {
+  const created = changes.find((change) => change.action === 'CREATE')?.record;
+  const current = parents.at(entry.parentZoneId, entry.name).find((record) => record.type === 'DS');
+  const landed =
+    created === undefined
+      ? current === undefined
+      : current !== undefined && current.ttl === created.ttl && sameDsValues(current.values, created.values);
+  if (!landed) return { entry: { ...entry, state: 'delegated' } };
+  const ns = entry.records.filter((record) => record.type !== 'DS');
+  const ds: LedgerRecord[] = created === undefined ? [] : [{ type: 'DS', ttl: created.ttl, values: created.values }];
+  const settled: LedgerEntry = { ...entry, state: 'delegated', records: [...ns, ...ds] };
+  return { entry: settled, outcome: entryEvent('Delegation Updated', settled, 'intent-settled', true, now) };
 }

@@ -15,6 +15,8 @@ export interface SentenceSubject {
   readonly name: DnsName;
   /** When a waiting removal will happen. */
   readonly removableAt?: string;
+  /** After a DS withdrawal: when resolvers no longer hold the old DS (its TTL has run out). */
+  readonly safeAfter?: string;
   /** The rejection's own detail (who owns a contested name, ...). */
   readonly detail?: string;
 }
@@ -42,6 +44,10 @@ const REASONS: Readonly<Record<string, string>> = {
   'records-below-name': 'the parent holds records below that name, which a delegation would take out of service',
   'delegated-elsewhere': 'the parent already delegates the name to other name servers; a person must remove that record first',
   'changed-outside-subzone': 'the record was changed outside subzone',
+  'ds-published': 'the zone signs: the parent now holds its DS record, after its NS',
+  'ds-updated': "the zone's active keys changed: the DS record follows them",
+  'ds-withdrawn':
+    'the DS record was withdrawn (the NS stays until no DS remains); wait for its TTL before you stop signing or remove the key',
 };
 
 /** The reason in words (unknown reasons are shown as they are). */
@@ -83,6 +89,9 @@ export function sentenceFor(subject: SentenceSubject, config: SubzoneConfig): st
     case 'adopt':
       return `adopted: ${because}; subzone now manages the record`;
     case 'update':
+      if (reason === 'ds-withdrawn' && subject.safeAfter !== undefined) {
+        return `DS withdrawn: the parent no longer holds the DS of ${name} (the NS stays); stop signing or remove the key after ${subject.safeAfter}`;
+      }
       return `updated: ${because}`;
     case 'remove':
       return `removed: the delegation of ${name} is gone because ${because}`;
@@ -123,6 +132,7 @@ export function sentenceForOutcome(event: OutcomeEvent, config: SubzoneConfig): 
   const released = reason.startsWith('released:');
   const kind = released ? 'disown' : reason === 'adopted' ? 'adopt' : KIND_OF[event.detailType];
   const removableAt = typeof detail.removableAt === 'string' ? detail.removableAt : undefined;
+  const safeAfter = typeof detail.safeAfter === 'string' ? detail.safeAfter : undefined;
   return sentenceFor(
     {
       kind,
@@ -130,6 +140,7 @@ export function sentenceForOutcome(event: OutcomeEvent, config: SubzoneConfig): 
       account: detail.account ?? '',
       name: detail.name ?? '',
       ...(removableAt ? { removableAt } : {}),
+      ...(safeAfter ? { safeAfter } : {}),
     },
     config,
   );

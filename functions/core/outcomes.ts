@@ -2,6 +2,7 @@
  * What a decision leaves behind once its fate is known: the ledger entry's next state and the
  * outcome event (on state change only).
  */
+import { recordedDs } from './ds-policy';
 import type { Decision } from './policy';
 import type { AccountId, LedgerEntry, OutcomeDetailType, OutcomeEvent } from './types';
 
@@ -48,6 +49,7 @@ const WOULD: Partial<Record<Decision['kind'], OutcomeDetailType>> = {
   update: 'Delegation Updated',
   remove: 'Delegation Removed',
   disown: 'Delegation Removed',
+  ds: 'Delegation Updated',
 };
 
 /** What one kind of applied decision leaves behind. */
@@ -85,13 +87,37 @@ const APPLIED: { readonly [K in Decision['kind']]: AppliedOutcome<K> } = {
     return { entry, outcome: entryEvent('Delegation Created', entry, 'adopted', true, now) };
   },
   update: (decision, stored, _fresh, now) => {
+    const base = stored ?? decision.entry;
+    // A new NS leaves the DS beside it as it is.
+    const held = recordedDs(base);
     const entry: LedgerEntry = {
-      ...cleared(stored ?? decision.entry),
+      ...cleared(base),
       state: 'delegated',
-      records: [decision.record],
+      records: [decision.record, ...(held ? [held] : [])],
       reason: decision.reason,
     };
     return { entry, outcome: entryEvent('Delegation Updated', entry, decision.reason, true, now) };
+  },
+  ds: (decision, stored, _fresh, now) => {
+    const base = stored ?? decision.entry;
+    // A withdrawal during a removal's grace period keeps its clock: only the intent is settled.
+    const { signingSeenSince: _seen, intent: _intent, ...rest } = base;
+    const records = [...base.records.filter((record) => record.type !== 'DS'), ...(decision.record ? [decision.record] : [])];
+    const entry: LedgerEntry = {
+      ...rest,
+      state: 'delegated',
+      records,
+      reason: decision.reason,
+      ...(decision.signingSeenSince !== undefined && { signingSeenSince: decision.signingSeenSince }),
+    };
+    const event = entryEvent('Delegation Updated', entry, decision.reason, true, now);
+    // After a withdrawal, resolvers may hold the old DS for its TTL: the team waits until then to stop signing or drop the key.
+    const safeAfter = decision.found === undefined ? now : new Date(now.getTime() + decision.found.ttl * 1000);
+    const ds =
+      decision.record === undefined
+        ? { safeAfter: safeAfter.toISOString() }
+        : { dsValues: decision.record.values, dsTtl: decision.record.ttl };
+    return { entry, outcome: { ...event, detail: { ...event.detail, ...ds } } };
   },
   remove: (decision, _stored, _fresh, now) => ({
     entry: 'delete',
@@ -104,9 +130,13 @@ const APPLIED: { readonly [K in Decision['kind']]: AppliedOutcome<K> } = {
   }),
   keep: (decision, stored) => {
     const entry = stored ?? decision.entry;
+    const seen = withSigningSeen(entry, decision.signingSeenSince);
     // A write reported as not applied belongs to an episode that is over: the next one is reported again.
-    const tidy = isNotAppliedKey(entry.reason) ? { ...cleared(entry), reason: decision.reason } : cleared(entry);
-    const changed = Object.keys(tidy).length !== Object.keys(entry).length || tidy.reason !== entry.reason;
+    const tidy = isNotAppliedKey(entry.reason) ? { ...cleared(seen), reason: decision.reason } : cleared(seen);
+    const changed =
+      Object.keys(tidy).length !== Object.keys(entry).length ||
+      tidy.reason !== entry.reason ||
+      tidy.signingSeenSince !== entry.signingSeenSince;
     return changed ? { entry: tidy } : {};
   },
   // Reported once, when the state begins; the delegation stays, for a person to decide.
@@ -143,6 +173,12 @@ const APPLIED: { readonly [K in Decision['kind']]: AppliedOutcome<K> } = {
   ignore: () => ({}),
   frozen: () => ({}),
 };
+
+/** The entry with `signingSeenSince` set to the given time, or dropped. */
+function withSigningSeen(entry: LedgerEntry, signingSeenSince: string | undefined): LedgerEntry {
+  const { signingSeenSince: _previous, ...rest } = entry;
+  return signingSeenSince === undefined ? rest : { ...rest, signingSeenSince };
+}
 
 /**
  * The ledger change and event for a decision.

@@ -2,6 +2,7 @@
  * The decision logic of docs/concepts.md, as pure functions: facts in, a closed set of decisions
  * out, the reason travelling as data. Nothing here reads or writes anything.
  */
+import { isRecordedDs, recordedDs, sameDsValues, wantedDs } from './ds-policy';
 import { isAtOrBelow, sameValueSet, toFqdn } from './names';
 import type { ProjectedParents } from './parent-view';
 import { nsTtlFor, parentFor, winningRule } from './rules';
@@ -34,6 +35,9 @@ export type RejectReason =
   | 'delegated-elsewhere'
   | 'changed-outside-subzone';
 
+/** Why a DS changes: the first published, the key set changed, or withdrawn (before its NS, or at the team's request). */
+export type DsReason = 'ds-published' | 'ds-updated' | 'ds-withdrawn';
+
 /** Why a delegation subzone stands for goes. */
 export type RemovalReason = 'zone-deleted' | 'opted-out' | 'not-allowed' | 'dangling';
 
@@ -63,12 +67,33 @@ export type Decision =
       readonly record: LedgerRecord;
       readonly reason: 'ttl-changed' | 'values-changed';
     }
-  | { readonly kind: 'keep'; readonly entry: LedgerEntry; readonly clearRemovable: boolean; readonly reason: 'in-place' }
+  | {
+      readonly kind: 'keep';
+      readonly entry: LedgerEntry;
+      readonly clearRemovable: boolean;
+      readonly reason: 'in-place';
+      /** When the zone was first seen signing (DNSSEC on), to remember on the entry. */
+      readonly signingSeenSince?: string | undefined;
+    }
   | {
       readonly kind: 'remove';
       readonly entry: LedgerEntry;
       readonly found: RecordSet;
+      /** The DS subzone holds at the name, deleted in the same batch, before the NS. */
+      readonly foundDs?: RecordSet;
       readonly reason: RemovalReason;
+    }
+  /**
+   * The DS next to a standing NS is published, changed or withdrawn (docs/dnssec.md): `found` is
+   * the parent's DS (deleted exactly as read), `record` the DS to create, if any.
+   */
+  | {
+      readonly kind: 'ds';
+      readonly entry: LedgerEntry;
+      readonly found: RecordSet | undefined;
+      readonly record: LedgerRecord | undefined;
+      readonly signingSeenSince: string | undefined;
+      readonly reason: DsReason;
     }
   /** Subzone stops answering for a record it must not delete (adopted, changed by hand, gone): forgotten, never deleted. */
   | { readonly kind: 'disown'; readonly entry: LedgerEntry; readonly reason: RemovalReason | 'record-gone' }
@@ -258,8 +283,18 @@ function decideGone(entry: LedgerEntry, view: ParentProjection): Decision {
     // forgotten. A TTL changed by hand does not save it: it still delegates to the gone zone.
     return { kind: 'disown', entry, reason: found === undefined ? 'record-gone' : 'zone-deleted' };
   }
+  const foundDs = dsAt(view, entry);
+  // A DS subzone did not write, or changed since, must not be left without its NS: neither is touched.
+  if (foundDs !== undefined && !isRecordedDs(entry, foundDs)) return { kind: 'disown', entry, reason: 'zone-deleted' };
+  view.remove(entry.parentZoneId, entry.name, 'DS');
   view.remove(entry.parentZoneId, entry.name, 'NS');
-  return { kind: 'remove', entry, found, reason: 'zone-deleted' };
+  // The takeover risk wins: DS and NS go at once, in one batch, the DS first.
+  return { kind: 'remove', entry, found, ...(foundDs && { foundDs }), reason: 'zone-deleted' };
+}
+
+/** The DS record at an entry's name in its parent, as projected. */
+function dsAt(view: ParentProjection, entry: Pick<LedgerEntry, 'parentZoneId' | 'name'>): RecordSet | undefined {
+  return view.at(entry.parentZoneId, entry.name).find((record) => record.type === 'DS');
 }
 
 /** An opted-out or no-longer-allowed delegation goes only after the grace period. */
@@ -271,7 +306,13 @@ function decideWithdrawal(facts: AccountFacts, entry: LedgerEntry, reason: Remov
     return { kind: 'wait', entry, reason, removableSince: since, removableAt: removableAt.toISOString() };
   }
   const found = view.nsAt(entry.parentZoneId, entry.name);
-  if (entry.origin === 'adopted' || found === undefined || !stillAsRecorded(entry, found)) {
+  const foundDs = dsAt(view, entry);
+  if (foundDs !== undefined && isRecordedDs(entry, foundDs)) {
+    // The DS goes first, in its own batch; the NS follows on a later reconcile, once no DS remains.
+    view.remove(entry.parentZoneId, entry.name, 'DS');
+    return { kind: 'ds', entry, found: foundDs, record: undefined, signingSeenSince: undefined, reason: 'ds-withdrawn' };
+  }
+  if (entry.origin === 'adopted' || found === undefined || !stillAsRecorded(entry, found) || foundDs !== undefined) {
     return { kind: 'disown', entry, reason: found === undefined ? 'record-gone' : reason };
   }
   view.remove(entry.parentZoneId, entry.name, 'NS');
@@ -337,7 +378,7 @@ function judgeCandidate(
   // A record subzone stands for, still as recorded, stays: rejecting it would drop it from the
   // ledger and leave it behind, dangling, once its zone is deleted (invariants 2 and 5).
   if (standing && found !== undefined && sameValueSet(found.values, nsValues(entry))) {
-    return judgeStanding(zone, entry, desired, found, view);
+    return judgeStanding(facts, zone, entry, desired, found, view);
   }
   if (owner !== undefined && !ownsName) {
     return reject('contested', `${zone.name} is owned by zone ${owner.zoneId} in account ${owner.account}`);
@@ -352,7 +393,7 @@ function judgeCandidate(
 
   const others = view.at(parentZoneId, zone.name).filter((record) => record.type !== 'NS' && record.type !== 'DS');
 
-  if (standing) return judgeStanding(zone, entry, desired, found, view);
+  if (standing) return judgeStanding(facts, zone, entry, desired, found, view);
   if (others.length > 0) {
     return reject('name-in-use', `the parent holds ${others.map((record) => record.type).join(', ')} at ${zone.name}`);
   }
@@ -377,6 +418,7 @@ function judgeCandidate(
  * never changed (invariant 4); an update only follows a change of the config.
  */
 function judgeStanding(
+  facts: AccountFacts,
   zone: SpokeZone,
   entry: LedgerEntry,
   desired: LedgerRecord,
@@ -413,7 +455,38 @@ function judgeStanding(
     view.add(parentZoneId, { name: zone.name, ...desired });
     return { kind: 'update', zone, entry, found, record: desired, reason };
   }
-  return { kind: 'keep', entry, clearRemovable: entry.removableSince !== undefined, reason: 'in-place' };
+  return judgeDs(facts, zone, entry, view) ?? keep(entry, undefined);
+}
+
+function keep(entry: LedgerEntry, signingSeenSince: string | undefined): Decision {
+  return { kind: 'keep', entry, clearRemovable: entry.removableSince !== undefined, reason: 'in-place', signingSeenSince };
+}
+
+/**
+ * The DS next to a delegation whose NS is in place: publish, change or withdraw it, or keep it.
+ * A DS subzone wrote and a person changed since is reported, never changed (invariant 4).
+ * Undefined when DNSSEC is off and the entry holds no DS: nothing about DS is decided.
+ */
+function judgeDs(facts: AccountFacts, zone: SpokeZone, entry: LedgerEntry, view: ParentProjection): Decision | undefined {
+  const held = recordedDs(entry);
+  if (!facts.config.dnssec.enabled && held === undefined) return undefined;
+  const found = dsAt(view, entry);
+  // A DS subzone never wrote is not its own: left as it is (`subzone audit` judges it), the NS kept.
+  if (found !== undefined && held === undefined) return keep(entry, entry.signingSeenSince);
+  if (found !== undefined && !isRecordedDs(entry, found)) {
+    const detail = `the DS record at ${zone.name} no longer holds what subzone wrote`;
+    return { kind: 'reject', zone, parentZoneId: entry.parentZoneId, base: entry, reason: 'changed-outside-subzone', detail };
+  }
+  const wanted = wantedDs(facts.config, zone, entry, facts.now);
+  const { record, signingSeenSince } = wanted;
+  if (record === undefined && found === undefined) return keep(entry, signingSeenSince);
+  if (record !== undefined && found !== undefined && record.ttl === found.ttl && sameDsValues(record.values, found.values)) {
+    return keep(entry, signingSeenSince);
+  }
+  view.remove(entry.parentZoneId, entry.name, 'DS');
+  if (record !== undefined) view.add(entry.parentZoneId, { name: entry.name, ...record });
+  const reason: DsReason = record === undefined ? 'ds-withdrawn' : found === undefined ? 'ds-published' : 'ds-updated';
+  return { kind: 'ds', entry, found, record, signingSeenSince, reason };
 }
 
 /** Why a standing delegation no longer answers for its name alone, if it does not. */
@@ -428,7 +501,7 @@ function occlusionOf(parentZoneId: ZoneId, name: DnsName, view: ParentProjection
 export function freezeHeldNames(decision: Decision, controls: Controls): Decision {
   if (controls.holds.length === 0) return decision;
   const { name } = subjectOf(decision);
-  const writes = ['create', 'adopt', 'update', 'remove', 'disown'].includes(decision.kind);
+  const writes = ['create', 'adopt', 'update', 'remove', 'disown', 'ds'].includes(decision.kind);
   if (writes && controls.holds.includes(name)) return { kind: 'frozen', name, instead: decision };
   return decision;
 }
@@ -460,7 +533,15 @@ export function changesOf(decision: Decision): RecordChange[] {
         { action: 'CREATE', record: { name: decision.zone.name, ...decision.record } },
       ];
     case 'remove':
-      return [{ action: 'DELETE', record: decision.found }];
+      return [
+        ...(decision.foundDs ? [{ action: 'DELETE' as const, record: decision.foundDs }] : []),
+        { action: 'DELETE', record: decision.found },
+      ];
+    case 'ds':
+      return [
+        ...(decision.found ? [{ action: 'DELETE' as const, record: decision.found }] : []),
+        ...(decision.record ? [{ action: 'CREATE' as const, record: { name: decision.entry.name, ...decision.record } }] : []),
+      ];
     default:
       return [];
   }

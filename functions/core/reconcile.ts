@@ -304,6 +304,7 @@ function parentOf(decision: Decision): ZoneId {
       return decision.parentZoneId;
     case 'update':
     case 'remove':
+    case 'ds':
       return decision.entry.parentZoneId;
     default:
       throw new Error(`decision ${decision.kind} about ${subjectOf(decision).name} writes nothing`);

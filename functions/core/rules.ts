@@ -53,3 +53,8 @@ export function accountsInAllowlist(config: SubzoneConfig): Set<AccountId> {
 export function nsTtlFor(config: SubzoneConfig, rule: RuleConfig): number {
   return rule.nsTtl ?? config.nsTtl;
 }
+
+/** The TTL of the DS records written for a name of this rule. */
+export function dsTtlFor(config: SubzoneConfig, rule: RuleConfig): number {
+  return rule.dsTtl ?? config.dnssec.dsTtl;
+}

@@ -24,6 +24,30 @@ export interface SpokeZone {
    * not opted in whose name servers the ledger does not know (they are never read).
    */
   readonly nameServers: readonly DnsName[];
+  /** Its signing and the team's DNSSEC tags; read only with DNSSEC on, for opted-in public zones. */
+  readonly dnssec?: ZoneSigning;
+}
+
+/** A key-signing key that is ACTIVE, with the DS value a parent publishes for it. */
+export interface ActiveSigningKey {
+  readonly name: string;
+  /** GetDNSSEC's `DSRecord`: `<key tag> <algorithm> <digest type> <digest>`. */
+  readonly dsRecord: string;
+}
+
+/**
+ * A child zone's DNSSEC as GetDNSSEC reports it, with the tags by which its team asks for a DS
+ * to go (contract.ts DNSSEC_OFF_TAG, DS_RETIRE_TAG). GetDNSSEC does not tell when the signing change is
+ * INSYNC: the wait after signing is first seen covers it (docs/dnssec.md).
+ */
+export interface ZoneSigning {
+  /** `ServeSignature` is `SIGNING`. */
+  readonly signing: boolean;
+  readonly activeKeys: readonly ActiveSigningKey[];
+  /** The zone carries `subzone:dnssec=off`: withdraw every DS, keep the NS. */
+  readonly dsOff: boolean;
+  /** The key named by `subzone:ds-retire`, whose DS the team asks to withdraw. */
+  readonly retiredKey?: string;
 }
 
 /** Which part of an account a reconcile reads. Zone ids only narrow the read inside the account. */
@@ -158,6 +182,8 @@ export interface LedgerEntry {
   readonly notServingSince?: string;
   /** When the delegation was first found occluded (a delegation above it, or records below it). */
   readonly occludedSince?: string;
+  /** When the zone was first seen signing with an active key (DNSSEC on): its first DS waits from here. */
+  readonly signingSeenSince?: string;
   /** An outcome event not yet published. */
   readonly pendingOutcome?: OutcomeEvent;
   /** The Route 53 change that last wrote this delegation, so an operator can see it go INSYNC. */
@@ -204,6 +230,8 @@ export interface RuleConfig {
   readonly accounts: readonly AccountId[];
   /** TTL of the NS records written for names of this rule; defaults to the config's nsTtl. */
   readonly nsTtl?: number;
+  /** TTL of the DS records written for names of this rule; defaults to the config's dnssec.dsTtl. */
+  readonly dsTtl?: number;
 }
 
 /** The validated config file (docs/configuration.md); parsed only by config-schema.ts `parseConfig`. */
@@ -217,4 +245,6 @@ export interface SubzoneConfig {
   readonly nsTtl: number;
   readonly graceMinutes: number;
   readonly removalBudget: { readonly records: number; readonly percent: number };
+  /** DS records for signing child zones; when off, nothing about DS is read or written. */
+  readonly dnssec: { readonly enabled: boolean; readonly dsTtl: number };
 }

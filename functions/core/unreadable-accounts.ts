@@ -6,6 +6,7 @@
  * checks at least an hour apart (sweeps only).
  */
 import type { AccountRun } from './account-run';
+import { isRecordedDs } from './ds-policy';
 import type { ProjectedParents } from './parent-view';
 import { freezeHeldNames, nsValues, standsInParent, type Decision } from './policy';
 import type { AccountActivity, DelegationProbe } from './ports';
@@ -47,9 +48,14 @@ export async function judgeUnreachable(
     else if (verdict.entry !== entry) await run.entries.write(verdict.entry);
     if (!verdict.dangling || !projected.has(entry.parentZoneId)) continue;
     const found = projected.nsAt(entry.parentZoneId, entry.name);
-    if (found !== undefined && projected.nsHolds(entry.parentZoneId, entry.name, nsValues(entry))) {
+    const foundDs = projected.at(entry.parentZoneId, entry.name).find((record) => record.type === 'DS');
+    // The NS never goes while a DS subzone did not write (or no longer as written) remains.
+    const dsMayGo = foundDs === undefined || isRecordedDs(entry, foundDs);
+    if (found !== undefined && dsMayGo && projected.nsHolds(entry.parentZoneId, entry.name, nsValues(entry))) {
+      projected.remove(entry.parentZoneId, entry.name, 'DS');
       projected.remove(entry.parentZoneId, entry.name, 'NS');
-      const removal: Decision = { kind: 'remove', entry: run.entries.get(entry.zoneId) ?? verdict.entry, found, reason: 'dangling' };
+      const base = run.entries.get(entry.zoneId) ?? verdict.entry;
+      const removal: Decision = { kind: 'remove', entry: base, found, ...(foundDs && { foundDs }), reason: 'dangling' };
       decisions.push(freezeHeldNames(removal, controls));
     }
   }

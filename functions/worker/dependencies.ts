@@ -36,6 +36,7 @@ export function productionDeps(config: SubzoneConfig, env: WorkerEnvironment): W
     reader: new Route53SpokeZoneReader({
       route53For: spokeRoute53Factory((account) => credentials.providerFor(account)),
       optInTag: config.optInTag,
+      readSigning: config.dnssec.enabled,
     }),
     parents: new Route53ParentZoneStore(clients.hubRoute53),
     ledger: new DynamoDbLedger(clients.dynamoDb, { tableName: env.LEDGER_TABLE_NAME }),

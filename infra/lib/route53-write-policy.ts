@@ -82,17 +82,22 @@ function collapse(zone: ParentZoneNames): ParentZoneNames {
   return { parent: zone.parent, names: [belowApex(zone.parent)], collapsed: true };
 }
 
+/** The record types CREATE may write: DS, at the same names as NS, only when the config turns DNSSEC on. */
+function creatableTypes(config: SubzoneConfig): string[] {
+  return config.dnssec.enabled ? ['NS', 'DS'] : ['NS'];
+}
+
 /**
- * CREATE and DELETE of NS only, at the names the zone's rules allow. `ForAllValues`
- * holds for an empty or missing key, hence the `Null` guard on every key it reads.
+ * CREATE and DELETE of NS (and DS with DNSSEC on) only, at the names the zone's rules allow.
+ * `ForAllValues` holds for an empty or missing key, hence the `Null` guard on every key it reads.
  */
-function createStatement(zone: ParentZoneNames, sourceFunctionArn: string | undefined): iam.PolicyStatement {
+function createStatement(zone: ParentZoneNames, types: readonly string[], sourceFunctionArn: string | undefined): iam.PolicyStatement {
   return new iam.PolicyStatement({
     sid: `CreateDelegations${zone.parent.hostedZoneId}`,
     actions: ['route53:ChangeResourceRecordSets'],
     resources: [hostedZoneArn(zone.parent.hostedZoneId)],
     conditions: {
-      'ForAllValues:StringEquals': { [CHANGE_KEYS.actions]: ['CREATE', 'DELETE'], [CHANGE_KEYS.types]: ['NS'] },
+      'ForAllValues:StringEquals': { [CHANGE_KEYS.actions]: ['CREATE', 'DELETE'], [CHANGE_KEYS.types]: [...types] },
       'ForAllValues:StringLike': { [CHANGE_KEYS.names]: [...zone.names] },
       Null: { [CHANGE_KEYS.names]: 'false', [CHANGE_KEYS.types]: 'false', [CHANGE_KEYS.actions]: 'false' },
       ...sourceFunctionCondition(sourceFunctionArn),
@@ -177,7 +182,7 @@ function render(
   sourceFunctionArn: string | undefined,
 ): { statements: iam.PolicyStatement[]; size: number } {
   const statements = [
-    ...zones.filter((zone) => zone.names.length > 0).map((zone) => createStatement(zone, sourceFunctionArn)),
+    ...zones.filter((zone) => zone.names.length > 0).map((zone) => createStatement(zone, creatableTypes(config), sourceFunctionArn)),
     ...config.parentZones.map((parent) => removeStatement(parent, sourceFunctionArn)),
     apexGuardStatement(config),
     ...deepWildcardGuardStatements(config),

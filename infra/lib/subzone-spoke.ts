@@ -129,7 +129,7 @@ export class SubzoneSpoke extends Construct {
             }),
             new iam.PolicyStatement({
               sid: 'ReadZones',
-              actions: ['route53:GetHostedZone', 'route53:ListTagsForResources'],
+              actions: ['route53:GetHostedZone', 'route53:ListTagsForResources', 'route53:GetDNSSEC'],
               resources: ['arn:aws:route53:::hostedzone/*'],
             }),
           ],

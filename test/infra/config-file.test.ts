@@ -37,7 +37,7 @@ describe('loadConfigFile', () => {
 
   it.each([
     ['a file that is not JSON', 'broken.json', '{ "version": 1,', /broken\.json is not JSON/],
-    ['a config with an unknown key', 'unknown.json', JSON.stringify({ ...rawConfig(), dnssec: true }), /dnssec: unknown key/],
+    ['a config with an unknown key', 'unknown.json', JSON.stringify({ ...rawConfig(), dryRun: true }), /dryRun: unknown key/],
   ])('rejects %s with a ConfigError naming the problem', (_what, name, content, message) => {
     // Prepare
     const file = write(name, content);

@@ -42,6 +42,11 @@ describe('worker Route 53 policy, run through the evaluator', () => {
     ],
     ['allows a DELETE of NS at a name no rule allows any more', [{ action: 'DELETE', name: 'dropped.example.com', type: NS }], true],
     ['allows a DELETE of DS below the apex', [{ action: 'DELETE', name: 'dropped.example.com', type: 'DS' }], true],
+    [
+      'rejects a CREATE of DS at an allowlisted name while DNSSEC is off',
+      [{ action: 'CREATE', name: 'foo.example.com', type: 'DS' }],
+      false,
+    ],
     ['rejects a CREATE of NS at a name no rule allows', [{ action: 'CREATE', name: 'other.example.com', type: NS }], false],
     ['rejects an UPSERT, even at an allowlisted name', [{ action: 'UPSERT', name: 'foo.example.com', type: NS }], false],
     ['rejects a CREATE of an A record at an allowlisted name', [{ action: 'CREATE', name: 'foo.example.com', type: 'A' }], false],
@@ -202,6 +207,37 @@ describe('worker Route 53 policy, run through the evaluator', () => {
         expect.objectContaining({ 'route53:ChangeResourceRecordSetsNormalizedRecordNames': 'false' }),
       );
     }
+  });
+});
+
+describe('worker Route 53 policy with DNSSEC on', () => {
+  let signing: PolicyDocumentJson[];
+
+  beforeAll(() => {
+    const stack = buildHubStack({ config: { ...testConfig(), dnssec: { enabled: true, dsTtl: 3600 } } });
+    signing = policyDocumentsOfRole(Template.fromStack(stack).toJSON(), 'subzone-worker');
+  });
+
+  it.each([
+    ['allows a CREATE of DS at an allowlisted name', [{ action: 'CREATE', name: 'foo.example.com', type: 'DS' }], true],
+    [
+      'allows the NS and the DS of a name of a wildcard rule in one batch',
+      [
+        { action: 'CREATE', name: 'team.dev.example.com', type: NS },
+        { action: 'CREATE', name: 'team.dev.example.com', type: 'DS' },
+      ],
+      true,
+    ],
+    ['rejects a CREATE of DS at a name no rule allows', [{ action: 'CREATE', name: 'other.example.com', type: 'DS' }], false],
+    ['rejects a CREATE of DS at the apex', [{ action: 'CREATE', name: 'example.com', type: 'DS' }], false],
+    ['rejects a CREATE of DS two labels below a wildcard rule', [{ action: 'CREATE', name: 'a.b.dev.example.com', type: 'DS' }], false],
+    ['rejects an UPSERT of DS at an allowlisted name', [{ action: 'UPSERT', name: 'foo.example.com', type: 'DS' }], false],
+  ])('%s', (_behaviour, changes, allowed) => {
+    // Prepare: the worker's policy documents with DNSSEC on, synthesized in beforeAll
+    // Act
+    const decision = isChangeBatchAllowed(signing, PARENT_ZONE_ID, changes, FROM_WORKER);
+    // Assess
+    expect(decision).toBe(allowed);
   });
 });
 

@@ -133,9 +133,10 @@ describe('SubzoneSpoke reader role', () => {
     ['route53:ListHostedZonesByName', '*', 'allowed'],
     ['route53:GetHostedZone', 'arn:aws:route53:::hostedzone/Z1', 'allowed'],
     ['route53:ListTagsForResources', 'arn:aws:route53:::hostedzone/Z1', 'allowed'],
-    // Only the reads the worker makes: the single-zone tag read and DNSSEC are not among them yet.
+    // The worker reads a zone's signing when the hub's config turns DNSSEC on.
+    ['route53:GetDNSSEC', 'arn:aws:route53:::hostedzone/Z1', 'allowed'],
+    // Only the reads the worker makes: the single-zone tag read is not among them.
     ['route53:ListTagsForResource', 'arn:aws:route53:::hostedzone/Z1', 'implicitly-denied'],
-    ['route53:GetDNSSEC', 'arn:aws:route53:::hostedzone/Z1', 'implicitly-denied'],
     ['route53:ChangeResourceRecordSets', 'arn:aws:route53:::hostedzone/Z1', 'implicitly-denied'],
     ['route53:ChangeTagsForResource', 'arn:aws:route53:::hostedzone/Z1', 'implicitly-denied'],
     ['route53:DeleteHostedZone', 'arn:aws:route53:::hostedzone/Z1', 'implicitly-denied'],

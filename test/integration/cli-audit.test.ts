@@ -123,4 +123,19 @@ describe('subzone audit', () => {
     const { findings } = JSON.parse(run.out.join('\n')) as { findings: Array<{ class: string }> };
     expect(findings.map((finding) => finding.class)).toEqual(['outside-allowlist', 'foreign', 'below-delegation', 'delegated']);
   });
+
+  it('reports a DS that matches no active key of the zone as critical', async () => {
+    // Prepare: a person publishes a DS for foo.example.com, whose zone does not sign
+    const { emulator, parentZoneId } = estate;
+    const values = ['12345 13 2 0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF'];
+    emulator.route53.putRecords(emulator.hubAccount, parentZoneId, [{ name: 'foo.example.com', type: 'DS', ttl: 300, values }]);
+
+    // Act
+    const run = await estate.run(['audit', '--json']);
+
+    // Assess
+    expect(run.code).toBe(2);
+    const { findings } = JSON.parse(run.out.join('\n')) as { findings: Array<Record<string, unknown>> };
+    expect(findings[0]).toMatchObject({ name: 'foo.example.com', class: 'ds-mismatch', severity: 'critical', dsValues: values });
+  });
 });

@@ -1,4 +1,5 @@
 import {
+  GetDNSSECCommand,
   GetHostedZoneCommand,
   type HostedZone,
   ListHostedZonesByNameCommand,
@@ -202,6 +203,107 @@ describe('Route53SpokeZoneReader', () => {
 
       // Assess
       expect(snapshot.zones[0]?.optedIn).toBe(optedIn);
+    });
+  });
+
+  describe('signing, with DNSSEC on', () => {
+    const signingReader = new Route53SpokeZoneReader({ route53For: () => route53, optInTag: OPT_IN, readSigning: true });
+    const DS_OLD = '12345 13 2 AAAA';
+    const DS_NEW = '23456 13 2 BBBB';
+
+    function key(name: string, status: string, dsRecord: string) {
+      return { Name: name, Status: status, DSRecord: dsRecord, Flag: 257, KmsArn: `arn:aws:kms:us-east-1:222222222222:key/${name}` };
+    }
+
+    it('calls GetDNSSEC once per opted-in public zone and keeps the active keys and the DNSSEC tags', async () => {
+      // Prepare
+      r53.on(ListHostedZonesCommand).resolves({
+        HostedZones: [zone('Z1', 'foo.example.com.'), zone('Z2', 'quiet.example.com.'), zone('ZP', 'p.example.com.', true)],
+        IsTruncated: false,
+        MaxItems: 100,
+        Marker: '',
+      });
+      r53.on(ListTagsForResourcesCommand).resolves({
+        ResourceTagSets: [tagSet('Z1', { 'subzone:delegate': 'true', 'subzone:dnssec': 'off', 'subzone:ds-retire': 'old_key' })],
+      });
+      r53.on(GetDNSSECCommand).resolves({
+        Status: { ServeSignature: 'SIGNING' },
+        KeySigningKeys: [key('old_key', 'ACTIVE', DS_OLD), key('new_key', 'ACTIVE', DS_NEW), key('spare_key', 'INACTIVE', '1 13 2 CCCC')],
+      });
+
+      // Act
+      const snapshot = await signingReader.readZones(
+        ACCOUNT,
+        { kind: 'account' },
+        new Map([
+          ['Z1', NS_FOO_CANONICAL],
+          ['Z2', NS_FOO_CANONICAL],
+        ]),
+      );
+
+      // Assess
+      expect(r53.commandCalls(GetDNSSECCommand).map((call) => call.args[0].input)).toEqual([{ HostedZoneId: 'Z1' }]);
+      expect(snapshot.zones.map((z) => z.dnssec)).toEqual([
+        {
+          signing: true,
+          activeKeys: [
+            { name: 'old_key', dsRecord: DS_OLD },
+            { name: 'new_key', dsRecord: DS_NEW },
+          ],
+          dsOff: true,
+          retiredKey: 'old_key',
+        },
+        undefined,
+        undefined,
+      ]);
+    });
+
+    it("reads a zone that does not sign as not signing, without the team's tags", async () => {
+      // Prepare
+      r53.on(GetHostedZoneCommand).resolves({ HostedZone: zone('Z1', 'foo.example.com.'), DelegationSet: { NameServers: NS_FOO } });
+      r53
+        .on(ListHostedZonesByNameCommand)
+        .resolves({ HostedZones: [zone('Z1', 'foo.example.com.')], IsTruncated: false, MaxItems: 100, DNSName: 'foo.example.com' });
+      r53
+        .on(ListTagsForResourcesCommand)
+        .resolves({ ResourceTagSets: [tagSet('Z1', { 'subzone:delegate': 'true', 'subzone:dnssec': 'on' })] });
+      r53.on(GetDNSSECCommand).resolves({ Status: { ServeSignature: 'NOT_SIGNING' }, KeySigningKeys: [] });
+
+      // Act
+      const snapshot = await signingReader.readZones(ACCOUNT, { kind: 'zones', zoneIds: ['Z1'] }, NO_KNOWN);
+
+      // Assess
+      expect(snapshot.zones[0]?.dnssec).toEqual({ signing: false, activeKeys: [], dsOff: false });
+    });
+
+    it('never calls GetDNSSEC with DNSSEC off', async () => {
+      // Prepare
+      r53
+        .on(ListHostedZonesCommand)
+        .resolves({ HostedZones: [zone('Z1', 'foo.example.com.')], IsTruncated: false, MaxItems: 100, Marker: '' });
+      r53.on(ListTagsForResourcesCommand).resolves({ ResourceTagSets: [tagSet('Z1', { 'subzone:delegate': 'true' })] });
+
+      // Act
+      const snapshot = await reader.readZones(ACCOUNT, { kind: 'account' }, new Map([['Z1', NS_FOO_CANONICAL]]));
+
+      // Assess
+      expect(r53.commandCalls(GetDNSSECCommand)).toHaveLength(0);
+      expect(snapshot.zones[0]).not.toHaveProperty('dnssec');
+    });
+
+    it('rejects the whole read when GetDNSSEC fails: no snapshot without the signing', async () => {
+      // Prepare
+      r53
+        .on(ListHostedZonesCommand)
+        .resolves({ HostedZones: [zone('Z1', 'foo.example.com.')], IsTruncated: false, MaxItems: 100, Marker: '' });
+      r53.on(ListTagsForResourcesCommand).resolves({ ResourceTagSets: [tagSet('Z1', { 'subzone:delegate': 'true' })] });
+      r53.on(GetDNSSECCommand).rejects(named('AccessDenied'));
+
+      // Act
+      const read = signingReader.readZones(ACCOUNT, { kind: 'account' }, new Map([['Z1', NS_FOO_CANONICAL]]));
+
+      // Assess
+      await expect(read).rejects.toBeInstanceOf(SpokeReadError);
     });
   });
 

@@ -19,6 +19,49 @@ const zone = (account: string, name: string, nameServers: readonly string[], opt
   nameServers,
 });
 
+const ACTIVE_DS = '14661 13 2 433C1282';
+const ds = (name: string, values: readonly string[]): RecordSet => ({ name, type: 'DS', ttl: 300, values });
+const signing = (activeDs: readonly string[], isSigning = true): LiveZone['signing'] => ({ signing: isSigning, activeDs });
+
+describe('auditParent: DS records', () => {
+  it.each<[string, LiveZone['signing'], RecordSet[], string[]]>([
+    [
+      'reports a DS that matches no active key as critical',
+      signing(['99999 13 2 FFFF']),
+      [ds('foo.example.com', [ACTIVE_DS])],
+      ['ds-mismatch:critical'],
+    ],
+    ['reports a DS over a zone that does not sign as critical', undefined, [ds('foo.example.com', [ACTIVE_DS])], ['ds-mismatch:critical']],
+    [
+      'accepts a DS one of whose values is an active key, in any case',
+      signing([ACTIVE_DS]),
+      [ds('foo.example.com', [ACTIVE_DS.toLowerCase(), '1 13 2 AA'])],
+      [],
+    ],
+    ['reports a signing zone without a DS as low', signing([ACTIVE_DS]), [], ['unsigned-chain:low']],
+    ['says nothing of a zone that neither signs nor has a DS', signing([], false), [], []],
+  ])('%s', (_behaviour, zoneSigning, dsRecords, expected) => {
+    // Prepare
+    const live: LiveZone = { ...zone('222222222222', 'foo.example.com', R53), ...(zoneSigning && { signing: zoneSigning }) };
+
+    // Act
+    const findings = auditParent({
+      config,
+      parentZoneId: 'Z0EXAMPLE',
+      apex: 'example.com',
+      nsRecords: [ns('foo.example.com', R53)],
+      dsRecords,
+      liveZones: [live],
+      unreadableAccounts: [],
+    });
+
+    // Assess
+    expect(findings.filter((finding) => finding.class !== 'delegated').map((finding) => `${finding.class}:${finding.severity}`)).toEqual(
+      expected,
+    );
+  });
+});
+
 describe('auditParent', () => {
   it.each<[string, LiveZone[], string[], string, string]>([
     ['a live, opted-in, allowed zone serves the name', [zone('222222222222', 'foo.example.com', R53)], [], 'delegated', 'ok'],

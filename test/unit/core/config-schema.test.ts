@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configHash, configJsonSchema, parseConfig } from '../../../functions/core/config-schema';
 import { ConfigError, type FieldIssue } from '../../../functions/core/errors';
+import { dsTtlFor } from '../../../functions/core/rules';
 import { renderJsonSchema, SCHEMA_PATH } from '../../../scripts/write-json-schema';
 
 const root = join(__dirname, '..', '..', '..');
@@ -50,6 +51,7 @@ describe('parseConfig', () => {
       nsTtl: 3600,
       graceMinutes: 60,
       removalBudget: { records: 5, percent: 10 },
+      dnssec: { enabled: false, dsTtl: 3600 },
     });
   });
 
@@ -92,6 +94,22 @@ describe('parseConfig', () => {
     });
   });
 
+  it('turns DNSSEC on with the default DS TTL, which a rule may override', () => {
+    // Prepare
+    const input = raw({
+      dnssec: { enabled: true },
+      rules: [
+        { name: 'foo.example.com', accounts: ['222222222222'] },
+        { name: 'bar.example.com', accounts: ['222222222222'], dsTtl: 300 },
+      ],
+    });
+    // Act
+    const { config } = parseConfig(input);
+    // Assess
+    expect(config.dnssec).toEqual({ enabled: true, dsTtl: 3600 });
+    expect(config.rules.map((rule) => dsTtlFor(config, rule))).toEqual([3600, 300]);
+  });
+
   it('ignores the $schema key', () => {
     // Prepare
     const input = raw({ $schema: '../schema/subzone.config.schema.json' });
@@ -108,19 +126,19 @@ describe('parseConfig', () => {
     ['an unknown mode', raw({ mode: 'dry-run' }), [{ path: 'mode', message: 'expected "enforce" or "observe", got "dry-run"' }]],
     [
       'an unknown key',
-      raw({ dnssec: { enabled: true } }),
+      raw({ dryRun: true }),
       [
         {
-          path: 'dnssec',
+          path: 'dryRun',
           message:
-            'unknown key; expected one of: $schema, version, mode, parentZones, rules, optInTag, readerRoleName, nsTtl, graceMinutes, removalBudget',
+            'unknown key; expected one of: $schema, version, mode, parentZones, rules, optInTag, readerRoleName, nsTtl, graceMinutes, removalBudget, dnssec',
         },
       ],
     ],
     [
       'an unknown key in a rule',
       raw({ rules: [{ name: 'foo.example.com', accounts: ['222222222222'], ttl: 60 }] }),
-      [{ path: 'rules[0].ttl', message: 'unknown key; expected one of: name, accounts, nsTtl' }],
+      [{ path: 'rules[0].ttl', message: 'unknown key; expected one of: name, accounts, nsTtl, dsTtl' }],
     ],
     ['no parent zone', raw({ parentZones: [] }), [{ path: 'parentZones', message: 'expected at least one parent zone, got []' }]],
     ['missing rules', raw({ rules: undefined }), [{ path: 'rules', message: 'required: expected a list of rules' }]],
@@ -165,6 +183,19 @@ describe('parseConfig', () => {
       'a negative grace period',
       raw({ graceMinutes: -1 }),
       [{ path: 'graceMinutes', message: 'expected a whole number of minutes, 0 or more, got -1' }],
+    ],
+    [
+      'a DNSSEC setting that is not a boolean, with a DS TTL below 60',
+      raw({ dnssec: { enabled: 'yes', dsTtl: 30 } }),
+      [
+        { path: 'dnssec.enabled', message: 'expected true or false, got "yes"' },
+        { path: 'dnssec.dsTtl', message: 'expected an integer from 60 to 172800 (seconds), got 30' },
+      ],
+    ],
+    [
+      'a DNSSEC setting with an unknown key',
+      raw({ dnssec: { enabled: true, ttl: 300 } }),
+      [{ path: 'dnssec.ttl', message: 'unknown key; expected one of: enabled, dsTtl' }],
     ],
     [
       'a percentage above 100',

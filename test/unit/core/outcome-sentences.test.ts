@@ -35,6 +35,16 @@ describe('sentenceForOutcome', () => {
       'rejected: rule foo.example.com does not list account 333333333333; it may claim *.dev.example.com',
     ],
     [
+      'a DS withdrawal, with when it is safe to stop signing',
+      event('Delegation Updated', '222222222222', 'foo.example.com', 'ds-withdrawn', { safeAfter: '2026-01-01T01:00:00.000Z' }),
+      'DS withdrawn: the parent no longer holds the DS of foo.example.com (the NS stays); stop signing or remove the key after 2026-01-01T01:00:00.000Z',
+    ],
+    [
+      'a DS published',
+      event('Delegation Updated', '222222222222', 'foo.example.com', 'ds-published'),
+      'updated: the zone signs: the parent now holds its DS record, after its NS',
+    ],
+    [
       'a new delegation',
       event('Delegation Created', '222222222222', 'foo.example.com', 'new-delegation'),
       "delegated: example.com now sends foo.example.com to the zone's name servers (a new delegation)",

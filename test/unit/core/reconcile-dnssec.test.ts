@@ -1,0 +1,313 @@
+/**
+ * The DS record next to a delegation, reconciled on the in-memory fakes: published after the NS
+ * and the wait, following the child's keys, withdrawn before the NS, never overwritten.
+ */
+import type { AccountResult } from '../../../functions/core/reconcile';
+import type { ActiveSigningKey, LedgerEntry, SpokeZone } from '../../../functions/core/types';
+import {
+  ACCOUNT_A,
+  NOW,
+  PARENT_ID,
+  makeConfig,
+  makeEntry,
+  makeZone,
+  minutesFrom,
+  nsRecordFor,
+  recordSet,
+} from '../../helpers/core-fixtures';
+import { accountJob, fakeWorld, type FakeWorld } from '../../fakes/fake-world';
+
+const OLD_KEY: ActiveSigningKey = { name: 'old_key', dsRecord: '11111 13 2 aaaa1111' };
+const NEW_KEY: ActiveSigningKey = { name: 'new_key', dsRecord: '22222 13 2 BBBB2222' };
+const DNSSEC_ON = { dnssec: { enabled: true, dsTtl: 300 } };
+
+function verdicts(result: AccountResult | undefined): string[] {
+  if (result === undefined || result.status === 'ignored') return [];
+  return result.decisions.map((item) => `${item.decision.kind}:${'reason' in item.decision ? item.decision.reason : ''}:${item.result}`);
+}
+
+function signing(keys: readonly ActiveSigningKey[], tags: { dsOff?: boolean; retiredKey?: string } = {}): SpokeZone['dnssec'] {
+  return {
+    signing: true,
+    activeKeys: keys,
+    dsOff: tags.dsOff ?? false,
+    ...(tags.retiredKey !== undefined && { retiredKey: tags.retiredKey }),
+  };
+}
+
+/** A world with one delegated zone whose NS stands in the parent; `entry` overrides its ledger entry. */
+function delegatedWorld(zoneSigning: SpokeZone['dnssec'], entry: Partial<LedgerEntry> = {}, config: Record<string, unknown> = DNSSEC_ON) {
+  const world = fakeWorld({ config: makeConfig(config) });
+  const zone = makeZone('foo.example.com', zoneSigning === undefined ? {} : { dnssec: zoneSigning });
+  world.reader.set(ACCOUNT_A, [zone]);
+  world.ledger.seed(makeEntry(zone, entry));
+  world.parents.put(PARENT_ID, nsRecordFor(zone));
+  return { world, zone };
+}
+
+/** An entry holding the NS and the DS of `keys`, as subzone wrote them. */
+function withDs(zone: SpokeZone, keys: readonly ActiveSigningKey[], ttl = 300): Partial<LedgerEntry> {
+  const ns = makeEntry(zone).records[0]!;
+  return { records: [ns, { type: 'DS', ttl, values: keys.map((key) => key.dsRecord.toUpperCase()) }] };
+}
+
+function putDs(world: FakeWorld, zone: SpokeZone, keys: readonly ActiveSigningKey[], ttl = 300): void {
+  world.parents.put(
+    PARENT_ID,
+    recordSet(
+      zone.name,
+      'DS',
+      keys.map((key) => key.dsRecord.toUpperCase()),
+      ttl,
+    ),
+  );
+}
+
+describe('reconcileAccounts: DS publishing', () => {
+  it('publishes no DS until the NS TTL has passed since signing was first seen, then the DS of the active key', async () => {
+    // Prepare
+    const { world, zone } = delegatedWorld(signing([OLD_KEY]));
+
+    // Act
+    const [first] = await world.run(accountJob(ACCOUNT_A));
+    world.clock.advanceMinutes(59);
+    const [early] = await world.run(accountJob(ACCOUNT_A));
+    world.clock.advanceMinutes(1);
+    const [due] = await world.run(accountJob(ACCOUNT_A));
+
+    // Assess
+    expect(verdicts(first)).toEqual(['keep:in-place:applied']);
+    expect(world.ledger.entry(ACCOUNT_A, zone.zoneId)?.signingSeenSince).toBe(NOW.toISOString());
+    expect(verdicts(early)).toEqual(['keep:in-place:applied']);
+    expect(verdicts(due)).toEqual(['ds:ds-published:applied']);
+    expect(world.parents.find(PARENT_ID, zone.name, 'DS')).toEqual(recordSet(zone.name, 'DS', ['11111 13 2 AAAA1111'], 300));
+    expect(world.ledger.entry(ACCOUNT_A, zone.zoneId)?.records).toEqual([
+      expect.objectContaining({ type: 'NS' }),
+      { type: 'DS', ttl: 300, values: ['11111 13 2 AAAA1111'] },
+    ]);
+    expect(world.publisher.ofType('Delegation Updated').map((event) => [event.detail.reason, event.detail.dsValues])).toEqual([
+      ['ds-published', ['11111 13 2 AAAA1111']],
+    ]);
+  });
+
+  it('records the DS intent on the ledger entry before the DS is written', async () => {
+    // Prepare
+    const { world, zone } = delegatedWorld(signing([OLD_KEY]), { signingSeenSince: minutesFrom(NOW, -120).toISOString() });
+    const intents: unknown[] = [];
+    world.parents.beforeApply = () => intents.push(world.ledger.entry(ACCOUNT_A, zone.zoneId)?.intent?.changes);
+
+    // Act
+    await world.run(accountJob(ACCOUNT_A));
+
+    // Assess
+    expect(intents).toEqual([[{ action: 'CREATE', record: recordSet(zone.name, 'DS', ['11111 13 2 AAAA1111'], 300) }]]);
+  });
+
+  it('writes no DS for a signing zone while DNSSEC is off in the config', async () => {
+    // Prepare
+    const { world, zone } = delegatedWorld(signing([OLD_KEY]), { signingSeenSince: minutesFrom(NOW, -120).toISOString() }, {});
+
+    // Act
+    const [result] = await world.run(accountJob(ACCOUNT_A));
+
+    // Assess
+    expect(verdicts(result)).toEqual(['keep:in-place:applied']);
+    expect(world.parents.find(PARENT_ID, zone.name, 'DS')).toBeUndefined();
+    expect(world.parents.applied).toEqual([]);
+  });
+
+  it('publishes no DS for a zone that signs without an active key', async () => {
+    // Prepare
+    const { world, zone } = delegatedWorld(signing([]), { signingSeenSince: minutesFrom(NOW, -120).toISOString() });
+
+    // Act
+    const [result] = await world.run(accountJob(ACCOUNT_A));
+
+    // Assess
+    expect(verdicts(result)).toEqual(['keep:in-place:applied']);
+    expect(world.parents.find(PARENT_ID, zone.name, 'DS')).toBeUndefined();
+  });
+});
+
+describe('reconcileAccounts: key rollover', () => {
+  it('publishes the DS of both active keys, then withdraws the one the team retires', async () => {
+    // Prepare
+    const { world, zone } = delegatedWorld(signing([OLD_KEY, NEW_KEY]));
+    world.ledger.seed(makeEntry(zone, withDs(zone, [OLD_KEY])));
+    putDs(world, zone, [OLD_KEY]);
+
+    // Act
+    const [both] = await world.run(accountJob(ACCOUNT_A));
+    world.reader.set(ACCOUNT_A, [{ ...zone, dnssec: signing([OLD_KEY, NEW_KEY], { retiredKey: OLD_KEY.name }) }]);
+    const [retired] = await world.run(accountJob(ACCOUNT_A));
+
+    // Assess
+    expect(verdicts(both)).toEqual(['ds:ds-updated:applied']);
+    expect(verdicts(retired)).toEqual(['ds:ds-updated:applied']);
+    expect(
+      world.parents.applied.map((batch) => batch.changes.map((change) => `${change.action} ${change.record.values.join(',')}`)),
+    ).toEqual([
+      ['DELETE 11111 13 2 AAAA1111', 'CREATE 11111 13 2 AAAA1111,22222 13 2 BBBB2222'],
+      ['DELETE 11111 13 2 AAAA1111,22222 13 2 BBBB2222', 'CREATE 22222 13 2 BBBB2222'],
+    ]);
+  });
+});
+
+describe('reconcileAccounts: DS withdrawal', () => {
+  it('withdraws every DS on subzone:dnssec=off, keeps the NS, and says when it is safe to stop signing', async () => {
+    // Prepare
+    const { world, zone } = delegatedWorld(signing([OLD_KEY], { dsOff: true }));
+    world.ledger.seed(makeEntry(zone, withDs(zone, [OLD_KEY])));
+    putDs(world, zone, [OLD_KEY]);
+
+    // Act
+    const [result] = await world.run(accountJob(ACCOUNT_A));
+
+    // Assess
+    expect(verdicts(result)).toEqual(['ds:ds-withdrawn:applied']);
+    expect(world.parents.find(PARENT_ID, zone.name, 'DS')).toBeUndefined();
+    expect(world.parents.find(PARENT_ID, zone.name, 'NS')).toBeDefined();
+    expect(world.publisher.ofType('Delegation Updated').map((event) => [event.detail.reason, event.detail.safeAfter])).toEqual([
+      ['ds-withdrawn', minutesFrom(NOW, 5).toISOString()],
+    ]);
+  });
+
+  it('withdraws the DS when the child stops signing', async () => {
+    // Prepare
+    const { world, zone } = delegatedWorld({ signing: false, activeKeys: [], dsOff: false });
+    world.ledger.seed(makeEntry(zone, withDs(zone, [OLD_KEY])));
+    putDs(world, zone, [OLD_KEY]);
+
+    // Act
+    const [result] = await world.run(accountJob(ACCOUNT_A));
+
+    // Assess
+    expect(verdicts(result)).toEqual(['ds:ds-withdrawn:applied']);
+    expect(world.ledger.entry(ACCOUNT_A, zone.zoneId)?.records.map((record) => record.type)).toEqual(['NS']);
+  });
+
+  it('on opt-out removes the DS in its own batch and the NS only on the next reconcile', async () => {
+    // Prepare
+    const { world, zone } = delegatedWorld(undefined);
+    world.reader.set(ACCOUNT_A, [{ ...zone, optedIn: false }]);
+    world.ledger.seed(makeEntry(zone, { ...withDs(zone, [OLD_KEY]), removableSince: minutesFrom(NOW, -120).toISOString() }));
+    putDs(world, zone, [OLD_KEY]);
+
+    // Act
+    const [first] = await world.run(accountJob(ACCOUNT_A));
+    const dsGoneNsStays =
+      world.parents.find(PARENT_ID, zone.name, 'NS') !== undefined && world.parents.find(PARENT_ID, zone.name, 'DS') === undefined;
+    const [second] = await world.run(accountJob(ACCOUNT_A));
+
+    // Assess
+    expect(verdicts(first)).toEqual(['ds:ds-withdrawn:applied']);
+    expect(dsGoneNsStays).toBe(true);
+    expect(verdicts(second)).toEqual(['remove:opted-out:applied']);
+    expect(world.parents.applied.map((batch) => batch.changes.map((change) => `${change.action} ${change.record.type}`))).toEqual([
+      ['DELETE DS'],
+      ['DELETE NS'],
+    ]);
+  });
+
+  it('removes the DS and the NS of a deleted zone in one batch, the DS first', async () => {
+    // Prepare
+    const { world, zone } = delegatedWorld(undefined);
+    world.reader.set(ACCOUNT_A, []);
+    world.ledger.seed(makeEntry(zone, withDs(zone, [OLD_KEY])));
+    putDs(world, zone, [OLD_KEY]);
+
+    // Act
+    const [result] = await world.run(accountJob(ACCOUNT_A));
+
+    // Assess
+    expect(verdicts(result)).toEqual(['remove:zone-deleted:applied']);
+    expect(world.parents.applied.map((batch) => batch.changes.map((change) => `${change.action} ${change.record.type}`))).toEqual([
+      ['DELETE DS', 'DELETE NS'],
+    ]);
+    expect(world.parents.records(PARENT_ID)).toEqual([]);
+  });
+});
+
+describe('reconcileAccounts: a DS write whose outcome was lost', () => {
+  it('settles a DS intent the parent shows written, recording the DS as sent', async () => {
+    // Prepare
+    const { world, zone } = delegatedWorld(signing([OLD_KEY]));
+    const ds = recordSet(zone.name, 'DS', ['11111 13 2 AAAA1111'], 300);
+    world.ledger.seed(makeEntry(zone, { intent: { changes: [{ action: 'CREATE', record: ds }], at: NOW.toISOString() } }));
+    world.parents.put(PARENT_ID, ds);
+
+    // Act
+    const [result] = await world.run(accountJob(ACCOUNT_A));
+
+    // Assess
+    expect(verdicts(result)).toEqual(['keep:in-place:applied']);
+    expect(world.ledger.entry(ACCOUNT_A, zone.zoneId)?.records).toEqual([
+      expect.objectContaining({ type: 'NS' }),
+      { type: 'DS', ttl: 300, values: ds.values },
+    ]);
+    expect(world.publisher.ofType('Delegation Updated').map((event) => event.detail.reason)).toEqual(['intent-settled']);
+  });
+
+  it('keeps the recorded DS when a withdrawal never reached the parent', async () => {
+    // Prepare
+    const { world, zone } = delegatedWorld(signing([OLD_KEY]));
+    const ds = recordSet(zone.name, 'DS', ['11111 13 2 AAAA1111'], 300);
+    world.ledger.seed(
+      makeEntry(zone, { ...withDs(zone, [OLD_KEY]), intent: { changes: [{ action: 'DELETE', record: ds }], at: NOW.toISOString() } }),
+    );
+    world.parents.put(PARENT_ID, ds);
+
+    // Act
+    const [result] = await world.run(accountJob(ACCOUNT_A));
+
+    // Assess
+    expect(verdicts(result)).toEqual(['keep:in-place:applied']);
+    expect(world.ledger.entry(ACCOUNT_A, zone.zoneId)?.records.map((record) => record.type)).toEqual(['NS', 'DS']);
+  });
+});
+
+describe('reconcileAccounts: a DS changed by hand', () => {
+  it('rejects a DS changed outside subzone and leaves it as it is', async () => {
+    // Prepare
+    const { world, zone } = delegatedWorld(signing([OLD_KEY, NEW_KEY]));
+    world.ledger.seed(makeEntry(zone, withDs(zone, [OLD_KEY])));
+    putDs(world, zone, [NEW_KEY]);
+
+    // Act
+    const [result] = await world.run(accountJob(ACCOUNT_A));
+
+    // Assess
+    expect(verdicts(result)).toEqual(['reject:changed-outside-subzone:applied']);
+    expect(world.parents.applied).toEqual([]);
+    expect(world.parents.find(PARENT_ID, zone.name, 'DS')?.values).toEqual(['22222 13 2 BBBB2222']);
+  });
+
+  it('leaves a DS it never wrote as it is and keeps standing for the NS, reconcile after reconcile', async () => {
+    // Prepare
+    const { world, zone } = delegatedWorld(signing([NEW_KEY]), { signingSeenSince: minutesFrom(NOW, -120).toISOString() });
+    putDs(world, zone, [OLD_KEY]);
+
+    // Act
+    const [first] = await world.run(accountJob(ACCOUNT_A));
+    const [second] = await world.run(accountJob(ACCOUNT_A));
+
+    // Assess
+    expect([...verdicts(first), ...verdicts(second)]).toEqual(['keep:in-place:applied', 'keep:in-place:applied']);
+    expect(world.parents.applied).toEqual([]);
+    expect(world.ledger.entry(ACCOUNT_A, zone.zoneId)?.state).toBe('delegated');
+  });
+
+  it("leaves a deleted zone's NS in place while a DS it did not write remains", async () => {
+    // Prepare
+    const { world, zone } = delegatedWorld(undefined);
+    world.reader.set(ACCOUNT_A, []);
+    putDs(world, zone, [NEW_KEY]);
+
+    // Act
+    const [result] = await world.run(accountJob(ACCOUNT_A));
+
+    // Assess
+    expect(verdicts(result)).toEqual(['disown:zone-deleted:applied']);
+    expect(world.parents.applied).toEqual([]);
+  });
+});
