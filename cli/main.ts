@@ -10,7 +10,7 @@ import { ConfigFileError, DEFAULT_CONFIG_PATH, loadConfigFile } from './config-f
 import { commandContext } from './command-context';
 import { applyAwsOptions, MissingSettingError, workQueueUrl, type CommonOptions } from './hub-access';
 import { Output, type CommandIo } from './output';
-import { UsageError } from './usage-error';
+import { accountFlag, UsageError } from './usage-error';
 import { LOG_LEVELS, runEmulator, type EmulatorOptions } from './commands/emulator';
 import { reportAudit, runAudit } from './commands/audit';
 import { runApply } from './commands/apply';
@@ -261,8 +261,7 @@ function collect(value: string, previous: string[] | undefined): string[] {
 }
 
 function accountId(value: string): string {
-  if (!/^\d{12}$/.test(value)) throw new UsageError(`--account must be a 12-digit account id, got ${JSON.stringify(value)}`);
-  return value;
+  return accountFlag('--account', value);
 }
 
 /** Resolves on the first Ctrl-C or SIGTERM. */

@@ -8,6 +8,7 @@
  */
 import { SqsWorkQueue } from '../../functions/adapters/sqs-work-queue';
 import { standsInParent } from '../../functions/core/policy';
+import { removalBudgetFor } from '../../functions/core/removal-budget';
 import { accountMessage } from '../../functions/core/sweep-messages';
 import type { AccountId } from '../../functions/core/types';
 import type { CommandContext } from '../command-context';
@@ -22,12 +23,9 @@ export interface ApplyOptions {
 
 /** The most removals the config's budget allows, given how many delegations subzone holds. */
 async function removalBudget(context: CommandContext): Promise<number> {
-  const { records, percent } = context.loaded.config.removalBudget;
-  let held = 0;
-  for (const account of await context.readers.ledger.listAccounts()) {
-    held += (await context.readers.ledger.listEntries(account)).filter(standsInParent).length;
-  }
-  return Math.max(records, Math.ceil((held * percent) / 100));
+  const { ledger } = context.readers;
+  const entries = await Promise.all((await ledger.listAccounts()).map((account) => ledger.listEntries(account)));
+  return removalBudgetFor(context.loaded.config, entries.flat().filter(standsInParent).length);
 }
 
 /** Plans, confirms and sends; returns the exit code. */

@@ -6,16 +6,13 @@
 import { GetDNSSECCommand, GetHostedZoneCommand } from '@aws-sdk/client-route-53';
 import { SpokeReadError } from '../../functions/core/errors';
 import { normaliseName } from '../../functions/core/names';
-import { accountsInAllowlist } from '../../functions/core/rules';
 import type { AccountId, DnsName } from '../../functions/core/types';
 import { auditParent, isDsFinding, isSerious, type Finding, type LiveZone } from '../audit-findings';
 import type { CommandContext } from '../command-context';
+import { accountsToPlan, type PlanError } from './plan';
 
-/** An account whose zones could not be read. */
-export interface UnreadableAccount {
-  readonly account: AccountId;
-  readonly error: string;
-}
+/** An account whose zones could not be read (the shape of a plan's errors). */
+export type UnreadableAccount = PlanError;
 
 /** What the audit found. */
 export interface Audit {
@@ -38,7 +35,7 @@ export async function runAudit(context: CommandContext): Promise<Audit> {
     });
   }
   const delegatedNames = new Set(parents.flatMap(({ nsRecords }) => nsRecords.map((record) => record.name)));
-  const accounts = [...new Set([...accountsInAllowlist(config), ...(await readers.ledger.listAccounts())])].sort();
+  const accounts = await accountsToPlan(config, () => readers.ledger.listAccounts(), []);
   const liveZones: LiveZone[] = [];
   const unreadableAccounts: UnreadableAccount[] = [];
   for (const account of accounts) {

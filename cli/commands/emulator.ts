@@ -8,7 +8,7 @@ import type { Emulator } from '../../emulator';
 import type { AttachedWorker, WorkerLogLevel } from '../attach-worker';
 import { displayPath, loadConfigFile, type LoadedConfig } from '../config-file';
 import type { CommandIo } from '../output';
-import { UsageError } from '../usage-error';
+import { accountFlag, UsageError } from '../usage-error';
 
 /** The log levels the worker takes. */
 export const LOG_LEVELS = Object.values(LogLevel);
@@ -29,8 +29,8 @@ export interface EmulatorOptions {
 export async function runEmulator(options: EmulatorOptions, io: CommandIo, waitForStop: () => Promise<void>): Promise<number> {
   const { DEFAULT_HUB_ACCOUNT, DEFAULT_SPOKE_ACCOUNTS, REGION, startEmulator } = loadEmulator();
   // Checked before anything starts, so a bad flag or config costs no cleanup.
-  const hubAccount = account('--hub-account', options.hubAccount ?? DEFAULT_HUB_ACCOUNT);
-  const spokeAccounts = (options.spokeAccount ?? DEFAULT_SPOKE_ACCOUNTS).map((id) => account('--spoke-account', id));
+  const hubAccount = accountFlag('--hub-account', options.hubAccount ?? DEFAULT_HUB_ACCOUNT);
+  const spokeAccounts = (options.spokeAccount ?? DEFAULT_SPOKE_ACCOUNTS).map((id) => accountFlag('--spoke-account', id));
   const logLevel = LOG_LEVELS.find((known) => known === options.logLevel.toUpperCase());
   if (logLevel === undefined)
     throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(options.logLevel)}`);
@@ -100,11 +100,6 @@ function loadEmulator(): typeof import('../../emulator') {
       `subzone emulator runs from a checkout of subzone after \`npm ci\` (it needs the development dependencies): ${(error as Error).message.split('\n')[0]}`,
     );
   }
-}
-
-function account(flag: string, value: string): string {
-  if (!/^\d{12}$/.test(value)) throw new UsageError(`${flag} must be a 12-digit account id, got ${JSON.stringify(value)}`);
-  return value;
 }
 
 function integer(flag: string, value: string | undefined, min: number, max: number): number | undefined {

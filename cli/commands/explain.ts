@@ -7,11 +7,11 @@
 import { SpokeReadError } from '../../functions/core/errors';
 import { normaliseName } from '../../functions/core/names';
 import { reasonInWords } from '../../functions/core/outcome-sentences';
-import { accountsInAllowlist, parentFor, winningRule } from '../../functions/core/rules';
+import { parentFor, winningRule } from '../../functions/core/rules';
 import type { AccountId, LedgerEntry, NameOwner, RecordSet } from '../../functions/core/types';
 import type { CommandContext } from '../command-context';
 import { UsageError } from '../usage-error';
-import { makePlan, type PlannedChange } from './plan';
+import { accountsToPlan, makePlan, type PlannedChange } from './plan';
 
 /** A zone of that name in a child account. */
 export interface Claimant {
@@ -53,7 +53,7 @@ export async function explainName(context: CommandContext, input: string, now = 
   const { readers } = context;
   const parent = parentFor(config, name);
   const rule = winningRule(config, name) ?? null;
-  const accounts = [...new Set([...accountsInAllowlist(config), ...(await readers.ledger.listAccounts())])].sort();
+  const accounts = await accountsToPlan(config, () => readers.ledger.listAccounts(), []);
   const claimants: Claimant[] = [];
   const unreadableAccounts: AccountId[] = [];
   const ledger: Explanation['ledger'][number][] = [];

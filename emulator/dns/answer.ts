@@ -13,14 +13,14 @@ import type { Answer, Packet, Question } from 'dns-packet';
 import type { DnsName } from '../../functions/core/types';
 import { isAtOrBelow, isStrictlyBelow, namesBetween } from '../domain-names';
 import { loopbackAddressOf, nameServerNumber } from '../route53/name-servers';
-import { recordKey, type StoredRecordSet } from '../route53/records';
+import { recordKey, type RecordSetStore, type StoredRecordSet } from '../route53/records';
 import { fromWireName, toAnswers, toWireName } from './rdata';
 import type { ZoneSigner } from './signer';
 
 /** A zone as the name server sees it. */
 export interface ServedZone {
   readonly name: DnsName;
-  readonly records: ReadonlyMap<string, StoredRecordSet>;
+  readonly records: RecordSetStore;
   /** Present while the zone signs. */
   readonly signer?: ZoneSigner | undefined;
 }
@@ -191,12 +191,12 @@ function referral(zone: ServedZone, cut: DnsName, signer: ZoneSigner | undefined
 }
 
 function setsAt(zone: ServedZone, name: DnsName): StoredRecordSet[] {
-  return [...zone.records.values()].filter((set) => set.name === name);
+  return zone.records.setsNamed(name);
 }
 
 /** True when some record lies below `name` (an empty non-terminal exists: NODATA, not NXDOMAIN). */
 function hasDescendants(zone: ServedZone, name: DnsName): boolean {
-  return [...zone.records.values()].some((set) => isStrictlyBelow(set.name, name));
+  return zone.records.hasBelow(name);
 }
 
 /** The wildcard that would cover `name`: `*.` + its closest existing ancestor. */

@@ -99,6 +99,16 @@ export class RecordSetStore implements ReadonlyMap<string, StoredRecordSet> {
     return this.from(first, (key) => key.startsWith(first));
   }
 
+  /**
+   * True when some set lies below `name`. A descendant's key extends the name's order key with
+   * more labels (characters from 2 up); the name's own keys continue with NAME_END instead.
+   */
+  hasBelow(name: DnsName): boolean {
+    const prefix = orderKey(name);
+    for (const [key] of this.tree.entries(`${prefix}\u0001`)) return key.startsWith(prefix);
+    return false;
+  }
+
   /** Up to `count` sets from `key` on (inclusive), in listing order. */
   page(key: string, count: number): StoredRecordSet[] {
     return this.from(key, (_key, taken) => taken < count);

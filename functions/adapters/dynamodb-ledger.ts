@@ -258,7 +258,8 @@ export class DynamoDbLedger implements DelegationLedger {
   }
 
   async clearFailedSweeps(account: AccountId): Promise<void> {
-    await this.deleteIf(ledgerKeys.readFailures(account), 'attribute_exists(pk)', {});
+    // Deleting an item that is not there is a no-op: no condition needed.
+    await this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: marshall(ledgerKeys.readFailures(account)) }));
   }
 
   /**
@@ -385,7 +386,7 @@ export class DynamoDbLedger implements DelegationLedger {
           TableName: this.tableName,
           Key: marshall(key),
           ConditionExpression: condition,
-          ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: marshall(values) } : {}),
+          ExpressionAttributeValues: marshall(values),
           ...(names ? { ExpressionAttributeNames: names } : {}),
         }),
       );

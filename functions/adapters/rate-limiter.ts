@@ -11,6 +11,7 @@
  */
 import type { FinalizeRequestMiddleware, Pluggable, RelativeMiddlewareOptions } from '@smithy/types';
 import { ConfigError } from '../core/errors';
+import { systemClock } from './system-clock';
 
 /** How fast requests may leave the client. */
 export interface RequestRateLimit {
@@ -44,10 +45,7 @@ export interface LimiterClock {
   sleep(ms: number): Promise<void>;
 }
 
-const systemClock: LimiterClock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
+const limiterClock: LimiterClock = { now: () => systemClock.now().getTime(), sleep: systemClock.sleep };
 
 /**
  * A sliding-window limiter: a request goes when fewer than `requestsPerSecond` went in the
@@ -61,7 +59,7 @@ export class RequestRateLimiter implements RequestGate {
 
   constructor(
     limit: Partial<RequestRateLimit> = {},
-    private readonly clock: LimiterClock = systemClock,
+    private readonly clock: LimiterClock = limiterClock,
   ) {
     this.limit = limit.requestsPerSecond ?? DEFAULT_HUB_RATE_LIMIT.requestsPerSecond;
     if (!Number.isInteger(this.limit) || this.limit < 1) {

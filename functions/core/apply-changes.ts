@@ -34,9 +34,12 @@ export async function applyChanges(
     }
     if (ready.length === 0) continue;
     for (const [unit, result] of await applyWithSplit({ parentZoneId: batch.parentZoneId, units: ready }, ports.parents)) {
-      if (result instanceof Error) unit.tag.run.fail(result);
-      if (result instanceof Error) fates.add(unit.tag.run, unit.tag.decision, 'failed');
-      else fates.add(unit.tag.run, unit.tag.decision, 'applied', result.changeId);
+      if (result instanceof Error) {
+        unit.tag.run.fail(result);
+        fates.add(unit.tag.run, unit.tag.decision, 'failed');
+      } else {
+        fates.add(unit.tag.run, unit.tag.decision, 'applied', result.changeId);
+      }
     }
   }
 }

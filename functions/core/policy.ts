@@ -277,19 +277,27 @@ function forgetIfStale(decision: Decision, entry: LedgerEntry | undefined): Deci
 /** The zone of an entry is gone: remove what subzone stands for at once (invariant 5). */
 function decideGone(entry: LedgerEntry, view: ParentProjection): Decision {
   if (!standsInParent(entry)) return { kind: 'forget', entry, reason: 'zone-deleted' };
+  const removal = removeGoneZone(entry, view, 'zone-deleted');
+  if (removal !== undefined) return removal;
+  const recordGone = view.nsAt(entry.parentZoneId, entry.name) === undefined;
+  return { kind: 'disown', entry, reason: recordGone ? 'record-gone' : 'zone-deleted' };
+}
+
+/**
+ * The removal of a delegation whose zone is gone (deleted, or confirmed dangling), if the parent
+ * still holds subzone's NS values; undefined when the record is gone or was changed by a person
+ * (invariant 4: never touched). A TTL changed by hand does not save it: it still delegates to
+ * the gone zone. A DS subzone did not write, or changed since, keeps both records in place.
+ */
+export function removeGoneZone(entry: LedgerEntry, view: ParentProjection, reason: 'zone-deleted' | 'dangling'): Decision | undefined {
   const found = view.nsAt(entry.parentZoneId, entry.name);
-  if (found === undefined || !sameValueSet(found.values, nsValues(entry))) {
-    // Already gone, or its values changed by a person since: never touched (invariant 4), just
-    // forgotten. A TTL changed by hand does not save it: it still delegates to the gone zone.
-    return { kind: 'disown', entry, reason: found === undefined ? 'record-gone' : 'zone-deleted' };
-  }
+  if (found === undefined || !sameValueSet(found.values, nsValues(entry))) return undefined;
   const foundDs = dsAt(view, entry);
-  // A DS subzone did not write, or changed since, must not be left without its NS: neither is touched.
-  if (foundDs !== undefined && !isRecordedDs(entry, foundDs)) return { kind: 'disown', entry, reason: 'zone-deleted' };
+  if (foundDs !== undefined && !isRecordedDs(entry, foundDs)) return undefined;
   view.remove(entry.parentZoneId, entry.name, 'DS');
   view.remove(entry.parentZoneId, entry.name, 'NS');
   // The takeover risk wins: DS and NS go at once, in one batch, the DS first.
-  return { kind: 'remove', entry, found, ...(foundDs && { foundDs }), reason: 'zone-deleted' };
+  return { kind: 'remove', entry, found, ...(foundDs && { foundDs }), reason };
 }
 
 /** The DS record at an entry's name in its parent, as projected. */

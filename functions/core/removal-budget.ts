@@ -45,8 +45,7 @@ export async function removalBudgetExceeded(
   const heldHere = planned.flatMap((account) => account.held.filter(standsInParent));
   const heldElsewhere = elsewhere.flat().filter(standsInParent);
   const dueElsewhere = heldElsewhere.filter((entry) => isDue(entry, config, now)).length;
-  const { records, percent } = config.removalBudget;
-  const budget = Math.max(records, Math.ceil(((heldHere.length + heldElsewhere.length) * percent) / 100));
+  const budget = removalBudgetFor(config, heldHere.length + heldElsewhere.length);
   if (removals + dueElsewhere > budget) return true;
 
   // Each sweep pays for the removals of its own accounts.
@@ -63,4 +62,10 @@ export async function removalBudgetExceeded(
 function isDue(entry: LedgerEntry, config: SubzoneConfig, now: Date): boolean {
   const since = (at: string | undefined) => (at === undefined ? -Infinity : now.getTime() - Date.parse(at));
   return since(entry.removableSince) >= config.graceMinutes * 60_000 || since(entry.notServingSince) >= DANGLING_CONFIRMATION_MS;
+}
+
+/** The most removals a sweep may make unapproved: `records`, or `percent` of those held if larger. */
+export function removalBudgetFor(config: SubzoneConfig, held: number): number {
+  const { records, percent } = config.removalBudget;
+  return Math.max(records, Math.ceil((held * percent) / 100));
 }

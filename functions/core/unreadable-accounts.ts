@@ -6,9 +6,8 @@
  * checks at least an hour apart (sweeps only).
  */
 import type { AccountRun } from './account-run';
-import { isRecordedDs } from './ds-policy';
 import type { ProjectedParents } from './parent-view';
-import { freezeHeldNames, nsValues, standsInParent, type Decision } from './policy';
+import { freezeHeldNames, removeGoneZone, standsInParent, type Decision } from './policy';
 import type { AccountActivity, DelegationProbe } from './ports';
 import { DANGLING_CONFIRMATION_MS } from './removal-budget';
 import { judgeSuspect } from './suspects';
@@ -47,17 +46,8 @@ export async function judgeUnreachable(
     if (verdict.newSuspect) await run.entries.record([{ entry: verdict.entry, outcome: suspectEvent(verdict.entry) }]);
     else if (verdict.entry !== entry) await run.entries.write(verdict.entry);
     if (!verdict.dangling || !projected.has(entry.parentZoneId)) continue;
-    const found = projected.nsAt(entry.parentZoneId, entry.name);
-    const foundDs = projected.at(entry.parentZoneId, entry.name).find((record) => record.type === 'DS');
-    // The NS never goes while a DS subzone did not write (or no longer as written) remains.
-    const dsMayGo = foundDs === undefined || isRecordedDs(entry, foundDs);
-    if (found !== undefined && dsMayGo && projected.nsHolds(entry.parentZoneId, entry.name, nsValues(entry))) {
-      projected.remove(entry.parentZoneId, entry.name, 'DS');
-      projected.remove(entry.parentZoneId, entry.name, 'NS');
-      const base = run.entries.get(entry.zoneId) ?? verdict.entry;
-      const removal: Decision = { kind: 'remove', entry: base, found, ...(foundDs && { foundDs }), reason: 'dangling' };
-      decisions.push(freezeHeldNames(removal, controls));
-    }
+    const removal = removeGoneZone(run.entries.get(entry.zoneId) ?? verdict.entry, projected, 'dangling');
+    if (removal !== undefined) decisions.push(freezeHeldNames(removal, controls));
   }
   return decisions;
 }

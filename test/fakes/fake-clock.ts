@@ -25,7 +25,7 @@ export class FakeClock implements Clock {
   async sleep(ms: number): Promise<void> {
     this.slept.push(ms);
     this.advance(ms);
-    await new Promise((resolve) => setImmediate(resolve));
+    await tick();
   }
 }
 
@@ -37,3 +37,6 @@ export class CountingIds implements IdSource {
     return `id-${this.count}`;
   }
 }
+
+/** Yields to the event loop once, as a real I/O call would, so concurrent callers interleave. */
+export const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -7,6 +7,7 @@
 import { LeaseBusyError, LedgerConflictError } from '../../functions/core/errors';
 import type { DelegationLedger, Lease } from '../../functions/core/ports';
 import type { AccountId, DnsName, LedgerEntry, NameOwner, ZoneId } from '../../functions/core/types';
+import { tick } from './fake-clock';
 
 type Method = keyof DelegationLedger;
 
@@ -17,7 +18,6 @@ interface Sweep {
 }
 
 /** One tick of the event loop: a fake call yields like a network call, so concurrent callers interleave. */
-const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export class FakeLedger implements DelegationLedger {
   readonly entries = new Map<string, LedgerEntry>();

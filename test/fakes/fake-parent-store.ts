@@ -7,8 +7,7 @@
 import { ChangeConflictError, ParentReadError } from '../../functions/core/errors';
 import type { ParentZoneStore } from '../../functions/core/ports';
 import type { ChangeBatch, DnsName, ParentView, RecordSet, ZoneId } from '../../functions/core/types';
-
-const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+import { tick } from './fake-clock';
 
 const below = (name: DnsName, ancestor: DnsName): boolean => name.endsWith(`.${ancestor}`);
 const sameValues = (a: readonly string[], b: readonly string[]): boolean =>

@@ -5,8 +5,7 @@
 import { SpokeReadError, type SpokeReadFailure } from '../../functions/core/errors';
 import type { SpokeZoneReader } from '../../functions/core/ports';
 import type { AccountId, DnsName, SpokeSnapshot, SpokeZone, ZoneId, ZoneScope } from '../../functions/core/types';
-
-const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+import { tick } from './fake-clock';
 
 export class FakeSpokeReader implements SpokeZoneReader {
   readonly accounts = new Map<AccountId, SpokeZone[]>();

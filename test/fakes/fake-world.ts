@@ -73,3 +73,9 @@ export function zonesJob(account: AccountId, ...zoneIds: ZoneId[]): AccountJob {
 export function accountJob(account: AccountId, ...sweepIds: string[]): AccountJob {
   return { account, scope: { kind: 'account' }, sweepIds };
 }
+
+/** Each decision of an account's result as `kind:reason:result`, for compact assertions. */
+export function verdicts(result: AccountResult | undefined): string[] {
+  if (result === undefined || result.status === 'ignored') return [];
+  return result.decisions.map((item) => `${item.decision.kind}:${'reason' in item.decision ? item.decision.reason : ''}:${item.result}`);
+}

@@ -2,7 +2,6 @@
  * The DS record next to a delegation, reconciled on the in-memory fakes: published after the NS
  * and the wait, following the child's keys, withdrawn before the NS, never overwritten.
  */
-import type { AccountResult } from '../../../functions/core/reconcile';
 import type { ActiveSigningKey, LedgerEntry, SpokeZone } from '../../../functions/core/types';
 import {
   ACCOUNT_A,
@@ -15,16 +14,11 @@ import {
   nsRecordFor,
   recordSet,
 } from '../../helpers/core-fixtures';
-import { accountJob, fakeWorld, type FakeWorld } from '../../fakes/fake-world';
+import { accountJob, fakeWorld, type FakeWorld, verdicts } from '../../fakes/fake-world';
 
 const OLD_KEY: ActiveSigningKey = { name: 'old_key', dsRecord: '11111 13 2 aaaa1111' };
 const NEW_KEY: ActiveSigningKey = { name: 'new_key', dsRecord: '22222 13 2 BBBB2222' };
 const DNSSEC_ON = { dnssec: { enabled: true, dsTtl: 300 } };
-
-function verdicts(result: AccountResult | undefined): string[] {
-  if (result === undefined || result.status === 'ignored') return [];
-  return result.decisions.map((item) => `${item.decision.kind}:${'reason' in item.decision ? item.decision.reason : ''}:${item.result}`);
-}
 
 function signing(keys: readonly ActiveSigningKey[], tags: { dsOff?: boolean; retiredKey?: string } = {}): SpokeZone['dnssec'] {
   return {

@@ -3,7 +3,6 @@
  * parent as they stand to the parent, the ledger and the outcome events as they are left.
  */
 import { ChangeConflictError, ParentReadError } from '../../../functions/core/errors';
-import type { AccountResult } from '../../../functions/core/reconcile';
 import type { LedgerEntry, RecordSet, SpokeZone } from '../../../functions/core/types';
 import {
   ACCOUNT_A,
@@ -19,12 +18,7 @@ import {
   ownerOf,
   recordSet,
 } from '../../helpers/core-fixtures';
-import { accountJob, fakeWorld, zonesJob, type FakeWorld } from '../../fakes/fake-world';
-
-function verdicts(result: AccountResult | undefined): string[] {
-  if (result === undefined || result.status === 'ignored') return [];
-  return result.decisions.map((item) => `${item.decision.kind}:${'reason' in item.decision ? item.decision.reason : ''}:${item.result}`);
-}
+import { accountJob, fakeWorld, zonesJob, type FakeWorld, verdicts } from '../../fakes/fake-world';
 
 interface PathCase {
   readonly zone: Partial<SpokeZone>;
