@@ -2,7 +2,7 @@
  * What every command that talks to AWS starts with: the config (its warnings on stderr), the
  * AWS settings applied, the output helpers, and the hub's read ports.
  */
-import { loadConfigFile, type LoadedConfig } from './config-file';
+import { loadConfigFile, type LoadedConfig } from '../infra/lib/config-file';
 import { applyAwsOptions, hubReaders, type CommonOptions, type HubReaders } from './hub-access';
 import { Output, type CommandIo } from './output';
 

@@ -6,7 +6,8 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { createInterface } from 'node:readline/promises';
-import { ConfigFileError, DEFAULT_CONFIG_PATH, loadConfigFile } from './config-file';
+import { ConfigFileError, loadConfigFile } from '../infra/lib/config-file';
+import { DEFAULT_CONFIG_PATH } from './config-file';
 import { commandContext } from './command-context';
 import { applyAwsOptions, MissingSettingError, workQueueUrl, type CommonOptions } from './hub-access';
 import { Output, type CommandIo } from './output';

@@ -20,7 +20,8 @@ import {
 } from '@aws-sdk/client-route-53';
 import type { AccountId, OutcomeEvent, ZoneId } from '../functions/core/types';
 import { startEmulator, type Emulator } from '../emulator';
-import { DEFAULT_CONFIG_PATH, loadConfigFile } from './config-file';
+import { loadConfigFile } from '../infra/lib/config-file';
+import { DEFAULT_CONFIG_PATH } from './config-file';
 import { formatTrace, trace, TraceError, type Trace } from './dig';
 
 /** The accounts of the story. */

@@ -9,7 +9,7 @@ export { SubzoneHubStack, type SubzoneHubStackProps } from './lib/hub-stack';
 export { SubzoneSpokeStack, type SubzoneSpokeStackProps, renderSpokeTemplate } from './lib/spoke-stack';
 export { SubzoneOrgRolloutStack, type SubzoneOrgRolloutStackProps } from './lib/org-rollout-stack';
 export { SubzoneHubMonitoring, type SubzoneAlarmName, type SubzoneMetricName } from './lib/hub-monitoring';
-export { loadConfigFile } from './lib/config-file';
+export { ConfigFileError, type LoadedConfig, loadConfigFile } from './lib/config-file';
 export { HUB_EVENT_BUS_NAME, OPERATOR_ROLE_NAME, SUBZONE_REGION, WORKER_FUNCTION_NAME, WORKER_ROLE_NAME } from './lib/constants';
 export { parseConfig, type SubzoneConfigInput } from '../functions/core/config-schema';
 export { ConfigError } from '../functions/core/errors';

@@ -6,7 +6,7 @@
 import { LogLevel } from '@aws-lambda-powertools/logger';
 import type { Emulator } from '../../emulator';
 import type { AttachedWorker, WorkerLogLevel } from '../attach-worker';
-import { displayPath, loadConfigFile, type LoadedConfig } from '../config-file';
+import { displayPath, loadConfigFile, type LoadedConfig } from '../../infra/lib/config-file';
 import type { CommandIo } from '../output';
 import { accountFlag, UsageError } from '../usage-error';
 

@@ -36,7 +36,7 @@ describe('loadConfigFile', () => {
   });
 
   it.each([
-    ['a file that is not JSON', 'broken.json', '{ "version": 1,', /broken\.json is not JSON/],
+    ['a file that is not JSON', 'broken.json', '{ "version": 1,', /broken\.json:1:16: not valid JSON/],
     ['a config with an unknown key', 'unknown.json', JSON.stringify({ ...rawConfig(), dryRun: true }), /dryRun: unknown key/],
   ])('rejects %s with a ConfigError naming the problem', (_what, name, content, message) => {
     // Prepare
@@ -54,6 +54,6 @@ describe('loadConfigFile', () => {
     // Act
     const load = () => loadConfigFile(file);
     // Assess
-    expect(load).toThrow(/cannot read .*missing\.json: ENOENT/);
+    expect(load).toThrow(/missing\.json: cannot read the file \(ENOENT\)/);
   });
 });

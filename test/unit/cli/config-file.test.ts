@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigFileError, loadConfigFile } from '../../../cli/config-file';
+import { ConfigFileError, loadConfigFile } from '../../../infra/lib/config-file';
 
 function file(text: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'subzone-config-')), 'subzone.config.json');
