@@ -21,7 +21,9 @@ export type DnssecFindingCode =
   /** The child's SOA is not signed by a key of its DNSKEY RRset. */
   | 'answer-not-validated'
   /** The parent signs, but the DS's RRSIG does not validate with the parent's DNSKEY. */
-  | 'ds-not-validated';
+  | 'ds-not-validated'
+  /** The child's server gave no reply to the DNSKEY query: nothing can be validated. */
+  | 'dnskey-unanswered';
 
 export interface DnssecFinding {
   readonly code: DnssecFindingCode;
@@ -42,6 +44,10 @@ export interface DnssecVerification {
 }
 
 const UNSIGNED: DnssecVerification = { status: 'unsigned', ds: [], dsSigned: false, matchedKeyTags: [], findings: [] };
+
+function broken(ds: readonly DSAnswer[], dsSigs: readonly RrsigAnswer[], findings: readonly DnssecFinding[]): DnssecVerification {
+  return { status: 'broken', ds: ds.map((record) => dsText(record.data)), dsSigned: dsSigs.length > 0, matchedKeyTags: [], findings };
+}
 
 function hop(kind: Hop['kind'], step: TraceStep, records: readonly Answer[]): Hop {
   return {
@@ -81,7 +87,12 @@ export async function followChainOfTrust(
   const findings: DnssecFinding[] = [];
   if (dsSigs.length > 0) findings.push(...(await dsSignatureFindings(ds, dsSigs, parentZone, referral, now)));
 
-  const keyStep = await ask(answer.server, name, 'DNSKEY', 2000, true);
+  const keyStep = await ask(answer.server, name, 'DNSKEY', 2000, true).catch((error: unknown) => error as Error);
+  if (keyStep instanceof Error) {
+    const message = `no reply from ${answer.server.label} for ${name} DNSKEY: ${keyStep.message}`;
+    findings.push({ code: 'dnskey-unanswered', message });
+    return { verification: broken(ds, dsSigs, findings), ds: hop('ds', referral, [...ds, ...dsSigs]) };
+  }
   const keys = ofType(keyStep.answers, 'DNSKEY', name);
   const keySigs = signaturesOver(keyStep.answers, 'DNSKEY', name);
   const matched = keys.filter((key) => ds.some((record) => dsMatchesKey(name, record.data, key.data)));
@@ -150,7 +161,13 @@ async function dsSignatureFindings(
   referral: TraceStep,
   now: Date,
 ): Promise<DnssecFinding[]> {
-  const parentKeys = ofType((await ask(referral.server, parentZone, 'DNSKEY', 2000, true)).answers, 'DNSKEY', parentZone);
+  const parentStep = await ask(referral.server, parentZone, 'DNSKEY', 2000, true).catch((error: unknown) => error as Error);
+  if (parentStep instanceof Error) {
+    return [
+      { code: 'ds-not-validated', message: `no reply from ${referral.server.label} for ${parentZone} DNSKEY: ${parentStep.message}` },
+    ];
+  }
+  const parentKeys = ofType(parentStep.answers, 'DNSKEY', parentZone);
   const checked = validatedBy(
     ds,
     dsSigs,
