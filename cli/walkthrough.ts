@@ -8,6 +8,7 @@
  * 4. a record under the delegated name resolves through the delegation chain over DNS;
  * 5. the child deletes its zone: the delegation goes;
  * 6. everything stops; exit 0. Any step that does not show what it should ends with exit 1.
+ * `npm start -- --dnssec` plays the DNSSEC story instead (walkthrough-dnssec.ts), on the same stage.
  */
 import { relative } from 'node:path';
 import { styleText } from 'node:util';
