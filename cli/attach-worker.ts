@@ -6,6 +6,7 @@
  */
 import { Logger, LogLevel } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Clock } from '../functions/core/ports';
 import type { AccountId, SubzoneConfig } from '../functions/core/types';
 import { logger as moduleLogger, METRICS_NAMESPACE, SERVICE_NAME } from '../functions/adapters/observability';
 import type { Emulator } from '../emulator';
@@ -35,6 +36,8 @@ export interface AttachedWorker {
 export interface AttachWorkerOptions {
   /** The worker's log level. @default LogLevel.ERROR */
   readonly logLevel?: WorkerLogLevel;
+  /** The worker's clock (the DNSSEC walk-through moves its own past a wait). @default the system clock */
+  readonly clock?: Clock;
 }
 
 /**
@@ -56,7 +59,8 @@ export function attachRealWorker(emulator: Emulator, rawConfig: unknown, options
     namespace: METRICS_NAMESPACE,
     logger: new Logger({ logLevel: LogLevel.SILENT }),
   });
-  const { handler } = buildRealWorker(config, (deps) => ({ ...deps, telemetry: { logger, metrics } }));
+  const clock = options.clock;
+  const { handler } = buildRealWorker(config, (deps) => ({ ...deps, telemetry: { logger, metrics }, ...(clock && { clock }) }));
 
   emulator.setConsumer(handler);
   return { config, parentZones, detach: (waitOptions) => detachWorker(emulator, waitOptions) };

@@ -8,7 +8,8 @@
 import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import { randomInt } from 'node:crypto';
-import { decode, encode, TRUNCATED_RESPONSE, type Answer, type DecodedPacket, type RecordType } from 'dns-packet';
+import { decode, DNSSEC_OK, encode, TRUNCATED_RESPONSE, type Answer, type DecodedPacket, type RecordType } from 'dns-packet';
+import { dsText, rrsigTime } from './dnssec-chain';
 
 /** A server to ask: its address, port, and how to print it (`ns-1.awsdns-01.com`). */
 export interface DnsServerAddress {
@@ -53,6 +54,8 @@ export interface TraceOptions {
   readonly timeoutMs?: number;
   /** Referrals followed at most. @default 16 */
   readonly maxSteps?: number;
+  /** Set the DO bit (EDNS), so that referrals carry the DS and answers their RRSIGs. @default false */
+  readonly dnssec?: boolean;
 }
 
 /** The trace could not finish; the steps made so far are kept for printing. */
@@ -75,7 +78,7 @@ export async function trace(name: string, type: RecordType, options: TraceOption
   const steps: TraceStep[] = [];
   let server = options.start;
   for (let hop = 0; hop < (options.maxSteps ?? 16); hop += 1) {
-    const step = await ask(server, name, type, timeoutMs).catch((error: unknown) => {
+    const step = await ask(server, name, type, timeoutMs, options.dnssec).catch((error: unknown) => {
       throw new TraceError(`no reply from ${server.label} (${server.address}#${server.port}) for ${name} ${type}`, steps, { cause: error });
     });
     steps.push(step);
@@ -118,9 +121,19 @@ function textOf(record: Answer): string | undefined {
   return 'data' in record && typeof record.data === 'string' ? record.data : undefined;
 }
 
-/** One query without recursion, over UDP, repeated over TCP if the reply was truncated. */
-export async function ask(server: DnsServerAddress, name: string, type: RecordType, timeoutMs = 2000): Promise<TraceStep> {
-  const query = encode({ type: 'query', id: randomInt(65536), flags: 0, questions: [{ type, name, class: 'IN' }] });
+/** Larger than a signed referral needs; what DNS flag day 2020 recommends. */
+const EDNS_UDP_SIZE = 1232;
+
+/** One query without recursion, over UDP, repeated over TCP if the reply was truncated; `dnssec` sets the DO bit. */
+export async function ask(server: DnsServerAddress, name: string, type: RecordType, timeoutMs = 2000, dnssec = false): Promise<TraceStep> {
+  const edns = dnssec ? [{ type: 'OPT' as const, name: '.', udpPayloadSize: EDNS_UDP_SIZE, flags: DNSSEC_OK }] : [];
+  const query = encode({
+    type: 'query',
+    id: randomInt(65536),
+    flags: 0,
+    questions: [{ type, name, class: 'IN' }],
+    additionals: edns as Answer[],
+  });
   const started = performance.now();
   let transport: 'udp' | 'tcp' = 'udp';
   let raw = await exchangeUdp(server, query, timeoutMs);
@@ -208,6 +221,15 @@ function formatData(record: Answer): string {
     case 'SOA': {
       const soa = record.data;
       return `${fqdn(soa.mname)} ${fqdn(soa.rname)} ${soa.serial ?? 0} ${soa.refresh ?? 0} ${soa.retry ?? 0} ${soa.expire ?? 0} ${soa.minimum ?? 0}`;
+    }
+    case 'DS':
+      return dsText(record.data);
+    case 'DNSKEY':
+      return `${record.data.flags} 3 ${record.data.algorithm} ${Buffer.from(record.data.key).toString('base64')}`;
+    case 'RRSIG': {
+      const sig = record.data;
+      const times = `${rrsigTime(sig.expiration)} ${rrsigTime(sig.inception)}`;
+      return `${sig.typeCovered} ${sig.algorithm} ${sig.labels} ${sig.originalTTL} ${times} ${sig.keyTag} ${fqdn(sig.signersName)} ${Buffer.from(sig.signature).toString('base64')}`;
     }
     default:
       return textOf(record) ?? ('data' in record ? JSON.stringify(record.data) : '');

@@ -8,6 +8,7 @@
  * 4. a record under the delegated name resolves through the delegation chain over DNS;
  * 5. the child deletes its zone: the delegation goes;
  * 6. everything stops; exit 0. Any step that does not show what it should ends with exit 1.
+ * `npm start -- --dnssec` plays the DNSSEC story instead (walkthrough-dnssec.ts), on the same stage.
  */
 import { relative } from 'node:path';
 import { styleText } from 'node:util';
@@ -18,8 +19,11 @@ import {
   DeleteHostedZoneCommand,
   Route53Client,
 } from '@aws-sdk/client-route-53';
+import type { Clock } from '../functions/core/ports';
 import type { AccountId, OutcomeEvent, ZoneId } from '../functions/core/types';
+import type { AttachedWorker } from './attach-worker';
 import { startEmulator, type Emulator } from '../emulator';
+import { sweepRequest } from '../functions/core/sweep-messages';
 import { loadConfigFile } from '../infra/lib/config-file';
 import { DEFAULT_CONFIG_PATH } from './config-file';
 import { formatTrace, trace, TraceError, type Trace } from './dig';
@@ -42,6 +46,13 @@ export interface WalkthroughOptions {
   readonly colour?: boolean;
   /** @default DEFAULT_CONFIG_PATH */
   readonly configPath?: string;
+}
+
+/** The worker `startWorker` attached, and the clock it runs on. */
+export interface StartedWorker {
+  readonly worker: AttachedWorker;
+  /** The raw config the worker runs with, its parent zone ids those of the emulator. */
+  readonly raw: Record<string, unknown>;
 }
 
 /** What the story showed, for tests. */
@@ -75,7 +86,7 @@ export function wantsColour(stream: { readonly isTTY?: boolean }, env: NodeJS.Pr
 type Style = Parameters<typeof styleText>[0];
 
 /** Prints the timeline: `+0.12s  hub       example.com has 6 record sets`. */
-class Narrator {
+export class Narrator {
   private readonly started = performance.now();
   constructor(
     private readonly out: (line: string) => void,
@@ -109,6 +120,7 @@ class Narrator {
 
 const ACTOR_STYLES: Record<string, Style> = {
   hub: 'cyan',
+  verify: 'green',
   'child-a': 'yellow',
   'child-b': 'magenta',
   events: 'blue',
@@ -118,15 +130,24 @@ const ACTOR_STYLES: Record<string, Style> = {
 
 const OUTCOME_STYLES: Record<string, Style> = {
   'Delegation Created': 'green',
+  'Delegation Updated': 'green',
   'Delegation Removed': 'yellow',
   'Delegation Rejected': 'red',
 };
 
 /** Plays the walk-through; resolves with what it showed, rejects with WalkthroughError. */
-export async function runWalkthrough(options: WalkthroughOptions): Promise<WalkthroughResult> {
+export function runWalkthrough(options: WalkthroughOptions): Promise<WalkthroughResult> {
+  return onEmulator(options, 'zero-touch Route 53 subdomain delegation', (story) => story.play(options.configPath ?? DEFAULT_CONFIG_PATH));
+}
+
+/**
+ * Starts the emulator with the hub's `example.com`, plays `play` on it, and stops everything.
+ * Shared by the delegation story and the DNSSEC one (walkthrough-dnssec.ts).
+ */
+export async function onEmulator<T>(options: WalkthroughOptions, subject: string, play: (story: Story) => Promise<T>): Promise<T> {
   const say = new Narrator(options.out, options.colour ?? false);
   const { hub, childA, childB } = WALKTHROUGH_ACCOUNTS;
-  options.out(say.paint('bold', 'subzone walk-through: zero-touch Route 53 subdomain delegation, offline'));
+  options.out(say.paint('bold', `subzone walk-through: ${subject}, offline`));
   options.out(say.paint('dim', 'Everything below runs on loopback: the emulator, the real worker, the real AWS SDK.'));
 
   say.section('1. The hub account and the worker');
@@ -147,8 +168,7 @@ export async function runWalkthrough(options: WalkthroughOptions): Promise<Walkt
   };
   try {
     say.say('setup', `emulator up: AWS endpoint ${emulator.endpoint}, DNS 127.0.0.1:${emulator.dnsPort}, ledger on dynalite`);
-    const story = new Story(emulator, say, route53As, createParentZone(emulator));
-    return await story.play(options.configPath ?? DEFAULT_CONFIG_PATH);
+    return await play(new Story(emulator, say, route53As, createParentZone(emulator)));
   } finally {
     clients.forEach((client) => client.destroy());
     await emulator.stop();
@@ -169,32 +189,35 @@ function createParentZone(emulator: Emulator): ZoneId {
 }
 
 /** The steps of the walk-through over one running emulator. */
-class Story {
+export class Story {
   private outcomesSeen = 0;
   private invocationsSeen = 0;
   private forwardedSeen = 0;
 
   constructor(
-    private readonly emulator: Emulator,
-    private readonly say: Narrator,
-    private readonly route53As: (account: AccountId) => Route53Client,
-    private readonly parentZoneId: ZoneId,
+    readonly emulator: Emulator,
+    readonly say: Narrator,
+    readonly route53As: (account: AccountId) => Route53Client,
+    readonly parentZoneId: ZoneId,
   ) {}
 
-  async play(configPath: string): Promise<WalkthroughResult> {
+  /**
+   * Reads the config (changed by `adapt`), attaches the real worker (on `clock`, if given) and
+   * says what it runs with.
+   */
+  startWorker(
+    configPath: string,
+    options: { readonly adapt?: (raw: Record<string, unknown>) => Record<string, unknown>; readonly clock?: Clock } = {},
+  ): StartedWorker {
     const { say, emulator } = this;
-    const { hub, childA, childB } = WALKTHROUGH_ACCOUNTS;
-    const records = this.parentRecords();
-    say.say('hub', `${PARENT} (${this.parentZoneId}) in account ${hub} has ${records.length} record sets:`);
-    for (const record of records) say.detail(record);
-
     const loaded = readConfig(configPath);
     for (const warning of loaded.warnings) say.say('worker', `warning: ${warning}`);
+    const raw = (options.adapt ?? ((value) => value))(loaded.raw as Record<string, unknown>);
     // Loaded only now: the worker's handler module reads the bundled config when it is loaded,
     // and a broken config must be reported by readConfig in one line, not by a stack trace.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { attachRealWorker } = require('./attach-worker') as typeof import('./attach-worker');
-    const worker = attachRealWorker(emulator, loaded.raw);
+    const worker = attachRealWorker(emulator, raw, options.clock === undefined ? {} : { clock: options.clock });
     for (const parent of worker.parentZones) {
       say.say(
         'worker',
@@ -202,11 +225,27 @@ class Story {
       );
     }
     const rules = worker.config.rules.map((rule) => `${rule.name} → ${rule.accounts.join(', ')}`);
-    say.say('worker', `${worker.config.mode} mode; allowlist: ${rules.join('; ')}`);
+    const dnssec = worker.config.dnssec.enabled ? `, DNSSEC on (DS TTL ${worker.config.dnssec.dsTtl} s)` : '';
+    say.say('worker', `${worker.config.mode} mode${dnssec}; allowlist: ${rules.join('; ')}`);
     say.say(
       'worker',
       `attached to queue ${emulator.names.workQueueName} (events: child default bus → ${emulator.names.spokeRuleName} → hub bus ${emulator.names.hubEventBusName} → ${emulator.names.hubRuleName} → queue)`,
     );
+    const ids = new Map(worker.parentZones.map((parent) => [parent.configuredId, parent.emulatedId]));
+    const parentZones = (raw.parentZones as Array<{ hostedZoneId: string }>).map((parent) => ({
+      ...parent,
+      hostedZoneId: ids.get(parent.hostedZoneId) ?? parent.hostedZoneId,
+    }));
+    return { worker, raw: { ...raw, parentZones } };
+  }
+
+  async play(configPath: string): Promise<WalkthroughResult> {
+    const { say, emulator } = this;
+    const { hub, childA, childB } = WALKTHROUGH_ACCOUNTS;
+    const records = this.parentRecords();
+    say.say('hub', `${PARENT} (${this.parentZoneId}) in account ${hub} has ${records.length} record sets:`);
+    for (const record of records) say.detail(record);
+    const { worker } = this.startWorker(configPath);
 
     say.section(`2. Child account ${childA} (child-a) creates ${DELEGATED} and opts in`);
     const zoneA = await this.createTaggedZone('child-a', childA, DELEGATED);
@@ -277,7 +316,7 @@ class Story {
   }
 
   /** CreateHostedZone and the opt-in tag, through the real SDK as the child account. */
-  private async createTaggedZone(actor: string, account: AccountId, name: string): Promise<ZoneId> {
+  async createTaggedZone(actor: string, account: AccountId, name: string): Promise<ZoneId> {
     const client = this.route53As(account);
     const created = await client.send(new CreateHostedZoneCommand({ Name: name, CallerReference: `walkthrough-${name}-${Date.now()}` }));
     const zoneId = created.HostedZone?.Id?.replace('/hostedzone/', '') ?? '';
@@ -306,7 +345,7 @@ class Story {
   }
 
   /** Waits for the queue to drain and tells what travelled and what the worker did. */
-  private async settle(): Promise<void> {
+  async settle(): Promise<void> {
     const { emulator, say } = this;
     const forwarded = emulator.events
       .log({ account: emulator.hubAccount, busName: emulator.names.hubEventBusName })
@@ -318,6 +357,19 @@ class Story {
       'events',
       `${names.join(', ') || 'nothing'} → hub bus → queue (${forwarded.length} CloudTrail event${forwarded.length === 1 ? '' : 's'})`,
     );
+    await this.drained();
+  }
+
+  /** Sends a sweep request as the hub's schedule does, and waits for the worker to finish it. */
+  async sweep(sweepId: string): Promise<void> {
+    const { emulator } = this;
+    emulator.queues.send(emulator.queue.queue, JSON.stringify(sweepRequest(sweepId)), { senderId: 'scheduler' });
+    this.say.say('hub', `schedule: sweep ${sweepId} → queue (in AWS, every 15 minutes): every account is reconciled`);
+    await this.drained();
+  }
+
+  private async drained(): Promise<void> {
+    const { emulator, say } = this;
     await emulator.drain({ timeoutMs: DRAIN_TIMEOUT_MS }).catch((error: unknown) => {
       throw new WalkthroughError(`the worker did not drain the queue within ${DRAIN_TIMEOUT_MS} ms`, { cause: error });
     });
@@ -350,13 +402,13 @@ class Story {
   }
 
   /** The parent's record sets, one line each as dig prints them. */
-  private parentRecords(): string[] {
+  parentRecords(): string[] {
     return this.emulator.route53
       .listRecords(WALKTHROUGH_ACCOUNTS.hub, this.parentZoneId)
       .map((record) => `${record.name} ${record.ttl} IN ${record.type} ${record.values.join(' ')}`);
   }
 
-  private outcomes(): OutcomeEvent[] {
+  outcomes(): OutcomeEvent[] {
     return this.emulator.events
       .eventsOn(this.emulator.hubAccount, this.emulator.names.hubEventBusName)
       .filter((event) => event.source === 'subzone')
@@ -364,21 +416,18 @@ class Story {
   }
 
   /** Outcome events since the last call, each printed. */
-  private newOutcomes(): OutcomeEvent[] {
+  newOutcomes(): OutcomeEvent[] {
     const fresh = this.outcomes().slice(this.outcomesSeen);
     this.outcomesSeen += fresh.length;
     for (const outcome of fresh) {
       const { account, name, zoneId, reason } = outcome.detail;
-      this.say.say(
-        'events',
-        `${outcome.detailType}: ${name ?? '-'} (account ${account}, zone ${zoneId ?? '-'}), reason ${reason}`,
-        OUTCOME_STYLES[outcome.detailType],
-      );
+      const about = account === undefined ? '' : `${name ?? '-'} (account ${account}, zone ${zoneId ?? '-'}), `;
+      this.say.say('events', `${outcome.detailType}: ${about}reason ${reason}`, OUTCOME_STYLES[outcome.detailType]);
     }
     return fresh;
   }
 
-  private expectOutcome(outcomes: readonly OutcomeEvent[], detailType: OutcomeEvent['detailType'], name: string): OutcomeEvent {
+  expectOutcome(outcomes: readonly OutcomeEvent[], detailType: OutcomeEvent['detailType'], name: string): OutcomeEvent {
     const found = outcomes.find((outcome) => outcome.detailType === detailType && outcome.detail.name === name);
     if (found === undefined) {
       const seen = outcomes.map((outcome) => `${outcome.detailType} ${outcome.detail.name ?? ''}`).join(', ') || 'none';
@@ -405,10 +454,29 @@ function sameList(left: readonly string[], right: readonly string[]): boolean {
   return left.length === right.length && left.every((value, index) => value === right[index]);
 }
 
+/** Which story the command line asks for: `--dnssec`, or none for the delegation story; undefined for anything else. */
+export function storyAsked(args: readonly string[]): 'delegation' | 'dnssec' | undefined {
+  if (args.length === 0) return 'delegation';
+  return args.length === 1 && args[0] === '--dnssec' ? 'dnssec' : undefined;
+}
+
 if (require.main === module) {
   // The SDK's notice about future Node versions says nothing about the walk-through.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  runWalkthrough({ out: (line) => process.stdout.write(`${line}\n`), colour: wantsColour(process.stdout) }).then(
+  const story = storyAsked(process.argv.slice(2));
+  const options = { out: (line: string) => process.stdout.write(`${line}\n`), colour: wantsColour(process.stdout) };
+  // Loaded on demand: the DNSSEC story builds on this module.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const dnssecStory = () => (require('./walkthrough-dnssec') as typeof import('./walkthrough-dnssec')).runDnssecWalkthrough(options);
+  const played: Promise<{ readonly elapsedMs: number }> =
+    story === undefined
+      ? Promise.reject(
+          new WalkthroughError(`unknown arguments ${process.argv.slice(2).join(' ')}; use \`npm start\` or \`npm start -- --dnssec\``),
+        )
+      : story === 'dnssec'
+        ? dnssecStory()
+        : runWalkthrough(options);
+  played.then(
     (result) => {
       process.stdout.write(
         `\nThe walk-through finished in ${(result.elapsedMs / 1000).toFixed(2)}s. Run \`npm run subzone -- emulator\` to try it with the AWS CLI.\n`,

@@ -3,10 +3,12 @@
  * parent zone's own authoritative name servers (asked directly, no recursion) to the child
  * zone's answer for the name's SOA, and reports each hop; also whether the Route 53 change that
  * last wrote the delegation (the ledger remembers it; `--change-id` names another) is INSYNC.
- * Exit 0 the name resolves through the chain, 2 it does not.
+ * Exit 0 the name resolves through the chain, 2 it does not (or its chain of trust is broken).
  *
- * A hop is one server asked; its `kind` says what it answered. DNSSEC will add hops of its own
- * (`ds` at the parent, `dnskey` at the child) to the same list.
+ * A hop is one server asked; its `kind` says what it answered. Where the parent's referral holds
+ * a DS, DNSSEC adds hops of its own (`ds` at the parent, `dnskey` at the child) and the chain of
+ * trust is followed (dnssec-chain.ts): the DS names a DNSKEY of the child, that key signs the
+ * DNSKEY RRset, and a key of that set signs the child's SOA.
  */
 import { lookup } from 'node:dns/promises';
 import { GetChangeCommand, GetHostedZoneCommand } from '@aws-sdk/client-route-53';
@@ -15,10 +17,11 @@ import { parentFor } from '../../functions/core/rules';
 import type { CommandContext } from '../command-context';
 import { formatRecord, trace, TraceError, type DnsServerAddress, type TraceOptions, type TraceStep } from '../dig';
 import { UsageError } from '../usage-error';
+import { dnssecLines, type DnssecVerification, followChainOfTrust } from '../verify-dnssec';
 
 /** One server asked on the way. */
 export interface Hop {
-  readonly kind: 'referral' | 'answer' | 'nodata' | 'nxdomain' | 'error';
+  readonly kind: 'referral' | 'answer' | 'nodata' | 'nxdomain' | 'error' | 'ds' | 'dnskey';
   readonly server: string;
   readonly address: string;
   readonly rcode: string;
@@ -36,6 +39,8 @@ export interface Verification {
   readonly error?: string;
   /** GetChange's status of `--change-id`, when one was given. */
   readonly change?: { readonly id: string; readonly status: string };
+  /** The chain of trust, once the name resolved through the delegation. */
+  readonly dnssec?: DnssecVerification;
 }
 
 /** Where DNS questions go: the parent's name servers (port 53 in AWS), or a given server. */
@@ -53,7 +58,8 @@ export function dnsSettings(flag: string | undefined, env: NodeJS.ProcessEnv = p
 }
 
 function hopOf(step: TraceStep, kind: Hop['kind']): Hop {
-  const shown = step.answers.length > 0 ? step.answers : step.authorities;
+  // A referral shows the delegation: its DS, if any, is the `ds` hop's.
+  const shown = step.answers.length > 0 ? step.answers : step.authorities.filter((record) => kind !== 'referral' || record.type === 'NS');
   return {
     kind,
     server: step.server.label,
@@ -97,12 +103,15 @@ export async function verifyName(context: CommandContext, input: string, setting
   const options = await startOf(context, parent.hostedZoneId, settings);
   context.out.progress(`asking ${options.start.label} (${options.start.address}#${options.start.port}) for ${name} SOA...`);
   try {
-    const result = await trace(name, 'SOA', options);
+    const result = await trace(name, 'SOA', { ...options, dnssec: true });
     const answered =
       result.outcome === 'answer' && result.answers.some((record) => record.type === 'SOA' && normaliseName(record.name) === name);
     // Resolving "through the chain" means a referral from the parent, then the child's own answer.
     const resolves = answered && result.steps.length >= 2;
-    return { name, parentZone: parent.name, resolves, hops: hopsOf(result.steps, result.outcome), ...change };
+    const hops = hopsOf(result.steps, result.outcome);
+    if (!resolves) return { name, parentZone: parent.name, resolves, hops, ...change };
+    const chain = await followChainOfTrust(name, parent.name, result.steps, new Date());
+    return { name, parentZone: parent.name, resolves, hops: withDnssecHops(hops, chain), dnssec: chain.verification, ...change };
   } catch (error) {
     if (!(error instanceof TraceError)) throw error;
     return { name, parentZone: parent.name, resolves: false, hops: hopsOf(error.steps, 'referral'), error: error.message, ...change };
@@ -121,7 +130,13 @@ async function changeStatus(context: CommandContext, id: string): Promise<{ id: 
   return { id, status: read.ChangeInfo?.Status ?? 'UNKNOWN' };
 }
 
-/** Prints the hops; exit 0 resolves, 2 does not. */
+/** The `ds` hop after the parent's referral, the `dnskey` hop before the child's answer. */
+function withDnssecHops(hops: readonly Hop[], dnssec: { readonly ds?: Hop; readonly dnskey?: Hop }): Hop[] {
+  const answer = hops.at(-1);
+  return [...hops.slice(0, -1), ...(dnssec.ds ? [dnssec.ds] : []), ...(dnssec.dnskey ? [dnssec.dnskey] : []), ...(answer ? [answer] : [])];
+}
+
+/** Prints the hops; exit 0 resolves (with an unbroken chain of trust where the parent holds a DS), 2 does not. */
 export function reportVerification(context: CommandContext, verification: Verification): number {
   const { out } = context;
   if (context.json) {
@@ -141,11 +156,14 @@ export function reportVerification(context: CommandContext, verification: Verifi
     out.line();
     if (verification.error) out.line(out.style('red', verification.error));
     if (verification.change) out.line(`change ${verification.change.id}: ${verification.change.status}`);
+    for (const line of verification.dnssec ? dnssecLines(verification.name, verification.parentZone, verification.dnssec) : []) {
+      out.line(out.style(line.ok ? 'green' : 'red', line.text));
+    }
     out.line(
       verification.resolves
         ? out.style('green', `${verification.name} resolves through the delegation chain from ${verification.parentZone}.`)
         : out.style('red', `${verification.name} does not resolve through the delegation chain from ${verification.parentZone}.`),
     );
   }
-  return verification.resolves ? 0 : 2;
+  return verification.resolves && verification.dnssec?.status !== 'broken' ? 0 : 2;
 }

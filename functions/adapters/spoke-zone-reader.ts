@@ -9,6 +9,7 @@
  * A read either completes or throws SpokeReadError: never a partial snapshot.
  */
 import {
+  GetChangeCommand,
   GetDNSSECCommand,
   GetHostedZoneCommand,
   type HostedZone,
@@ -23,7 +24,7 @@ import { DNSSEC_OFF_TAG, DS_RETIRE_TAG_KEY } from '../core/contract';
 import { NameError, SpokeReadError } from '../core/errors';
 import { normaliseName, normaliseValueSet } from '../core/names';
 import { bareZoneId } from '../core/intake';
-import type { AccountId, DnsName, SpokeSnapshot, SpokeZone, ZoneId, ZoneScope, ZoneSigning } from '../core/types';
+import type { AccountId, DnsName, SigningChangeStatus, SpokeSnapshot, SpokeZone, ZoneId, ZoneScope, ZoneSigning } from '../core/types';
 import type { SpokeZoneReader } from '../core/ports';
 import { errorName, spokeReadFailure } from './aws-errors';
 
@@ -81,6 +82,19 @@ export class Route53SpokeZoneReader implements SpokeZoneReader {
       return scope.kind === 'account' ? await read.wholeAccount(account, scope) : await read.someZones(account, scope, scope.zoneIds);
     } catch (error) {
       if (error instanceof SpokeReadError) throw error;
+      throw new SpokeReadError(account, spokeReadFailure(error), { cause: error });
+    }
+  }
+
+  async signingChangeStatus(account: AccountId, changeId: string): Promise<SigningChangeStatus> {
+    try {
+      const output = await this.options.route53For(account).send(new GetChangeCommand({ Id: changeId }));
+      const status = output.ChangeInfo?.Status;
+      if (status !== 'PENDING' && status !== 'INSYNC') throw new Error(`GetChange ${changeId} returned status ${String(status)}`);
+      return status;
+    } catch (error) {
+      // Route 53 forgets old changes: one it no longer knows is long done, and the wait alone stands.
+      if (errorName(error) === 'NoSuchChange') return 'unknown';
       throw new SpokeReadError(account, spokeReadFailure(error), { cause: error });
     }
   }

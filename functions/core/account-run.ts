@@ -8,7 +8,7 @@ import type { AccountEntries } from './account-entries';
 import { assertIsError, type SpokeReadError } from './errors';
 import type { DecisionResult } from './outcomes';
 import type { Decision } from './policy';
-import type { AccountId, LedgerEntry, SpokeSnapshot, ZoneScope } from './types';
+import type { AccountId, LedgerEntry, SpokeSnapshot, ZoneId, ZoneScope } from './types';
 
 /** One account to reconcile, and why. */
 export interface AccountJob {
@@ -19,6 +19,8 @@ export interface AccountJob {
    * probed over DNS and the removal budget applies. Empty for events and the CLI.
    */
   readonly sweepIds: readonly string[];
+  /** Signing changes events named (EnableHostedZoneDNSSEC), by zone: each is asked of GetChange before a first DS. */
+  readonly signingChanges?: ReadonlyMap<ZoneId, string>;
 }
 
 /** A decision and what became of it. */

@@ -1,20 +1,24 @@
 /**
  * The DS record subzone manages next to a delegation's NS, when the config turns DNSSEC on
  * (docs/dnssec.md). Pure: the zone's signing and the ledger entry in, the DS wanted out.
- * A DS goes into the parent only after its NS, once the child signs with an active key and
- * the previous maximum TTL (the NS TTL) has passed since signing was first seen; it goes out
- * before its NS.
+ * A DS goes into the parent only after its NS, once the child signs with an active key, its
+ * signing change (when known) is INSYNC, and the previous maximum TTL (the NS TTL) has passed
+ * since then; it goes out before its NS.
  */
 import { dsTtlFor, winningRule } from './rules';
-import type { LedgerEntry, LedgerRecord, RecordSet, SpokeZone, SubzoneConfig } from './types';
+import type { LedgerEntry, LedgerRecord, RecordSet, SigningChange, SpokeZone, SubzoneConfig } from './types';
 
 /** What a standing delegation's DS should be now. */
 export interface DsWanted {
   /** The DS record to hold, or undefined for none. */
   readonly record: LedgerRecord | undefined;
-  /** When signing was first seen (kept on the ledger entry), or undefined while the zone does not sign. */
+  /** When the wait for a first DS began (kept on the ledger entry), or undefined while it has not. */
   readonly signingSeenSince: string | undefined;
+  /** The signing change still PENDING (kept on the ledger entry, asked again next time), if any. */
+  readonly signingChangeId: string | undefined;
 }
+
+const NOTHING: DsWanted = { record: undefined, signingSeenSince: undefined, signingChangeId: undefined };
 
 /** One DS value in a single spelling: whitespace collapsed, digest upper case (Route 53 may return either case). */
 export function canonicalDsValue(value: string): string {
@@ -42,20 +46,21 @@ export function isRecordedDs(entry: LedgerEntry, found: RecordSet): boolean {
 /**
  * The DS a standing delegation should hold: the DSRecord of every active key but the one the
  * team retires, none when the zone does not sign, has no active key, carries `subzone:dnssec=off`,
- * or DNSSEC is off in the config. A first DS waits for the NS TTL after signing was first seen.
+ * or DNSSEC is off in the config. A first DS waits while the signing change (`change`, from
+ * GetChange, when its id is known) is PENDING, then for the NS TTL from when signing was seen
+ * with no change pending: the wait starts only once Route 53 serves the signatures everywhere.
  */
-export function wantedDs(config: SubzoneConfig, zone: SpokeZone, entry: LedgerEntry, now: Date): DsWanted {
+export function wantedDs(config: SubzoneConfig, zone: SpokeZone, entry: LedgerEntry, now: Date, change?: SigningChange): DsWanted {
   const signing = zone.dnssec;
-  if (!config.dnssec.enabled || signing === undefined || !signing.signing || signing.activeKeys.length === 0) {
-    return { record: undefined, signingSeenSince: undefined };
-  }
+  if (!config.dnssec.enabled || signing === undefined || !signing.signing || signing.activeKeys.length === 0) return NOTHING;
+  if (change?.status === 'PENDING' && recordedDs(entry) === undefined) return { ...NOTHING, signingChangeId: change.id };
   const signingSeenSince = entry.signingSeenSince ?? now.toISOString();
   const values = signing.activeKeys.filter((key) => key.name !== signing.retiredKey).map((key) => canonicalDsValue(key.dsRecord));
-  if (signing.dsOff || values.length === 0) return { record: undefined, signingSeenSince };
+  if (signing.dsOff || values.length === 0) return { record: undefined, signingSeenSince, signingChangeId: undefined };
   const rule = winningRule(config, zone.name);
   const record: LedgerRecord = { type: 'DS', ttl: rule === undefined ? config.dnssec.dsTtl : dsTtlFor(config, rule), values };
   // Once a DS stands, a new key's DS follows at once (a rollover); the first waits out the NS TTL.
   const nsTtl = entry.records.find((held) => held.type === 'NS')?.ttl ?? config.nsTtl;
   const waited = now.getTime() >= Date.parse(signingSeenSince) + nsTtl * 1000;
-  return { record: recordedDs(entry) !== undefined || waited ? record : undefined, signingSeenSince };
+  return { record: recordedDs(entry) !== undefined || waited ? record : undefined, signingSeenSince, signingChangeId: undefined };
 }

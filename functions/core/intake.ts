@@ -28,6 +28,8 @@ export type Hint =
       eventId: string;
       /** CloudTrail's `eventTime`. */
       eventTime: string;
+      /** EnableHostedZoneDNSSEC's change (bare id): the first DS waits until it is INSYNC. */
+      signingChangeId?: string;
     }
   /** Reconcile the whole account (sweep fan-out or CLI). */
   | { kind: 'account'; account: AccountId; reason: 'sweep' | 'cli'; sweepId?: string }
@@ -123,6 +125,18 @@ const ZONE_ID_OF: Record<Route53EventName, z.ZodType<ZoneId>> = {
   DeactivateKeySigningKey: byHostedZoneId,
   DeleteKeySigningKey: byHostedZoneId,
 };
+
+const CHANGE_ID_WHAT = 'a Route 53 change id';
+/** A change id, bare (`C0123...`) or prefixed (`/change/C0123...`), output bare. */
+const changeIdSchema = z
+  .string(expected(CHANGE_ID_WHAT))
+  .regex(/^(?:\/change\/)?[A-Z0-9]{1,32}$/, expected(CHANGE_ID_WHAT))
+  .transform((id) => id.replace(/^\/change\//, ''));
+
+/** The signing change of EnableHostedZoneDNSSEC, when its record carries one (CloudTrail may record no response). */
+const signingChangeSchema = z
+  .looseObject({ responseElements: z.looseObject({ changeInfo: z.looseObject({ id: changeIdSchema.optional() }).optional() }).nullish() })
+  .transform((d) => d.responseElements?.changeInfo?.id);
 
 const tagResourceSchema = requestParameters({ resourceType: z.string(expected('a resource type')) });
 
@@ -247,9 +261,21 @@ function parseEvent(message: Record<string, unknown>, times: MessageTimes): Hint
   }
   const identity = safeParseFields(recordIdentitySchema(times), detail, ['detail']);
   const zoneId = safeParseFields(ZONE_ID_OF[eventName], detail, ['detail']);
-  if (!identity.ok || !zoneId.ok) {
-    throw new MalformedMessageError([...(identity.ok ? [] : identity.issues), ...(zoneId.ok ? [] : zoneId.issues)]);
+  const signingChange: FieldsResult<string | undefined> =
+    eventName === 'EnableHostedZoneDNSSEC' ? safeParseFields(signingChangeSchema, detail, ['detail']) : { ok: true, value: undefined };
+  if (!identity.ok || !zoneId.ok || !signingChange.ok) {
+    const issuesOf = (result: FieldsResult<unknown>) => (result.ok ? [] : result.issues);
+    throw new MalformedMessageError([...issuesOf(identity), ...issuesOf(zoneId), ...issuesOf(signingChange)]);
   }
   const { eventID: eventId, eventTime } = identity.value;
-  return { kind: 'zones', account, zoneIds: [zoneId.value], eventName, eventId, eventTime };
+  const signingChangeId = signingChange.value;
+  return {
+    kind: 'zones',
+    account,
+    zoneIds: [zoneId.value],
+    eventName,
+    eventId,
+    eventTime,
+    ...(signingChangeId !== undefined && { signingChangeId }),
+  };
 }

@@ -101,7 +101,7 @@ const APPLIED: { readonly [K in Decision['kind']]: AppliedOutcome<K> } = {
   ds: (decision, stored, _fresh, now) => {
     const base = stored ?? decision.entry;
     // A withdrawal during a removal's grace period keeps its clock: only the intent is settled.
-    const { signingSeenSince: _seen, intent: _intent, ...rest } = base;
+    const { signingSeenSince: _seen, signingChangeId: _change, intent: _intent, ...rest } = base;
     const records = [...base.records.filter((record) => record.type !== 'DS'), ...(decision.record ? [decision.record] : [])];
     const entry: LedgerEntry = {
       ...rest,
@@ -109,6 +109,7 @@ const APPLIED: { readonly [K in Decision['kind']]: AppliedOutcome<K> } = {
       records,
       reason: decision.reason,
       ...(decision.signingSeenSince !== undefined && { signingSeenSince: decision.signingSeenSince }),
+      ...(decision.signingChangeId !== undefined && { signingChangeId: decision.signingChangeId }),
     };
     const event = entryEvent('Delegation Updated', entry, decision.reason, true, now);
     // After a withdrawal, resolvers may hold the old DS for its TTL: the team waits until then to stop signing or drop the key.
@@ -130,13 +131,14 @@ const APPLIED: { readonly [K in Decision['kind']]: AppliedOutcome<K> } = {
   }),
   keep: (decision, stored) => {
     const entry = stored ?? decision.entry;
-    const seen = withSigningSeen(entry, decision.signingSeenSince);
+    const seen = withSigningWait(entry, decision.signingSeenSince, decision.signingChangeId);
     // A write reported as not applied belongs to an episode that is over: the next one is reported again.
     const tidy = isNotAppliedKey(entry.reason) ? { ...cleared(seen), reason: decision.reason } : cleared(seen);
     const changed =
       Object.keys(tidy).length !== Object.keys(entry).length ||
       tidy.reason !== entry.reason ||
-      tidy.signingSeenSince !== entry.signingSeenSince;
+      tidy.signingSeenSince !== entry.signingSeenSince ||
+      tidy.signingChangeId !== entry.signingChangeId;
     return changed ? { entry: tidy } : {};
   },
   // Reported once, when the state begins; the delegation stays, for a person to decide.
@@ -174,10 +176,14 @@ const APPLIED: { readonly [K in Decision['kind']]: AppliedOutcome<K> } = {
   frozen: () => ({}),
 };
 
-/** The entry with `signingSeenSince` set to the given time, or dropped. */
-function withSigningSeen(entry: LedgerEntry, signingSeenSince: string | undefined): LedgerEntry {
-  const { signingSeenSince: _previous, ...rest } = entry;
-  return signingSeenSince === undefined ? rest : { ...rest, signingSeenSince };
+/** The entry with `signingSeenSince` and `signingChangeId` set to the given values, or dropped. */
+function withSigningWait(entry: LedgerEntry, signingSeenSince: string | undefined, signingChangeId: string | undefined): LedgerEntry {
+  const { signingSeenSince: _seen, signingChangeId: _change, ...rest } = entry;
+  return {
+    ...rest,
+    ...(signingSeenSince !== undefined && { signingSeenSince }),
+    ...(signingChangeId !== undefined && { signingChangeId }),
+  };
 }
 
 /**

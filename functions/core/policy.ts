@@ -2,7 +2,7 @@
  * The decision logic of docs/concepts.md, as pure functions: facts in, a closed set of decisions
  * out, the reason travelling as data. Nothing here reads or writes anything.
  */
-import { isRecordedDs, recordedDs, sameDsValues, wantedDs } from './ds-policy';
+import { type DsWanted, isRecordedDs, recordedDs, sameDsValues, wantedDs } from './ds-policy';
 import { isAtOrBelow, sameValueSet, toFqdn } from './names';
 import type { ProjectedParents } from './parent-view';
 import { nsTtlFor, parentFor, winningRule } from './rules';
@@ -16,6 +16,7 @@ import type {
   ParentZoneConfig,
   RecordChange,
   RecordSet,
+  SigningChange,
   SpokeSnapshot,
   SpokeZone,
   SubzoneConfig,
@@ -72,8 +73,10 @@ export type Decision =
       readonly entry: LedgerEntry;
       readonly clearRemovable: boolean;
       readonly reason: 'in-place';
-      /** When the zone was first seen signing (DNSSEC on), to remember on the entry. */
+      /** When the wait for a first DS began (DNSSEC on), to remember on the entry. */
       readonly signingSeenSince?: string | undefined;
+      /** The signing change still PENDING, to remember on the entry. */
+      readonly signingChangeId?: string | undefined;
     }
   | {
       readonly kind: 'remove';
@@ -93,6 +96,7 @@ export type Decision =
       readonly found: RecordSet | undefined;
       readonly record: LedgerRecord | undefined;
       readonly signingSeenSince: string | undefined;
+      readonly signingChangeId?: string | undefined;
       readonly reason: DsReason;
     }
   /** Subzone stops answering for a record it must not delete (adopted, changed by hand, gone): forgotten, never deleted. */
@@ -130,6 +134,8 @@ export interface AccountFacts {
   /** Name owners read for this invocation, keyed by ownerKey(). */
   readonly owners: ReadonlyMap<string, NameOwner>;
   readonly controls: Controls;
+  /** What GetChange said of each zone's signing change, where one is known and a first DS may follow. */
+  readonly signingChanges?: ReadonlyMap<ZoneId, SigningChange>;
 }
 
 /** Key of a name-owner item. */
@@ -463,11 +469,15 @@ function judgeStanding(
     view.add(parentZoneId, { name: zone.name, ...desired });
     return { kind: 'update', zone, entry, found, record: desired, reason };
   }
-  return judgeDs(facts, zone, entry, view) ?? keep(entry, undefined);
+  return judgeDs(facts, zone, entry, view) ?? keep(entry, {});
 }
 
-function keep(entry: LedgerEntry, signingSeenSince: string | undefined): Decision {
-  return { kind: 'keep', entry, clearRemovable: entry.removableSince !== undefined, reason: 'in-place', signingSeenSince };
+/** Where the wait for a first DS stands, to remember on the entry. */
+type SigningWait = Pick<DsWanted, 'signingSeenSince' | 'signingChangeId'>;
+
+function keep(entry: LedgerEntry, wait: Partial<SigningWait>): Decision {
+  const { signingSeenSince, signingChangeId } = wait;
+  return { kind: 'keep', entry, clearRemovable: entry.removableSince !== undefined, reason: 'in-place', signingSeenSince, signingChangeId };
 }
 
 /**
@@ -480,21 +490,21 @@ function judgeDs(facts: AccountFacts, zone: SpokeZone, entry: LedgerEntry, view:
   if (!facts.config.dnssec.enabled && held === undefined) return undefined;
   const found = dsAt(view, entry);
   // A DS subzone never wrote is not its own: left as it is (`subzone audit` judges it), the NS kept.
-  if (found !== undefined && held === undefined) return keep(entry, entry.signingSeenSince);
+  if (found !== undefined && held === undefined) return keep(entry, entry);
   if (found !== undefined && !isRecordedDs(entry, found)) {
     const detail = `the DS record at ${zone.name} no longer holds what subzone wrote`;
     return { kind: 'reject', zone, parentZoneId: entry.parentZoneId, base: entry, reason: 'changed-outside-subzone', detail };
   }
-  const wanted = wantedDs(facts.config, zone, entry, facts.now);
-  const { record, signingSeenSince } = wanted;
-  if (record === undefined && found === undefined) return keep(entry, signingSeenSince);
+  const wanted = wantedDs(facts.config, zone, entry, facts.now, facts.signingChanges?.get(zone.zoneId));
+  const { record, signingSeenSince, signingChangeId } = wanted;
+  if (record === undefined && found === undefined) return keep(entry, wanted);
   if (record !== undefined && found !== undefined && record.ttl === found.ttl && sameDsValues(record.values, found.values)) {
-    return keep(entry, signingSeenSince);
+    return keep(entry, wanted);
   }
   view.remove(entry.parentZoneId, entry.name, 'DS');
   if (record !== undefined) view.add(entry.parentZoneId, { name: entry.name, ...record });
   const reason: DsReason = record === undefined ? 'ds-withdrawn' : found === undefined ? 'ds-published' : 'ds-updated';
-  return { kind: 'ds', entry, found, record, signingSeenSince, reason };
+  return { kind: 'ds', entry, found, record, signingSeenSince, signingChangeId, reason };
 }
 
 /** Why a standing delegation no longer answers for its name alone, if it does not. */

@@ -14,6 +14,7 @@ import type {
   NameOwner,
   OutcomeEvent,
   ParentView,
+  SigningChangeStatus,
   SpokeSnapshot,
   ZoneId,
   ZoneScope,
@@ -28,6 +29,8 @@ export interface SpokeZoneReader {
    * (same-name siblings), and lists them in `coveredZoneIds`.
    */
   readZones(account: AccountId, scope: ZoneScope, knownNameServers: ReadonlyMap<ZoneId, readonly DnsName[]>): Promise<SpokeSnapshot>;
+  /** GetChange of a zone's signing change (a bare id), in the child account; throws SpokeReadError. */
+  signingChangeStatus(account: AccountId, changeId: string): Promise<SigningChangeStatus>;
 }
 
 /** Reads and writes the parent zones in the hub account. */

@@ -12,6 +12,7 @@
  * 7. publish the outcome events, record the outcomes, give the leases back.
  */
 import { AccountEntries } from './account-entries';
+import { recordedDs } from './ds-policy';
 import { AccountRun, type AccountJob, type AccountResult } from './account-run';
 import { applyChanges, type PendingWrite } from './apply-changes';
 import { LeaseBusyError, SpokeReadError } from './errors';
@@ -36,7 +37,7 @@ import type {
 import { removalBudgetExceeded } from './removal-budget';
 import { accountsInAllowlist } from './rules';
 import { isUnreachable, judgeUnreachable } from './unreadable-accounts';
-import type { Controls, NameOwner, SubzoneConfig, ZoneId } from './types';
+import type { Controls, NameOwner, SigningChange, SpokeSnapshot, SubzoneConfig, ZoneId } from './types';
 
 export type { AccountJob, AccountResult, DecisionRecord } from './account-run';
 
@@ -220,16 +221,40 @@ async function decide(
     return decisions;
   }
   if (run.sweeping) await run.attempt(() => deps.ledger.clearFailedSweeps(run.account));
+  const { snapshot } = run.read;
+  const signingChanges = new Map<ZoneId, SigningChange>();
+  // A signing change that cannot be read decides nothing: the account is retried.
+  if (!(await run.attempt(() => readSigningChanges(run, snapshot, deps, signingChanges)))) return [];
   const facts = {
     config: deps.config,
     account: run.account,
     now,
-    snapshot: run.read.snapshot,
+    snapshot,
     entries: run.entries.all(),
     owners,
     controls,
+    signingChanges,
   };
   return decideAccount(facts, projected);
+}
+
+/**
+ * GetChange of each signing change a first DS may wait on: the one an event named, else the one
+ * the entry remembers, for a zone that signs and whose parent holds no DS of subzone's yet.
+ */
+async function readSigningChanges(
+  run: AccountRun,
+  snapshot: SpokeSnapshot,
+  deps: ReconcileDeps,
+  into: Map<ZoneId, SigningChange>,
+): Promise<void> {
+  if (!deps.config.dnssec.enabled) return;
+  for (const zone of snapshot.zones) {
+    const entry = run.entries.get(zone.zoneId);
+    const id = run.job.signingChanges?.get(zone.zoneId) ?? entry?.signingChangeId;
+    if (id === undefined || entry === undefined || recordedDs(entry) !== undefined || zone.dnssec?.signing !== true) continue;
+    into.set(zone.zoneId, { id, status: await deps.reader.signingChangeStatus(run.account, id) });
+  }
 }
 
 /** The name-owner conditional put decides races between accounts (invariant 7). */

@@ -38,7 +38,7 @@ export interface ActiveSigningKey {
 /**
  * A child zone's DNSSEC as GetDNSSEC reports it, with the tags by which its team asks for a DS
  * to go (contract.ts DNSSEC_OFF_TAG, DS_RETIRE_TAG). GetDNSSEC does not tell when the signing change is
- * INSYNC: the wait after signing is first seen covers it (docs/dnssec.md).
+ * INSYNC: GetChange does, for the change id EnableHostedZoneDNSSEC's event carried (SigningChange).
  */
 export interface ZoneSigning {
   /** `ServeSignature` is `SIGNING`. */
@@ -48,6 +48,18 @@ export interface ZoneSigning {
   readonly dsOff: boolean;
   /** The key named by `subzone:ds-retire`, whose DS the team asks to withdraw. */
   readonly retiredKey?: string;
+}
+
+/**
+ * Where the change of EnableHostedZoneDNSSEC stands, asked of GetChange through the reader role:
+ * `unknown` when Route 53 no longer knows the id (the wait alone then stands).
+ */
+export type SigningChangeStatus = 'PENDING' | 'INSYNC' | 'unknown';
+
+/** A zone's signing change and its status. */
+export interface SigningChange {
+  readonly id: string;
+  readonly status: SigningChangeStatus;
 }
 
 /** Which part of an account a reconcile reads. Zone ids only narrow the read inside the account. */
@@ -182,8 +194,13 @@ export interface LedgerEntry {
   readonly notServingSince?: string;
   /** When the delegation was first found occluded (a delegation above it, or records below it). */
   readonly occludedSince?: string;
-  /** When the zone was first seen signing with an active key (DNSSEC on): its first DS waits from here. */
+  /**
+   * When the zone was first seen signing with an active key (DNSSEC on) and its signing change, if
+   * known, INSYNC: its first DS waits from here.
+   */
   readonly signingSeenSince?: string;
+  /** The signing change (EnableHostedZoneDNSSEC) not yet seen INSYNC: no first DS while it is PENDING. */
+  readonly signingChangeId?: string;
   /** An outcome event not yet published. */
   readonly pendingOutcome?: OutcomeEvent;
   /** The Route 53 change that last wrote this delegation, so an operator can see it go INSYNC. */

@@ -26,6 +26,8 @@ interface AccountGroup {
   readonly messageIds: string[];
   zoneIds: Set<ZoneId> | 'account';
   readonly sweepIds: Set<string>;
+  /** Signing changes named by EnableHostedZoneDNSSEC events, by zone (the batch's last one wins). */
+  readonly signingChanges: Map<ZoneId, string>;
   /** The newest CloudTrail event time among the messages (ISO 8601, normalised). */
   newestEvent?: string;
 }
@@ -60,6 +62,7 @@ export async function processBatch(event: SQSEvent, deps: WorkerDeps): Promise<S
       account: group.account,
       scope: scopeOf(group.zoneIds),
       sweepIds: [...group.sweepIds],
+      ...(group.signingChanges.size > 0 && { signingChanges: group.signingChanges }),
     }));
     try {
       reportControls(await deps.controls.read(), deps.telemetry);
@@ -129,6 +132,7 @@ function addToGroup(groups: Map<AccountId, AccountGroup>, hint: Extract<Hint, { 
     messageIds: [],
     zoneIds: new Set<ZoneId>(),
     sweepIds: new Set<string>(),
+    signingChanges: new Map<ZoneId, string>(),
   };
   group.messageIds.push(messageId);
   if (hint.kind === 'account') {
@@ -136,6 +140,8 @@ function addToGroup(groups: Map<AccountId, AccountGroup>, hint: Extract<Hint, { 
     if (hint.sweepId !== undefined) group.sweepIds.add(hint.sweepId);
   } else {
     if (group.zoneIds !== 'account') hint.zoneIds.forEach((zoneId) => (group.zoneIds as Set<ZoneId>).add(zoneId));
+    const { signingChangeId } = hint;
+    if (signingChangeId !== undefined) for (const zoneId of hint.zoneIds) group.signingChanges.set(zoneId, signingChangeId);
     const eventTime = new Date(hint.eventTime).toISOString();
     if (group.newestEvent === undefined || eventTime > group.newestEvent) group.newestEvent = eventTime;
   }

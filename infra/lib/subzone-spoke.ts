@@ -132,6 +132,12 @@ export class SubzoneSpoke extends Construct {
               actions: ['route53:GetHostedZone', 'route53:ListTagsForResources', 'route53:GetDNSSEC'],
               resources: ['arn:aws:route53:::hostedzone/*'],
             }),
+            // With DNSSEC on, the worker asks whether the zone's signing change is INSYNC before its first DS.
+            new iam.PolicyStatement({
+              sid: 'ReadSigningChanges',
+              actions: ['route53:GetChange'],
+              resources: ['arn:aws:route53:::change/*'],
+            }),
           ],
         }),
       },
@@ -144,6 +150,11 @@ export class SubzoneSpoke extends Construct {
       {
         id: 'AwsSolutions-IAM5[Resource::arn:aws:route53:::hostedzone/*]',
         reason: 'The worker must read every hosted zone the account creates, whose ids are unknown in advance; the actions are read-only.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::arn:aws:route53:::change/*]',
+        reason:
+          'GetChange (read-only) names the change of a signing the team enables, unknown in advance; IAM offers no narrower resource.',
       },
     ]);
   }

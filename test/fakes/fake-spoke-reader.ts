@@ -4,7 +4,7 @@
  */
 import { SpokeReadError, type SpokeReadFailure } from '../../functions/core/errors';
 import type { SpokeZoneReader } from '../../functions/core/ports';
-import type { AccountId, DnsName, SpokeSnapshot, SpokeZone, ZoneId, ZoneScope } from '../../functions/core/types';
+import type { AccountId, DnsName, SigningChangeStatus, SpokeSnapshot, SpokeZone, ZoneId, ZoneScope } from '../../functions/core/types';
 import { tick } from './fake-clock';
 
 export class FakeSpokeReader implements SpokeZoneReader {
@@ -14,6 +14,10 @@ export class FakeSpokeReader implements SpokeZoneReader {
   /** Zone ids whose zone could not be read (the snapshot lists them as unknown). */
   readonly unreadableZones = new Set<ZoneId>();
   readonly reads: Array<{ readonly account: AccountId; readonly scope: ZoneScope }> = [];
+  /** Signing changes by id, as GetChange reports them (an id not here is one Route 53 does not know). */
+  readonly changes = new Map<string, SigningChangeStatus>();
+  /** Every GetChange asked, by change id. */
+  readonly changeReads: string[] = [];
 
   /** Sets the zones of an account (replacing what it had). */
   set(account: AccountId, zones: readonly SpokeZone[]): void {
@@ -41,5 +45,13 @@ export class FakeSpokeReader implements SpokeZoneReader {
     const zones = readable.filter((zone) => scope.zoneIds.includes(zone.zoneId) || names.has(zone.name));
     const coveredZoneIds = [...new Set([...scope.zoneIds, ...zones.map((zone) => zone.zoneId)])];
     return { account, scope, zones, coveredZoneIds };
+  }
+
+  async signingChangeStatus(account: AccountId, changeId: string): Promise<SigningChangeStatus> {
+    this.changeReads.push(changeId);
+    await tick();
+    const failure = this.failures.get(account);
+    if (failure !== undefined) throw new SpokeReadError(account, failure);
+    return this.changes.get(changeId) ?? 'unknown';
   }
 }

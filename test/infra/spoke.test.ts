@@ -135,6 +135,9 @@ describe('SubzoneSpoke reader role', () => {
     ['route53:ListTagsForResources', 'arn:aws:route53:::hostedzone/Z1', 'allowed'],
     // The worker reads a zone's signing when the hub's config turns DNSSEC on.
     ['route53:GetDNSSEC', 'arn:aws:route53:::hostedzone/Z1', 'allowed'],
+    // ...and whether the change that enabled signing is INSYNC, before the first DS.
+    ['route53:GetChange', 'arn:aws:route53:::change/C0222EXAMPLE', 'allowed'],
+    ['route53:GetChange', 'arn:aws:route53:::hostedzone/Z1', 'implicitly-denied'],
     // Only the reads the worker makes: the single-zone tag read is not among them.
     ['route53:ListTagsForResource', 'arn:aws:route53:::hostedzone/Z1', 'implicitly-denied'],
     ['route53:ChangeResourceRecordSets', 'arn:aws:route53:::hostedzone/Z1', 'implicitly-denied'],

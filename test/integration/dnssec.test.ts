@@ -9,6 +9,7 @@ import {
   DeactivateKeySigningKeyCommand,
   DisableHostedZoneDNSSECCommand,
   EnableHostedZoneDNSSECCommand,
+  GetChangeCommand,
   GetDNSSECCommand,
 } from '@aws-sdk/client-route-53';
 import { DNSSEC_OFF_TAG, DS_RETIRE_TAG_KEY } from '../../functions/core/contract';
@@ -95,6 +96,47 @@ describe('DS publishing', () => {
     expect(dsAtName()).toEqual([dsRecord]);
     expect(batchesAtName()).toEqual([['CREATE NS'], ['CREATE DS']]);
     expect(world.outcomes().filter((event) => event.detail.reason === 'ds-published')).toHaveLength(1);
+  });
+});
+
+describe('the signing change goes INSYNC first', () => {
+  /** How long the emulator keeps the signing change PENDING, in real time (the test clock stands still). */
+  const SYNC_MS = 4000;
+
+  async function changeStatus(changeId: string): Promise<string | undefined> {
+    return (await world.route53As(TEAM_A).send(new GetChangeCommand({ Id: changeId }))).ChangeInfo?.Status;
+  }
+
+  it('publishes no DS while the change EnableHostedZoneDNSSEC made is PENDING, then the NS TTL after it is INSYNC', async () => {
+    // Prepare
+    const zoneId = await world.createZone(TEAM_A, NAME);
+    await world.settle();
+    const dsRecord = await createKey(TEAM_A, zoneId, 'ksk_one');
+    world.emulator.route53.changeSyncDelayMs = SYNC_MS;
+
+    // Act
+    const enabled = await world.route53As(TEAM_A).send(new EnableHostedZoneDNSSECCommand({ HostedZoneId: zoneId }));
+    world.emulator.route53.changeSyncDelayMs = 0;
+    const changeId = enabled.ChangeInfo!.Id!;
+    await world.settle();
+    // Two sweeps, an NS TTL apart, while the change stays PENDING: the ledger entry keeps its id.
+    world.clock.advanceMinutes(NS_TTL_MINUTES);
+    await world.sweep();
+    world.clock.advanceMinutes(NS_TTL_MINUTES);
+    await world.sweep();
+    const whilePending = { ds: dsAtName(), status: await changeStatus(changeId) };
+    const insyncBy = Date.now() + SYNC_MS * 3;
+    while ((await changeStatus(changeId)) !== 'INSYNC' && Date.now() < insyncBy) await new Promise((resolve) => setTimeout(resolve, 50));
+    await world.sweep();
+    const onceInsync = dsAtName();
+    world.clock.advanceMinutes(NS_TTL_MINUTES);
+    await world.sweep();
+
+    // Assess
+    expect(whilePending).toEqual({ ds: undefined, status: 'PENDING' });
+    expect(onceInsync).toBeUndefined();
+    expect(dsAtName()).toEqual([dsRecord]);
+    expect(batchesAtName()).toEqual([['CREATE NS'], ['CREATE DS']]);
   });
 });
 

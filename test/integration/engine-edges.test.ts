@@ -177,6 +177,7 @@ it('reports exactly the messages whose reconcile failed, and drops a malformed o
   const failingForB: SpokeZoneReader = {
     readZones: (account, scope, known) =>
       account === TEAM_B ? Promise.reject(new SpokeReadError(account, 'throttled')) : reader.readZones(account, scope, known),
+    signingChangeStatus: (account, changeId) => reader.signingChangeStatus(account, changeId),
   };
   const handler = makeHandler({ ...world.deps, reader: failingForB });
 

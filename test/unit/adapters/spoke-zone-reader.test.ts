@@ -1,4 +1,5 @@
 import {
+  GetChangeCommand,
   GetDNSSECCommand,
   GetHostedZoneCommand,
   type HostedZone,
@@ -502,6 +503,43 @@ describe('Route53SpokeZoneReader', () => {
 
       // Assess
       await expect(result).rejects.toBe(denied);
+    });
+  });
+  describe('signingChangeStatus', () => {
+    it.each(['PENDING', 'INSYNC'] as const)('returns %s from GetChange, asked in the child account', async (status) => {
+      // Prepare
+      r53
+        .on(GetChangeCommand, { Id: 'C0222CHANGE' })
+        .resolves({ ChangeInfo: { Id: '/change/C0222CHANGE', Status: status, SubmittedAt: new Date() } });
+
+      // Act
+      const read = await reader.signingChangeStatus(ACCOUNT, 'C0222CHANGE');
+
+      // Assess
+      expect(read).toBe(status);
+      expect(accountsAsked).toEqual([ACCOUNT]);
+    });
+
+    it('says unknown for a change Route 53 no longer knows', async () => {
+      // Prepare
+      r53.on(GetChangeCommand).rejects(named('NoSuchChange'));
+
+      // Act
+      const read = await reader.signingChangeStatus(ACCOUNT, 'C0222OLD');
+
+      // Assess
+      expect(read).toBe('unknown');
+    });
+
+    it('throws SpokeReadError naming the account when the role may not read the change', async () => {
+      // Prepare
+      r53.on(GetChangeCommand).rejects(named('AccessDenied'));
+
+      // Act
+      const read = reader.signingChangeStatus(ACCOUNT, 'C0222CHANGE');
+
+      // Assess
+      await expect(read).rejects.toMatchObject({ name: 'SpokeReadError', account: ACCOUNT, failure: 'access-denied' });
     });
   });
 });

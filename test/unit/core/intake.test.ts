@@ -21,7 +21,13 @@ function detailOf(event: Json): Json {
   return event.detail as Json;
 }
 
-function zones(eventName: Route53EventName, n: number, eventTime: string, account = '222222222222', zoneId = FOO): Hint {
+function zones(
+  eventName: Route53EventName,
+  n: number,
+  eventTime: string,
+  account = '222222222222',
+  zoneId = FOO,
+): Extract<Hint, { kind: 'zones' }> {
   const eventId = `e1d2c3b4-a596-4877-9a6b-5c4d${n.toString(16).padStart(8, '0')}`;
   return { kind: 'zones', account, zoneIds: [zoneId], eventName, eventId, eventTime };
 }
@@ -45,7 +51,7 @@ const SAMPLES: Record<string, Hint> = {
     account: '222222222222',
     detail: 'tags of a health check changed',
   },
-  'enable-dnssec.json': zones('EnableHostedZoneDNSSEC', 8, '2026-10-12T10:05:44Z'),
+  'enable-dnssec.json': { ...zones('EnableHostedZoneDNSSEC', 8, '2026-10-12T10:05:44Z'), signingChangeId: 'C0421234567CHANGE08' },
   'disable-dnssec.json': zones('DisableHostedZoneDNSSEC', 9, '2026-10-21T16:30:02Z'),
   'create-key-signing-key.json': zones('CreateKeySigningKey', 10, '2026-10-12T10:01:18Z'),
   'activate-key-signing-key.json': zones('ActivateKeySigningKey', 11, '2026-10-14T09:00:27Z'),
@@ -304,6 +310,32 @@ describe('parseMessage', () => {
 
     // Assess
     expect(issues).toEqual([{ path, message }]);
+  });
+
+  it('carries no signing change for an EnableHostedZoneDNSSEC record without a response', () => {
+    // Prepare
+    const event = sample('enable-dnssec.json');
+    detailOf(event).responseElements = null;
+
+    // Act
+    const hint = parseMessage(JSON.stringify(event), TIMES);
+
+    // Assess
+    expect(hint).toEqual(zones('EnableHostedZoneDNSSEC', 8, '2026-10-12T10:05:44Z'));
+  });
+
+  it('rejects an EnableHostedZoneDNSSEC record whose change id is not one, naming the field', () => {
+    // Prepare
+    const event = sample('enable-dnssec.json');
+    detailOf(event).responseElements = { changeInfo: { id: '/hostedzone/../C1' } };
+
+    // Act
+    const issues = malformedIssues(JSON.stringify(event));
+
+    // Assess
+    expect(issues).toEqual([
+      { path: 'detail.responseElements.changeInfo.id', message: 'expected a Route 53 change id, got "/hostedzone/../C1"' },
+    ]);
   });
 
   it('reports every bad field of one event at once', () => {

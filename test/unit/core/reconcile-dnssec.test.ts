@@ -14,7 +14,8 @@ import {
   nsRecordFor,
   recordSet,
 } from '../../helpers/core-fixtures';
-import { accountJob, fakeWorld, type FakeWorld, verdicts } from '../../fakes/fake-world';
+import { accountJob, fakeWorld, type FakeWorld, verdicts, zonesJob } from '../../fakes/fake-world';
+import { SpokeReadError } from '../../../functions/core/errors';
 
 const OLD_KEY: ActiveSigningKey = { name: 'old_key', dsRecord: '11111 13 2 aaaa1111' };
 const NEW_KEY: ActiveSigningKey = { name: 'new_key', dsRecord: '22222 13 2 BBBB2222' };
@@ -120,6 +121,109 @@ describe('reconcileAccounts: DS publishing', () => {
     // Assess
     expect(verdicts(result)).toEqual(['keep:in-place:applied']);
     expect(world.parents.find(PARENT_ID, zone.name, 'DS')).toBeUndefined();
+  });
+});
+
+describe('reconcileAccounts: the signing change goes INSYNC before the first DS', () => {
+  /** The job of the EnableHostedZoneDNSSEC event: the zone and the change its record carried. */
+  function enableJob(zone: SpokeZone, changeId: string) {
+    return { ...zonesJob(ACCOUNT_A, zone.zoneId), signingChanges: new Map([[zone.zoneId, changeId]]) };
+  }
+
+  it('writes no DS while the change is PENDING, then waits the NS TTL from when it is seen INSYNC', async () => {
+    // Prepare
+    const { world, zone } = delegatedWorld(signing([OLD_KEY]));
+    world.reader.changes.set('C1', 'PENDING');
+
+    // Act
+    const [event] = await world.run(enableJob(zone, 'C1'));
+    const afterEvent = world.ledger.entry(ACCOUNT_A, zone.zoneId);
+    world.clock.advanceMinutes(120);
+    const [stillPending] = await world.run(accountJob(ACCOUNT_A, 'sweep-1'));
+    world.reader.changes.set('C1', 'INSYNC');
+    const [insync] = await world.run(accountJob(ACCOUNT_A, 'sweep-2'));
+    const afterInsync = world.ledger.entry(ACCOUNT_A, zone.zoneId);
+    world.clock.advanceMinutes(59);
+    const [early] = await world.run(accountJob(ACCOUNT_A, 'sweep-3'));
+    world.clock.advanceMinutes(1);
+    const [due] = await world.run(accountJob(ACCOUNT_A, 'sweep-4'));
+
+    // Assess
+    expect(verdicts(event)).toEqual(['keep:in-place:applied']);
+    expect(afterEvent?.signingChangeId).toBe('C1');
+    expect(afterEvent?.signingSeenSince).toBeUndefined();
+    expect(verdicts(stillPending)).toEqual(['keep:in-place:applied']);
+    expect(verdicts(insync)).toEqual(['keep:in-place:applied']);
+    expect(afterInsync?.signingChangeId).toBeUndefined();
+    expect(afterInsync?.signingSeenSince).toBe(minutesFrom(NOW, 120).toISOString());
+    expect(verdicts(early)).toEqual(['keep:in-place:applied']);
+    expect(verdicts(due)).toEqual(['ds:ds-published:applied']);
+    expect(world.reader.changeReads).toEqual(['C1', 'C1', 'C1']);
+    expect(world.parents.applied.map((batch) => batch.changes.map((change) => `${change.action} ${change.record.type}`))).toEqual([
+      ['CREATE DS'],
+    ]);
+  });
+
+  it('starts the wait again when the change is PENDING although signing was seen long before', async () => {
+    // Prepare
+    const { world, zone } = delegatedWorld(signing([OLD_KEY]), { signingSeenSince: minutesFrom(NOW, -120).toISOString() });
+    world.reader.changes.set('C2', 'PENDING');
+
+    // Act
+    const [result] = await world.run(enableJob(zone, 'C2'));
+
+    // Assess
+    expect(verdicts(result)).toEqual(['keep:in-place:applied']);
+    expect(world.parents.find(PARENT_ID, zone.name, 'DS')).toBeUndefined();
+    expect(world.ledger.entry(ACCOUNT_A, zone.zoneId)?.signingSeenSince).toBeUndefined();
+  });
+
+  it('lets the wait alone decide when Route 53 no longer knows the change, and forgets the id', async () => {
+    // Prepare
+    const { world, zone } = delegatedWorld(signing([OLD_KEY]), {
+      signingSeenSince: minutesFrom(NOW, -120).toISOString(),
+      signingChangeId: 'C-GONE',
+    });
+
+    // Act
+    const [result] = await world.run(accountJob(ACCOUNT_A));
+
+    // Assess
+    expect(verdicts(result)).toEqual(['ds:ds-published:applied']);
+    expect(world.reader.changeReads).toEqual(['C-GONE']);
+    expect(world.ledger.entry(ACCOUNT_A, zone.zoneId)?.signingChangeId).toBeUndefined();
+  });
+
+  it('asks no GetChange once a DS stands: a new key joins it at once', async () => {
+    // Prepare
+    const { world, zone } = delegatedWorld(signing([OLD_KEY, NEW_KEY]));
+    world.ledger.seed(makeEntry(zone, withDs(zone, [OLD_KEY])));
+    putDs(world, zone, [OLD_KEY]);
+    world.reader.changes.set('C3', 'PENDING');
+
+    // Act
+    const [result] = await world.run(enableJob(zone, 'C3'));
+
+    // Assess
+    expect(verdicts(result)).toEqual(['ds:ds-updated:applied']);
+    expect(world.reader.changeReads).toEqual([]);
+  });
+
+  it('decides nothing for an account whose signing change cannot be read, and writes nothing', async () => {
+    // Prepare
+    const { world, zone } = delegatedWorld(signing([OLD_KEY]), { signingSeenSince: minutesFrom(NOW, -120).toISOString() });
+    world.reader.changes.set('C4', 'PENDING');
+    world.reader.signingChangeStatus = async (account) => {
+      throw new SpokeReadError(account, 'throttled');
+    };
+
+    // Act
+    const [result] = await world.run(enableJob(zone, 'C4'));
+
+    // Assess
+    expect(result).toMatchObject({ status: 'failed', error: expect.any(SpokeReadError) });
+    expect(world.parents.applied).toEqual([]);
+    expect(world.ledger.entry(ACCOUNT_A, zone.zoneId)?.signingSeenSince).toBe(minutesFrom(NOW, -120).toISOString());
   });
 });
 

@@ -55,6 +55,9 @@ export function recordingWorker(now: Date, config: SubzoneConfig = makeConfig())
       readZones: async () => {
         throw new Error('no spoke account may be read by this batch');
       },
+      signingChangeStatus: async () => {
+        throw new Error('no spoke account may be read by this batch');
+      },
     },
     parents: {
       describeZone: async (id) => ({
