@@ -101,8 +101,8 @@ async function main(options: BenchOptions): Promise<void> {
       pass: bundle.esmSizePass,
     });
     summary.push({
-      bar: 'ESM bundle loads >= 1.4x faster than plain',
-      measured: `${bundle.speedup}x (${esm?.loadMs} vs ${plain?.loadMs} ms)`,
+      bar: 'a process loading the ESM bundle >= 1.4x faster than one loading the plain bundle',
+      measured: `${bundle.speedup}x (${esm?.rawLoadMs} vs ${plain?.rawLoadMs} ms)`,
       pass: bundle.speedupPass,
     });
     lap('bundle');
