@@ -19,12 +19,13 @@
  * The parameter is read through a ParameterReader: signed requests in the worker
  * (signed-parameter-reader.ts), the SDK's SSM client in the CLI (sdk-parameter-reader.ts).
  */
-import * as z from 'zod';
 import type { FieldIssue } from '../core/errors';
 import { describeValue, safeParseFields } from '../core/field-issues';
 import { tryNormaliseName } from '../core/names';
 import type { Clock, ControlSource } from '../core/ports';
 import type { Controls } from '../core/types';
+import * as z from 'zod/mini';
+import '../core/validation';
 
 /** No pause, no holds: what an absent parameter means. */
 export const NO_CONTROLS: Controls = Object.freeze({ writesPaused: false, holds: Object.freeze([]) });
@@ -54,9 +55,9 @@ export class ControlsReadError extends Error {
 
 const controlsSchema = z.strictObject({
   writesPaused: z.boolean(),
-  holds: z.array(z.string()).default([]),
-  setBy: z.string().optional(),
-  approvedRemovals: z.array(z.string()).optional(),
+  holds: z._default(z.array(z.string()), []),
+  setBy: z.optional(z.string()),
+  approvedRemovals: z.optional(z.array(z.string())),
 });
 
 /** Parses the parameter's value into Controls, or throws ControlsParameterError naming each field. */
