@@ -14,6 +14,8 @@ import type { SubzoneConfigInput } from '../../functions/core/config-schema';
 import type { SubzoneConfig } from '../../functions/core/types';
 import { BUNDLED_CONFIG_FILE_NAME } from '../../functions/worker/bundled-config';
 import { SubzoneHub } from '../../infra/lib/subzone-hub';
+import { WORKER_BUNDLE } from '../../infra/lib/worker-bundling';
+import { WORKER_RUNTIME } from '../../infra/lib/worker-function';
 import { HUB_ENV, ORGANIZATION_ID, buildHubStack, rawConfig, testConfig } from './fixtures';
 
 type Resources = Record<
@@ -336,6 +338,16 @@ describe('SubzoneHub worker', () => {
     // Assess: the SSO provider's profile key would be there if the default chain were bundled.
     expect(bundle.code.includes('sso_start_url')).toBe(false);
     expect(bundle.code.includes('AWS_SECRET_ACCESS_KEY')).toBe(true);
+  });
+
+  it('bundles with the shared options: for the runtime it runs on, the SSM client and full zod left out, no legal comments', () => {
+    // Prepare / Act
+    const bundle = workerBundle();
+    // Assess: the SSM client's error names, classic zod's toJSONSchema and esbuild's licence block would show.
+    expect(WORKER_RUNTIME.name).toBe(`nodejs${WORKER_BUNDLE.target.replace('node', '')}.x`);
+    expect(bundle.code.includes('ParameterVersionLabelLimitExceeded')).toBe(false);
+    expect(bundle.code.includes('toJSONSchema')).toBe(false);
+    expect(bundle.code.includes('Bundled license information')).toBe(false);
   });
 });
 
