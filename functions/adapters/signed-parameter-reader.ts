@@ -2,8 +2,10 @@
  * The worker's one SSM call, GetParameter of the controls parameter (ssm-control-source.ts),
  * as a signed HTTP request rather than through @aws-sdk/client-ssm: that client's error
  * classes and schemas are registered together and cannot be tree-shaken, 77 KB of a bundle
- * that needs one operation (docs/benchmarks.md). aws4 signs the request (Signature Version 4);
- * it travels over node:http(s) as SSM's JSON 1.1 protocol, like the SDK's would.
+ * that needs one operation (docs/benchmarks.md). The SDK's own signer signs the request
+ * (Signature Version 4, the `@smithy/signature-v4` and SHA-256 every other client of the
+ * worker signs with, so the request adds no code to the bundle); it travels over
+ * node:http(s) in SSM's JSON 1.1 protocol, as the SDK's would.
  *
  * Like the SDK clients, it reads the endpoint from AWS_ENDPOINT_URL_SSM or AWS_ENDPOINT_URL
  * (the emulator), the region from AWS_REGION and the credentials from the environment
@@ -13,8 +15,9 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { fromEnv } from '@aws-sdk/credential-provider-env';
+import { Sha256 } from '@smithy/core/checksum';
+import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import { sign } from 'aws4';
 import type { ParameterReader } from './ssm-control-source';
 
 /** Attempts per read, as the SDK's standard retry mode makes. */
@@ -56,8 +59,7 @@ interface Answer {
 /** ParameterReader over signed GetParameter requests. */
 export class SignedParameterReader implements ParameterReader {
   private readonly endpoint: URL;
-  private readonly region: string;
-  private readonly credentials: AwsCredentialIdentityProvider;
+  private readonly signer: SignatureV4;
   private readonly maxAttempts: number;
 
   constructor(options: SignedParameterReaderOptions = {}) {
@@ -71,8 +73,7 @@ export class SignedParameterReader implements ParameterReader {
       throw new Error(`SignedParameterReader: maxAttempts must be an integer >= 1, got ${maxAttempts}`);
     }
     this.endpoint = new URL(endpoint);
-    this.region = region;
-    this.credentials = options.credentials ?? fromEnv();
+    this.signer = new SignatureV4({ service: 'ssm', region, credentials: options.credentials ?? fromEnv(), sha256: Sha256 });
     this.maxAttempts = maxAttempts;
   }
 
@@ -101,26 +102,29 @@ export class SignedParameterReader implements ParameterReader {
   }
 
   private async call(operation: string, input: unknown): Promise<Answer> {
-    const { accessKeyId, secretAccessKey, sessionToken } = await this.credentials();
-    const https = this.endpoint.protocol === 'https:';
-    const signed = sign(
-      {
-        service: 'ssm',
-        region: this.region,
-        method: 'POST',
-        protocol: this.endpoint.protocol,
-        hostname: this.endpoint.hostname,
-        ...(this.endpoint.port ? { port: Number(this.endpoint.port) } : {}),
-        path: '/',
-        headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': `AmazonSSM.${operation}` },
-        body: JSON.stringify(input),
+    const { protocol, hostname, port } = this.endpoint;
+    const body = JSON.stringify(input);
+    const signed = await this.signer.sign({
+      method: 'POST',
+      protocol,
+      hostname,
+      ...(port ? { port: Number(port) } : {}),
+      path: '/',
+      query: {},
+      headers: {
+        host: this.endpoint.host,
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': `AmazonSSM.${operation}`,
       },
-      { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) },
-    );
+      body,
+    });
     return new Promise((resolve, reject) => {
-      const request = (https ? httpsRequest : httpRequest)(signed, (response) => collect(response).then(resolve, reject));
+      const send = protocol === 'https:' ? httpsRequest : httpRequest;
+      const request = send({ method: 'POST', hostname, port, path: '/', headers: signed.headers }, (response) =>
+        collect(response).then(resolve, reject),
+      );
       request.on('error', reject);
-      request.end(signed.body);
+      request.end(body);
     });
   }
 }
