@@ -21,10 +21,12 @@ import { median, printHeading, printTable, printVerdicts, round, type Verdict } 
 /** Where bundles are written (git-ignored). */
 export const BENCH_DIR = resolve(__dirname, '..', '.bench');
 const ENTRY = resolve(__dirname, '..', 'functions', 'worker', 'handler.ts');
+/** What node needs to load the deployed format: `.cjs` is required, `.mjs` imported. */
+const DEPLOYED_EXTENSION = { cjs: 'cjs', esm: 'mjs' }[WORKER_BUNDLE.format];
 
-/** ESM target: under this many KB. */
-export const ESM_SIZE_BAR_KB = 480;
-/** ESM target: a process loading it at least this many times faster than one loading the plain bundle. */
+/** The deployed bundle: under this many KB. */
+export const SIZE_BAR_KB = 480;
+/** The deployed bundle: a process loading it at least this many times faster than one loading the plain bundle. */
 export const LOAD_SPEEDUP_BAR = 1.4;
 
 /** One bundle as built and timed. */
@@ -51,6 +53,7 @@ export interface BundleResult {
   readonly runs: number;
   readonly baselineMs: number;
   readonly bundles: readonly BundleMeasure[];
+  /** The deployed bundle's size against SIZE_BAR_KB (the field keeps its first name). */
   readonly esmSizePass: boolean;
   /** Whole-process times: the plain bundle's median wall time over the deployed one's. */
   readonly speedup: number;
@@ -77,7 +80,6 @@ function variants(): Variant[] {
     ...common,
     format: WORKER_BUNDLE.format,
     mainFields: [...WORKER_BUNDLE.mainFields],
-    banner: { js: WORKER_BUNDLE.banner },
     minify: WORKER_BUNDLE.minify,
     legalComments: WORKER_BUNDLE.legalComments,
   };
@@ -89,15 +91,15 @@ function variants(): Variant[] {
       options: { ...common, format: 'cjs', minify: true },
     },
     {
-      name: 'esm-deployed',
-      description: '(b) as deployed: WORKER_BUNDLE (infra/lib/worker-bundling.ts)',
-      file: join(BENCH_DIR, 'worker-esm-deployed.mjs'),
+      name: 'deployed',
+      description: "(b) as deployed: WORKER_BUNDLE (infra/lib/worker-bundling.ts), the packages' ES module entry points first",
+      file: join(BENCH_DIR, `worker-deployed.${DEPLOYED_EXTENSION}`),
       options: { ...deployed, alias: { ...WORKER_BUNDLE.alias } },
     },
     {
-      name: 'esm-default-credentials',
+      name: 'default-credentials',
       description: "(c) as (b), with the SDK's default credential chain instead of the environment's",
-      file: join(BENCH_DIR, 'worker-esm.mjs'),
+      file: join(BENCH_DIR, `worker-default-credentials.${DEPLOYED_EXTENSION}`),
       options: deployed,
     },
   ];
@@ -203,13 +205,13 @@ export async function benchBundle(options: { readonly runs: number; readonly var
       groups: groupsOf(inputs),
     };
   });
-  const [plain, esm] = bundles as [BundleMeasure, BundleMeasure];
-  const speedup = round(plain.rawLoadMs / esm.rawLoadMs, 2);
+  const [plain, deployed] = bundles as [BundleMeasure, BundleMeasure];
+  const speedup = round(plain.rawLoadMs / deployed.rawLoadMs, 2);
   const result: BundleResult = {
     runs: options.runs,
     baselineMs: round(baselineMs),
     bundles,
-    esmSizePass: esm.sizeKb < ESM_SIZE_BAR_KB,
+    esmSizePass: deployed.sizeKb < SIZE_BAR_KB,
     speedup,
     speedupPass: speedup >= LOAD_SPEEDUP_BAR,
   };
@@ -234,26 +236,26 @@ function print(result: BundleResult): void {
       bundle.description,
     ]),
   );
-  const esm = result.bundles[1] as BundleMeasure;
+  const deployed = result.bundles[1] as BundleMeasure;
   printTable(
-    'Top 10 inputs of the ESM bundle (b), by bytes in the output',
+    'Top 10 inputs of the deployed bundle (b), by bytes in the output',
     ['input', 'KB'],
-    esm.topInputs.map((entry) => [entry.input, entry.kb]),
+    deployed.topInputs.map((entry) => [entry.input, entry.kb]),
   );
   printTable(
-    'Top packages of the ESM bundle (b) vs the plain bundle (a); - = not in the plain bundle',
-    ['package', 'ESM KB', 'plain KB'],
-    esm.topPackages.map((entry) => [entry.name, entry.kb, plain.packages[entry.name] ?? '-']),
+    'Top packages of the deployed bundle (b) vs the plain bundle (a); - = not in the plain bundle',
+    ['package', 'deployed KB', 'plain KB'],
+    deployed.topPackages.map((entry) => [entry.name, entry.kb, plain.packages[entry.name] ?? '-']),
   );
   printTable(
-    'The ESM bundle (b) by family (KB)',
+    'The deployed bundle (b) by family (KB)',
     ['family', 'KB', 'share'],
-    Object.entries(esm.groups).map(([name, kb]) => [name, kb, `${round((kb / esm.sizeKb) * 100)}%`]),
+    Object.entries(deployed.groups).map(([name, kb]) => [name, kb, `${round((kb / deployed.sizeKb) * 100)}%`]),
   );
   const verdicts: Verdict[] = [
-    { what: 'ESM bundle size (KB)', measured: esm.sizeKb, bar: `< ${ESM_SIZE_BAR_KB}`, pass: result.esmSizePass },
+    { what: 'deployed bundle size (KB)', measured: deployed.sizeKb, bar: `< ${SIZE_BAR_KB}`, pass: result.esmSizePass },
     {
-      what: 'whole-process load speed-up, ESM vs plain',
+      what: 'whole-process load speed-up, deployed vs plain',
       measured: `${result.speedup}x`,
       bar: `>= ${LOAD_SPEEDUP_BAR}x`,
       pass: result.speedupPass,

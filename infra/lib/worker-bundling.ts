@@ -31,23 +31,17 @@ export const WORKER_BUNDLE_ALIASES: Readonly<Record<string, string>> = {
 };
 
 /**
- * ESM output has no `require`; some CommonJS dependencies still call it for Node built-ins,
- * so the bundle defines one.
- */
-const REQUIRE_BANNER = "import { createRequire } from 'node:module';const require = createRequire(import.meta.url);";
-
-/**
  * The esbuild options of the deployed worker, defined once: infra/lib/worker-function.ts
  * hands them to the CDK's NodejsFunction and bench/bundle.ts to esbuild, so the benchmark
- * measures what is deployed. ESM preferring `module` entry points (the smaller, faster-loading
- * bundle, docs/benchmarks.md), for the runtime's Node version, minified, without legal
- * comments (the packages' licences stay in node_modules and the lock file).
+ * measures what is deployed. The packages' `module` entry points (ES modules esbuild can
+ * tree-shake) come first; the output is CommonJS, which Node loads faster than the same code
+ * as an ES module (docs/benchmarks.md); for the runtime's Node version, minified, without
+ * legal comments (the packages' licences stay in node_modules and the lock file).
  */
 export const WORKER_BUNDLE = {
-  format: 'esm',
+  format: 'cjs',
   target: 'node24',
   mainFields: ['module', 'main'],
-  banner: REQUIRE_BANNER,
   minify: true,
   legalComments: 'none',
   alias: WORKER_BUNDLE_ALIASES,

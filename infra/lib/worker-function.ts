@@ -59,12 +59,11 @@ function lockFile(): string {
  * WORKER_BUNDLE as the CDK's bundling options; esbuild flags the CDK has no property for go
  * in `esbuildArgs`, and aliases name files relative to the project root, where esbuild runs.
  */
-function workerBundling(): Pick<nodejs.BundlingOptions, 'format' | 'target' | 'mainFields' | 'banner' | 'minify' | 'esbuildArgs'> {
+function workerBundling(): Pick<nodejs.BundlingOptions, 'format' | 'target' | 'mainFields' | 'minify' | 'esbuildArgs'> {
   return {
-    format: nodejs.OutputFormat.ESM,
+    format: { cjs: nodejs.OutputFormat.CJS, esm: nodejs.OutputFormat.ESM }[WORKER_BUNDLE.format],
     target: WORKER_BUNDLE.target,
     mainFields: [...WORKER_BUNDLE.mainFields],
-    banner: WORKER_BUNDLE.banner,
     minify: WORKER_BUNDLE.minify,
     esbuildArgs: {
       '--legal-comments': WORKER_BUNDLE.legalComments,
