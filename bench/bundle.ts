@@ -2,11 +2,12 @@
  * §9 bar 5: the bundled worker, SDK included, small and quick to load.
  *
  * functions/worker/handler.ts is bundled with esbuild two ways, side by side: (a) a plain
- * CommonJS bundle and (b) an ESM bundle preferring the packages' `module` entry points (as
- * infra/lib/worker-function.ts builds it), both minified for node22. Each is loaded in fresh
- * node processes, interleaved with a bare `node -e ""` baseline, and the median load time
- * above the baseline is reported. Cheap variants of (b) show what would shrink it, and the
- * metafile names the biggest inputs.
+ * CommonJS bundle of the same imports, minified, and (b) the deployed bundle, built with the
+ * very options the CDK function uses (WORKER_BUNDLE in infra/lib/worker-bundling.ts). Each is
+ * loaded in fresh node processes, interleaved with a bare `node -e ""` baseline. The bar
+ * compares whole-process times (the median wall time of a process that loads the bundle);
+ * the load time above the baseline and the in-process time are printed beside it. A variant
+ * of (b) shows what a swap saves, and the metafile names the biggest inputs.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, statSync } from 'node:fs';
@@ -14,17 +15,18 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
-import { WORKER_BUNDLE_ALIASES } from '../infra/lib/worker-bundling';
+import { WORKER_BUNDLE } from '../infra/lib/worker-bundling';
 import { median, printHeading, printTable, printVerdicts, round, type Verdict } from './report';
 
 /** Where bundles are written (git-ignored). */
 export const BENCH_DIR = resolve(__dirname, '..', '.bench');
 const ENTRY = resolve(__dirname, '..', 'functions', 'worker', 'handler.ts');
-const REQUIRE_BANNER = "import { createRequire } from 'node:module';const require = createRequire(import.meta.url);";
+/** What node needs to load the deployed format: `.cjs` is required, `.mjs` imported. */
+const DEPLOYED_EXTENSION = { cjs: 'cjs', esm: 'mjs' }[WORKER_BUNDLE.format];
 
-/** ESM target: under this many KB. */
-export const ESM_SIZE_BAR_KB = 480;
-/** ESM target: at least this many times faster to load than the plain bundle. */
+/** The deployed bundle: under this many KB. */
+export const SIZE_BAR_KB = 480;
+/** The deployed bundle: a process loading it at least this many times faster than one loading the plain bundle. */
 export const LOAD_SPEEDUP_BAR = 1.4;
 
 /** One bundle as built and timed. */
@@ -51,7 +53,9 @@ export interface BundleResult {
   readonly runs: number;
   readonly baselineMs: number;
   readonly bundles: readonly BundleMeasure[];
+  /** The deployed bundle's size against SIZE_BAR_KB (the field keeps its first name). */
   readonly esmSizePass: boolean;
+  /** Whole-process times: the plain bundle's median wall time over the deployed one's. */
   readonly speedup: number;
   readonly speedupPass: boolean;
 }
@@ -67,37 +71,36 @@ function variants(): Variant[] {
   const common: BuildOptions = {
     entryPoints: [ENTRY],
     bundle: true,
-    minify: true,
     platform: 'node',
-    target: 'node22',
+    target: WORKER_BUNDLE.target,
     metafile: true,
     logLevel: 'error',
   };
-  const esm: BuildOptions = {
+  const deployed: BuildOptions = {
     ...common,
-    format: 'esm',
-    mainFields: ['module', 'main'],
-    banner: { js: REQUIRE_BANNER },
-    legalComments: 'none',
+    format: WORKER_BUNDLE.format,
+    mainFields: [...WORKER_BUNDLE.mainFields],
+    minify: WORKER_BUNDLE.minify,
+    legalComments: WORKER_BUNDLE.legalComments,
   };
   return [
     {
       name: 'plain-cjs',
-      description: '(a) CommonJS, minified',
+      description: '(a) CommonJS, minified, the same imports',
       file: join(BENCH_DIR, 'worker-plain.cjs'),
-      options: { ...common, format: 'cjs' },
+      options: { ...common, format: 'cjs', minify: true },
     },
     {
-      name: 'esm-deployed',
-      description: "(b) as deployed: ESM, mainFields ['module','main'], environment-only credentials (infra/lib/worker-bundling.ts)",
-      file: join(BENCH_DIR, 'worker-esm-deployed.mjs'),
-      options: { ...esm, alias: { ...WORKER_BUNDLE_ALIASES } },
+      name: 'deployed',
+      description: "(b) as deployed: WORKER_BUNDLE (infra/lib/worker-bundling.ts), the packages' ES module entry points first",
+      file: join(BENCH_DIR, `worker-deployed.${DEPLOYED_EXTENSION}`),
+      options: { ...deployed, alias: { ...WORKER_BUNDLE.alias } },
     },
     {
-      name: 'esm-default-credentials',
-      description: "(c) ESM, mainFields ['module','main'], with the SDK's default credential chain",
-      file: join(BENCH_DIR, 'worker-esm.mjs'),
-      options: esm,
+      name: 'default-credentials',
+      description: "(c) as (b), with the SDK's default credential chain instead of the environment's",
+      file: join(BENCH_DIR, `worker-default-credentials.${DEPLOYED_EXTENSION}`),
+      options: deployed,
     },
   ];
 }
@@ -202,13 +205,13 @@ export async function benchBundle(options: { readonly runs: number; readonly var
       groups: groupsOf(inputs),
     };
   });
-  const [plain, esm] = bundles as [BundleMeasure, BundleMeasure];
-  const speedup = round(plain.loadMs / esm.loadMs, 2);
+  const [plain, deployed] = bundles as [BundleMeasure, BundleMeasure];
+  const speedup = round(plain.rawLoadMs / deployed.rawLoadMs, 2);
   const result: BundleResult = {
     runs: options.runs,
     baselineMs: round(baselineMs),
     bundles,
-    esmSizePass: esm.sizeKb < ESM_SIZE_BAR_KB,
+    esmSizePass: deployed.sizeKb < SIZE_BAR_KB,
     speedup,
     speedupPass: speedup >= LOAD_SPEEDUP_BAR,
   };
@@ -219,11 +222,13 @@ export async function benchBundle(options: { readonly runs: number; readonly var
 function print(result: BundleResult): void {
   const [plain] = result.bundles as [BundleMeasure];
   printTable(
-    `Bundles of functions/worker/handler.ts: load ms = median wall time of ${result.runs} \`node -e\` runs minus a bare node baseline of ${result.baselineMs} ms; in-process ms = the require/import alone`,
-    ['bundle', 'KB', 'load ms', 'vs plain', 'in-process ms', 'vs plain', 'what'],
+    `Bundles of functions/worker/handler.ts: process ms = median wall time of ${result.runs} \`node -e\` runs that load it; load ms = the same minus a bare node process (${result.baselineMs} ms); in-process ms = the require/import alone`,
+    ['bundle', 'KB', 'process ms', 'vs plain', 'load ms', 'vs plain', 'in-process ms', 'vs plain', 'what'],
     result.bundles.map((bundle) => [
       bundle.name,
       bundle.sizeKb,
+      bundle.rawLoadMs,
+      `${round(plain.rawLoadMs / bundle.rawLoadMs, 2)}x`,
       bundle.loadMs,
       `${round(plain.loadMs / bundle.loadMs, 2)}x`,
       bundle.insideLoadMs,
@@ -231,25 +236,30 @@ function print(result: BundleResult): void {
       bundle.description,
     ]),
   );
-  const esm = result.bundles[1] as BundleMeasure;
+  const deployed = result.bundles[1] as BundleMeasure;
   printTable(
-    'Top 10 inputs of the ESM bundle (b), by bytes in the output',
+    'Top 10 inputs of the deployed bundle (b), by bytes in the output',
     ['input', 'KB'],
-    esm.topInputs.map((entry) => [entry.input, entry.kb]),
+    deployed.topInputs.map((entry) => [entry.input, entry.kb]),
   );
   printTable(
-    'Top packages of the ESM bundle (b) vs the plain bundle (a); - = not in the plain bundle',
-    ['package', 'ESM KB', 'plain KB'],
-    esm.topPackages.map((entry) => [entry.name, entry.kb, plain.packages[entry.name] ?? '-']),
+    'Top packages of the deployed bundle (b) vs the plain bundle (a); - = not in the plain bundle',
+    ['package', 'deployed KB', 'plain KB'],
+    deployed.topPackages.map((entry) => [entry.name, entry.kb, plain.packages[entry.name] ?? '-']),
   );
   printTable(
-    'The ESM bundle (b) by family (KB)',
+    'The deployed bundle (b) by family (KB)',
     ['family', 'KB', 'share'],
-    Object.entries(esm.groups).map(([name, kb]) => [name, kb, `${round((kb / esm.sizeKb) * 100)}%`]),
+    Object.entries(deployed.groups).map(([name, kb]) => [name, kb, `${round((kb / deployed.sizeKb) * 100)}%`]),
   );
   const verdicts: Verdict[] = [
-    { what: 'ESM bundle size (KB)', measured: esm.sizeKb, bar: `< ${ESM_SIZE_BAR_KB}`, pass: result.esmSizePass },
-    { what: 'load speed-up, ESM vs plain', measured: `${result.speedup}x`, bar: `>= ${LOAD_SPEEDUP_BAR}x`, pass: result.speedupPass },
+    { what: 'deployed bundle size (KB)', measured: deployed.sizeKb, bar: `< ${SIZE_BAR_KB}`, pass: result.esmSizePass },
+    {
+      what: 'whole-process load speed-up, deployed vs plain',
+      measured: `${result.speedup}x`,
+      bar: `>= ${LOAD_SPEEDUP_BAR}x`,
+      pass: result.speedupPass,
+    },
   ];
   printVerdicts('Verdict', verdicts);
 }

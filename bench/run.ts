@@ -94,15 +94,15 @@ async function main(options: BenchOptions): Promise<void> {
   if (options.sections.includes('bundle')) {
     const bundle = await benchBundle({ runs: options.loadRuns, variants: options.quick ? 'required' : 'all' });
     results.bundle = bundle;
-    const [plain, esm] = bundle.bundles;
+    const [plain, deployed] = bundle.bundles;
     summary.push({
-      bar: 'ESM worker bundle < 480 KB',
-      measured: `${esm?.sizeKb} KB (plain ${plain?.sizeKb} KB)`,
+      bar: 'deployed worker bundle < 480 KB',
+      measured: `${deployed?.sizeKb} KB (plain ${plain?.sizeKb} KB)`,
       pass: bundle.esmSizePass,
     });
     summary.push({
-      bar: 'ESM bundle loads >= 1.4x faster than plain',
-      measured: `${bundle.speedup}x (${esm?.loadMs} vs ${plain?.loadMs} ms)`,
+      bar: 'a process loading the deployed bundle >= 1.4x faster than one loading the plain bundle',
+      measured: `${bundle.speedup}x (${deployed?.rawLoadMs} vs ${plain?.rawLoadMs} ms)`,
       pass: bundle.speedupPass,
     });
     lap('bundle');

@@ -15,6 +15,7 @@ import { DynamoDbLedger } from '../functions/adapters/dynamodb-ledger';
 import { Route53ParentZoneStore } from '../functions/adapters/route53-parent-zone-store';
 import { SpokeCredentials } from '../functions/adapters/spoke-credentials';
 import { Route53SpokeZoneReader } from '../functions/adapters/spoke-zone-reader';
+import { sdkParameterReader } from '../functions/adapters/sdk-parameter-reader';
 import { SsmControlSource } from '../functions/adapters/ssm-control-source';
 import type { ControlSource, DelegationLedger, ParentZoneStore, SpokeZoneReader } from '../functions/core/ports';
 import type { SubzoneConfig } from '../functions/core/types';
@@ -136,7 +137,9 @@ export function hubReaders(config: SubzoneConfig, options: CommonOptions, env: N
     ledger: new DynamoDbLedger(new DynamoDBClient({ retryMode: 'standard', ...credentials }), { tableName: ledgerTableName(options, env) }),
     route53,
     controls: () =>
-      new SsmControlSource(new SSMClient({ retryMode: 'standard', ...credentials }), { parameterName: controlParameterName(options, env) }),
+      new SsmControlSource(sdkParameterReader(new SSMClient({ retryMode: 'standard', ...credentials })), {
+        parameterName: controlParameterName(options, env),
+      }),
   };
 }
 

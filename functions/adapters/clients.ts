@@ -8,7 +8,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { SUBZONE_REGION } from '../core/contract';
@@ -80,11 +79,6 @@ export function createDynamoDbClient(): DynamoDBClient {
   return new DynamoDBClient({ retryMode: 'standard' });
 }
 
-/** SSM, for the kill switch and holds parameter. */
-export function createSsmClient(): SSMClient {
-  return new SSMClient({ retryMode: 'standard' });
-}
-
 /** SQS, for the worker's own queue (sweep fan-out, CLI requests). */
 export function createSqsClient(): SQSClient {
   return new SQSClient({ retryMode: 'standard' });
@@ -96,7 +90,6 @@ export interface AwsClients {
   readonly sts: STSClient;
   readonly eventBridge: EventBridgeClient;
   readonly dynamoDb: DynamoDBClient;
-  readonly ssm: SSMClient;
   readonly sqs: SQSClient;
 }
 
@@ -107,7 +100,6 @@ export function createAwsClients(hub: HubRoute53ClientOptions = {}): AwsClients 
     sts: createStsClient(),
     eventBridge: createEventBridgeClient(),
     dynamoDb: createDynamoDbClient(),
-    ssm: createSsmClient(),
     sqs: createSqsClient(),
   };
 }

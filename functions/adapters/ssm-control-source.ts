@@ -15,14 +15,17 @@
  *   reason travels in `setBy`, which the reconcile logs with every pause, and to `onInvalid`;
  * - the parameter cannot be read (AccessDenied, throttling after retries): ControlsReadError,
  *   so the reconcile fails and is retried, writing nothing meanwhile.
+ *
+ * The parameter is read through a ParameterReader: signed requests in the worker
+ * (signed-parameter-reader.ts), the SDK's SSM client in the CLI (sdk-parameter-reader.ts).
  */
-import { GetParameterCommand, ParameterNotFound, type SSMClient } from '@aws-sdk/client-ssm';
-import * as z from 'zod';
 import type { FieldIssue } from '../core/errors';
 import { describeValue, safeParseFields } from '../core/field-issues';
 import { tryNormaliseName } from '../core/names';
 import type { Clock, ControlSource } from '../core/ports';
 import type { Controls } from '../core/types';
+import * as z from 'zod/mini';
+import '../core/validation';
 
 /** No pause, no holds: what an absent parameter means. */
 export const NO_CONTROLS: Controls = Object.freeze({ writesPaused: false, holds: Object.freeze([]) });
@@ -52,9 +55,9 @@ export class ControlsReadError extends Error {
 
 const controlsSchema = z.strictObject({
   writesPaused: z.boolean(),
-  holds: z.array(z.string()).default([]),
-  setBy: z.string().optional(),
-  approvedRemovals: z.array(z.string()).optional(),
+  holds: z._default(z.array(z.string()), []),
+  setBy: z.optional(z.string()),
+  approvedRemovals: z.optional(z.array(z.string())),
 });
 
 /** Parses the parameter's value into Controls, or throws ControlsParameterError naming each field. */
@@ -89,6 +92,11 @@ export function pausedByInvalidParameter(error: ControlsParameterError): Control
   return { writesPaused: true, holds: [], setBy: `subzone (fail-safe): ${error.message}` };
 }
 
+/** Reads an SSM String parameter: its value, or undefined when it does not exist; throws when it cannot be read. */
+export interface ParameterReader {
+  read(name: string): Promise<string | undefined>;
+}
+
 /** Options of SsmControlSource. */
 export interface SsmControlSourceOptions {
   /** Name of the SSM String parameter. */
@@ -103,20 +111,20 @@ export interface SsmControlSourceOptions {
 
 /** ControlSource over one SSM parameter, cached for `maxAgeMs`. */
 export class SsmControlSource implements ControlSource {
-  private readonly client: SSMClient;
+  private readonly parameters: ParameterReader;
   private readonly parameterName: string;
   private readonly maxAgeMs: number;
   private readonly clock: Pick<Clock, 'now'>;
   private readonly onInvalid: ((error: ControlsParameterError) => void) | undefined;
   private cached: { readonly controls: Controls; readonly readAt: number } | undefined;
 
-  constructor(client: SSMClient, options: SsmControlSourceOptions) {
+  constructor(parameters: ParameterReader, options: SsmControlSourceOptions) {
     if (!options.parameterName) throw new Error('SsmControlSource: parameterName is required, got an empty string');
     const maxAgeMs = options.maxAgeMs ?? DEFAULT_CONTROLS_MAX_AGE_MS;
     if (!Number.isFinite(maxAgeMs) || maxAgeMs < 0) {
       throw new Error(`SsmControlSource: maxAgeMs must be a number >= 0, got ${maxAgeMs}`);
     }
-    this.client = client;
+    this.parameters = parameters;
     this.parameterName = options.parameterName;
     this.maxAgeMs = maxAgeMs;
     this.clock = options.clock ?? { now: () => new Date() };
@@ -135,14 +143,13 @@ export class SsmControlSource implements ControlSource {
   private async fetch(): Promise<Controls> {
     let value: string | undefined;
     try {
-      const result = await this.client.send(new GetParameterCommand({ Name: this.parameterName }));
-      value = result.Parameter?.Value;
+      value = await this.parameters.read(this.parameterName);
     } catch (error) {
-      if (error instanceof ParameterNotFound) return NO_CONTROLS;
       throw new ControlsReadError(this.parameterName, { cause: error });
     }
+    if (value === undefined) return NO_CONTROLS;
     try {
-      return parseControls(this.parameterName, value ?? '');
+      return parseControls(this.parameterName, value);
     } catch (error) {
       if (!(error instanceof ControlsParameterError)) throw error;
       this.onInvalid?.(error);

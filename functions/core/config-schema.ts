@@ -4,12 +4,13 @@
  * throws one ConfigError listing every problem with its path.
  */
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
 import { ACCOUNT_ID_PATTERN, DEFAULT_OPT_IN_TAG, DEFAULT_READER_ROLE_NAME } from './contract';
 import { ConfigError, type FieldIssue, NameError } from './errors';
 import { describeValue, formatPath } from './field-issues';
 import { isAtOrBelow, isStrictlyBelow, isWildcardPattern, normaliseRulePattern, tryNormaliseName } from './names';
 import type { ParentZoneConfig, RuleConfig, SubzoneConfig } from './types';
+import * as z from 'zod/mini';
+import './validation';
 
 /** Defaults of the optional settings (docs/configuration.md). */
 export const CONFIG_DEFAULTS = {
@@ -32,8 +33,15 @@ function expected(what: string) {
     issue.input === undefined ? `required: expected ${what}` : `expected ${what}, got ${describeValue(issue.input)}`;
 }
 
+/** `schema` with a description (and title) for the published JSON Schema. */
+function described<S extends z.ZodMiniType>(schema: S, meta: { readonly description: string; readonly title?: string }): S {
+  const copy: z.ZodMiniType = schema.clone();
+  copy.register(z.globalRegistry, { ...meta });
+  return copy as S;
+}
+
 /** A strict object whose unknown-key message lists the keys it knows. */
-function strictObject<Shape extends z.ZodRawShape>(shape: Shape, what: string) {
+function strictObject<Shape extends z.core.$ZodLooseShape>(shape: Shape, what: string) {
   const known = Object.keys(shape).join(', ');
   return z.strictObject(shape, {
     error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key; expected one of: ${known}` : expected(what)(issue)),
@@ -42,30 +50,36 @@ function strictObject<Shape extends z.ZodRawShape>(shape: Shape, what: string) {
 
 function integer(what: string, min: number, max?: number) {
   const error = expected(what);
-  const schema = z.number({ error }).int({ error }).min(min, { error });
-  return max === undefined ? schema : schema.max(max, { error });
+  const schema = z.int({ error }).check(z.gte(min, { error }));
+  return max === undefined ? schema : schema.check(z.lte(max, { error }));
 }
 
 const ttl = integer(`an integer from ${NS_TTL_RANGE.min} to ${NS_TTL_RANGE.max} (seconds)`, NS_TTL_RANGE.min, NS_TTL_RANGE.max);
 
-const accountId = z
-  .string({ error: expected('a 12-digit account id') })
-  .regex(ACCOUNT_ID_PATTERN, { error: expected('a 12-digit account id') })
-  .meta({ description: 'A 12-digit AWS account id.' });
+const accountId = described(
+  z.string({ error: expected('a 12-digit account id') }).check(z.regex(ACCOUNT_ID_PATTERN, { error: expected('a 12-digit account id') })),
+  { description: 'A 12-digit AWS account id.' },
+);
 
-const domainName = z.string({ error: expected('a domain name') }).transform((value, ctx) => {
-  const result = tryNormaliseName(value);
-  if (result.ok) return result.name;
-  ctx.issues.push({ code: 'custom', input: value, message: result.error.message });
-  return z.NEVER;
-});
+const domainName = z.pipe(
+  z.string({ error: expected('a domain name') }),
+  z.transform((value: string, ctx) => {
+    const result = tryNormaliseName(value);
+    if (result.ok) return result.name;
+    ctx.issues.push({ code: 'custom', input: value, message: result.error.message });
+    return z.NEVER;
+  }),
+);
 
-const rulePattern = z.string({ error: expected('a domain name or "*." + a domain name') }).transform((value, ctx) => {
-  const result = tryRulePattern(value);
-  if (result.ok) return result.pattern;
-  ctx.issues.push({ code: 'custom', input: value, message: result.message });
-  return z.NEVER;
-});
+const rulePattern = z.pipe(
+  z.string({ error: expected('a domain name or "*." + a domain name') }),
+  z.transform((value: string, ctx) => {
+    const result = tryRulePattern(value);
+    if (result.ok) return result.pattern;
+    ctx.issues.push({ code: 'custom', input: value, message: result.message });
+    return z.NEVER;
+  }),
+);
 
 function tryRulePattern(value: string): { ok: true; pattern: string } | { ok: false; message: string } {
   try {
@@ -77,109 +91,134 @@ function tryRulePattern(value: string): { ok: true; pattern: string } | { ok: fa
 }
 
 const hostedZoneIdError = expected('a hosted zone id such as "Z0123456789ABCDEFGHIJ" or "/hostedzone/Z0123456789ABCDEFGHIJ"');
-const hostedZoneId = z
-  .string({ error: hostedZoneIdError })
-  .regex(/^(\/hostedzone\/)?[A-Z0-9]{1,32}$/, { error: hostedZoneIdError })
-  .transform((value) => (value.startsWith(HOSTED_ZONE_PREFIX) ? value.slice(HOSTED_ZONE_PREFIX.length) : value));
+const hostedZoneId = z.pipe(
+  z.string({ error: hostedZoneIdError }).check(z.regex(/^(\/hostedzone\/)?[A-Z0-9]{1,32}$/, { error: hostedZoneIdError })),
+  z.transform((value: string) => (value.startsWith(HOSTED_ZONE_PREFIX) ? value.slice(HOSTED_ZONE_PREFIX.length) : value)),
+);
 
-const parentZoneSchema = strictObject(
-  {
-    name: domainName.meta({ description: 'Name of the parent zone, e.g. "example.com".' }),
-    hostedZoneId: hostedZoneId.meta({
-      description: 'Its hosted zone id in the DNS ("hub") account, bare or "/hostedzone/" form.',
-    }),
-  },
-  'a parent zone { name, hostedZoneId }',
-).meta({ description: 'A public hosted zone in the hub account in which subzone writes delegations.' });
-
-const ruleSchema = strictObject(
-  {
-    name: rulePattern.meta({
-      description: 'A name, or "*." + a name where "*" stands for exactly one label (e.g. "*.dev.example.com").',
-    }),
-    accounts: z
-      .array(accountId, { error: expected('a list of 12-digit account ids') })
-      .min(1, { error: expected('at least one account id') })
-      .meta({ description: 'Accounts that may claim the names of this rule.' }),
-    nsTtl: ttl.optional().meta({ description: 'TTL of the NS records written for this rule. Defaults to the top-level nsTtl.' }),
-    dsTtl: ttl.optional().meta({ description: 'TTL of the DS records written for this rule. Defaults to dnssec.dsTtl.' }),
-  },
-  'a rule { name, accounts, nsTtl?, dsTtl? }',
-).meta({ description: 'An allowlist rule: which accounts may claim which name.' });
-
-const configSchema = strictObject(
-  {
-    $schema: z.string().optional().meta({ description: 'Path or URL of this JSON Schema, for editors; ignored.' }),
-    version: z.literal(1, { error: expected('1') }).meta({ description: 'Version of the config format.' }),
-    mode: z
-      .enum(['enforce', 'observe'], { error: expected('"enforce" or "observe"') })
-      .meta({ description: '"enforce" writes delegations; "observe" decides, logs and emits but writes nothing.' }),
-    parentZones: z
-      .array(parentZoneSchema, { error: expected('a list of parent zones') })
-      .min(1, { error: expected('at least one parent zone') })
-      .meta({ description: 'The parent zones subzone manages.' }),
-    rules: z
-      .array(ruleSchema, { error: expected('a list of rules') })
-      .meta({ description: 'The allowlist. When several rules match a name, the most specific wins.' }),
-    optInTag: strictObject(
-      {
-        key: z
-          .string({ error: expected('a tag key of 1 to 128 characters') })
-          .min(1, { error: expected('a tag key of 1 to 128 characters') })
-          .max(128, { error: expected('a tag key of 1 to 128 characters') })
-          .default(CONFIG_DEFAULTS.optInTag.key),
-        value: z
-          .string({ error: expected('a tag value of at most 256 characters') })
-          .max(256, { error: expected('a tag value of at most 256 characters') })
-          .default(CONFIG_DEFAULTS.optInTag.value),
-      },
-      'a tag { key, value }',
-    )
-      .prefault({})
-      .meta({ description: 'The tag a hosted zone must carry, value compared exactly, to be delegated.' }),
-    readerRoleName: z
-      .string({ error: expected('an IAM role name') })
-      .regex(/^[\w+=,.@-]{1,64}$/, { error: expected('an IAM role name (1 to 64 of A-Z a-z 0-9 + = , . @ _ -)') })
-      .default(CONFIG_DEFAULTS.readerRoleName)
-      .meta({ description: 'Name of the read-only role subzone assumes in each child account.' }),
-    nsTtl: ttl.default(CONFIG_DEFAULTS.nsTtl).meta({ description: 'TTL of the NS records subzone writes, in seconds.' }),
-    graceMinutes: integer('a whole number of minutes, 0 or more', 0)
-      .default(CONFIG_DEFAULTS.graceMinutes)
-      .meta({ description: 'How long an opt-out or a dropped rule must hold before the delegation is removed.' }),
-    removalBudget: strictObject(
-      {
-        records: integer('a whole number of records, 0 or more', 0).default(CONFIG_DEFAULTS.removalBudget.records),
-        percent: z
-          .number({ error: expected('a percentage from 0 to 100') })
-          .min(0, { error: expected('a percentage from 0 to 100') })
-          .max(100, { error: expected('a percentage from 0 to 100') })
-          .default(CONFIG_DEFAULTS.removalBudget.percent),
-      },
-      'a budget { records, percent }',
-    )
-      .prefault({})
-      .meta({
-        description: 'A sweep that would remove more than the larger of these removes nothing and alarms.',
+const parentZoneSchema = described(
+  strictObject(
+    {
+      name: described(domainName, { description: 'Name of the parent zone, e.g. "example.com".' }),
+      hostedZoneId: described(hostedZoneId, {
+        description: 'Its hosted zone id in the DNS ("hub") account, bare or "/hostedzone/" form.',
       }),
-    dnssec: strictObject(
-      {
-        enabled: z
-          .boolean({ error: expected('true or false') })
-          .default(CONFIG_DEFAULTS.dnssec.enabled)
-          .meta({ description: 'Publish a DS record next to the NS of every child zone that signs.' }),
-        dsTtl: ttl
-          .default(CONFIG_DEFAULTS.dnssec.dsTtl)
-          .meta({ description: 'TTL of the DS records subzone writes, in seconds (a rule may override it).' }),
-      },
-      'a dnssec setting { enabled, dsTtl? }',
-    )
-      .prefault({})
-      .meta({ description: 'DS records in the parent for child zones that sign. Off by default: no DS is ever written.' }),
-  },
-  'a subzone config object',
-).meta({ title: 'subzone config', description: 'Allowlist and settings of subzone (docs/configuration.md).' });
+    },
+    'a parent zone { name, hostedZoneId }',
+  ),
+  { description: 'A public hosted zone in the hub account in which subzone writes delegations.' },
+);
 
-function toFieldIssues(error: z.ZodError): FieldIssue[] {
+const ruleSchema = described(
+  strictObject(
+    {
+      name: described(rulePattern, {
+        description: 'A name, or "*." + a name where "*" stands for exactly one label (e.g. "*.dev.example.com").',
+      }),
+      accounts: described(
+        z
+          .array(accountId, { error: expected('a list of 12-digit account ids') })
+          .check(z.minLength(1, { error: expected('at least one account id') })),
+        { description: 'Accounts that may claim the names of this rule.' },
+      ),
+      nsTtl: described(z.optional(ttl), { description: 'TTL of the NS records written for this rule. Defaults to the top-level nsTtl.' }),
+      dsTtl: described(z.optional(ttl), { description: 'TTL of the DS records written for this rule. Defaults to dnssec.dsTtl.' }),
+    },
+    'a rule { name, accounts, nsTtl?, dsTtl? }',
+  ),
+  { description: 'An allowlist rule: which accounts may claim which name.' },
+);
+
+const tagKeyError = { error: expected('a tag key of 1 to 128 characters') };
+const tagValueError = { error: expected('a tag value of at most 256 characters') };
+const percentError = { error: expected('a percentage from 0 to 100') };
+
+const configSchema = described(
+  strictObject(
+    {
+      $schema: described(z.optional(z.string()), { description: 'Path or URL of this JSON Schema, for editors; ignored.' }),
+      version: described(z.literal(1, { error: expected('1') }), { description: 'Version of the config format.' }),
+      mode: described(z.enum(['enforce', 'observe'], { error: expected('"enforce" or "observe"') }), {
+        description: '"enforce" writes delegations; "observe" decides, logs and emits but writes nothing.',
+      }),
+      parentZones: described(
+        z
+          .array(parentZoneSchema, { error: expected('a list of parent zones') })
+          .check(z.minLength(1, { error: expected('at least one parent zone') })),
+        { description: 'The parent zones subzone manages.' },
+      ),
+      rules: described(z.array(ruleSchema, { error: expected('a list of rules') }), {
+        description: 'The allowlist. When several rules match a name, the most specific wins.',
+      }),
+      optInTag: described(
+        z.prefault(
+          strictObject(
+            {
+              key: z._default(
+                z.string(tagKeyError).check(z.minLength(1, tagKeyError), z.maxLength(128, tagKeyError)),
+                CONFIG_DEFAULTS.optInTag.key,
+              ),
+              value: z._default(z.string(tagValueError).check(z.maxLength(256, tagValueError)), CONFIG_DEFAULTS.optInTag.value),
+            },
+            'a tag { key, value }',
+          ),
+          {},
+        ),
+        { description: 'The tag a hosted zone must carry, value compared exactly, to be delegated.' },
+      ),
+      readerRoleName: described(
+        z._default(
+          z
+            .string({ error: expected('an IAM role name') })
+            .check(z.regex(/^[\w+=,.@-]{1,64}$/, { error: expected('an IAM role name (1 to 64 of A-Z a-z 0-9 + = , . @ _ -)') })),
+          CONFIG_DEFAULTS.readerRoleName,
+        ),
+        { description: 'Name of the read-only role subzone assumes in each child account.' },
+      ),
+      nsTtl: described(z._default(ttl, CONFIG_DEFAULTS.nsTtl), { description: 'TTL of the NS records subzone writes, in seconds.' }),
+      graceMinutes: described(z._default(integer('a whole number of minutes, 0 or more', 0), CONFIG_DEFAULTS.graceMinutes), {
+        description: 'How long an opt-out or a dropped rule must hold before the delegation is removed.',
+      }),
+      removalBudget: described(
+        z.prefault(
+          strictObject(
+            {
+              records: z._default(integer('a whole number of records, 0 or more', 0), CONFIG_DEFAULTS.removalBudget.records),
+              percent: z._default(
+                z.number(percentError).check(z.gte(0, percentError), z.lte(100, percentError)),
+                CONFIG_DEFAULTS.removalBudget.percent,
+              ),
+            },
+            'a budget { records, percent }',
+          ),
+          {},
+        ),
+        { description: 'A sweep that would remove more than the larger of these removes nothing and alarms.' },
+      ),
+      dnssec: described(
+        z.prefault(
+          strictObject(
+            {
+              enabled: described(z._default(z.boolean({ error: expected('true or false') }), CONFIG_DEFAULTS.dnssec.enabled), {
+                description: 'Publish a DS record next to the NS of every child zone that signs.',
+              }),
+              dsTtl: described(z._default(ttl, CONFIG_DEFAULTS.dnssec.dsTtl), {
+                description: 'TTL of the DS records subzone writes, in seconds (a rule may override it).',
+              }),
+            },
+            'a dnssec setting { enabled, dsTtl? }',
+          ),
+          {},
+        ),
+        { description: 'DS records in the parent for child zones that sign. Off by default: no DS is ever written.' },
+      ),
+    },
+    'a subzone config object',
+  ),
+  { title: 'subzone config', description: 'Allowlist and settings of subzone (docs/configuration.md).' },
+);
+
+function toFieldIssues(error: z.core.$ZodError): FieldIssue[] {
   return error.issues.flatMap((issue) =>
     issue.code === 'unrecognized_keys'
       ? issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: issue.message }))
@@ -196,7 +235,7 @@ interface Indexed<T> {
  * `raw[list][i][field]` for every element whose field parses on its own, so the cross-checks
  * run (and report) even when other fields or the rest of the file are invalid.
  */
-function parsedFields<T>(raw: unknown, list: string, field: string, schema: z.ZodType<T>): Indexed<T>[] {
+function parsedFields<T>(raw: unknown, list: string, field: string, schema: z.ZodMiniType<T>): Indexed<T>[] {
   const elements = isRecord(raw) ? raw[list] : undefined;
   if (!Array.isArray(elements)) return [];
   return elements.flatMap((element: unknown, index) => {

@@ -2,8 +2,9 @@
  * Turns zod issues into FieldIssues whose messages read `expected <what>, got <value>`,
  * with paths written the way people read them: `detail.requestParameters.id`, `rules[2].name`.
  */
-import * as z from 'zod';
 import type { FieldIssue } from './errors';
+import * as z from 'zod/mini';
+import './validation';
 
 const MAX_SHOWN = 80;
 
@@ -72,7 +73,7 @@ export type FieldsResult<T> = { readonly ok: true; readonly value: T } | { reado
  * Parses `value` found at `prefix` (for the paths of issues); on failure returns the
  * issues instead of throwing.
  */
-export function safeParseFields<S extends z.ZodType>(
+export function safeParseFields<S extends z.ZodMiniType>(
   schema: S,
   value: unknown,
   prefix: readonly PropertyKey[] = [],

@@ -6,12 +6,13 @@
  * subzone does not use are let through, since CloudTrail adds fields over time.
  * Whatever a body holds, parsing it either returns a hint or throws MalformedMessageError.
  */
-import * as z from 'zod';
 import { MalformedMessageError } from './errors';
 import { ROUTE53_EVENT_NAMES, type Route53EventName } from './event-pattern';
 import { describeValue, expected, type FieldsResult, safeParseFields } from './field-issues';
 import { accountIdSchema, SUBZONE_MESSAGE_SCHEMAS, sweepIdFor } from './sweep-messages';
 import type { AccountId, ZoneId } from './types';
+import * as z from 'zod/mini';
+import './validation';
 
 /** Why a well-formed message leads to no reconcile. */
 export type IgnoreReason = 'failed-call' | 'health-check-tags' | 'other-source' | 'unknown-event-name' | 'other-resource-type';
@@ -47,10 +48,10 @@ const ZONE_ID_WHAT = 'a hosted zone id';
 const ZONE_ID_PATTERN = /^(?:\/hostedzone\/)?[A-Z0-9]{1,32}$/;
 
 /** A hosted zone id, bare (`Z0123...`) or prefixed (`/hostedzone/Z0123...`), output bare. */
-export const zoneIdSchema = z
-  .string(expected(ZONE_ID_WHAT))
-  .regex(ZONE_ID_PATTERN, expected(ZONE_ID_WHAT))
-  .transform((id) => (id.startsWith(HOSTED_ZONE_PREFIX) ? id.slice(HOSTED_ZONE_PREFIX.length) : id));
+export const zoneIdSchema = z.pipe(
+  z.string(expected(ZONE_ID_WHAT)).check(z.regex(ZONE_ID_PATTERN, expected(ZONE_ID_WHAT))),
+  z.transform((id: string) => (id.startsWith(HOSTED_ZONE_PREFIX) ? id.slice(HOSTED_ZONE_PREFIX.length) : id)),
+);
 
 /** A string that is not a hosted zone id in either form. */
 export class ZoneIdError extends Error {
@@ -72,7 +73,7 @@ export function bareZoneId(id: string): ZoneId {
 const object = <S extends z.core.$ZodLooseShape>(shape: S) => z.object(shape, expected('an object'));
 
 const envelopeSchema = object({
-  source: z.string(expected('an event source')).min(1, expected('an event source')),
+  source: z.string(expected('an event source')).check(z.minLength(1, expected('an event source'))),
   'detail-type': z.string(expected('a detail-type')),
   account: accountIdSchema,
   detail: z.looseObject({}, expected('an object')),
@@ -80,7 +81,7 @@ const envelopeSchema = object({
 
 const cloudTrailSchema = object({
   eventSource: z.string(expected('an event source such as route53.amazonaws.com')),
-  eventName: z.string(expected('an API action name')).min(1, expected('an API action name')),
+  eventName: z.string(expected('an API action name')).check(z.minLength(1, expected('an API action name'))),
 });
 
 /**
@@ -99,24 +100,30 @@ function recordIdentitySchema(times: MessageTimes) {
   const minutes = MAX_EVENT_TIME_AHEAD_MS / 60_000;
   const notAfterLatest = `an event time no later than ${latest.toISOString()} (${minutes} minutes after the message was received)`;
   return object({
-    eventID: z.string(expected('an event id')).min(1, expected('an event id')),
+    eventID: z.string(expected('an event id')).check(z.minLength(1, expected('an event id'))),
     eventTime: z.iso
       .datetime(expected('an ISO-8601 UTC time'))
       // A string that is no time at all is reported once, by the ISO check.
-      .refine((time) => !(Date.parse(time) > latest.getTime()), expected(notAfterLatest)),
+      .check(z.refine((time) => !(Date.parse(time) > latest.getTime()), expected(notAfterLatest))),
   });
 }
 
 const requestParameters = <S extends z.core.$ZodLooseShape>(shape: S) => object({ requestParameters: object(shape) });
-const byHostedZoneId = requestParameters({ hostedZoneId: zoneIdSchema }).transform((d) => d.requestParameters.hostedZoneId);
+/** `schema`, then `pick` applied to what it parsed. */
+function picked<S extends z.ZodMiniType, T>(schema: S, pick: (parsed: z.output<S>) => T) {
+  return z.pipe(schema, z.transform(pick));
+}
+
+const byHostedZoneId = picked(requestParameters({ hostedZoneId: zoneIdSchema }), (d) => d.requestParameters.hostedZoneId);
 
 /** Where each event's CloudTrail record carries the zone id (schemas over `detail`). */
-const ZONE_ID_OF: Record<Route53EventName, z.ZodType<ZoneId>> = {
-  CreateHostedZone: object({ responseElements: object({ hostedZone: object({ id: zoneIdSchema }) }) }).transform(
+const ZONE_ID_OF: Record<Route53EventName, z.ZodMiniType<ZoneId>> = {
+  CreateHostedZone: picked(
+    object({ responseElements: object({ hostedZone: object({ id: zoneIdSchema }) }) }),
     (d) => d.responseElements.hostedZone.id,
   ),
-  DeleteHostedZone: requestParameters({ id: zoneIdSchema }).transform((d) => d.requestParameters.id),
-  ChangeTagsForResource: requestParameters({ resourceId: zoneIdSchema }).transform((d) => d.requestParameters.resourceId),
+  DeleteHostedZone: picked(requestParameters({ id: zoneIdSchema }), (d) => d.requestParameters.id),
+  ChangeTagsForResource: picked(requestParameters({ resourceId: zoneIdSchema }), (d) => d.requestParameters.resourceId),
   EnableHostedZoneDNSSEC: byHostedZoneId,
   DisableHostedZoneDNSSEC: byHostedZoneId,
   // CreateKeySigningKey sends HostedZoneId in the body, the others in the URI: CloudTrail names both hostedZoneId.

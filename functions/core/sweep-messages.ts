@@ -5,17 +5,20 @@
  * Both carry `subzone` (the kind) and `version`; unknown keys are errors, so a typo
  * (`sweepID`) is reported rather than silently dropped.
  */
-import * as z from 'zod';
 import { ACCOUNT_ID_PATTERN } from './contract';
 import { MalformedMessageError } from './errors';
 import { expected, safeParseFields } from './field-issues';
 import type { AccountId } from './types';
+import * as z from 'zod/mini';
+import './validation';
 
 /** The format version of subzone's own messages. */
 export const SUBZONE_MESSAGE_VERSION = 1;
 
 /** A 12-digit AWS account id. */
-export const accountIdSchema = z.string(expected('a 12-digit account id')).regex(ACCOUNT_ID_PATTERN, expected('a 12-digit account id'));
+export const accountIdSchema = z
+  .string(expected('a 12-digit account id'))
+  .check(z.regex(ACCOUNT_ID_PATTERN, expected('a 12-digit account id')));
 
 const SWEEP_ID_MAX_LENGTH = 128;
 const SWEEP_ID_WHAT = `a sweep id (1 to ${SWEEP_ID_MAX_LENGTH} of A-Z a-z 0-9 . _ : + -, starting with a letter or digit)`;
@@ -24,7 +27,7 @@ const SWEEP_ID_PREFIX = 'sweep-';
 /** A sweep id: free-form but safe in a ledger key and a log line. */
 export const sweepIdSchema = z
   .string(expected(SWEEP_ID_WHAT))
-  .regex(new RegExp(`^[A-Za-z0-9][A-Za-z0-9._:+-]{0,${SWEEP_ID_MAX_LENGTH - 1}}$`), expected(SWEEP_ID_WHAT));
+  .check(z.regex(new RegExp(`^[A-Za-z0-9][A-Za-z0-9._:+-]{0,${SWEEP_ID_MAX_LENGTH - 1}}$`), expected(SWEEP_ID_WHAT)));
 
 /**
  * A request without a sweep id gets `sweep-<requestedAt>`, so requestedAt is bounded for that id
@@ -43,11 +46,12 @@ const versionSchema = z.literal(SUBZONE_MESSAGE_VERSION, expected(`version ${SUB
 export const sweepRequestSchema = z.strictObject({
   subzone: z.literal('sweep'),
   version: versionSchema,
-  sweepId: sweepIdSchema.optional(),
-  requestedAt: z.iso
-    .datetime({ offset: true, ...expected(REQUESTED_AT_WHAT) })
-    .max(REQUESTED_AT_MAX_LENGTH, expected(REQUESTED_AT_WHAT))
-    .optional(),
+  sweepId: z.optional(sweepIdSchema),
+  requestedAt: z.optional(
+    z.iso
+      .datetime({ offset: true, ...expected(REQUESTED_AT_WHAT) })
+      .check(z.maxLength(REQUESTED_AT_MAX_LENGTH, expected(REQUESTED_AT_WHAT))),
+  ),
 });
 
 /** Why one account is reconciled outside an event. */
@@ -60,17 +64,19 @@ export const accountMessageSchema = z
     version: versionSchema,
     account: accountIdSchema,
     reason: z.enum(['sweep', 'cli'], expected('"sweep" or "cli"')),
-    sweepId: sweepIdSchema.optional(),
+    sweepId: z.optional(sweepIdSchema),
   })
-  .superRefine((message, ctx) => {
-    if (message.reason === 'sweep' && message.sweepId === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['sweepId'],
-        message: 'expected a sweep id when reason is "sweep", got nothing',
-      });
-    }
-  });
+  .check(
+    z.superRefine((message, ctx) => {
+      if (message.reason === 'sweep' && message.sweepId === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sweepId'],
+          message: 'expected a sweep id when reason is "sweep", got nothing',
+        });
+      }
+    }),
+  );
 
 /** The sweep request as sent on the queue. */
 export type SweepRequestMessage = z.output<typeof sweepRequestSchema>;
@@ -83,7 +89,7 @@ export const SUBZONE_MESSAGE_SCHEMAS = {
   'reconcile-account': accountMessageSchema,
 } as const;
 
-function build<S extends z.ZodType>(schema: S, message: unknown): z.output<S> {
+function build<S extends z.ZodMiniType>(schema: S, message: unknown): z.output<S> {
   const result = safeParseFields(schema, message);
   if (!result.ok) throw new MalformedMessageError(result.issues);
   return result.value;

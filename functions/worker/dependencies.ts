@@ -14,6 +14,7 @@ import { Route53SpokeZoneReader } from '../adapters/spoke-zone-reader';
 import { SpokeCredentials } from '../adapters/spoke-credentials';
 import { SqsWorkQueue } from '../adapters/sqs-work-queue';
 import { randomIds, systemClock } from '../adapters/system-clock';
+import { SignedParameterReader } from '../adapters/signed-parameter-reader';
 import { SsmControlSource } from '../adapters/ssm-control-source';
 import { sentenceForOutcome } from '../core/outcome-sentences';
 import { accountsInAllowlist } from '../core/rules';
@@ -54,7 +55,7 @@ export function productionDeps(config: SubzoneConfig, env: WorkerEnvironment): W
           }),
       },
     }),
-    controls: new SsmControlSource(clients.ssm, {
+    controls: new SsmControlSource(new SignedParameterReader(), {
       parameterName: env.CONTROL_PARAMETER_NAME,
       onInvalid: (error) => logger.error('controls parameter is invalid: writes paused', { error }),
     }),

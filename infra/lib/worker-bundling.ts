@@ -29,3 +29,20 @@ export const PROJECT_ROOT = findPackageRoot(__dirname);
 export const WORKER_BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': path.join(PROJECT_ROOT, 'functions', 'worker', 'lambda-credentials.ts'),
 };
+
+/**
+ * The esbuild options of the deployed worker, defined once: infra/lib/worker-function.ts
+ * hands them to the CDK's NodejsFunction and bench/bundle.ts to esbuild, so the benchmark
+ * measures what is deployed. The packages' `module` entry points (ES modules esbuild can
+ * tree-shake) come first; the output is CommonJS, which Node loads faster than the same code
+ * as an ES module (docs/benchmarks.md); for the runtime's Node version, minified, without
+ * legal comments (the packages' licences stay in node_modules and the lock file).
+ */
+export const WORKER_BUNDLE = {
+  format: 'cjs',
+  target: 'node24',
+  mainFields: ['module', 'main'],
+  minify: true,
+  legalComments: 'none',
+  alias: WORKER_BUNDLE_ALIASES,
+} as const;

@@ -10,21 +10,15 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { SubzoneConfig } from '../../functions/core/types';
 import { BUNDLED_CONFIG_FILE_NAME } from '../../functions/worker/bundled-config';
-import { PROJECT_ROOT, WORKER_BUNDLE_ALIASES } from './worker-bundling';
+import { PROJECT_ROOT, WORKER_BUNDLE } from './worker-bundling';
 
 export { PROJECT_ROOT };
 
 /** The worker's entry point; its TypeScript sources ship in the package for esbuild. */
 export const WORKER_ENTRY = path.join(PROJECT_ROOT, 'functions/worker/handler.ts');
 
-/** The newest Node.js runtime this aws-cdk-lib knows. */
+/** The newest Node.js runtime this aws-cdk-lib knows; the bundle's target (WORKER_BUNDLE) names the same version. */
 export const WORKER_RUNTIME = lambda.Runtime.NODEJS_24_X;
-
-/**
- * ESM output has no `require`; some CommonJS dependencies still call it for Node built-ins,
- * so the bundle defines one.
- */
-const REQUIRE_BANNER = "import { createRequire } from 'node:module';const require = createRequire(import.meta.url);";
 
 /** What the hub decides about the worker; the bundling choices are fixed here. */
 export interface WorkerFunctionOptions {
@@ -62,10 +56,26 @@ function lockFile(): string {
 }
 
 /**
- * The worker as a NodejsFunction bundled by the local esbuild (never Docker): arm64, ESM
- * preferring `module` entry points (the smaller, faster-loading bundle, docs/benchmarks.md),
- * the AWS SDK inside the bundle rather than the runtime's, minified, with source maps, and
- * the config file beside it.
+ * WORKER_BUNDLE as the CDK's bundling options; esbuild flags the CDK has no property for go
+ * in `esbuildArgs`, and aliases name files relative to the project root, where esbuild runs.
+ */
+function workerBundling(): Pick<nodejs.BundlingOptions, 'format' | 'target' | 'mainFields' | 'minify' | 'esbuildArgs'> {
+  return {
+    format: { cjs: nodejs.OutputFormat.CJS, esm: nodejs.OutputFormat.ESM }[WORKER_BUNDLE.format],
+    target: WORKER_BUNDLE.target,
+    mainFields: [...WORKER_BUNDLE.mainFields],
+    minify: WORKER_BUNDLE.minify,
+    esbuildArgs: {
+      '--legal-comments': WORKER_BUNDLE.legalComments,
+      '--alias': Object.entries(WORKER_BUNDLE.alias).map(([module, file]) => `${module}=./${path.relative(PROJECT_ROOT, file)}`),
+    },
+  };
+}
+
+/**
+ * The worker as a NodejsFunction bundled by the local esbuild (never Docker) with WORKER_BUNDLE:
+ * arm64, the AWS SDK inside the bundle rather than the runtime's, with source maps, and the
+ * config file beside it.
  */
 export function createWorkerFunction(scope: Construct, id: string, options: WorkerFunctionOptions): nodejs.NodejsFunction {
   const configFile = stageConfig(options.config);
@@ -86,16 +96,10 @@ export function createWorkerFunction(scope: Construct, id: string, options: Work
     description: 'subzone worker: reconciles Route 53 delegations from CloudTrail hints and sweeps',
     bundling: {
       forceDockerBundling: false,
-      format: nodejs.OutputFormat.ESM,
-      mainFields: ['module', 'main'],
-      banner: REQUIRE_BANNER,
-      minify: true,
+      ...workerBundling(),
       sourceMap: true,
       sourcesContent: false,
       externalModules: [],
-      esbuildArgs: Object.fromEntries(
-        Object.entries(WORKER_BUNDLE_ALIASES).map(([module, file]) => [`--alias:${module}`, `./${path.relative(PROJECT_ROOT, file)}`]),
-      ),
       commandHooks: {
         beforeBundling: () => [],
         beforeInstall: () => [],

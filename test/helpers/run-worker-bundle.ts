@@ -1,14 +1,13 @@
 /**
  * Runs a bundled worker (the very asset `cdk synth` ships) against the emulator, in its own
- * process because the bundle is ESM: the parent zone gets the id of the config in the asset, a child
+ * process as Lambda would load it: the parent zone gets the id of the config in the asset, a child
  * creates and tags foo.example.com through the real SDK, and the bundle's `handler` is fed by
  * the emulated queue. Prints one JSON line: the NS records of the parent and any failure.
  *
- *   npx tsx test/helpers/run-worker-bundle.ts <dir holding index.mjs>
+ *   npx tsx test/helpers/run-worker-bundle.ts <dir holding index.js>
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { ChangeTagsForResourceCommand, CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
 import type { SqsConsumer } from '../../emulator/sqs/event-source-mapping';
 import { BUNDLED_CONFIG_FILE_NAME } from '../../functions/worker/bundled-config';
@@ -28,7 +27,7 @@ async function run(bundleDir: string): Promise<void> {
   const { emulator } = harness;
   try {
     const parent = harness.parentZones[0]!;
-    const worker = (await import(pathToFileURL(join(bundleDir, 'index.mjs')).href)) as { handler: SqsConsumer };
+    const worker = require(join(bundleDir, 'index.js')) as { handler: SqsConsumer };
     harness.attach(worker.handler);
 
     const child = new Route53Client({ region: 'us-east-1', endpoint: emulator.endpoint, credentials: emulator.credentialsFor(CHILD) });

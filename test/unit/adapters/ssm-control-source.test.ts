@@ -1,5 +1,6 @@
 import { GetParameterCommand, type GetParameterCommandOutput, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
+import { sdkParameterReader } from '../../../functions/adapters/sdk-parameter-reader';
 import {
   ControlsParameterError,
   ControlsReadError,
@@ -22,7 +23,7 @@ function parameter(value: string): Omit<GetParameterCommandOutput, '$metadata'> 
 }
 
 function source(options: { clock?: Pick<Clock, 'now'>; maxAgeMs?: number; onInvalid?: (error: ControlsParameterError) => void } = {}) {
-  return new SsmControlSource(new SSMClient({}), { parameterName, ...options });
+  return new SsmControlSource(sdkParameterReader(new SSMClient({})), { parameterName, ...options });
 }
 
 beforeEach(() => {
@@ -141,7 +142,7 @@ describe('SsmControlSource', () => {
     ['a negative maxAgeMs', { parameterName, maxAgeMs: -1 }, 'maxAgeMs must be a number >= 0, got -1'],
   ])('rejects %s', (_case, options, message) => {
     // Act
-    const build = () => new SsmControlSource(new SSMClient({}), options);
+    const build = () => new SsmControlSource(sdkParameterReader(new SSMClient({})), options);
 
     // Assess
     expect(build).toThrow(message);

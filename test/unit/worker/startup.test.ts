@@ -106,4 +106,15 @@ describe('readEnvironment', () => {
     expect(read).toThrow(/WORK_QUEUE_URL: expected an environment variable, got nothing/);
     expect(read).toThrow(/ROUTE53_REQUESTS_PER_SECOND: /);
   });
+
+  it("says in words what a malformed variable should be, with zod's English messages", () => {
+    // Act
+    const read = () => readEnvironment({ ...complete, LEDGER_TABLE_NAME: '', WORKER_MAX_CONCURRENCY: '1.5', DNS_PORT: 'fifty-three' });
+    // Assess
+    expect(read).toThrow(
+      'LEDGER_TABLE_NAME: Too small: expected string to have >=1 characters; ' +
+        'WORKER_MAX_CONCURRENCY: Invalid input: expected int, received number; ' +
+        'DNS_PORT: Invalid input: expected number, received NaN',
+    );
+  });
 });
