@@ -12,6 +12,7 @@
  * run with the clock moved past every lease and grace period; then the oracle judges.
  */
 import { ChangeTagsForResourceCommand, CreateHostedZoneCommand, DeleteHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
@@ -26,7 +27,8 @@ import type { FaultSpec } from '../../emulator/faults';
 import { startLedgerFaultProxy, type LedgerCall, type LedgerFaultProxy } from '../../emulator/ledger-faults';
 import { ledgerTableDefinition } from '../../emulator/dynamo';
 import { LEDGER_TTL_ATTRIBUTE } from '../../functions/adapters/ledger-table';
-import type { HostedZone } from '../../emulator/route53/state';
+import { DEFAULT_CONTROLS_MAX_AGE_MS, SsmControlSource } from '../../functions/adapters/ssm-control-source';
+import type { AppliedChangeBatch, HostedZone } from '../../emulator/route53/state';
 import { parseConfig } from '../../functions/core/config-schema';
 import { sweepRequest } from '../../functions/core/sweep-messages';
 import type { AccountId, LedgerEntry, SubzoneConfig, ZoneId } from '../../functions/core/types';
@@ -35,6 +37,7 @@ import { readEnvironment } from '../../functions/worker/environment';
 import { makeHandler } from '../../functions/worker/handler';
 import type { WorkerDeps } from '../../functions/worker/process-batch';
 import { DrivenClock, InvocationLife } from './invocation-life';
+import { KillSwitchWatch } from './kill-switch';
 import { changeKey, WriteMonitor, type Violation } from './monitor';
 import { checkFinalState, type FinalLedger, type FinalOwner } from './oracle';
 import {
@@ -43,6 +46,7 @@ import {
   type Action,
   type CrashPlan,
   type FaultProfile,
+  type PausePlan,
   type RuleSpec,
   type Scenario,
   type Step,
@@ -102,7 +106,7 @@ export class ChaosEnvironment {
     private readonly proxy: LedgerFaultProxy,
     private readonly dynamo: DynamoDBClient,
   ) {
-    emulator.route53.observeChangeBatches((batch) => this.current?.monitor.observe(batch));
+    emulator.route53.observeChangeBatches((batch) => this.current?.observe(batch));
   }
 
   static async start(): Promise<ChaosEnvironment> {
@@ -149,6 +153,10 @@ export class ChaosEnvironment {
 class ScenarioRun {
   readonly monitor: WriteMonitor;
   private readonly clock = new DrivenClock();
+  private readonly killSwitch = new KillSwitchWatch(this.clock, DEFAULT_CONTROLS_MAX_AGE_MS);
+  private pause: PausePlan = { mode: 'off', afterCalls: 0 };
+  /** The worker's port calls in this step's run, for a kill switch flipped mid-invocation. */
+  private stepCalls = 0;
   private readonly rules = new Map<string, RuleSpec>();
   private readonly zonesEverCreated = new Map<ZoneId, ChildZone>();
   private readonly intents = new Set<string>();
@@ -181,7 +189,15 @@ class ScenarioRun {
     this.random = mersenne(seed);
     for (const rule of scenario.rules) this.rules.set(rule.name, rule);
     this.config = this.parse();
-    this.deps = productionDeps(this.config, { ...readEnvironment(), LEDGER_TABLE_NAME: tableName }, { retry: quickRetries });
+    const environment = { ...readEnvironment(), LEDGER_TABLE_NAME: tableName };
+    this.deps = {
+      ...productionDeps(this.config, environment, { retry: quickRetries }),
+      // The controls' cache runs on the driven clock, so the final sweeps (the clock moved on) see the switch as set.
+      controls: new SsmControlSource(new SSMClient({ ...clientConfig(emulator), retryStrategy: quickRetries(3) }), {
+        parameterName: environment.CONTROL_PARAMETER_NAME,
+        clock: this.clock,
+      }),
+    };
     this.monitor = new WriteMonitor({
       parentZoneId,
       policy: () => this.policy(),
@@ -208,6 +224,8 @@ class ScenarioRun {
     emulator.queues.purge(emulator.deadLetterQueue);
     emulator.events.clearLog();
     const run = new ScenarioRun(emulator, dynamo, scenario, accounts, apex, parent.id, tableName, seed);
+    run.setWritesPaused(false);
+    run.setUnreadable(true);
     emulator.setConsumer((event) => run.invoke(event));
     return run;
   }
@@ -218,6 +236,7 @@ class ScenarioRun {
       await this.settleAndSweep();
       this.violations.push(
         ...this.monitor.violations,
+        ...this.killSwitch.violations,
         ...checkFinalState({
           policy: this.policy(),
           zones: this.liveZones(),
@@ -231,7 +250,7 @@ class ScenarioRun {
       return { violations: this.violations };
     } catch (error) {
       return {
-        violations: [...this.violations, ...this.monitor.violations],
+        violations: [...this.violations, ...this.monitor.violations, ...this.killSwitch.violations],
         error: error instanceof Error ? error.message : String(error),
       };
     }
@@ -241,12 +260,35 @@ class ScenarioRun {
     this.emulator.setConsumer(undefined);
     this.emulator.faults.clear();
     await Promise.allSettled([...this.abandoned]);
+    this.setUnreadable(false);
+    this.setWritesPaused(false);
     for (const account of this.accounts) {
       for (const zone of this.emulator.route53.zonesOf(account)) this.emulator.route53.deleteZone(account, zone.id, { force: true });
     }
     this.emulator.route53.deleteZone(HUB, this.parentZoneId, { force: true });
     this.clients.forEach((client) => client.destroy());
     await this.dynamo.send(new DeleteTableCommand({ TableName: this.tableName })).catch(() => undefined);
+  }
+
+  /** Every change batch Route 53 applies: the monitor judges it, and the kill switch too when it is subzone's. */
+  observe(batch: AppliedChangeBatch): void {
+    if (this.monitor.observe(batch) !== 'subzone') return;
+    this.killSwitch.checkWrite(`a batch of ${batch.changes.map((change) => `${change.action} ${change.type} ${change.name}`).join(', ')}`);
+  }
+
+  /** Sets the kill switch in the controls parameter, as an operator would. */
+  setWritesPaused(paused: boolean): void {
+    const controls = { writesPaused: paused, holds: [], setBy: 'chaos harness' };
+    this.emulator.parameters.put(HUB, readEnvironment().CONTROL_PARAMETER_NAME, JSON.stringify(controls));
+    this.killSwitch.set(paused);
+  }
+
+  /** Denies (or allows again) the reader role of the scenario's unreadable account. */
+  setUnreadable(denied: boolean): void {
+    if (this.scenario.unreadable === null) return;
+    const roleArn = `arn:aws:iam::${this.account(this.scenario.unreadable.account)}:role/${this.config.readerRoleName}`;
+    if (denied) this.emulator.accounts.denyRole(roleArn);
+    else this.emulator.accounts.allowRole(roleArn);
   }
 
   /** The ledger tap: intents as they are sent to the ledger, before any write they announce. */
@@ -268,10 +310,20 @@ class ScenarioRun {
     const bodies = this.deliveries(step);
     this.applyFaults(step.faults);
     this.crash = step.crash;
+    this.pause = step.pause;
+    this.stepCalls = 0;
+    if (step.pause.mode === 'off') this.setWritesPaused(false);
+    if (step.pause.mode === 'on' || step.pause.mode === 'clear') {
+      // Set a while before the run: every look at the controls must see it (beyond the cache window).
+      this.setWritesPaused(true);
+      this.clock.advanceMinutes(DEFAULT_CONTROLS_MAX_AGE_MS / 60_000);
+    }
     for (const body of bodies) this.emulator.queues.send(this.emulator.queue.queue, body, { senderId: 'chaos' });
     await this.drain();
     this.emulator.faults.clear();
     this.crash = { probability: 0, afterCalls: 1, timeoutMs: 0 };
+    this.pause = { mode: 'off', afterCalls: 0 };
+    if (index + 1 === this.scenario.unreadable?.steps) this.setUnreadable(false);
     await this.checkNewOwners(`step ${index + 1}`);
     this.clock.advanceMinutes(step.minutes);
   }
@@ -333,7 +385,10 @@ class ScenarioRun {
   private invoke(event: SQSEvent): Promise<SQSBatchResponse> {
     this.invocations += 1;
     const crashes = this.crash.probability > 0 && unsafeUniformIntDistribution(0, 999, this.random) < this.crash.probability * 1000;
-    const life = new InvocationLife(crashes ? this.crash.afterCalls : undefined, this.crash.timeoutMs || INVOCATION_TIMEOUT_MS);
+    const life = new InvocationLife(crashes ? this.crash.afterCalls : undefined, this.crash.timeoutMs || INVOCATION_TIMEOUT_MS, () =>
+      this.countCall(),
+    );
+    const holder = `chaos-invocation-${this.invocations}`;
     const deps: WorkerDeps = {
       ...this.deps,
       config: this.config,
@@ -341,19 +396,32 @@ class ScenarioRun {
       parents: life.guard(this.deps.parents),
       ledger: life.guard(this.deps.ledger),
       publisher: life.guard(this.deps.publisher),
-      controls: life.guard(this.deps.controls),
+      controls: this.killSwitch.track(holder, life.guard(this.deps.controls)),
       probe: life.guard(this.deps.probe),
       queue: life.guard(this.deps.queue),
       clock: this.clock,
-      holder: `chaos-invocation-${this.invocations}`,
+      holder,
       leaseTtlMs: LEASE_TTL_MS,
       leaseWaitMs: LEASE_WAIT_MS,
       telemetry: this.telemetry,
     };
     const running = makeHandler(deps)(event);
     this.abandoned.add(running);
-    void running.finally(() => this.abandoned.delete(running)).catch(() => undefined);
+    void running
+      .finally(() => {
+        this.abandoned.delete(running);
+        this.killSwitch.ended(holder);
+      })
+      .catch(() => undefined);
     return Promise.race([running, life.death]);
+  }
+
+  /** A worker's port call in the step's run: the step's kill switch flips after so many. */
+  private countCall(): void {
+    this.stepCalls += 1;
+    if (this.stepCalls !== this.pause.afterCalls) return;
+    if (this.pause.mode === 'set') this.setWritesPaused(true);
+    if (this.pause.mode === 'clear') this.setWritesPaused(false);
   }
 
   /** Waits for the queue to empty, then for abandoned invocations to stop (their last calls land first). */
@@ -498,6 +566,8 @@ class ScenarioRun {
   }
 
   private async settleAndSweep(): Promise<void> {
+    this.setWritesPaused(false);
+    this.setUnreadable(false);
     for (const body of this.late) this.emulator.queues.send(this.emulator.queue.queue, body, { senderId: 'chaos' });
     this.late = [];
     await this.drain();

@@ -68,13 +68,15 @@ export class WriteMonitor {
     return this.authors.get(recordId(name, type))?.author;
   }
 
-  observe(batch: AppliedChangeBatch): void {
+  /** Checks and tracks one applied batch; returns who made it. */
+  observe(batch: AppliedChangeBatch): Author {
     const author: Author = this.handDepth > 0 ? 'hand' : 'subzone';
     if (author === 'subzone') {
       this.subzoneBatches += 1;
       this.checkWrite(batch);
     }
     if (batch.zoneId === this.context.parentZoneId) this.track(batch, author);
+    return author;
   }
 
   /** Marks the records the parent holds before the run as nobody's but a person's (its apex). */

@@ -82,6 +82,15 @@ export interface CrashPlan {
   readonly timeoutMs: number;
 }
 
+/**
+ * The kill switch during a step's run: `off` and `on` for the whole run, `set` and `clear`
+ * flip it after the worker's `afterCalls`-th port call of the step (mid-invocation).
+ */
+export interface PausePlan {
+  readonly mode: 'off' | 'on' | 'set' | 'clear';
+  readonly afterCalls: number;
+}
+
 export interface Step {
   readonly actions: readonly Action[];
   /** Fates, taken in turn by the step's events. */
@@ -92,14 +101,22 @@ export interface Step {
   readonly sweep: boolean;
   readonly faults: FaultProfile;
   readonly crash: CrashPlan;
+  readonly pause: PausePlan;
   /** Minutes the clock moves once the step has settled. */
   readonly minutes: number;
+}
+
+/** An account whose reader role is denied from the start until `steps` steps have run (its credentials are never cached before). */
+export interface Unreadable {
+  readonly account: number;
+  readonly steps: number;
 }
 
 export interface Scenario {
   readonly accounts: number;
   readonly rules: readonly RuleSpec[];
   readonly steps: readonly Step[];
+  readonly unreadable: Unreadable | null;
 }
 
 /** How big the generated scenarios are. */
@@ -169,6 +186,11 @@ const crash: fc.Arbitrary<CrashPlan> = fc.record({
   timeoutMs: fc.constantFrom(0, 0, 150, 400),
 });
 
+const pause: fc.Arbitrary<PausePlan> = fc.record({
+  mode: fc.constantFrom('off', 'off', 'off', 'on', 'set', 'clear'),
+  afterCalls: fc.integer({ min: 1, max: 30 }),
+});
+
 /** Scenarios of 3 to 6 accounts and up to `size` steps. */
 export function scenarioArbitrary(size: ScenarioSize): fc.Arbitrary<Scenario> {
   const step: fc.Arbitrary<Step> = fc.record({
@@ -178,6 +200,7 @@ export function scenarioArbitrary(size: ScenarioSize): fc.Arbitrary<Scenario> {
     sweep: fc.boolean(),
     faults,
     crash,
+    pause,
     minutes: fc.integer({ min: 0, max: 15 }),
   });
   // Most names start with a rule, so most claims can succeed and rule changes matter.
@@ -188,5 +211,9 @@ export function scenarioArbitrary(size: ScenarioSize): fc.Arbitrary<Scenario> {
     accounts: fc.integer({ min: 3, max: MAX_ACCOUNTS }),
     rules,
     steps: fc.array(step, { minLength: 1, maxLength: size.maxSteps }),
+    unreadable: fc.oneof(
+      { weight: 2, arbitrary: fc.constant(null) },
+      { weight: 1, arbitrary: fc.record({ account, steps: fc.integer({ min: 1, max: size.maxSteps }) }) },
+    ),
   });
 }
