@@ -11,7 +11,17 @@
  * against the truth. After the last step the faults stop, late events arrive, and sweeps
  * run with the clock moved past every lease and grace period; then the oracle judges.
  */
-import { ChangeTagsForResourceCommand, CreateHostedZoneCommand, DeleteHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
+import {
+  ActivateKeySigningKeyCommand,
+  ChangeTagsForResourceCommand,
+  CreateHostedZoneCommand,
+  CreateKeySigningKeyCommand,
+  DeactivateKeySigningKeyCommand,
+  DeleteHostedZoneCommand,
+  DisableHostedZoneDNSSECCommand,
+  EnableHostedZoneDNSSECCommand,
+  Route53Client,
+} from '@aws-sdk/client-route-53';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -29,6 +39,10 @@ import { ledgerTableDefinition } from '../../emulator/dynamo';
 import { LEDGER_TTL_ATTRIBUTE } from '../../functions/adapters/ledger-table';
 import { DEFAULT_CONTROLS_MAX_AGE_MS, SsmControlSource } from '../../functions/adapters/ssm-control-source';
 import type { AppliedChangeBatch, HostedZone } from '../../emulator/route53/state';
+import type { DnssecState } from '../../emulator/route53/dnssec';
+import { dsPresentation } from '../../emulator/route53/dnssec-keys';
+import { toWireName } from '../../emulator/dns/rdata';
+import { DNSSEC_OFF_TAG, DS_RETIRE_TAG_KEY } from '../../functions/core/contract';
 import { parseConfig } from '../../functions/core/config-schema';
 import { sweepRequest } from '../../functions/core/sweep-messages';
 import type { AccountId, LedgerEntry, SubzoneConfig, ZoneId } from '../../functions/core/types';
@@ -72,6 +86,8 @@ const LEASE_WAIT_MS = 500;
  * one that still writes after this many has not converged.
  */
 const MIN_FINAL_SWEEPS = 2;
+/** How far the clock moves before each final sweep: past every lease and grace period, and past the NS TTL a first DS waits for. */
+const FINAL_SWEEP_MINUTES = Math.max(GRACE_MINUTES + LEASE_TTL_MS / 60_000, DEFAULT_TTL / 60) + 1;
 const MAX_FINAL_SWEEPS = 6;
 /**
  * A step's queue must empty within this: a bound for a stuck run, far above what a step takes
@@ -159,6 +175,11 @@ class ScenarioRun {
   private stepCalls = 0;
   private readonly rules = new Map<string, RuleSpec>();
   private readonly zonesEverCreated = new Map<ZoneId, ChildZone>();
+  /** Names whose DS a person deleted: subzone reports such a change and need not write the DS again. */
+  private readonly handDs = new Set<string>();
+  private keysCreated = 0;
+  /** Zones whose team signs them once they are delegated. */
+  private readonly signers = new Set<ZoneId>();
   private readonly intents = new Set<string>();
   private readonly eventsSeen = new Map<AccountId, number>();
   private readonly clients = new Map<AccountId, Route53Client>();
@@ -245,6 +266,7 @@ class ScenarioRun {
             author: this.monitor.authorOf(record.name, record.type) ?? 'hand',
           })),
           ledger: await this.readLedger(),
+          handDs: this.handDs,
         }),
       );
       return { violations: this.violations };
@@ -306,6 +328,7 @@ class ScenarioRun {
   // ---- one step ----
 
   private async playStep(step: Step, index: number): Promise<void> {
+    await this.signPending();
     for (const action of step.actions) await this.act(action);
     const bodies = this.deliveries(step);
     this.applyFaults(step.faults);
@@ -435,7 +458,13 @@ class ScenarioRun {
   private async act(action: Action): Promise<void> {
     switch (action.kind) {
       case 'create':
-        return this.createZone(this.creator(action), action.name, action.privateZone, action.tag === UNTAGGED ? undefined : action.tag);
+        return this.createZone(
+          this.creator(action),
+          action.name,
+          action.privateZone,
+          action.tag === UNTAGGED ? undefined : action.tag,
+          action.signs,
+        );
       case 'tag':
         return this.onZone(action.zone, (zone) => this.tag(zone.account, zone.id, action.value));
       case 'untag':
@@ -445,7 +474,15 @@ class ScenarioRun {
           ),
         );
       case 'delete':
-        return this.onZone(action.zone, (zone) => this.route53As(zone.account).send(new DeleteHostedZoneCommand({ Id: zone.id })));
+        return this.onZone(action.zone, (zone) =>
+          refusable(this.route53As(zone.account).send(new DeleteHostedZoneCommand({ Id: zone.id }))),
+        );
+      case 'sign':
+      case 'unsign':
+      case 'add-key':
+      case 'key-status':
+      case 'dnssec-tag':
+        return this.onZone(action.zone, (zone) => this.dnssecAction(zone, action), { publicOnly: true });
       case 'hand-foreign-ns':
         return this.handPut(this.fqdn(action.name), 'NS', SHORT_TTL, FOREIGN_NAME_SERVERS);
       case 'hand-address':
@@ -462,7 +499,13 @@ class ScenarioRun {
         });
       case 'hand-delete': {
         const record = pick(this.parentRecords(), action.record);
-        if (record) this.monitor.byHand(() => this.emulator.route53.deleteRecords(HUB, this.parentZoneId, [record]));
+        if (!record) return;
+        try {
+          this.monitor.byHand(() => this.emulator.route53.deleteRecords(HUB, this.parentZoneId, [record]));
+          if (record.type === 'DS') this.handDs.add(canonical(record.name));
+        } catch {
+          // Refused as Route 53 would refuse it (an NS beside a DS): the person's edit did not happen.
+        }
         return;
       }
       case 'hand-edit': {
@@ -489,7 +532,73 @@ class ScenarioRun {
     }
   }
 
-  private async createZone(account: AccountId, relative: string, privateZone: boolean, tag: string | undefined): Promise<void> {
+  /** A child team's DNSSEC call; Route 53's refusals (4xx) leave the zone as it was. */
+  private async dnssecAction(
+    zone: HostedZone,
+    action: Extract<Action, { kind: 'sign' | 'unsign' | 'add-key' | 'key-status' | 'dnssec-tag' }>,
+  ) {
+    const route53 = this.route53As(zone.account);
+    const keys = this.emulator.dnssec.getDnssec(zone.account, zone.id).keys;
+    const HostedZoneId = zone.id;
+    switch (action.kind) {
+      case 'sign':
+        if (!keys.some((key) => key.status === 'ACTIVE')) await this.createKey(zone, true);
+        return refusable(route53.send(new EnableHostedZoneDNSSECCommand({ HostedZoneId })));
+      case 'unsign':
+        return refusable(route53.send(new DisableHostedZoneDNSSECCommand({ HostedZoneId })));
+      case 'add-key':
+        return this.createKey(zone, action.active);
+      case 'key-status': {
+        const key = pick(keys, action.key);
+        if (!key) return;
+        const command = action.active
+          ? new ActivateKeySigningKeyCommand({ HostedZoneId, Name: key.name })
+          : new DeactivateKeySigningKeyCommand({ HostedZoneId, Name: key.name });
+        return refusable(route53.send(command as ActivateKeySigningKeyCommand));
+      }
+      case 'dnssec-tag': {
+        const ResourceId = zone.id;
+        const retired = pick(keys, action.key);
+        if (action.tag === 'none')
+          return route53.send(
+            new ChangeTagsForResourceCommand({
+              ResourceType: 'hostedzone',
+              ResourceId,
+              RemoveTagKeys: [DNSSEC_OFF_TAG.key, DS_RETIRE_TAG_KEY],
+            }),
+          );
+        const tag =
+          action.tag === 'off'
+            ? { Key: DNSSEC_OFF_TAG.key, Value: DNSSEC_OFF_TAG.value }
+            : { Key: DS_RETIRE_TAG_KEY, Value: retired?.name };
+        if (tag.Value === undefined) return;
+        return route53.send(new ChangeTagsForResourceCommand({ ResourceType: 'hostedzone', ResourceId, AddTags: [tag] }));
+      }
+    }
+  }
+
+  private createKey(zone: HostedZone, active: boolean): Promise<unknown> {
+    this.keysCreated += 1;
+    return refusable(
+      this.route53As(zone.account).send(
+        new CreateKeySigningKeyCommand({
+          HostedZoneId: zone.id,
+          Name: `chaos_key_${this.keysCreated}`,
+          KeyManagementServiceArn: `arn:aws:kms:us-east-1:${zone.account}:key/chaos-${this.keysCreated}`,
+          Status: active ? 'ACTIVE' : 'INACTIVE',
+          CallerReference: `chaos-key-${this.keysCreated}`,
+        }),
+      ),
+    );
+  }
+
+  private async createZone(
+    account: AccountId,
+    relative: string,
+    privateZone: boolean,
+    tag: string | undefined,
+    signs: boolean,
+  ): Promise<void> {
     const created = await this.route53As(account).send(
       new CreateHostedZoneCommand({
         Name: this.fqdn(relative),
@@ -499,8 +608,22 @@ class ScenarioRun {
     );
     const zoneId = created.HostedZone?.Id?.split('/').pop();
     if (zoneId === undefined) throw new Error(`CreateHostedZone returned no id for ${relative}`);
-    this.zonesEverCreated.set(zoneId, toChildZone(this.emulator.route53.getHostedZone(account, zoneId)));
+    this.zonesEverCreated.set(zoneId, toChildZone(this.emulator.route53.getHostedZone(account, zoneId), this.emulator.dnssec));
     if (tag !== undefined) await this.tag(account, zoneId, tag);
+    if (signs && !privateZone) this.signers.add(zoneId);
+  }
+
+  /** Teams waiting to sign try again (Route 53 refuses while the zone is not delegated). */
+  private async signPending(): Promise<void> {
+    for (const zoneId of this.signers) {
+      const zone = this.liveZone(zoneId);
+      if (zone && !zone.dnssecSigning) await this.dnssecAction(zone, { kind: 'sign', zone: 0 });
+      if (!zone || zone.dnssecSigning) this.signers.delete(zoneId);
+    }
+  }
+
+  private liveZone(zoneId: ZoneId): HostedZone | undefined {
+    return this.accounts.flatMap((account) => this.emulator.route53.zonesOf(account)).find((zone) => zone.id === zoneId);
   }
 
   private tag(account: AccountId, zoneId: ZoneId, value: string): Promise<unknown> {
@@ -509,8 +632,11 @@ class ScenarioRun {
     );
   }
 
-  private async onZone(index: number, act: (zone: HostedZone) => Promise<unknown>): Promise<void> {
-    const zones = this.accounts.flatMap((account) => this.emulator.route53.zonesOf(account)).sort((a, b) => a.sequence - b.sequence);
+  private async onZone(index: number, act: (zone: HostedZone) => Promise<unknown>, options = { publicOnly: false }): Promise<void> {
+    const zones = this.accounts
+      .flatMap((account) => this.emulator.route53.zonesOf(account))
+      .filter((zone) => !(options.publicOnly && zone.privateZone))
+      .sort((a, b) => a.sequence - b.sequence);
     const zone = pick(zones, index);
     if (zone) await act(zone);
   }
@@ -571,9 +697,10 @@ class ScenarioRun {
     for (const body of this.late) this.emulator.queues.send(this.emulator.queue.queue, body, { senderId: 'chaos' });
     this.late = [];
     await this.drain();
+    await this.signPending();
     for (let sweep = 1; ; sweep += 1) {
       const writesBefore = this.monitor.subzoneBatches;
-      this.clock.advanceMinutes(GRACE_MINUTES + LEASE_TTL_MS / 60_000 + 1);
+      this.clock.advanceMinutes(FINAL_SWEEP_MINUTES);
       this.emulator.queues.send(this.emulator.queue.queue, JSON.stringify(sweepRequest(`final-${sweep}-${this.clock.now().getTime()}`)), {
         senderId: 'scheduler',
       });
@@ -623,7 +750,14 @@ class ScenarioRun {
   }
 
   private policy(): TruthPolicy {
-    return { apex: this.apex, rules: this.truthRules(), defaultTtl: DEFAULT_TTL, optInValue: OPT_IN_VALUE };
+    return {
+      apex: this.apex,
+      rules: this.truthRules(),
+      defaultTtl: DEFAULT_TTL,
+      optInValue: OPT_IN_VALUE,
+      dnssec: this.scenario.dnssec,
+      dsTtl: this.config.dnssec.dsTtl,
+    };
   }
 
   private truthRules(): TruthRule[] {
@@ -645,11 +779,14 @@ class ScenarioRun {
       graceMinutes: GRACE_MINUTES,
       // The removal budget has its own tests; here every settled removal must go through.
       removalBudget: { records: 1000, percent: 100 },
+      dnssec: { enabled: this.scenario.dnssec },
     }).config;
   }
 
   private liveZones(): ChildZone[] {
-    return this.accounts.flatMap((account) => this.emulator.route53.zonesOf(account).map(toChildZone));
+    return this.accounts.flatMap((account) =>
+      this.emulator.route53.zonesOf(account).map((zone) => toChildZone(zone, this.emulator.dnssec)),
+    );
   }
 
   private parentRecords() {
@@ -665,7 +802,8 @@ class ScenarioRun {
   }
 }
 
-function toChildZone(zone: HostedZone): ChildZone {
+function toChildZone(zone: HostedZone, dnssec: DnssecState): ChildZone {
+  const keys = zone.privateZone ? [] : dnssec.getDnssec(zone.account, zone.id).keys;
   return {
     account: zone.account,
     zoneId: zone.id,
@@ -673,9 +811,27 @@ function toChildZone(zone: HostedZone): ChildZone {
     privateZone: zone.privateZone,
     tagValue: zone.tags.get(OPT_IN_KEY),
     nameServers: zone.nameServers.map(canonical),
+    signing: {
+      signing: zone.dnssecSigning,
+      activeKeys: keys
+        .filter((key) => key.status === 'ACTIVE')
+        .map((key) => ({ name: key.name, ds: dsPresentation(key.key, toWireName(zone.name)) })),
+      dsOff: zone.tags.get(DNSSEC_OFF_TAG.key) === DNSSEC_OFF_TAG.value,
+      retiredKey: zone.tags.get(DS_RETIRE_TAG_KEY),
+    },
   };
 }
 
 function pick<T>(items: readonly T[], index: number): T | undefined {
   return items.length === 0 ? undefined : items[index % items.length];
+}
+
+/** A child's call Route 53 may refuse (a client error): the refusal changes nothing, as it would in AWS. */
+async function refusable(call: Promise<unknown>): Promise<void> {
+  try {
+    await call;
+  } catch (error) {
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (status === undefined || status < 400 || status >= 500) throw error;
+  }
 }

@@ -117,6 +117,20 @@ export class WriteMonitor {
       if (change.action === 'CREATE' && type === 'NS') this.checkCreate(policy, name, values, batch.after, described);
       if (change.action === 'DELETE') this.checkDelete(policy, name, type, values, created.has(name), described);
     }
+    this.checkDsBesideNs(batch);
+  }
+
+  /** After the batch, no DS stands at a name the batch touched without an NS beside it (an NS never goes while its DS stays). */
+  private checkDsBesideNs(batch: AppliedChangeBatch): void {
+    const after = [...batch.after.values()];
+    const holds = (name: string, type: string) => after.some((set) => canonical(set.name) === name && set.type === type);
+    for (const change of batch.changes) {
+      const name = canonical(change.name ?? '');
+      if (!holds(name, 'DS') || holds(name, 'NS')) continue;
+      const invariant =
+        change.action === 'DELETE' && change.type === 'NS' ? '8: no NS removed while a DS remains' : '8: no DS without its NS';
+      this.flag(invariant, `${change.action} ${change.type} ${name} left a DS at ${name} without an NS`);
+    }
   }
 
   private checkCreate(
