@@ -97,6 +97,8 @@ const DRAIN_TIMEOUT_MS = 120_000;
 /** Every invocation times out after this much real time, as Lambda's timeout would stop it. */
 const INVOCATION_TIMEOUT_MS = 20_000;
 const FOREIGN_NAME_SERVERS = ['ns1.elsewhere-dns.net.', 'ns2.elsewhere-dns.net.'];
+/** A DS value of no key of the run, as a person might paste it. */
+const FOREIGN_DS = `4242 13 2 ${'AB'.repeat(32)}`;
 
 /**
  * The worker's retry strategy here: the SDK's standard one (the same attempts, the same retry
@@ -175,7 +177,7 @@ class ScenarioRun {
   private stepCalls = 0;
   private readonly rules = new Map<string, RuleSpec>();
   private readonly zonesEverCreated = new Map<ZoneId, ChildZone>();
-  /** Names whose DS a person deleted: subzone reports such a change and need not write the DS again. */
+  /** Names whose DS a person deleted or changed: subzone reports such a change and need not write the DS again. */
   private readonly handDs = new Set<string>();
   private keysCreated = 0;
   /** Zones whose team signs them once they are delegated. */
@@ -510,15 +512,13 @@ class ScenarioRun {
       }
       case 'hand-edit': {
         const record = pick(
-          this.parentRecords().filter((candidate) => candidate.type === 'NS'),
+          this.parentRecords().filter((candidate) => candidate.type === 'NS' || candidate.type === 'DS'),
           action.record,
         );
-        if (record)
-          this.monitor.byHand(() =>
-            this.emulator.route53.putRecords(HUB, this.parentZoneId, [
-              { ...record, values: [FOREIGN_NAME_SERVERS[0]!, ...record.values.slice(1)] },
-            ]),
-          );
+        if (!record) return;
+        const values = record.type === 'DS' ? [FOREIGN_DS] : [FOREIGN_NAME_SERVERS[0]!, ...record.values.slice(1)];
+        this.monitor.byHand(() => this.emulator.route53.putRecords(HUB, this.parentZoneId, [{ ...record, values }]));
+        if (record.type === 'DS') this.handDs.add(canonical(record.name));
         return;
       }
       case 'add-rule':

@@ -52,7 +52,7 @@ export interface FinalState {
   readonly zones: readonly ChildZone[];
   readonly records: readonly FinalRecord[];
   readonly ledger: FinalLedger;
-  /** Names whose DS a person deleted during the run: subzone need not write it again. */
+  /** Names whose DS a person deleted or changed during the run: subzone need not write it again. */
   readonly handDs?: ReadonlySet<string>;
 }
 
@@ -81,7 +81,9 @@ export function checkFinalState(state: FinalState): Violation[] {
     const zone = ownerZone(record.name);
     return record.author === 'subzone' || (zone !== undefined && valuesKey(zone.nameServers) === valuesKey(record.values));
   });
-  for (const record of delegations.filter((candidate) => candidate.author === 'subzone')) {
+  // Beside a DS a person wrote or changed, subzone never removes the NS: it releases the name instead.
+  const handDsAt = (name: string) => records.some((record) => record.name === name && record.type === 'DS' && record.author === 'hand');
+  for (const record of delegations.filter((candidate) => candidate.author === 'subzone' && !handDsAt(candidate.name))) {
     const zone = ownerZone(record.name);
     if (!zone || !isValidClaim(policy, zone)) {
       flag(
@@ -169,8 +171,12 @@ function checkDs(state: FinalState, records: readonly FinalRecord[], ownerZone: 
 /** Something in the parent keeps `name` from being delegated: a record at it (other than a claimant's own name servers), below it, or a delegation above it. */
 function blocked(name: string, records: readonly FinalRecord[], apex: string, claimants: readonly ChildZone[]): boolean {
   return records.some((record) => {
+    // A DS at the name stands beside its NS: it does not keep the name from being delegated.
     if (record.name === name)
-      return !(record.type === 'NS' && claimants.some((zone) => valuesKey(zone.nameServers) === valuesKey(record.values)));
+      return (
+        record.type !== 'DS' &&
+        !(record.type === 'NS' && claimants.some((zone) => valuesKey(zone.nameServers) === valuesKey(record.values)))
+      );
     if (isStrictlyBelow(record.name, name)) return true;
     return record.type === 'NS' && record.name !== apex && isStrictlyBelow(name, record.name);
   });

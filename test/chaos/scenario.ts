@@ -57,7 +57,7 @@ export type Action =
   | { readonly kind: 'hand-copy'; readonly zone: number }
   /** A person deletes a record of the parent (subzone's or not). */
   | { readonly kind: 'hand-delete'; readonly record: number }
-  /** A person changes the values of an NS record of the parent. */
+  /** A person changes the values of an NS or DS record of the parent. */
   | { readonly kind: 'hand-edit'; readonly record: number }
   /**
    * DNSSEC, on a public zone picked by index. `sign`: an ACTIVE key-signing key if the zone has

@@ -176,6 +176,11 @@ describe('chaos oracle', () => {
       "8: a DS holds its owner's active keys",
     ],
     [
+      'a claim with a DS but no NS',
+      { zones: [SIGNING_A], records: [ds('foo.run.example', [KEY_1.ds], 'hand')], ledger: OWNER_A },
+      'convergence: every unobstructed claim is delegated',
+    ],
+    [
       'a DS left after the zone stopped signing',
       { zones: [FOO_A], records: [ns('foo.run.example', FOO_A.nameServers), ds('foo.run.example', [KEY_1.ds])], ledger: OWNER_A },
       '8: no DS without a signing, delegated owner',
