@@ -4,10 +4,10 @@
  * accounts, parent zone and ledger table, so runs never see each other's state.
  *
  * A step has two phases. First the world changes while the worker is idle: children act on
- * their zones over the Route 53 API, people edit the parent by hand, rules are deployed.
- * Then the step's events (duplicated, late, lost, shuffled) and maybe a sweep reach the
- * queue, and the worker runs under the step's faults, crashes and time-outs until the queue
- * is empty. Child state is fixed while the worker runs, so the monitor can judge each write
+ * their zones over the Route 53 API (DNSSEC included), people edit the parent by hand, rules
+ * are deployed. Then the step's events (duplicated, late, lost, shuffled) and maybe a sweep
+ * reach the queue, and the worker runs under the step's faults, crashes, time-outs and kill
+ * switch until the queue is empty. Child state is fixed while the worker runs, so the monitor can judge each write
  * against the truth. After the last step the faults stop, late events arrive, and sweeps
  * run with the clock moved past every lease and grace period; then the oracle judges.
  */
