@@ -7,9 +7,10 @@
  * their zones over the Route 53 API (DNSSEC included), people edit the parent by hand, rules
  * are deployed. Then the step's events (duplicated, late, lost, shuffled) and maybe a sweep
  * reach the queue, and the worker runs under the step's faults, crashes, time-outs and kill
- * switch until the queue is empty. Child state is fixed while the worker runs, so the monitor can judge each write
- * against the truth. After the last step the faults stop, late events arrive, and sweeps
- * run with the clock moved past every lease and grace period; then the oracle judges.
+ * switch until the queue is empty. Child state is fixed while the worker runs, so the monitor
+ * can judge each write against the truth. After the last step the faults stop, late events
+ * arrive, and sweeps run with the clock moved past every lease, grace period and NS TTL; then
+ * the oracle judges.
  */
 import {
   ActivateKeySigningKeyCommand,
@@ -185,6 +186,7 @@ class ScenarioRun {
   private readonly intents = new Set<string>();
   private readonly eventsSeen = new Map<AccountId, number>();
   private readonly clients = new Map<AccountId, Route53Client>();
+  private readonly ssm: SSMClient;
   private readonly abandoned = new Set<Promise<unknown>>();
   private owners = new Map<string, string>();
   private late: string[] = [];
@@ -213,10 +215,11 @@ class ScenarioRun {
     for (const rule of scenario.rules) this.rules.set(rule.name, rule);
     this.config = this.parse();
     const environment = { ...readEnvironment(), LEDGER_TABLE_NAME: tableName };
+    this.ssm = new SSMClient({ ...clientConfig(emulator), retryStrategy: quickRetries(3) });
     this.deps = {
       ...productionDeps(this.config, environment, { retry: quickRetries }),
       // The controls' cache runs on the driven clock, so the final sweeps (the clock moved on) see the switch as set.
-      controls: new SsmControlSource(new SSMClient({ ...clientConfig(emulator), retryStrategy: quickRetries(3) }), {
+      controls: new SsmControlSource(this.ssm, {
         parameterName: environment.CONTROL_PARAMETER_NAME,
         clock: this.clock,
       }),
@@ -291,6 +294,7 @@ class ScenarioRun {
     }
     this.emulator.route53.deleteZone(HUB, this.parentZoneId, { force: true });
     this.clients.forEach((client) => client.destroy());
+    this.ssm.destroy();
     await this.dynamo.send(new DeleteTableCommand({ TableName: this.tableName })).catch(() => undefined);
   }
 
