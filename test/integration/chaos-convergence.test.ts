@@ -10,7 +10,7 @@ import { checkChaos } from '../chaos/property';
 
 const enabled = process.env.CHAOS_IN_TEST !== 'false';
 /** About a second of CPU a scenario (test/chaos/README.md, figures). */
-const runs = Number(process.env.CHAOS_RUNS ?? 100);
+const runs = Number(process.env.CHAOS_RUNS ?? 120);
 const seed = Number(process.env.CHAOS_SEED ?? Date.now() % 2 ** 31);
 
 (enabled ? describe : describe.skip)('chaos convergence', () => {
