@@ -9,7 +9,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryStrategyV2 } from '@smithy/types';
 import { SUBZONE_REGION } from '../core/contract';
 import { RequestRateLimiter, rateLimitPlugin, type RequestGate, type RequestRateLimit } from './rate-limiter';
 
@@ -24,6 +24,22 @@ export const ROUTE53_REGION = SUBZONE_REGION;
  */
 export const ROUTE53_MAX_ATTEMPTS = 8;
 
+/** The SDK's own attempt count, which the other clients keep. */
+const SDK_DEFAULT_MAX_ATTEMPTS = 3;
+
+/**
+ * Builds a client's retry strategy from its attempt count. Production leaves it out (the
+ * SDK's standard strategy); a harness that drives time gives one with the same attempts and
+ * no real backoff, so injected throttles cost no wall-clock time.
+ */
+export type RetryStrategyFactory = (maxAttempts: number) => RetryStrategyV2;
+
+/** The retry settings of a client: the standard strategy, or the factory's with the same attempts. */
+function retrySettings(maxAttempts: number | undefined, retry: RetryStrategyFactory | undefined) {
+  if (retry) return { retryStrategy: retry(maxAttempts ?? SDK_DEFAULT_MAX_ATTEMPTS) };
+  return { retryMode: 'standard' as const, ...(maxAttempts === undefined ? {} : { maxAttempts }) };
+}
+
 /** Options of the hub Route 53 client. */
 export interface HubRoute53ClientOptions {
   /** The rate of the limiter every request passes. @default DEFAULT_HUB_RATE_LIMIT (5 in any second) */
@@ -32,6 +48,8 @@ export interface HubRoute53ClientOptions {
   readonly gate?: RequestGate;
   /** @default ROUTE53_MAX_ATTEMPTS */
   readonly maxAttempts?: number;
+  /** @default the SDK's standard retry strategy */
+  readonly retry?: RetryStrategyFactory;
 }
 
 /**
@@ -41,11 +59,18 @@ export interface HubRoute53ClientOptions {
 export function createHubRoute53Client(options: HubRoute53ClientOptions = {}): Route53Client {
   const client = new Route53Client({
     region: ROUTE53_REGION,
-    retryMode: 'standard',
-    maxAttempts: options.maxAttempts ?? ROUTE53_MAX_ATTEMPTS,
+    ...retrySettings(options.maxAttempts ?? ROUTE53_MAX_ATTEMPTS, options.retry),
   });
   client.middlewareStack.use(rateLimitPlugin(options.gate ?? new RequestRateLimiter(options.rateLimit)));
   return client;
+}
+
+/** Options of a spoke Route 53 client. */
+export interface SpokeRoute53ClientOptions {
+  /** @default ROUTE53_MAX_ATTEMPTS */
+  readonly maxAttempts?: number;
+  /** @default the SDK's standard retry strategy */
+  readonly retry?: RetryStrategyFactory;
 }
 
 /**
@@ -54,34 +79,33 @@ export function createHubRoute53Client(options: HubRoute53ClientOptions = {}): R
  */
 export function createSpokeRoute53Client(
   credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider,
-  options: { readonly maxAttempts?: number } = {},
+  options: SpokeRoute53ClientOptions = {},
 ): Route53Client {
   return new Route53Client({
     region: ROUTE53_REGION,
-    retryMode: 'standard',
-    maxAttempts: options.maxAttempts ?? ROUTE53_MAX_ATTEMPTS,
+    ...retrySettings(options.maxAttempts ?? ROUTE53_MAX_ATTEMPTS, options.retry),
     credentials,
   });
 }
 
 /** STS, in the worker's own region (AWS_REGION), for AssumeRole into the reader roles. */
-export function createStsClient(): STSClient {
-  return new STSClient({ retryMode: 'standard' });
+export function createStsClient(retry?: RetryStrategyFactory): STSClient {
+  return new STSClient(retrySettings(undefined, retry));
 }
 
 /** EventBridge, for outcome events on the hub bus. */
-export function createEventBridgeClient(): EventBridgeClient {
-  return new EventBridgeClient({ retryMode: 'standard' });
+export function createEventBridgeClient(retry?: RetryStrategyFactory): EventBridgeClient {
+  return new EventBridgeClient(retrySettings(undefined, retry));
 }
 
 /** DynamoDB, for the ledger. */
-export function createDynamoDbClient(): DynamoDBClient {
-  return new DynamoDBClient({ retryMode: 'standard' });
+export function createDynamoDbClient(retry?: RetryStrategyFactory): DynamoDBClient {
+  return new DynamoDBClient(retrySettings(undefined, retry));
 }
 
 /** SQS, for the worker's own queue (sweep fan-out, CLI requests). */
-export function createSqsClient(): SQSClient {
-  return new SQSClient({ retryMode: 'standard' });
+export function createSqsClient(retry?: RetryStrategyFactory): SQSClient {
+  return new SQSClient(retrySettings(undefined, retry));
 }
 
 /** Every client the worker needs, built once. */
@@ -93,14 +117,15 @@ export interface AwsClients {
   readonly sqs: SQSClient;
 }
 
-/** Builds every client of AwsClients; call once per process (module scope in the Lambda). */
+/** Builds every client of AwsClients; call once per process (module scope in the Lambda). `hub.retry` applies to them all. */
 export function createAwsClients(hub: HubRoute53ClientOptions = {}): AwsClients {
+  const { retry } = hub;
   return {
     hubRoute53: createHubRoute53Client(hub),
-    sts: createStsClient(),
-    eventBridge: createEventBridgeClient(),
-    dynamoDb: createDynamoDbClient(),
-    sqs: createSqsClient(),
+    sts: createStsClient(retry),
+    eventBridge: createEventBridgeClient(retry),
+    dynamoDb: createDynamoDbClient(retry),
+    sqs: createSqsClient(retry),
   };
 }
 
@@ -110,7 +135,7 @@ export function createAwsClients(hub: HubRoute53ClientOptions = {}): AwsClients 
  */
 export function spokeRoute53Factory(
   credentialsFor: (account: string) => AwsCredentialIdentityProvider,
-  options: { readonly maxAttempts?: number } = {},
+  options: SpokeRoute53ClientOptions = {},
 ): (account: string) => Route53Client {
   const clients = new Map<string, Route53Client>();
   return (account) => {

@@ -135,15 +135,18 @@ const ZONE_ID_OF: Record<Route53EventName, z.ZodMiniType<ZoneId>> = {
 
 const CHANGE_ID_WHAT = 'a Route 53 change id';
 /** A change id, bare (`C0123...`) or prefixed (`/change/C0123...`), output bare. */
-const changeIdSchema = z
-  .string(expected(CHANGE_ID_WHAT))
-  .regex(/^(?:\/change\/)?[A-Z0-9]{1,32}$/, expected(CHANGE_ID_WHAT))
-  .transform((id) => id.replace(/^\/change\//, ''));
+const changeIdSchema = z.pipe(
+  z.string(expected(CHANGE_ID_WHAT)).check(z.regex(/^(?:\/change\/)?[A-Z0-9]{1,32}$/, expected(CHANGE_ID_WHAT))),
+  z.transform((id: string) => id.replace(/^\/change\//, '')),
+);
 
 /** The signing change of EnableHostedZoneDNSSEC, when its record carries one (CloudTrail may record no response). */
-const signingChangeSchema = z
-  .looseObject({ responseElements: z.looseObject({ changeInfo: z.looseObject({ id: changeIdSchema.optional() }).optional() }).nullish() })
-  .transform((d) => d.responseElements?.changeInfo?.id);
+const signingChangeSchema = picked(
+  z.looseObject({
+    responseElements: z.nullish(z.looseObject({ changeInfo: z.optional(z.looseObject({ id: z.optional(changeIdSchema) })) })),
+  }),
+  (d) => d.responseElements?.changeInfo?.id,
+);
 
 const tagResourceSchema = requestParameters({ resourceType: z.string(expected('a resource type')) });
 

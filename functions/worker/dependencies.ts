@@ -3,7 +3,7 @@
  * Tests and the emulator build their own WorkerDeps (or call this with their environment).
  */
 import { randomUUID } from 'node:crypto';
-import { createAwsClients, ROUTE53_REGION, spokeRoute53Factory } from '../adapters/clients';
+import { createAwsClients, ROUTE53_REGION, spokeRoute53Factory, type RetryStrategyFactory } from '../adapters/clients';
 import { DnsDelegationProbe } from '../adapters/dns-delegation-probe';
 import { requestsPerEnvironment } from '../adapters/rate-limiter';
 import { DynamoDbLedger } from '../adapters/dynamodb-ledger';
@@ -22,10 +22,16 @@ import type { SubzoneConfig } from '../core/types';
 import type { WorkerEnvironment } from './environment';
 import type { WorkerDeps } from './process-batch';
 
+/** How a harness may build the clients; production passes nothing. */
+export interface ClientOptions {
+  /** Every client's retry strategy, from its attempt count (clients.ts). @default the SDK's standard one */
+  readonly retry?: RetryStrategyFactory;
+}
+
 /** Builds the worker's dependencies from a validated config and environment. */
-export function productionDeps(config: SubzoneConfig, env: WorkerEnvironment): WorkerDeps {
+export function productionDeps(config: SubzoneConfig, env: WorkerEnvironment, options: ClientOptions = {}): WorkerDeps {
   const requestsPerSecond = requestsPerEnvironment(env.ROUTE53_REQUESTS_PER_SECOND, env.WORKER_MAX_CONCURRENCY);
-  const clients = createAwsClients({ rateLimit: { requestsPerSecond } });
+  const clients = createAwsClients({ rateLimit: { requestsPerSecond }, retry: options.retry });
   const credentials = new SpokeCredentials({ sts: clients.sts, readerRoleName: config.readerRoleName });
   // The worker's role may put events only on the default buses of allowlisted accounts.
   const allowlisted = accountsInAllowlist(config);
@@ -35,7 +41,7 @@ export function productionDeps(config: SubzoneConfig, env: WorkerEnvironment): W
   return {
     config,
     reader: new Route53SpokeZoneReader({
-      route53For: spokeRoute53Factory((account) => credentials.providerFor(account)),
+      route53For: spokeRoute53Factory((account) => credentials.providerFor(account), { retry: options.retry }),
       optInTag: config.optInTag,
       readSigning: config.dnssec.enabled,
     }),

@@ -4,27 +4,47 @@
  * accounts, parent zone and ledger table, so runs never see each other's state.
  *
  * A step has two phases. First the world changes while the worker is idle: children act on
- * their zones over the Route 53 API, people edit the parent by hand, rules are deployed.
- * Then the step's events (duplicated, late, lost, shuffled) and maybe a sweep reach the
- * queue, and the worker runs under the step's faults, crashes and time-outs until the queue
- * is empty. Child state is fixed while the worker runs, so the monitor can judge each write
- * against the truth. After the last step the faults stop, late events arrive, and sweeps
- * run with the clock moved past every lease and grace period; then the oracle judges.
+ * their zones over the Route 53 API (DNSSEC included), people edit the parent by hand, rules
+ * are deployed. Then the step's events (duplicated, late, lost, shuffled) and maybe a sweep
+ * reach the queue, and the worker runs under the step's faults, crashes, time-outs and kill
+ * switch until the queue is empty. Child state is fixed while the worker runs, so the monitor
+ * can judge each write against the truth. After the last step the faults stop, late events
+ * arrive, and sweeps run with the clock moved past every lease, grace period and NS TTL; then
+ * the oracle judges.
  */
-import { ChangeTagsForResourceCommand, CreateHostedZoneCommand, DeleteHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
+import {
+  ActivateKeySigningKeyCommand,
+  ChangeTagsForResourceCommand,
+  CreateHostedZoneCommand,
+  CreateKeySigningKeyCommand,
+  DeactivateKeySigningKeyCommand,
+  DeleteHostedZoneCommand,
+  DisableHostedZoneDNSSECCommand,
+  EnableHostedZoneDNSSECCommand,
+  Route53Client,
+} from '@aws-sdk/client-route-53';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { mersenne, unsafeUniformIntDistribution, type RandomGenerator } from 'pure-rand';
 import { startEmulator, type Emulator } from '../../emulator';
+import { clientConfig } from '../helpers/emulator';
 import { useEmulatorEnvironment } from '../../emulator/environment';
 import type { FaultSpec } from '../../emulator/faults';
 import { startLedgerFaultProxy, type LedgerCall, type LedgerFaultProxy } from '../../emulator/ledger-faults';
 import { ledgerTableDefinition } from '../../emulator/dynamo';
 import { LEDGER_TTL_ATTRIBUTE } from '../../functions/adapters/ledger-table';
-import type { HostedZone } from '../../emulator/route53/state';
+import { sdkParameterReader } from '../../functions/adapters/sdk-parameter-reader';
+import { DEFAULT_CONTROLS_MAX_AGE_MS, SsmControlSource } from '../../functions/adapters/ssm-control-source';
+import type { AppliedChangeBatch, HostedZone } from '../../emulator/route53/state';
+import type { DnssecState } from '../../emulator/route53/dnssec';
+import { dsPresentation } from '../../emulator/route53/dnssec-keys';
+import { toWireName } from '../../emulator/dns/rdata';
+import { DNSSEC_OFF_TAG, DS_RETIRE_TAG_KEY } from '../../functions/core/contract';
 import { parseConfig } from '../../functions/core/config-schema';
 import { sweepRequest } from '../../functions/core/sweep-messages';
 import type { AccountId, LedgerEntry, SubzoneConfig, ZoneId } from '../../functions/core/types';
@@ -33,6 +53,7 @@ import { readEnvironment } from '../../functions/worker/environment';
 import { makeHandler } from '../../functions/worker/handler';
 import type { WorkerDeps } from '../../functions/worker/process-batch';
 import { DrivenClock, InvocationLife } from './invocation-life';
+import { KillSwitchWatch } from './kill-switch';
 import { changeKey, WriteMonitor, type Violation } from './monitor';
 import { checkFinalState, type FinalLedger, type FinalOwner } from './oracle';
 import {
@@ -41,6 +62,7 @@ import {
   type Action,
   type CrashPlan,
   type FaultProfile,
+  type PausePlan,
   type RuleSpec,
   type Scenario,
   type Step,
@@ -66,17 +88,26 @@ const LEASE_WAIT_MS = 500;
  * one that still writes after this many has not converged.
  */
 const MIN_FINAL_SWEEPS = 2;
+/** How far the clock moves before each final sweep: past every lease and grace period, and past the NS TTL a first DS waits for. */
+const FINAL_SWEEP_MINUTES = Math.max(GRACE_MINUTES + LEASE_TTL_MS / 60_000, DEFAULT_TTL / 60) + 1;
 const MAX_FINAL_SWEEPS = 6;
 /**
- * A step's queue must empty within this. The worker's Route 53 client makes up to 8 attempts
- * with the SDK's throttling backoff (up to 20 s a wait), so a call that keeps meeting
- * PriorRequestNotComplete can take most of a minute; Lambda would time the invocation out
- * first (INVOCATION_TIMEOUT_MS), but its call in flight still finishes.
+ * A step's queue must empty within this: a bound for a stuck run, far above what a step takes
+ * (the retries here do not back off in real time, see quickRetries).
  */
 const DRAIN_TIMEOUT_MS = 120_000;
 /** Every invocation times out after this much real time, as Lambda's timeout would stop it. */
 const INVOCATION_TIMEOUT_MS = 20_000;
 const FOREIGN_NAME_SERVERS = ['ns1.elsewhere-dns.net.', 'ns2.elsewhere-dns.net.'];
+/** A DS value of no key of the run, as a person might paste it. */
+const FOREIGN_DS = `4242 13 2 ${'AB'.repeat(32)}`;
+
+/**
+ * The worker's retry strategy here: the SDK's standard one (the same attempts, the same retry
+ * quota) with a 1 ms backoff instead of up to 20 s of real waiting; whether a call is retried,
+ * and how often, is unchanged.
+ */
+const quickRetries = (maxAttempts: number) => new ConfiguredRetryStrategy(maxAttempts, 1);
 
 /** What one run found. */
 export interface RunReport {
@@ -95,7 +126,7 @@ export class ChaosEnvironment {
     private readonly proxy: LedgerFaultProxy,
     private readonly dynamo: DynamoDBClient,
   ) {
-    emulator.route53.observeChangeBatches((batch) => this.current?.monitor.observe(batch));
+    emulator.route53.observeChangeBatches((batch) => this.current?.observe(batch));
   }
 
   static async start(): Promise<ChaosEnvironment> {
@@ -142,11 +173,21 @@ export class ChaosEnvironment {
 class ScenarioRun {
   readonly monitor: WriteMonitor;
   private readonly clock = new DrivenClock();
+  private readonly killSwitch = new KillSwitchWatch(this.clock, DEFAULT_CONTROLS_MAX_AGE_MS);
+  private pause: PausePlan = { mode: 'off', afterCalls: 0 };
+  /** The worker's port calls in this step's run, for a kill switch flipped mid-invocation. */
+  private stepCalls = 0;
   private readonly rules = new Map<string, RuleSpec>();
   private readonly zonesEverCreated = new Map<ZoneId, ChildZone>();
+  /** Names whose DS a person deleted or changed: subzone reports such a change and need not write the DS again. */
+  private readonly handDs = new Set<string>();
+  private keysCreated = 0;
+  /** Zones whose team signs them once they are delegated. */
+  private readonly signers = new Set<ZoneId>();
   private readonly intents = new Set<string>();
   private readonly eventsSeen = new Map<AccountId, number>();
   private readonly clients = new Map<AccountId, Route53Client>();
+  private readonly ssm: SSMClient;
   private readonly abandoned = new Set<Promise<unknown>>();
   private owners = new Map<string, string>();
   private late: string[] = [];
@@ -174,7 +215,16 @@ class ScenarioRun {
     this.random = mersenne(seed);
     for (const rule of scenario.rules) this.rules.set(rule.name, rule);
     this.config = this.parse();
-    this.deps = productionDeps(this.config, { ...readEnvironment(), LEDGER_TABLE_NAME: tableName });
+    const environment = { ...readEnvironment(), LEDGER_TABLE_NAME: tableName };
+    this.ssm = new SSMClient({ ...clientConfig(emulator), retryStrategy: quickRetries(3) });
+    this.deps = {
+      ...productionDeps(this.config, environment, { retry: quickRetries }),
+      // The controls' cache runs on the driven clock, so the final sweeps (the clock moved on) see the switch as set.
+      controls: new SsmControlSource(sdkParameterReader(this.ssm), {
+        parameterName: environment.CONTROL_PARAMETER_NAME,
+        clock: this.clock,
+      }),
+    };
     this.monitor = new WriteMonitor({
       parentZoneId,
       policy: () => this.policy(),
@@ -201,6 +251,8 @@ class ScenarioRun {
     emulator.queues.purge(emulator.deadLetterQueue);
     emulator.events.clearLog();
     const run = new ScenarioRun(emulator, dynamo, scenario, accounts, apex, parent.id, tableName, seed);
+    run.setWritesPaused(false);
+    run.setUnreadable(true);
     emulator.setConsumer((event) => run.invoke(event));
     return run;
   }
@@ -211,6 +263,7 @@ class ScenarioRun {
       await this.settleAndSweep();
       this.violations.push(
         ...this.monitor.violations,
+        ...this.killSwitch.violations,
         ...checkFinalState({
           policy: this.policy(),
           zones: this.liveZones(),
@@ -219,12 +272,13 @@ class ScenarioRun {
             author: this.monitor.authorOf(record.name, record.type) ?? 'hand',
           })),
           ledger: await this.readLedger(),
+          handDs: this.handDs,
         }),
       );
       return { violations: this.violations };
     } catch (error) {
       return {
-        violations: [...this.violations, ...this.monitor.violations],
+        violations: [...this.violations, ...this.monitor.violations, ...this.killSwitch.violations],
         error: error instanceof Error ? error.message : String(error),
       };
     }
@@ -234,12 +288,36 @@ class ScenarioRun {
     this.emulator.setConsumer(undefined);
     this.emulator.faults.clear();
     await Promise.allSettled([...this.abandoned]);
+    this.setUnreadable(false);
+    this.setWritesPaused(false);
     for (const account of this.accounts) {
       for (const zone of this.emulator.route53.zonesOf(account)) this.emulator.route53.deleteZone(account, zone.id, { force: true });
     }
     this.emulator.route53.deleteZone(HUB, this.parentZoneId, { force: true });
     this.clients.forEach((client) => client.destroy());
+    this.ssm.destroy();
     await this.dynamo.send(new DeleteTableCommand({ TableName: this.tableName })).catch(() => undefined);
+  }
+
+  /** Every change batch Route 53 applies: the monitor judges it, and the kill switch too when it is subzone's. */
+  observe(batch: AppliedChangeBatch): void {
+    if (this.monitor.observe(batch) !== 'subzone') return;
+    this.killSwitch.checkWrite(`a batch of ${batch.changes.map((change) => `${change.action} ${change.type} ${change.name}`).join(', ')}`);
+  }
+
+  /** Sets the kill switch in the controls parameter, as an operator would. */
+  setWritesPaused(paused: boolean): void {
+    const controls = { writesPaused: paused, holds: [], setBy: 'chaos harness' };
+    this.emulator.parameters.put(HUB, readEnvironment().CONTROL_PARAMETER_NAME, JSON.stringify(controls));
+    this.killSwitch.set(paused);
+  }
+
+  /** Denies (or allows again) the reader role of the scenario's unreadable account. */
+  setUnreadable(denied: boolean): void {
+    if (this.scenario.unreadable === null) return;
+    const roleArn = `arn:aws:iam::${this.account(this.scenario.unreadable.account)}:role/${this.config.readerRoleName}`;
+    if (denied) this.emulator.accounts.denyRole(roleArn);
+    else this.emulator.accounts.allowRole(roleArn);
   }
 
   /** The ledger tap: intents as they are sent to the ledger, before any write they announce. */
@@ -257,14 +335,25 @@ class ScenarioRun {
   // ---- one step ----
 
   private async playStep(step: Step, index: number): Promise<void> {
+    await this.signPending();
     for (const action of step.actions) await this.act(action);
     const bodies = this.deliveries(step);
     this.applyFaults(step.faults);
     this.crash = step.crash;
+    this.pause = step.pause;
+    this.stepCalls = 0;
+    if (step.pause.mode === 'off') this.setWritesPaused(false);
+    if (step.pause.mode === 'on' || step.pause.mode === 'clear') {
+      // Set a while before the run: every look at the controls must see it (beyond the cache window).
+      this.setWritesPaused(true);
+      this.clock.advanceMinutes(DEFAULT_CONTROLS_MAX_AGE_MS / 60_000);
+    }
     for (const body of bodies) this.emulator.queues.send(this.emulator.queue.queue, body, { senderId: 'chaos' });
     await this.drain();
     this.emulator.faults.clear();
     this.crash = { probability: 0, afterCalls: 1, timeoutMs: 0 };
+    this.pause = { mode: 'off', afterCalls: 0 };
+    if (index + 1 === this.scenario.unreadable?.steps) this.setUnreadable(false);
     await this.checkNewOwners(`step ${index + 1}`);
     this.clock.advanceMinutes(step.minutes);
   }
@@ -326,7 +415,10 @@ class ScenarioRun {
   private invoke(event: SQSEvent): Promise<SQSBatchResponse> {
     this.invocations += 1;
     const crashes = this.crash.probability > 0 && unsafeUniformIntDistribution(0, 999, this.random) < this.crash.probability * 1000;
-    const life = new InvocationLife(crashes ? this.crash.afterCalls : undefined, this.crash.timeoutMs || INVOCATION_TIMEOUT_MS);
+    const life = new InvocationLife(crashes ? this.crash.afterCalls : undefined, this.crash.timeoutMs || INVOCATION_TIMEOUT_MS, () =>
+      this.countCall(),
+    );
+    const holder = `chaos-invocation-${this.invocations}`;
     const deps: WorkerDeps = {
       ...this.deps,
       config: this.config,
@@ -334,19 +426,32 @@ class ScenarioRun {
       parents: life.guard(this.deps.parents),
       ledger: life.guard(this.deps.ledger),
       publisher: life.guard(this.deps.publisher),
-      controls: life.guard(this.deps.controls),
+      controls: this.killSwitch.track(holder, life.guard(this.deps.controls)),
       probe: life.guard(this.deps.probe),
       queue: life.guard(this.deps.queue),
       clock: this.clock,
-      holder: `chaos-invocation-${this.invocations}`,
+      holder,
       leaseTtlMs: LEASE_TTL_MS,
       leaseWaitMs: LEASE_WAIT_MS,
       telemetry: this.telemetry,
     };
     const running = makeHandler(deps)(event);
     this.abandoned.add(running);
-    void running.finally(() => this.abandoned.delete(running)).catch(() => undefined);
+    void running
+      .finally(() => {
+        this.abandoned.delete(running);
+        this.killSwitch.ended(holder);
+      })
+      .catch(() => undefined);
     return Promise.race([running, life.death]);
+  }
+
+  /** A worker's port call in the step's run: the step's kill switch flips after so many. */
+  private countCall(): void {
+    this.stepCalls += 1;
+    if (this.stepCalls !== this.pause.afterCalls) return;
+    if (this.pause.mode === 'set') this.setWritesPaused(true);
+    if (this.pause.mode === 'clear') this.setWritesPaused(false);
   }
 
   /** Waits for the queue to empty, then for abandoned invocations to stop (their last calls land first). */
@@ -360,7 +465,13 @@ class ScenarioRun {
   private async act(action: Action): Promise<void> {
     switch (action.kind) {
       case 'create':
-        return this.createZone(this.creator(action), action.name, action.privateZone, action.tag === UNTAGGED ? undefined : action.tag);
+        return this.createZone(
+          this.creator(action),
+          action.name,
+          action.privateZone,
+          action.tag === UNTAGGED ? undefined : action.tag,
+          action.signs,
+        );
       case 'tag':
         return this.onZone(action.zone, (zone) => this.tag(zone.account, zone.id, action.value));
       case 'untag':
@@ -370,7 +481,15 @@ class ScenarioRun {
           ),
         );
       case 'delete':
-        return this.onZone(action.zone, (zone) => this.route53As(zone.account).send(new DeleteHostedZoneCommand({ Id: zone.id })));
+        return this.onZone(action.zone, (zone) =>
+          refusable(this.route53As(zone.account).send(new DeleteHostedZoneCommand({ Id: zone.id }))),
+        );
+      case 'sign':
+      case 'unsign':
+      case 'add-key':
+      case 'key-status':
+      case 'dnssec-tag':
+        return this.onZone(action.zone, (zone) => this.dnssecAction(zone, action), { publicOnly: true });
       case 'hand-foreign-ns':
         return this.handPut(this.fqdn(action.name), 'NS', SHORT_TTL, FOREIGN_NAME_SERVERS);
       case 'hand-address':
@@ -387,20 +506,24 @@ class ScenarioRun {
         });
       case 'hand-delete': {
         const record = pick(this.parentRecords(), action.record);
-        if (record) this.monitor.byHand(() => this.emulator.route53.deleteRecords(HUB, this.parentZoneId, [record]));
+        if (!record) return;
+        try {
+          this.monitor.byHand(() => this.emulator.route53.deleteRecords(HUB, this.parentZoneId, [record]));
+          if (record.type === 'DS') this.handDs.add(canonical(record.name));
+        } catch {
+          // Refused as Route 53 would refuse it (an NS beside a DS): the person's edit did not happen.
+        }
         return;
       }
       case 'hand-edit': {
         const record = pick(
-          this.parentRecords().filter((candidate) => candidate.type === 'NS'),
+          this.parentRecords().filter((candidate) => candidate.type === 'NS' || candidate.type === 'DS'),
           action.record,
         );
-        if (record)
-          this.monitor.byHand(() =>
-            this.emulator.route53.putRecords(HUB, this.parentZoneId, [
-              { ...record, values: [FOREIGN_NAME_SERVERS[0]!, ...record.values.slice(1)] },
-            ]),
-          );
+        if (!record) return;
+        const values = record.type === 'DS' ? [FOREIGN_DS] : [FOREIGN_NAME_SERVERS[0]!, ...record.values.slice(1)];
+        this.monitor.byHand(() => this.emulator.route53.putRecords(HUB, this.parentZoneId, [{ ...record, values }]));
+        if (record.type === 'DS') this.handDs.add(canonical(record.name));
         return;
       }
       case 'add-rule':
@@ -414,7 +537,73 @@ class ScenarioRun {
     }
   }
 
-  private async createZone(account: AccountId, relative: string, privateZone: boolean, tag: string | undefined): Promise<void> {
+  /** A child team's DNSSEC call; Route 53's refusals (4xx) leave the zone as it was. */
+  private async dnssecAction(
+    zone: HostedZone,
+    action: Extract<Action, { kind: 'sign' | 'unsign' | 'add-key' | 'key-status' | 'dnssec-tag' }>,
+  ) {
+    const route53 = this.route53As(zone.account);
+    const keys = this.emulator.dnssec.getDnssec(zone.account, zone.id).keys;
+    const HostedZoneId = zone.id;
+    switch (action.kind) {
+      case 'sign':
+        if (!keys.some((key) => key.status === 'ACTIVE')) await this.createKey(zone, true);
+        return refusable(route53.send(new EnableHostedZoneDNSSECCommand({ HostedZoneId })));
+      case 'unsign':
+        return refusable(route53.send(new DisableHostedZoneDNSSECCommand({ HostedZoneId })));
+      case 'add-key':
+        return this.createKey(zone, action.active);
+      case 'key-status': {
+        const key = pick(keys, action.key);
+        if (!key) return;
+        const command = action.active
+          ? new ActivateKeySigningKeyCommand({ HostedZoneId, Name: key.name })
+          : new DeactivateKeySigningKeyCommand({ HostedZoneId, Name: key.name });
+        return refusable(route53.send(command as ActivateKeySigningKeyCommand));
+      }
+      case 'dnssec-tag': {
+        const ResourceId = zone.id;
+        const retired = pick(keys, action.key);
+        if (action.tag === 'none')
+          return route53.send(
+            new ChangeTagsForResourceCommand({
+              ResourceType: 'hostedzone',
+              ResourceId,
+              RemoveTagKeys: [DNSSEC_OFF_TAG.key, DS_RETIRE_TAG_KEY],
+            }),
+          );
+        const tag =
+          action.tag === 'off'
+            ? { Key: DNSSEC_OFF_TAG.key, Value: DNSSEC_OFF_TAG.value }
+            : { Key: DS_RETIRE_TAG_KEY, Value: retired?.name };
+        if (tag.Value === undefined) return;
+        return route53.send(new ChangeTagsForResourceCommand({ ResourceType: 'hostedzone', ResourceId, AddTags: [tag] }));
+      }
+    }
+  }
+
+  private createKey(zone: HostedZone, active: boolean): Promise<unknown> {
+    this.keysCreated += 1;
+    return refusable(
+      this.route53As(zone.account).send(
+        new CreateKeySigningKeyCommand({
+          HostedZoneId: zone.id,
+          Name: `chaos_key_${this.keysCreated}`,
+          KeyManagementServiceArn: `arn:aws:kms:us-east-1:${zone.account}:key/chaos-${this.keysCreated}`,
+          Status: active ? 'ACTIVE' : 'INACTIVE',
+          CallerReference: `chaos-key-${this.keysCreated}`,
+        }),
+      ),
+    );
+  }
+
+  private async createZone(
+    account: AccountId,
+    relative: string,
+    privateZone: boolean,
+    tag: string | undefined,
+    signs: boolean,
+  ): Promise<void> {
     const created = await this.route53As(account).send(
       new CreateHostedZoneCommand({
         Name: this.fqdn(relative),
@@ -424,8 +613,22 @@ class ScenarioRun {
     );
     const zoneId = created.HostedZone?.Id?.split('/').pop();
     if (zoneId === undefined) throw new Error(`CreateHostedZone returned no id for ${relative}`);
-    this.zonesEverCreated.set(zoneId, toChildZone(this.emulator.route53.getHostedZone(account, zoneId)));
+    this.zonesEverCreated.set(zoneId, toChildZone(this.emulator.route53.getHostedZone(account, zoneId), this.emulator.dnssec));
     if (tag !== undefined) await this.tag(account, zoneId, tag);
+    if (signs && !privateZone) this.signers.add(zoneId);
+  }
+
+  /** Teams waiting to sign try again (Route 53 refuses while the zone is not delegated). */
+  private async signPending(): Promise<void> {
+    for (const zoneId of this.signers) {
+      const zone = this.liveZone(zoneId);
+      if (zone && !zone.dnssecSigning) await this.dnssecAction(zone, { kind: 'sign', zone: 0 });
+      if (!zone || zone.dnssecSigning) this.signers.delete(zoneId);
+    }
+  }
+
+  private liveZone(zoneId: ZoneId): HostedZone | undefined {
+    return this.accounts.flatMap((account) => this.emulator.route53.zonesOf(account)).find((zone) => zone.id === zoneId);
   }
 
   private tag(account: AccountId, zoneId: ZoneId, value: string): Promise<unknown> {
@@ -434,8 +637,11 @@ class ScenarioRun {
     );
   }
 
-  private async onZone(index: number, act: (zone: HostedZone) => Promise<unknown>): Promise<void> {
-    const zones = this.accounts.flatMap((account) => this.emulator.route53.zonesOf(account)).sort((a, b) => a.sequence - b.sequence);
+  private async onZone(index: number, act: (zone: HostedZone) => Promise<unknown>, options = { publicOnly: false }): Promise<void> {
+    const zones = this.accounts
+      .flatMap((account) => this.emulator.route53.zonesOf(account))
+      .filter((zone) => !(options.publicOnly && zone.privateZone))
+      .sort((a, b) => a.sequence - b.sequence);
     const zone = pick(zones, index);
     if (zone) await act(zone);
   }
@@ -464,12 +670,7 @@ class ScenarioRun {
   private route53As(account: AccountId): Route53Client {
     let client = this.clients.get(account);
     if (!client) {
-      client = new Route53Client({
-        region: 'us-east-1',
-        endpoint: this.emulator.endpoint,
-        credentials: this.emulator.credentialsFor(account),
-        maxAttempts: 1,
-      });
+      client = new Route53Client(clientConfig(this.emulator, account, { maxAttempts: 1 }));
       this.clients.set(account, client);
     }
     return client;
@@ -496,12 +697,15 @@ class ScenarioRun {
   }
 
   private async settleAndSweep(): Promise<void> {
+    this.setWritesPaused(false);
+    this.setUnreadable(false);
     for (const body of this.late) this.emulator.queues.send(this.emulator.queue.queue, body, { senderId: 'chaos' });
     this.late = [];
     await this.drain();
+    await this.signPending();
     for (let sweep = 1; ; sweep += 1) {
       const writesBefore = this.monitor.subzoneBatches;
-      this.clock.advanceMinutes(GRACE_MINUTES + LEASE_TTL_MS / 60_000 + 1);
+      this.clock.advanceMinutes(FINAL_SWEEP_MINUTES);
       this.emulator.queues.send(this.emulator.queue.queue, JSON.stringify(sweepRequest(`final-${sweep}-${this.clock.now().getTime()}`)), {
         senderId: 'scheduler',
       });
@@ -551,7 +755,14 @@ class ScenarioRun {
   }
 
   private policy(): TruthPolicy {
-    return { apex: this.apex, rules: this.truthRules(), defaultTtl: DEFAULT_TTL, optInValue: OPT_IN_VALUE };
+    return {
+      apex: this.apex,
+      rules: this.truthRules(),
+      defaultTtl: DEFAULT_TTL,
+      optInValue: OPT_IN_VALUE,
+      dnssec: this.scenario.dnssec,
+      dsTtl: this.config.dnssec.dsTtl,
+    };
   }
 
   private truthRules(): TruthRule[] {
@@ -573,11 +784,14 @@ class ScenarioRun {
       graceMinutes: GRACE_MINUTES,
       // The removal budget has its own tests; here every settled removal must go through.
       removalBudget: { records: 1000, percent: 100 },
+      dnssec: { enabled: this.scenario.dnssec },
     }).config;
   }
 
   private liveZones(): ChildZone[] {
-    return this.accounts.flatMap((account) => this.emulator.route53.zonesOf(account).map(toChildZone));
+    return this.accounts.flatMap((account) =>
+      this.emulator.route53.zonesOf(account).map((zone) => toChildZone(zone, this.emulator.dnssec)),
+    );
   }
 
   private parentRecords() {
@@ -593,7 +807,8 @@ class ScenarioRun {
   }
 }
 
-function toChildZone(zone: HostedZone): ChildZone {
+function toChildZone(zone: HostedZone, dnssec: DnssecState): ChildZone {
+  const keys = zone.privateZone ? [] : dnssec.getDnssec(zone.account, zone.id).keys;
   return {
     account: zone.account,
     zoneId: zone.id,
@@ -601,9 +816,27 @@ function toChildZone(zone: HostedZone): ChildZone {
     privateZone: zone.privateZone,
     tagValue: zone.tags.get(OPT_IN_KEY),
     nameServers: zone.nameServers.map(canonical),
+    signing: {
+      signing: zone.dnssecSigning,
+      activeKeys: keys
+        .filter((key) => key.status === 'ACTIVE')
+        .map((key) => ({ name: key.name, ds: dsPresentation(key.key, toWireName(zone.name)) })),
+      dsOff: zone.tags.get(DNSSEC_OFF_TAG.key) === DNSSEC_OFF_TAG.value,
+      retiredKey: zone.tags.get(DS_RETIRE_TAG_KEY),
+    },
   };
 }
 
 function pick<T>(items: readonly T[], index: number): T | undefined {
   return items.length === 0 ? undefined : items[index % items.length];
+}
+
+/** A child's call Route 53 may refuse (a client error): the refusal changes nothing, as it would in AWS. */
+async function refusable(call: Promise<unknown>): Promise<void> {
+  try {
+    await call;
+  } catch (error) {
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (status === undefined || status < 400 || status >= 500) throw error;
+  }
 }

@@ -42,6 +42,8 @@ export class InvocationLife {
   constructor(
     private readonly crashAfterCalls: number | undefined,
     timeoutMs: number,
+    /** Told of every completed port call (the harness flips the kill switch mid-invocation). */
+    private readonly onCall: () => void = () => undefined,
   ) {
     this.deadline = timeoutMs > 0 ? Date.now() + timeoutMs : Number.POSITIVE_INFINITY;
     void this.death.catch(() => undefined);
@@ -56,6 +58,7 @@ export class InvocationLife {
           this.check();
           const result: unknown = await (value as (...inner: unknown[]) => unknown).apply(target, args);
           this.calls += 1;
+          this.onCall();
           if (this.crashAfterCalls !== undefined && this.calls >= this.crashAfterCalls) this.kill(`crashed after ${this.calls} calls`);
           this.check();
           return result;

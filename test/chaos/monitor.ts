@@ -68,13 +68,15 @@ export class WriteMonitor {
     return this.authors.get(recordId(name, type))?.author;
   }
 
-  observe(batch: AppliedChangeBatch): void {
+  /** Checks and tracks one applied batch; returns who made it. */
+  observe(batch: AppliedChangeBatch): Author {
     const author: Author = this.handDepth > 0 ? 'hand' : 'subzone';
     if (author === 'subzone') {
       this.subzoneBatches += 1;
       this.checkWrite(batch);
     }
     if (batch.zoneId === this.context.parentZoneId) this.track(batch, author);
+    return author;
   }
 
   /** Marks the records the parent holds before the run as nobody's but a person's (its apex). */
@@ -114,6 +116,20 @@ export class WriteMonitor {
       }
       if (change.action === 'CREATE' && type === 'NS') this.checkCreate(policy, name, values, batch.after, described);
       if (change.action === 'DELETE') this.checkDelete(policy, name, type, values, created.has(name), described);
+    }
+    this.checkDsBesideNs(batch);
+  }
+
+  /** After the batch, no DS stands at a name the batch touched without an NS beside it (an NS never goes while its DS stays). */
+  private checkDsBesideNs(batch: AppliedChangeBatch): void {
+    const after = [...batch.after.values()];
+    const holds = (name: string, type: string) => after.some((set) => canonical(set.name) === name && set.type === type);
+    for (const change of batch.changes) {
+      const name = canonical(change.name ?? '');
+      if (!holds(name, 'DS') || holds(name, 'NS')) continue;
+      const invariant =
+        change.action === 'DELETE' && change.type === 'NS' ? '8: no NS removed while a DS remains' : '8: no DS without its NS';
+      this.flag(invariant, `${change.action} ${change.type} ${name} left a DS at ${name} without an NS`);
     }
   }
 

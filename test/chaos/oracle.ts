@@ -8,10 +8,23 @@
  * - every claimed name is delegated unless a record at, below or a delegation above it
  *   stands in the way; an owned name to its owner, an unowned one to its only claimant;
  * - no delegation subzone holds lies below another;
+ * - every delegation subzone holds for a signing owner carries the DS of the owner's active
+ *   keys (but the retired one), and no DS subzone holds lies anywhere else (the final sweeps
+ *   move the clock past the NS TTL a first DS waits for);
  * - no lease is left behind and no intent is left unsettled.
  */
 import type { Violation } from './monitor';
-import { canonical, expectedTtl, isStrictlyBelow, isValidClaim, valuesKey, type ChildZone, type TruthPolicy } from './truth';
+import {
+  canonical,
+  dsValue,
+  expectedTtl,
+  isStrictlyBelow,
+  isValidClaim,
+  valuesKey,
+  wantedDsValues,
+  type ChildZone,
+  type TruthPolicy,
+} from './truth';
 
 export interface FinalRecord {
   readonly name: string;
@@ -39,6 +52,8 @@ export interface FinalState {
   readonly zones: readonly ChildZone[];
   readonly records: readonly FinalRecord[];
   readonly ledger: FinalLedger;
+  /** Names whose DS a person deleted or changed during the run: subzone need not write it again. */
+  readonly handDs?: ReadonlySet<string>;
 }
 
 /** Every way the final state differs from the oracle's. */
@@ -66,7 +81,9 @@ export function checkFinalState(state: FinalState): Violation[] {
     const zone = ownerZone(record.name);
     return record.author === 'subzone' || (zone !== undefined && valuesKey(zone.nameServers) === valuesKey(record.values));
   });
-  for (const record of delegations.filter((candidate) => candidate.author === 'subzone')) {
+  // Beside a DS a person wrote or changed, subzone never removes the NS: it releases the name instead.
+  const handDsAt = (name: string) => records.some((record) => record.name === name && record.type === 'DS' && record.author === 'hand');
+  for (const record of delegations.filter((candidate) => candidate.author === 'subzone' && !handDsAt(candidate.name))) {
     const zone = ownerZone(record.name);
     if (!zone || !isValidClaim(policy, zone)) {
       flag(
@@ -105,16 +122,61 @@ export function checkFinalState(state: FinalState): Violation[] {
     }
   }
 
+  violations.push(...checkDs(state, records, ownerZone));
   for (const lease of ledger.leases) flag('no lease left behind', `lease of ${lease}`);
   for (const entry of ledger.unsettled) flag('no intent left unsettled', entry);
+  return violations;
+}
+
+/** DS records: each delegation of a signing owner carries its wanted DS, and subzone holds no other DS. */
+function checkDs(state: FinalState, records: readonly FinalRecord[], ownerZone: (name: string) => ChildZone | undefined): Violation[] {
+  const violations: Violation[] = [];
+  const { policy } = state;
+  const dsKey = (values: readonly string[]) => values.map(dsValue).sort().join(' | ');
+  /** The owner whose name servers the NS at `name` holds, with the DS it wants. */
+  const wanted = (name: string) => {
+    const zone = ownerZone(name);
+    const standing = records.find((record) => record.name === name && record.type === 'NS');
+    const delegated = zone && standing && isValidClaim(policy, zone) && valuesKey(zone.nameServers) === valuesKey(standing.values);
+    return delegated ? { zone, values: wantedDsValues(policy, zone) } : undefined;
+  };
+  for (const ds of records.filter((record) => record.type === 'DS' && record.author === 'subzone')) {
+    // Beside an NS a person wrote or changed, subzone has released the name and leaves its DS alone.
+    if (records.some((record) => record.name === ds.name && record.type === 'NS' && record.author === 'hand')) continue;
+    const owner = wanted(ds.name);
+    const values = owner?.values ?? [];
+    if (values.length === 0) {
+      violations.push({ invariant: '8: no DS without a signing, delegated owner', message: `DS ${ds.name} [${dsKey(ds.values)}] stands` });
+    } else if (dsKey(values) !== dsKey(ds.values) || ds.ttl !== policy.dsTtl) {
+      violations.push({
+        invariant: "8: a DS holds its owner's active keys",
+        message: `DS ${ds.name} ${ds.ttl} [${dsKey(ds.values)}], owner ${owner?.zone.zoneId} wants ${policy.dsTtl} [${dsKey(values)}]`,
+      });
+    }
+  }
+  const names = new Set(records.filter((record) => record.type === 'NS').map((record) => record.name));
+  for (const name of names) {
+    const owner = wanted(name);
+    if (!owner || owner.values.length === 0 || state.handDs?.has(name)) continue;
+    if (!records.some((record) => record.name === name && record.type === 'DS')) {
+      violations.push({
+        invariant: 'convergence: a signing delegation carries its DS',
+        message: `${name} of ${owner.zone.zoneId} wants DS [${dsKey(owner.values)}], parent holds none`,
+      });
+    }
+  }
   return violations;
 }
 
 /** Something in the parent keeps `name` from being delegated: a record at it (other than a claimant's own name servers), below it, or a delegation above it. */
 function blocked(name: string, records: readonly FinalRecord[], apex: string, claimants: readonly ChildZone[]): boolean {
   return records.some((record) => {
+    // A DS at the name stands beside its NS: it does not keep the name from being delegated.
     if (record.name === name)
-      return !(record.type === 'NS' && claimants.some((zone) => valuesKey(zone.nameServers) === valuesKey(record.values)));
+      return (
+        record.type !== 'DS' &&
+        !(record.type === 'NS' && claimants.some((zone) => valuesKey(zone.nameServers) === valuesKey(record.values)))
+      );
     if (isStrictlyBelow(record.name, name)) return true;
     return record.type === 'NS' && record.name !== apex && isStrictlyBelow(name, record.name);
   });

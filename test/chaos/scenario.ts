@@ -33,6 +33,8 @@ export type Action =
   /**
    * `tag`: the opt-in tag's value at creation, or `none` for a zone created untagged.
    * `claimant`: the account is picked among those the name's winning rule lists (if any), so most claims may succeed.
+   * `signs`: the team signs the zone once it is delegated (a key and EnableHostedZoneDNSSEC, tried at the start of
+   * every later step and before the final sweeps).
    */
   | {
       readonly kind: 'create';
@@ -41,8 +43,9 @@ export type Action =
       readonly name: RelativeName;
       readonly privateZone: boolean;
       readonly tag: string;
+      readonly signs: boolean;
     }
-  /** `zone` picks among every child zone of the run that exists, oldest first. */
+  /** `zone` picks among every child zone of the run that exists, oldest first (the DNSSEC actions: every public one). */
   | { readonly kind: 'tag'; readonly zone: number; readonly value: string }
   | { readonly kind: 'untag'; readonly zone: number }
   | { readonly kind: 'delete'; readonly zone: number }
@@ -54,8 +57,20 @@ export type Action =
   | { readonly kind: 'hand-copy'; readonly zone: number }
   /** A person deletes a record of the parent (subzone's or not). */
   | { readonly kind: 'hand-delete'; readonly record: number }
-  /** A person changes the values of an NS record of the parent. */
+  /** A person changes the values of an NS or DS record of the parent. */
   | { readonly kind: 'hand-edit'; readonly record: number }
+  /**
+   * DNSSEC, on a public zone picked by index. `sign`: an ACTIVE key-signing key if the zone has
+   * none, then EnableHostedZoneDNSSEC; `unsign`: DisableHostedZoneDNSSEC; `add-key`: a second key,
+   * ACTIVE or not (a rollover); `key-status`: activate or deactivate a key; `dnssec-tag`: tag
+   * `subzone:dnssec=off`, `subzone:ds-retire=<the key's name>`, or remove both. Route 53's
+   * refusals (KeySigningKeyInParentDSRecord, HostedZonePartiallyDelegated...) leave things as they are.
+   */
+  | { readonly kind: 'sign'; readonly zone: number }
+  | { readonly kind: 'unsign'; readonly zone: number }
+  | { readonly kind: 'add-key'; readonly zone: number; readonly active: boolean }
+  | { readonly kind: 'key-status'; readonly zone: number; readonly key: number; readonly active: boolean }
+  | { readonly kind: 'dnssec-tag'; readonly zone: number; readonly tag: 'off' | 'retire' | 'none'; readonly key: number }
   | { readonly kind: 'add-rule'; readonly rule: RuleSpec }
   | { readonly kind: 'drop-rule'; readonly rule: number };
 
@@ -82,6 +97,15 @@ export interface CrashPlan {
   readonly timeoutMs: number;
 }
 
+/**
+ * The kill switch during a step's run: `off` and `on` for the whole run, `set` and `clear`
+ * flip it after the worker's `afterCalls`-th port call of the step (mid-invocation).
+ */
+export interface PausePlan {
+  readonly mode: 'off' | 'on' | 'set' | 'clear';
+  readonly afterCalls: number;
+}
+
 export interface Step {
   readonly actions: readonly Action[];
   /** Fates, taken in turn by the step's events. */
@@ -92,14 +116,24 @@ export interface Step {
   readonly sweep: boolean;
   readonly faults: FaultProfile;
   readonly crash: CrashPlan;
+  readonly pause: PausePlan;
   /** Minutes the clock moves once the step has settled. */
   readonly minutes: number;
+}
+
+/** An account whose reader role is denied from the start until `steps` steps have run (its credentials are never cached before). */
+export interface Unreadable {
+  readonly account: number;
+  readonly steps: number;
 }
 
 export interface Scenario {
   readonly accounts: number;
   readonly rules: readonly RuleSpec[];
   readonly steps: readonly Step[];
+  readonly unreadable: Unreadable | null;
+  /** The config's `dnssec.enabled`. */
+  readonly dnssec: boolean;
 }
 
 /** How big the generated scenarios are. */
@@ -131,6 +165,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
       name: relativeName,
       privateZone: fc.constantFrom(false, false, false, true),
       tag: fc.constantFrom(OPT_IN_VALUE, OPT_IN_VALUE, OPT_IN_VALUE, UNTAGGED, NEAR_MISS_VALUE),
+      signs: fc.constantFrom(false, true, true),
     }),
   },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('tag' as const), zone: index, value: tagValue }) },
@@ -141,6 +176,22 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('hand-copy' as const), zone: index }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('hand-delete' as const), record: index }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('hand-edit' as const), record: index }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('sign' as const), zone: index }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('unsign' as const), zone: index }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('add-key' as const), zone: index, active: fc.boolean() }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('key-status' as const), zone: index, key: fc.nat({ max: 1 }), active: fc.boolean() }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('dnssec-tag' as const),
+      zone: index,
+      tag: fc.constantFrom('off' as const, 'retire' as const, 'none' as const),
+      key: fc.nat({ max: 1 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('add-rule' as const), rule: ruleSpec }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('drop-rule' as const), rule: index }) },
 );
@@ -169,6 +220,11 @@ const crash: fc.Arbitrary<CrashPlan> = fc.record({
   timeoutMs: fc.constantFrom(0, 0, 150, 400),
 });
 
+const pause: fc.Arbitrary<PausePlan> = fc.record({
+  mode: fc.constantFrom('off', 'off', 'off', 'on', 'set', 'clear'),
+  afterCalls: fc.integer({ min: 1, max: 30 }),
+});
+
 /** Scenarios of 3 to 6 accounts and up to `size` steps. */
 export function scenarioArbitrary(size: ScenarioSize): fc.Arbitrary<Scenario> {
   const step: fc.Arbitrary<Step> = fc.record({
@@ -178,6 +234,7 @@ export function scenarioArbitrary(size: ScenarioSize): fc.Arbitrary<Scenario> {
     sweep: fc.boolean(),
     faults,
     crash,
+    pause,
     minutes: fc.integer({ min: 0, max: 15 }),
   });
   // Most names start with a rule, so most claims can succeed and rule changes matter.
@@ -188,5 +245,10 @@ export function scenarioArbitrary(size: ScenarioSize): fc.Arbitrary<Scenario> {
     accounts: fc.integer({ min: 3, max: MAX_ACCOUNTS }),
     rules,
     steps: fc.array(step, { minLength: 1, maxLength: size.maxSteps }),
+    dnssec: fc.constantFrom(true, true, false),
+    unreadable: fc.oneof(
+      { weight: 2, arbitrary: fc.constant(null) },
+      { weight: 1, arbitrary: fc.record({ account, steps: fc.integer({ min: 1, max: size.maxSteps }) }) },
+    ),
   });
 }

@@ -16,6 +16,18 @@ export interface ChildZone {
   readonly tagValue: string | undefined;
   /** Host names without trailing dot. */
   readonly nameServers: readonly string[];
+  readonly signing: ZoneSigning;
+}
+
+/** A zone's DNSSEC as its team set it: signing, its ACTIVE keys, and the two DNSSEC tags. */
+export interface ZoneSigning {
+  readonly signing: boolean;
+  /** The ACTIVE key-signing keys: name and DS value. */
+  readonly activeKeys: readonly { readonly name: string; readonly ds: string }[];
+  /** Tagged `subzone:dnssec=off`. */
+  readonly dsOff: boolean;
+  /** The key named by `subzone:ds-retire`. */
+  readonly retiredKey: string | undefined;
 }
 
 export interface TruthRule {
@@ -30,6 +42,9 @@ export interface TruthPolicy {
   readonly rules: readonly TruthRule[];
   readonly defaultTtl: number;
   readonly optInValue: string;
+  /** The config's `dnssec.enabled`, and the TTL of the DS records. */
+  readonly dnssec: boolean;
+  readonly dsTtl: number;
 }
 
 /** Lower case, no trailing dot. */
@@ -66,4 +81,20 @@ export function isValidClaim(policy: TruthPolicy, zone: ChildZone): boolean {
 /** The TTL a delegation of `name` is written with. */
 export function expectedTtl(policy: TruthPolicy, name: string): number {
   return winningRule(policy, name)?.nsTtl ?? policy.defaultTtl;
+}
+
+/** One DS value, spelled one way: whitespace collapsed, upper case. */
+export function dsValue(value: string): string {
+  return value.trim().split(/\s+/).join(' ').toUpperCase();
+}
+
+/**
+ * The DS values a delegated zone should have in the parent once signing has been seen long
+ * enough: the DS of every ACTIVE key but the retired one; none when DNSSEC is off in the config,
+ * the zone does not sign, or it is tagged `subzone:dnssec=off`.
+ */
+export function wantedDsValues(policy: TruthPolicy, zone: ChildZone): string[] {
+  const { signing } = zone;
+  if (!policy.dnssec || !signing.signing || signing.dsOff) return [];
+  return signing.activeKeys.filter((key) => key.name !== signing.retiredKey).map((key) => dsValue(key.ds));
 }

@@ -2,7 +2,14 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ListHostedZonesCommand } from '@aws-sdk/client-route-53';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { ROUTE53_REGION, createHubRoute53Client, createStsClient, spokeRoute53Factory } from '../../../functions/adapters/clients';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import {
+  ROUTE53_MAX_ATTEMPTS,
+  ROUTE53_REGION,
+  createHubRoute53Client,
+  createStsClient,
+  spokeRoute53Factory,
+} from '../../../functions/adapters/clients';
 import type { RequestGate } from '../../../functions/adapters/rate-limiter';
 
 const LIST_HOSTED_ZONES_XML =
@@ -148,6 +155,33 @@ describe('clients', () => {
     // Assess
     await expect(result).rejects.toMatchObject({ name: 'Throttling' });
     expect(local.requests).toHaveLength(2);
+  });
+
+  it('builds the retry strategy a caller gives from each client its own attempt count', async () => {
+    // Prepare
+    const local = await startServer([
+      { status: 400, body: THROTTLING_XML },
+      { status: 400, body: THROTTLING_XML },
+      { status: 400, body: THROTTLING_XML },
+    ]);
+    server = local.server;
+    process.env.AWS_ENDPOINT_URL_ROUTE_53 = local.url;
+    const asked: number[] = [];
+    const retry = (maxAttempts: number) => {
+      asked.push(maxAttempts);
+      return new ConfiguredRetryStrategy(maxAttempts, 0);
+    };
+
+    // Act
+    const hub = createHubRoute53Client({ maxAttempts: 3, retry });
+    const result = hub.send(new ListHostedZonesCommand({}));
+    createStsClient(retry);
+    spokeRoute53Factory(() => async () => ({ accessKeyId: 'AKID', secretAccessKey: 'secret' }), { retry })('222222222222');
+
+    // Assess
+    await expect(result).rejects.toMatchObject({ name: 'Throttling' });
+    expect(local.requests).toHaveLength(3);
+    expect(asked).toEqual([3, 3, ROUTE53_MAX_ATTEMPTS]);
   });
 
   it("builds one spoke Route 53 client per account, signed with that account's credentials", async () => {

@@ -10,6 +10,8 @@ const policy: TruthPolicy = {
   rules: [{ name: 'foo.run.example', accounts: [A] }],
   defaultTtl: 3600,
   optInValue: 'true',
+  dnssec: true,
+  dsTtl: 3600,
 };
 const FOO: ChildZone = {
   account: A,
@@ -18,6 +20,7 @@ const FOO: ChildZone = {
   privateZone: false,
   tagValue: 'true',
   nameServers: ['ns-1.awsdns-01.com'],
+  signing: { signing: false, activeKeys: [], dsOff: false, retiredKey: undefined },
 };
 const APEX: StoredRecordSet = { name: 'run.example', type: 'NS', ttl: 172800, values: ['ns-9.awsdns-09.com.'] };
 
@@ -48,6 +51,7 @@ function monitor(options: { zones?: ChildZone[]; intents?: boolean } = {}): Writ
 }
 
 const DELEGATION = set('foo.run.example', 'NS', ['ns-1.awsdns-01.com.']);
+const DS = set('foo.run.example', 'DS', ['12345 13 2 ABCDEF']);
 
 describe('chaos write monitor', () => {
   it('accepts a delegation created for a valid claim', () => {
@@ -168,6 +172,32 @@ describe('chaos write monitor', () => {
       },
       '3: no delegation over records',
     ],
+    [
+      'an NS removed while its DS stays',
+      monitor,
+      (watcher) =>
+        watcher.observe({
+          account: '111111111111',
+          zoneId: PARENT,
+          changes: [change('DELETE', DELEGATION)],
+          before: records(APEX, DELEGATION, DS),
+          after: records(APEX, DS),
+        }),
+      '8: no NS removed while a DS remains',
+    ],
+    [
+      'a DS created without an NS beside it',
+      monitor,
+      (watcher) =>
+        watcher.observe({
+          account: '111111111111',
+          zoneId: PARENT,
+          changes: [change('CREATE', DS)],
+          before: records(APEX),
+          after: records(APEX, DS),
+        }),
+      '8: no DS without its NS',
+    ],
   ])('rejects %s', (_, build, act, invariant) => {
     // Prepare
     const watcher = build();
@@ -177,6 +207,31 @@ describe('chaos write monitor', () => {
 
     // Assess
     expect(watcher.violations.map((violation) => violation.invariant)).toContain(invariant);
+  });
+
+  it('accepts a DS withdrawn before its NS, in one batch', () => {
+    // Prepare
+    const watcher = monitor({ zones: [] });
+    watcher.observe({
+      account: '111111111111',
+      zoneId: PARENT,
+      changes: [change('CREATE', DELEGATION), change('CREATE', DS)],
+      before: records(APEX),
+      after: records(APEX, DELEGATION, DS),
+    });
+    watcher.violations.length = 0;
+
+    // Act
+    watcher.observe({
+      account: '111111111111',
+      zoneId: PARENT,
+      changes: [change('DELETE', DS), change('DELETE', DELEGATION)],
+      before: records(APEX, DELEGATION, DS),
+      after: records(APEX),
+    });
+
+    // Assess
+    expect(watcher.violations).toEqual([]);
   });
 
   it('keys a change the same way whatever the case, trailing dots and order of its values', () => {

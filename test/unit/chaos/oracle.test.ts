@@ -12,10 +12,21 @@ const policy: TruthPolicy = {
   ],
   defaultTtl: 3600,
   optInValue: 'true',
+  dnssec: true,
+  dsTtl: 3600,
 };
 
 function zone(account: string, zoneId: string, name: string, overrides: Partial<ChildZone> = {}): ChildZone {
-  return { account, zoneId, name, privateZone: false, tagValue: 'true', nameServers: [`ns-${zoneId}.awsdns-01.com`], ...overrides };
+  return {
+    account,
+    zoneId,
+    name,
+    privateZone: false,
+    tagValue: 'true',
+    nameServers: [`ns-${zoneId}.awsdns-01.com`],
+    signing: { signing: false, activeKeys: [], dsOff: false, retiredKey: undefined },
+    ...overrides,
+  };
 }
 
 function ns(name: string, values: readonly string[], author: FinalRecord['author'] = 'subzone', ttl = 3600): FinalRecord {
@@ -25,6 +36,16 @@ function ns(name: string, values: readonly string[], author: FinalRecord['author
 const FOO_A = zone(A, 'Z1', 'foo.run.example');
 const FOO_B = zone(B, 'Z2', 'foo.run.example');
 const NESTED_B = zone(B, 'Z3', 'a.foo.run.example');
+const KEY_1 = { name: 'key_1', ds: '11111 13 2 aaaa' };
+const KEY_2 = { name: 'key_2', ds: '22222 13 2 bbbb' };
+const SIGNING_A = zone(A, 'Z1', 'foo.run.example', {
+  signing: { signing: true, activeKeys: [KEY_1, KEY_2], dsOff: false, retiredKey: 'key_2' },
+});
+const OWNER_A = { owners: [{ name: 'foo.run.example', account: A, zoneId: 'Z1' }], leases: [], unsettled: [] };
+
+function ds(name: string, values: readonly string[], author: FinalRecord['author'] = 'subzone', ttl = 3600): FinalRecord {
+  return { name: `${name}.`, type: 'DS', ttl, values, author };
+}
 
 function state(overrides: Partial<FinalState>): FinalState {
   return { policy, zones: [], records: [], ledger: { owners: [], leases: [], unsettled: [] }, ...overrides };
@@ -87,6 +108,21 @@ describe('chaos oracle', () => {
     expect(violations).toEqual([]);
   });
 
+  it("accepts the DS of a signing owner's active keys but the retired one, in any spelling", () => {
+    // Prepare
+    const final = state({
+      zones: [SIGNING_A],
+      records: [ns('foo.run.example', SIGNING_A.nameServers), ds('foo.run.example', ['11111  13 2 AAAA'])],
+      ledger: OWNER_A,
+    });
+
+    // Act
+    const violations = checkFinalState(final);
+
+    // Assess
+    expect(violations).toEqual([]);
+  });
+
   it.each<[string, Partial<FinalState>, string]>([
     [
       'an owner whose zone is gone',
@@ -125,6 +161,30 @@ describe('chaos oracle', () => {
       '3: no delegation under another delegation',
     ],
     ['a lease left behind', { ledger: { owners: [], leases: [`${A} held by x`], unsettled: [] } }, 'no lease left behind'],
+    [
+      'a signing delegation without its DS',
+      { zones: [SIGNING_A], records: [ns('foo.run.example', SIGNING_A.nameServers)], ledger: OWNER_A },
+      'convergence: a signing delegation carries its DS',
+    ],
+    [
+      'a DS of a retired key',
+      {
+        zones: [SIGNING_A],
+        records: [ns('foo.run.example', SIGNING_A.nameServers), ds('foo.run.example', [KEY_1.ds, KEY_2.ds])],
+        ledger: OWNER_A,
+      },
+      "8: a DS holds its owner's active keys",
+    ],
+    [
+      'a claim with a DS but no NS',
+      { zones: [SIGNING_A], records: [ds('foo.run.example', [KEY_1.ds], 'hand')], ledger: OWNER_A },
+      'convergence: every unobstructed claim is delegated',
+    ],
+    [
+      'a DS left after the zone stopped signing',
+      { zones: [FOO_A], records: [ns('foo.run.example', FOO_A.nameServers), ds('foo.run.example', [KEY_1.ds])], ledger: OWNER_A },
+      '8: no DS without a signing, delegated owner',
+    ],
   ])('rejects %s', (_, overrides, invariant) => {
     // Prepare
     const final = state(overrides);
