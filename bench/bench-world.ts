@@ -28,6 +28,7 @@ import { sweepRequest } from '../functions/core/sweep-messages';
 import type { AccountId, ChangeBatch, DnsName, ParentView, SubzoneConfig, ZoneId } from '../functions/core/types';
 import { readEnvironment } from '../functions/worker/environment';
 import { buildRealWorker, startHarness, type Harness } from '../harness/emulator-harness';
+import { peakInAnySecond } from './report';
 
 /** The DNS ("hub") account. */
 export const HUB: AccountId = '111111111111';
@@ -473,18 +474,6 @@ class ObservedParentZoneStore implements ParentZoneStore {
     }
     return changeId;
   }
-}
-
-/** The most timestamps (ms) that fall within any one-second window [t, t + 1000). */
-export function peakInAnySecond(times: readonly number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let peak = 0;
-  let first = 0;
-  for (let last = 0; last < sorted.length; last += 1) {
-    while ((sorted[last] as number) - (sorted[first] as number) >= 1000) first += 1;
-    peak = Math.max(peak, last - first + 1);
-  }
-  return peak;
 }
 
 /** A condition the benchmark waited for did not come true in time. */
