@@ -52,8 +52,11 @@ export interface BundleResult {
   readonly baselineMs: number;
   readonly bundles: readonly BundleMeasure[];
   readonly esmSizePass: boolean;
+  /** Whole-process load time of the plain bundle / of the ESM bundle, measured side by side (the bar). */
   readonly speedup: number;
   readonly speedupPass: boolean;
+  /** The same ratio with the bare node start-up taken off both sides, for context. */
+  readonly speedupAboveBaseline: number;
 }
 
 interface Variant {
@@ -203,7 +206,8 @@ export async function benchBundle(options: { readonly runs: number; readonly var
     };
   });
   const [plain, esm] = bundles as [BundleMeasure, BundleMeasure];
-  const speedup = round(plain.loadMs / esm.loadMs, 2);
+  // The bar compares whole processes: a ratio of differences from the baseline would magnify noise.
+  const speedup = round(plain.rawLoadMs / esm.rawLoadMs, 2);
   const result: BundleResult = {
     runs: options.runs,
     baselineMs: round(baselineMs),
@@ -211,6 +215,7 @@ export async function benchBundle(options: { readonly runs: number; readonly var
     esmSizePass: esm.sizeKb < ESM_SIZE_BAR_KB,
     speedup,
     speedupPass: speedup >= LOAD_SPEEDUP_BAR,
+    speedupAboveBaseline: round(plain.loadMs / esm.loadMs, 2),
   };
   print(result);
   return result;
@@ -249,7 +254,12 @@ function print(result: BundleResult): void {
   );
   const verdicts: Verdict[] = [
     { what: 'ESM bundle size (KB)', measured: esm.sizeKb, bar: `< ${ESM_SIZE_BAR_KB}`, pass: result.esmSizePass },
-    { what: 'load speed-up, ESM vs plain', measured: `${result.speedup}x`, bar: `>= ${LOAD_SPEEDUP_BAR}x`, pass: result.speedupPass },
+    {
+      what: 'load speed-up, ESM vs plain, whole processes',
+      measured: `${result.speedup}x (${result.speedupAboveBaseline}x above the bare node start-up)`,
+      bar: `>= ${LOAD_SPEEDUP_BAR}x`,
+      pass: result.speedupPass,
+    },
   ];
   printVerdicts('Verdict', verdicts);
 }
