@@ -11,7 +11,10 @@
  * A sweep still running at the deadline is stopped there: its figures are then what it did
  * by the deadline, and its time a projection from the accounts it finished.
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { QueueWaitTimeoutError } from '../emulator/sqs/event-source-mapping';
+import { DynamoDbLedger } from '../functions/adapters/dynamodb-ledger';
+import type { AccountId } from '../functions/core/types';
 import { RECORDS_PER_PAGE } from '../functions/adapters/route53-parent-zone-store';
 import { BenchWorld, HUB, PRODUCTION_MAPPING, benchAccounts } from './bench-world';
 import { printHeading, printTable, printVerdicts, round, type Verdict } from './report';
@@ -21,6 +24,9 @@ import { seedDelegated, seedOtherRecords, steadyZoneNames } from './steady-state
 export const ORG_CALLS_RATIO_BAR = 1.1;
 /** The sweep interval a sweep must fit in. */
 export const SWEEP_INTERVAL_SECONDS = 15 * 60;
+
+/** Accounts whose ledger entries are read back after the sweep. */
+const LEDGER_SAMPLE_ACCOUNTS = 20;
 
 /** One organisation to sweep. */
 export interface OrgSweepOptions {
@@ -66,6 +72,8 @@ export interface OrgSweepResult {
   readonly peakHubSendRate: number;
   readonly peakHubRatePass: boolean;
   readonly changeResourceRecordSets: number;
+  /** Ledger entries of up to 20 reconciled accounts read back, and those the sweep rewrote (seeded at version 1). */
+  readonly ledgerSample: { readonly entries: number; readonly rewritten: number };
   readonly byOperation: Record<string, number>;
   readonly heapMb: number;
 }
@@ -111,9 +119,11 @@ export async function benchOrgSweep(options: OrgSweepOptions): Promise<OrgSweepR
     world.pause();
     const done = world.invocations.filter((invocation) => invocation.endedAt > 0);
     // An account is reconciled once the worker listed its zones (a reconcile starts there).
-    const accountsReconciled = new Set(
+    const reconciled = new Set(
       world.callLog.filter((entry) => entry.account !== HUB && entry.operation === 'ListHostedZones').map((entry) => entry.account),
-    ).size;
+    );
+    const accountsReconciled = reconciled.size;
+    const ledgerSample = await readBackLedger(world, [...reconciled].slice(0, LEDGER_SAMPLE_ACCOUNTS));
     const hub = world.callLog.filter((entry) => entry.account === HUB && entry.service === 'route53');
     const byOperation: Record<string, number> = {};
     for (const entry of world.callLog) {
@@ -157,6 +167,7 @@ export async function benchOrgSweep(options: OrgSweepOptions): Promise<OrgSweepR
       peakHubSendRate: world.peakHubSendRate(started),
       peakHubRatePass: peakHubRate <= world.hubBudget(),
       changeResourceRecordSets: hub.filter((entry) => entry.operation === 'ChangeResourceRecordSets').length,
+      ledgerSample,
       byOperation,
       heapMb: round(process.memoryUsage().heapUsed / 2 ** 20),
     };
@@ -164,6 +175,18 @@ export async function benchOrgSweep(options: OrgSweepOptions): Promise<OrgSweepR
     return result;
   } finally {
     await world.stop();
+  }
+}
+
+/** Reads back the ledger entries of `accounts`: a steady-state sweep leaves every one at the version it was seeded with. */
+async function readBackLedger(world: BenchWorld, accounts: readonly AccountId[]): Promise<OrgSweepResult['ledgerSample']> {
+  const client = new DynamoDBClient({ region: 'us-east-1' });
+  try {
+    const ledger = new DynamoDbLedger(client, { tableName: world.emulator.names.ledgerTableName });
+    const entries = (await Promise.all(accounts.map((account) => ledger.listEntries(account)))).flat();
+    return { entries: entries.length, rewritten: entries.filter((entry) => entry.version !== 1).length };
+  } finally {
+    client.destroy();
   }
 }
 
@@ -211,6 +234,12 @@ function print(result: OrgSweepResult): void {
       measured: result.changeResourceRecordSets,
       bar: '0',
       pass: result.changeResourceRecordSets === 0,
+    },
+    {
+      what: `ledger entries rewritten, of ${result.ledgerSample.entries} read back`,
+      measured: result.ledgerSample.rewritten,
+      bar: '0 (steady state)',
+      pass: result.ledgerSample.rewritten === 0,
     },
   ];
   printVerdicts('Verdict', verdicts);
