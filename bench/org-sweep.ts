@@ -17,7 +17,7 @@ import { DynamoDbLedger } from '../functions/adapters/dynamodb-ledger';
 import type { AccountId } from '../functions/core/types';
 import { RECORDS_PER_PAGE } from '../functions/adapters/route53-parent-zone-store';
 import { BenchWorld, HUB, PRODUCTION_MAPPING, benchAccounts } from './bench-world';
-import { printHeading, printTable, printVerdicts, round, type Verdict } from './report';
+import { median, printHeading, printTable, printVerdicts, round, type Verdict } from './report';
 import { seedDelegated, seedOtherRecords, steadyZoneNames } from './steady-state';
 
 /** The bar on hub calls: this many times (parent pages + 1). */
@@ -63,6 +63,12 @@ export interface OrgSweepResult {
   readonly projectedSeconds: number;
   readonly accountsReconciled: number;
   readonly invocations: number;
+  /** Where the sweep's time went: the fan-out invocation, and the account invocations (seconds). */
+  readonly timeline: {
+    readonly fanOutSeconds: number;
+    readonly firstParentPageSeconds: number;
+    readonly accountInvocationSeconds: { readonly median: number; readonly max: number };
+  };
   readonly hubRoute53Calls: number;
   readonly hubCallsBar: number;
   readonly hubCallsPass: boolean;
@@ -158,6 +164,7 @@ export async function benchOrgSweep(options: OrgSweepOptions): Promise<OrgSweepR
       projectedSeconds: round(projectedSeconds),
       accountsReconciled,
       invocations: done.length,
+      timeline: timelineOf(world, started),
       hubRoute53Calls: hub.length,
       hubCallsBar,
       // Unfinished, the calls so far are a floor: they pass only if the sweep is done.
@@ -176,6 +183,22 @@ export async function benchOrgSweep(options: OrgSweepOptions): Promise<OrgSweepR
   } finally {
     await world.stop();
   }
+}
+
+function timelineOf(world: BenchWorld, started: number): OrgSweepResult['timeline'] {
+  const fanOut = world.invocations.find((invocation) => invocation.accountMessages === 0);
+  const firstPage = world.callLog.find((entry) => entry.account === HUB && entry.operation === 'ListResourceRecordSets');
+  const durations = world.invocations
+    .filter((invocation) => invocation.accountMessages > 0 && invocation.endedAt > 0)
+    .map((invocation) => (invocation.endedAt - invocation.startedAt) / 1000);
+  return {
+    fanOutSeconds: fanOut && fanOut.endedAt > 0 ? round((fanOut.endedAt - fanOut.startedAt) / 1000) : Number.NaN,
+    firstParentPageSeconds: firstPage ? round((firstPage.at - started) / 1000) : Number.NaN,
+    accountInvocationSeconds: {
+      median: round(median(durations)),
+      max: durations.length === 0 ? Number.NaN : round(Math.max(...durations)),
+    },
+  };
 }
 
 /** Reads back the ledger entries of `accounts`: a steady-state sweep leaves every one at the version it was seeded with. */
@@ -208,6 +231,10 @@ function print(result: OrgSweepResult): void {
         `${result.hubBudget}/s / ${result.hubRequestsPerEnvironment}/s x ${result.executionEnvironments}`,
       ],
       ['heap used after the sweep (MB)', result.heapMb],
+      [
+        'sweep timeline (s): fan-out invocation / first parent page / account invocations median, max',
+        `${result.timeline.fanOutSeconds} / ${result.timeline.firstParentPageSeconds} / ${result.timeline.accountInvocationSeconds.median}, ${result.timeline.accountInvocationSeconds.max}`,
+      ],
     ],
   );
   const verdicts: Verdict[] = [
