@@ -133,6 +133,11 @@ export interface BenchWorldOptions {
  */
 export const BENCH_VISIBILITY_TIMEOUT_SECONDS = 5;
 
+/** Production's function timeout (SubzoneHub's default workerTimeout): the bench does not stop an invocation at it. */
+export const PRODUCTION_FUNCTION_TIMEOUT_SECONDS = 60;
+/** Production's visibility timeout: six times the function timeout plus the batching window (SubzoneHub). */
+export const PRODUCTION_VISIBILITY_TIMEOUT_SECONDS = 6 * PRODUCTION_FUNCTION_TIMEOUT_SECONDS + 5;
+
 /** One Lambda execution environment: its own worker (clients, caches, hub rate limiter). */
 interface ExecutionEnvironment {
   readonly id: number;
