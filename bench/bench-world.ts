@@ -19,13 +19,16 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { Emulator, QueueOptions } from '../emulator';
 import type { ServiceName } from '../emulator/types';
 import { createHubRoute53Client } from '../functions/adapters/clients';
+import { requestsPerEnvironment } from '../functions/adapters/rate-limiter';
 import { RECORDS_PER_PAGE, Route53ParentZoneStore } from '../functions/adapters/route53-parent-zone-store';
+import { WORKER_MAX_CONCURRENCY_VARIABLE } from '../functions/core/contract';
 import { LeaseBusyError } from '../functions/core/errors';
 import type { DelegationLedger, ParentZoneStore } from '../functions/core/ports';
 import { sweepRequest } from '../functions/core/sweep-messages';
 import type { AccountId, ChangeBatch, DnsName, ParentView, SubzoneConfig, ZoneId } from '../functions/core/types';
 import { readEnvironment } from '../functions/worker/environment';
 import { buildRealWorker, startHarness, type Harness } from '../harness/emulator-harness';
+import { peakInAnySecond } from './report';
 
 /** The DNS ("hub") account. */
 export const HUB: AccountId = '111111111111';
@@ -86,6 +89,8 @@ export interface ParentRead {
 /** One invocation of the worker, as observed. */
 export interface InvocationRecord {
   readonly id: number;
+  /** The execution environment (1 .. maximum concurrency) that ran it. */
+  readonly environment: number;
   readonly messages: number;
   /** Messages that were subzone's own per-account sweep/CLI messages. */
   readonly accountMessages: number;
@@ -112,7 +117,10 @@ export interface BenchWorldOptions {
   readonly accounts: readonly AccountId[];
   /** @default PRODUCTION_MAPPING, with a short visibility timeout */
   readonly queue?: Partial<QueueOptions>;
-  /** The worker's hub token bucket (ROUTE53_REQUESTS_PER_SECOND). @default 5 */
+  /**
+   * The whole worker's hub budget (ROUTE53_REQUESTS_PER_SECOND), shared by its execution
+   * environments as production shares it. @default 5
+   */
   readonly hubRequestsPerSecond?: number;
   /** Log the worker's warnings and errors. @default false */
   readonly verbose?: boolean;
@@ -125,14 +133,32 @@ export interface BenchWorldOptions {
  */
 export const BENCH_VISIBILITY_TIMEOUT_SECONDS = 5;
 
+/** Production's function timeout (SubzoneHub's default workerTimeout): the bench does not stop an invocation at it. */
+export const PRODUCTION_FUNCTION_TIMEOUT_SECONDS = 60;
+/** Production's visibility timeout: six times the function timeout plus the batching window (SubzoneHub). */
+export const PRODUCTION_VISIBILITY_TIMEOUT_SECONDS = 6 * PRODUCTION_FUNCTION_TIMEOUT_SECONDS + 5;
+
+/** One Lambda execution environment: its own worker (clients, caches, hub rate limiter). */
+interface ExecutionEnvironment {
+  readonly id: number;
+  readonly handler: (event: SQSEvent) => Promise<SQSBatchResponse>;
+}
+
 /** A running emulator with the real worker attached. */
 export class BenchWorld {
   readonly callLog: CallLogEntry[] = [];
+  /** When each hub Route 53 attempt left the worker's client, signed (ms since epoch). */
+  private readonly hubSends: number[] = [];
   readonly invocations: InvocationRecord[] = [];
   /** Canonical name -> when its NS record was created in the parent (ms since epoch). */
   readonly delegatedAt = new Map<DnsName, number>();
   config: SubzoneConfig;
-  private handler: (event: SQSEvent) => Promise<SQSBatchResponse>;
+  /**
+   * As many environments as the mapping's maximum concurrency, each running one invocation
+   * at a time, as Lambda runs them: each has its own hub limiter, with its share of the budget.
+   */
+  private environments: ExecutionEnvironment[] = [];
+  private idleEnvironments: ExecutionEnvironment[] = [];
   private readonly scope = new AsyncLocalStorage<InvocationRecord>();
   private readonly children = new Map<AccountId, Route53Client>();
   private nextInvocation = 1;
@@ -146,13 +172,14 @@ export class BenchWorld {
   ) {
     this.emulator = harness.emulator;
     this.config = harness.config;
-    this.handler = this.buildHandler();
+    this.coldStart();
     this.observeCalls();
     this.resume();
   }
 
   /** Starts the emulator, the parent zone and the worker. Call `stop()` when done. */
   static async start(options: BenchWorldOptions): Promise<BenchWorld> {
+    const concurrency = options.queue?.maximumConcurrency ?? PRODUCTION_MAPPING.maximumConcurrency;
     const harness = await startHarness({
       rawConfig: benchRawConfig(PARENT_ZONE_ID, options.accounts),
       emulator: {
@@ -165,7 +192,10 @@ export class BenchWorld {
           ...options.queue,
         },
       },
-      environment: { ROUTE53_REQUESTS_PER_SECOND: String(options.hubRequestsPerSecond ?? 5) },
+      environment: {
+        ROUTE53_REQUESTS_PER_SECOND: String(options.hubRequestsPerSecond ?? 5),
+        [WORKER_MAX_CONCURRENCY_VARIABLE]: String(concurrency),
+      },
     });
     return new BenchWorld(harness, options);
   }
@@ -186,9 +216,22 @@ export class BenchWorld {
     return counts.visible + counts.notVisible + counts.delayed;
   }
 
-  /** Replaces the worker by a fresh one (a cold start: no cached credentials, start-up checks again). */
+  /** Replaces every execution environment by a fresh one (a cold start: no cached credentials, start-up checks again). */
   coldStart(): void {
-    this.handler = this.buildHandler();
+    const concurrency = this.emulator.queue.settings.maximumConcurrency;
+    this.environments = Array.from({ length: concurrency }, (_, index) => ({ id: index + 1, handler: this.buildHandler() }));
+    this.idleEnvironments = [...this.environments];
+  }
+
+  /** The hub budget each execution environment keeps to (its whole-number share). */
+  hubRequestsPerEnvironment(): number {
+    const env = readEnvironment();
+    return requestsPerEnvironment(env.ROUTE53_REQUESTS_PER_SECOND, env[WORKER_MAX_CONCURRENCY_VARIABLE]);
+  }
+
+  /** The whole worker's hub budget (ROUTE53_REQUESTS_PER_SECOND). */
+  hubBudget(): number {
+    return readEnvironment().ROUTE53_REQUESTS_PER_SECOND;
   }
 
   /** Creates zones in a child account in-process (no API call, no event), tagged when `optIn`. */
@@ -219,6 +262,7 @@ export class BenchWorld {
   resetCalls(): void {
     this.emulator.counters.reset();
     this.callLog.length = 0;
+    this.hubSends.length = 0;
   }
 
   /** Sends a sweep request to the work queue as EventBridge Scheduler would. */
@@ -259,11 +303,19 @@ export class BenchWorld {
     const telemetry = { logger, metrics: new Metrics({ namespace: 'SubzoneBench', logger }) };
     // The same factory and token bucket productionDeps uses for the hub client, built here
     // so the benchmark can see each attempt and the invocation it belongs to.
-    const hubRoute53 = createHubRoute53Client({ rateLimit: { requestsPerSecond: env.ROUTE53_REQUESTS_PER_SECOND } });
+    const hubRoute53 = createHubRoute53Client({
+      rateLimit: { requestsPerSecond: requestsPerEnvironment(env.ROUTE53_REQUESTS_PER_SECOND, env[WORKER_MAX_CONCURRENCY_VARIABLE]) },
+    });
     hubRoute53.middlewareStack.addRelativeTo(this.hubCallMiddleware(), {
       name: 'benchHubCallCounter',
       relation: 'after',
       toMiddleware: 'retryMiddleware',
+    });
+    // After signing, past the rate limiter: when each attempt leaves for the wire.
+    hubRoute53.middlewareStack.addRelativeTo(this.hubSendMiddleware(), {
+      name: 'benchHubSendClock',
+      relation: 'after',
+      toMiddleware: 'httpSigningMiddleware',
     });
     const { handler } = buildRealWorker(this.config, (production) => {
       this.observeLeases(production.ledger);
@@ -279,7 +331,28 @@ export class BenchWorld {
 
   /** The parent zone's size now, in ListResourceRecordSets pages of 300 records. */
   zonePages(): number {
-    return Math.max(1, Math.ceil(this.parentRecords().length / RECORDS_PER_PAGE));
+    const records = this.emulator.route53.getHostedZone(HUB, this.parentZoneId).records.size;
+    return Math.max(1, Math.ceil(records / RECORDS_PER_PAGE));
+  }
+
+  /** The most hub Route 53 requests the emulator received in any one-second window, from `since` on. */
+  peakHubRate(since = 0): number {
+    const times = this.callLog
+      .filter((entry) => entry.at >= since && entry.account === HUB && entry.service === 'route53')
+      .map((entry) => entry.at);
+    return peakInAnySecond(times);
+  }
+
+  /** The most hub Route 53 attempts the worker's clients sent in any one-second window, from `since` on. */
+  peakHubSendRate(since = 0): number {
+    return peakInAnySecond(this.hubSends.filter((at) => at >= since));
+  }
+
+  private hubSendMiddleware<Input extends object, Output extends object>(): FinalizeRequestMiddleware<Input, Output> {
+    return (next) => async (args) => {
+      this.hubSends.push(Date.now());
+      return next(args);
+    };
   }
 
   private hubCallMiddleware<Input extends object, Output extends object>(): FinalizeRequestMiddleware<Input, Output> {
@@ -292,8 +365,13 @@ export class BenchWorld {
   }
 
   private async invoke(event: SQSEvent): Promise<SQSBatchResponse> {
+    // The mapping never runs more batches at once than there are environments. The one freed
+    // last is taken first, as Lambda reuses a warm environment.
+    const environment = this.idleEnvironments.pop();
+    if (environment === undefined) throw new Error('benchmark: more invocations in flight than execution environments');
     const record: InvocationRecord = {
       id: this.nextInvocation++,
+      environment: environment.id,
       messages: event.Records.length,
       accountMessages: event.Records.filter((message) => message.body.includes('"reconcile-account"')).length,
       startedAt: Date.now(),
@@ -309,7 +387,7 @@ export class BenchWorld {
     };
     this.invocations.push(record);
     try {
-      const response = await this.scope.run(record, () => this.handler(event));
+      const response = await this.scope.run(record, () => environment.handler(event));
       record.failed = response.batchItemFailures.length;
       return response;
     } catch (error) {
@@ -317,6 +395,8 @@ export class BenchWorld {
       record.error = error instanceof Error ? error.message : String(error);
       throw error;
     } finally {
+      // A cold start replaces the pool; an environment of the old one is not taken again.
+      if (this.environments.includes(environment)) this.idleEnvironments.push(environment);
       record.endedAt = Date.now();
       // An account still waited for when the invocation ends was given up: its reconcile was skipped.
       record.leaseBusy = record.waitingFor.size;

@@ -1,11 +1,16 @@
 /**
  * §9 bar 2: a burst of opt-ins across accounts, under Route 53's per-account quota
- * (emulator: 10 requests/s, burst 50) and the worker's own hub token bucket (5/s).
+ * (emulator: 10 requests/s, burst 50) and the worker's own hub budget (5/s, shared by its
+ * execution environments).
  *
  * The zones exist beforehand (created in-process: no event). Each child account then tags
  * its zones through the SDK at `childRate` calls per second, all accounts at once; every tag
  * call is a CloudTrail event on the real path (spoke rule, hub bus, queue, event source
  * mapping with the production batch size, window and concurrency, worker).
+ *
+ * Bars (set for 1,000 opt-ins over 10 accounts): at most 60 hub Route 53 calls (scaled with
+ * the burst's size), none dead-lettered, and the last NS record written within 1.5 x the time
+ * the last tag call returned, counted from the first tag call: the worker keeps up with its input.
  */
 import { ChangeTagsForResourceCommand } from '@aws-sdk/client-route-53';
 import { TokenBucket } from 'limiter';
@@ -28,7 +33,16 @@ export interface BurstOptions {
   readonly accounts: number;
   readonly childRate: number;
   readonly verbose: boolean;
+  /** The whole worker's hub budget. @default 5 */
+  readonly hubRequestsPerSecond?: number;
+  /** Execution environments (the mapping's maximum concurrency). @default 2 */
+  readonly maximumConcurrency?: number;
 }
+
+/** Hub Route 53 calls allowed per opt-in: 60 for a burst of 1,000. */
+export const HUB_CALLS_PER_OPT_IN_BAR = 60 / 1000;
+/** The last write must land within this many times the time of the last tag. */
+export const KEEP_UP_BAR = 1.5;
 
 /** Results of the burst section. */
 export interface BurstResult {
@@ -71,6 +85,27 @@ export interface BurstResult {
     readonly pass: boolean;
   };
   readonly latencyMs: { readonly p50: number; readonly p99: number; readonly max: number; readonly samples: number };
+  readonly hubCalls: { readonly calls: number; readonly bar: number; readonly pass: boolean };
+  /** Seconds from the first tag call: the last tag call returned, the last NS record was written. */
+  readonly keepsUp: {
+    readonly lastTagSeconds: number;
+    readonly lastWriteSeconds: number;
+    readonly ratio: number;
+    readonly bar: number;
+    readonly pass: boolean;
+  };
+  readonly deadLetteredPass: boolean;
+  /** Hub Route 53 requests in the busiest one-second window, against the whole worker's budget. */
+  readonly hubRate: {
+    /** Busiest one-second window as Route 53 (the emulator) received the requests. */
+    readonly peak: number;
+    /** The same as the worker's clients sent them, after signing. */
+    readonly peakSent: number;
+    readonly budget: number;
+    readonly perEnvironment: number;
+    readonly environments: number;
+    readonly pass: boolean;
+  };
   readonly calls: {
     readonly hubRoute53: number;
     readonly hubRefused: number;
@@ -105,7 +140,12 @@ export async function benchBurst(options: BurstOptions): Promise<BurstResult> {
 /** Runs a burst on a fresh world and measures it, printing only its progress. */
 export async function measureBurst(options: BurstOptions): Promise<BurstResult> {
   const accounts = benchAccounts(options.accounts);
-  const world = await BenchWorld.start({ accounts, hubRequestsPerSecond: 5, verbose: options.verbose });
+  const world = await BenchWorld.start({
+    accounts,
+    hubRequestsPerSecond: options.hubRequestsPerSecond ?? 5,
+    queue: { maximumConcurrency: options.maximumConcurrency ?? PRODUCTION_MAPPING.maximumConcurrency },
+    verbose: options.verbose,
+  });
   try {
     const counts = zonesPerAccount(options.zones, options.accounts);
     const zones = accounts.map((account, accountIndex) => {
@@ -180,13 +220,17 @@ export async function measureBurst(options: BurstOptions): Promise<BurstResult> 
     const spokeAccounts = new Set(accounts);
     const childTagCalls = counters.count({ operation: 'ChangeTagsForResource' });
     const spokeRoute53 = counters.snapshot().filter((entry) => spokeAccounts.has(entry.account) && entry.service === 'route53');
+    const hubCalls = counters.count({ account: HUB, service: 'route53' });
+    const hubCallsBar = Math.ceil(HUB_CALLS_PER_OPT_IN_BAR * options.zones);
+    const lastTagSeconds = (Math.max(started, ...taggedAt.values()) - started) / 1000;
+    const peak = world.peakHubRate(started);
 
     const result: BurstResult = {
       scale: { zones: options.zones, accounts: options.accounts, childRatePerAccount: options.childRate },
       settings: {
         quota: `${quota.ratePerSecond}/s burst ${quota.burst} per account (${quota.services.join(', ')})`,
-        hubTokenBucket: '5/s (ROUTE53_REQUESTS_PER_SECOND=5)',
-        eventSourceMapping: PRODUCTION_MAPPING,
+        hubBudget: `${world.hubBudget()}/s (ROUTE53_REQUESTS_PER_SECOND), ${world.hubRequestsPerEnvironment()}/s in each of ${world.emulator.queue.settings.maximumConcurrency} execution environments`,
+        eventSourceMapping: world.emulator.queue.settings,
         visibilityTimeoutSeconds: BENCH_VISIBILITY_TIMEOUT_SECONDS,
       },
       tagsSent: taggedAt.size,
@@ -222,6 +266,23 @@ export async function measureBurst(options: BurstOptions): Promise<BurstResult> 
         ofThoseReadByPages: byPages.length,
         pass: byPages.length === crowded.length,
       },
+      hubCalls: { calls: hubCalls, bar: hubCallsBar, pass: hubCalls <= hubCallsBar },
+      keepsUp: {
+        lastTagSeconds: round(lastTagSeconds),
+        lastWriteSeconds: round(totalSeconds),
+        ratio: round(totalSeconds / lastTagSeconds, 2),
+        bar: KEEP_UP_BAR,
+        pass: drained && totalSeconds <= KEEP_UP_BAR * lastTagSeconds,
+      },
+      deadLetteredPass: world.deadLettered() === 0,
+      hubRate: {
+        peak,
+        peakSent: world.peakHubSendRate(started),
+        budget: world.hubBudget(),
+        perEnvironment: world.hubRequestsPerEnvironment(),
+        environments: world.emulator.queue.settings.maximumConcurrency,
+        pass: peak <= world.hubBudget(),
+      },
       latencyMs: {
         p50: percentile(latencies, 50),
         p99: percentile(latencies, 99),
@@ -229,7 +290,7 @@ export async function measureBurst(options: BurstOptions): Promise<BurstResult> 
         samples: latencies.length,
       },
       calls: {
-        hubRoute53: counters.count({ account: HUB, service: 'route53' }),
+        hubRoute53: hubCalls,
         hubRefused: counters.refusals({ account: HUB, service: 'route53' }),
         sts: counters.count({ service: 'sts' }),
         spokeWorkerReads: spokeRoute53
@@ -310,6 +371,25 @@ function print(result: BurstResult): void {
       measured: result.delegated,
       bar: `${result.scale.zones}`,
       pass: result.delegated === result.scale.zones,
+    },
+    {
+      what: 'hub Route 53 calls (retries included)',
+      measured: result.hubCalls.calls,
+      bar: `<= ${result.hubCalls.bar} (60 per 1,000 opt-ins)`,
+      pass: result.hubCalls.pass,
+    },
+    { what: 'messages dead-lettered', measured: invocations.deadLettered, bar: '0', pass: result.deadLetteredPass },
+    {
+      what: 'last NS write / last tag call, seconds from the first tag',
+      measured: `${result.keepsUp.lastWriteSeconds} / ${result.keepsUp.lastTagSeconds} = ${result.keepsUp.ratio}`,
+      bar: `<= ${KEEP_UP_BAR}`,
+      pass: result.keepsUp.pass,
+    },
+    {
+      what: 'peak hub Route 53 requests in any one-second window, received (sent)',
+      measured: `${result.hubRate.peak} (${result.hubRate.peakSent})`,
+      bar: `<= ${result.hubRate.budget} (budget; ${result.hubRate.perEnvironment}/s x ${result.hubRate.environments} environments)`,
+      pass: result.hubRate.pass,
     },
     { what: 'latency p50 / p99 (ms)', measured: `${latency.p50} / ${latency.p99}`, bar: 'reported', pass: latency.samples > 0 },
   ];

@@ -1,6 +1,6 @@
 /**
  * Printing for the benchmark: aligned text tables, verdict lines and the small statistics
- * (median, nearest-rank percentile) the sections report.
+ * (median, nearest-rank percentile, busiest one-second window) the sections report.
  */
 
 /** A cell: strings print as they are, numbers right-aligned. */
@@ -57,6 +57,18 @@ export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
   return sorted[rank - 1] as number;
+}
+
+/** The most timestamps (ms) that fall within any one-second window [t, t + 1000). */
+export function peakInAnySecond(times: readonly number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let peak = 0;
+  let first = 0;
+  for (let last = 0; last < sorted.length; last += 1) {
+    while ((sorted[last] as number) - (sorted[first] as number) >= 1000) first += 1;
+    peak = Math.max(peak, last - first + 1);
+  }
+  return peak;
 }
 
 /** Rounds to `digits` decimals for display and JSON. */

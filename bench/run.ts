@@ -13,7 +13,9 @@ import { join } from 'node:path';
 import { benchBundle, BENCH_DIR } from './bundle';
 import { benchBurst } from './burst';
 import { drawCharts } from './charts';
-import { BenchOptionsError, parseBenchOptions, USAGE, type BenchOptions } from './options';
+import { benchHubRate } from './hub-rate';
+import { BenchOptionsError, OPT_IN_SECTIONS, parseBenchOptions, USAGE, type BenchOptions } from './options';
+import { benchOrgSweep, type OrgSweepResult } from './org-sweep';
 import { printHeading, printTable, round } from './report';
 import { benchSingleEvent } from './single-event';
 import { benchSweep } from './sweep';
@@ -21,6 +23,9 @@ import { benchVersusCdk } from './versus-cdk';
 
 // The machines here run Node 20 on purpose (see README); the SDK's upgrade notice is noise in the report.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+/** Zones per account in the organisation-scale sweep. */
+const ORG_ZONES_PER_ACCOUNT = 20;
 
 interface Summary {
   readonly bar: string;
@@ -40,12 +45,17 @@ async function main(options: BenchOptions): Promise<void> {
   };
 
   if (options.sections.includes('single')) {
-    const single = await benchSingleEvent({ verbose: options.verbose });
+    const single = await benchSingleEvent({ held: options.held, parentRecords: options.parentRecords, verbose: options.verbose });
     results.singleEvent = single;
     summary.push({
-      bar: `1 warm opt-in event: <= ${single.bar} Route 53/STS calls`,
+      bar: `1 warm opt-in event, empty account, parent of ${single.parentRecords} records: <= ${single.bar} Route 53/STS calls`,
       measured: `${single.route53AndStsCalls} calls`,
       pass: single.pass,
+    });
+    summary.push({
+      bar: `1 warm opt-in event, account holding ${single.held.delegationsHeld} delegations: <= ${single.bar} Route 53/STS calls`,
+      measured: `${single.held.route53AndStsCalls} calls`,
+      pass: single.held.pass,
     });
     lap('single');
   }
@@ -69,6 +79,26 @@ async function main(options: BenchOptions): Promise<void> {
       pass: burst.parentReads.pass,
     });
     summary.push({
+      bar: `burst: hub Route 53 calls <= ${burst.hubCalls.bar} (60 per 1,000 opt-ins)`,
+      measured: String(burst.hubCalls.calls),
+      pass: burst.hubCalls.pass,
+    });
+    summary.push({
+      bar: 'burst: messages dead-lettered = 0',
+      measured: String(burst.invocations.deadLettered),
+      pass: burst.deadLetteredPass,
+    });
+    summary.push({
+      bar: 'burst: last NS write <= 1.5 x last tag (seconds from the first tag)',
+      measured: `${burst.keepsUp.lastWriteSeconds} / ${burst.keepsUp.lastTagSeconds} = ${burst.keepsUp.ratio}`,
+      pass: burst.keepsUp.pass,
+    });
+    summary.push({
+      bar: `burst: peak hub requests in one second <= budget ${burst.hubRate.budget}`,
+      measured: String(burst.hubRate.peak),
+      pass: burst.hubRate.pass,
+    });
+    summary.push({
       bar: 'burst: tag -> NS latency under the quota (p50 / p99)',
       measured: `${burst.latencyMs.p50} / ${burst.latencyMs.p99} ms, total ${burst.totalSeconds} s`,
       pass: burst.delegated === burst.scale.zones,
@@ -90,6 +120,16 @@ async function main(options: BenchOptions): Promise<void> {
     }
     results.sweep = sweeps;
     lap('sweep');
+  }
+  if (options.sections.includes('rate')) {
+    const rate = await benchHubRate({ zones: options.rateZones, verbose: options.verbose });
+    results.hubRate = rate;
+    summary.push({
+      bar: `whole worker's hub rate, ${rate.scenarios.length} budgets x environments: peak in any second <= budget`,
+      measured: rate.scenarios.map((scenario) => `${scenario.peak}/${scenario.budget}`).join(', '),
+      pass: rate.pass,
+    });
+    lap('rate');
   }
   if (options.sections.includes('bundle')) {
     const bundle = await benchBundle({ runs: options.loadRuns, variants: options.quick ? 'required' : 'all' });
@@ -119,9 +159,47 @@ async function main(options: BenchOptions): Promise<void> {
     }
     lap('cdk');
   }
+  if (options.sections.includes('org')) {
+    const orgs: OrgSweepResult[] = [];
+    for (const accounts of options.orgAccounts) {
+      const org = await benchOrgSweep({
+        accounts,
+        zonesPerAccount: ORG_ZONES_PER_ACCOUNT,
+        otherRecords: options.parentRecords,
+        hubRequestsPerSecond: options.orgBudget,
+        deadlineSeconds: options.orgDeadlineMinutes * 60,
+        verbose: options.verbose,
+      });
+      orgs.push(org);
+      const size = `${accounts} x ${ORG_ZONES_PER_ACCOUNT} sweep`;
+      summary.push(
+        {
+          bar: `${size}: hub Route 53 calls <= 1.1 x (${org.parentPages} pages + 1)`,
+          measured: `${org.finished ? '' : '>= '}${org.hubRoute53Calls} / ${org.hubCallsBar}`,
+          pass: org.hubCallsPass,
+        },
+        {
+          bar: `${size} at a hub budget of ${org.hubBudget}/s: wall time <= 900 s`,
+          measured: org.finished ? `${org.seconds} s` : `stopped at ${org.seconds} s, projected ${org.projectedSeconds} s`,
+          pass: org.timePass,
+        },
+        {
+          bar: `${size}: peak hub requests in one second <= ${org.hubBudget}`,
+          measured: String(org.peakHubRate),
+          pass: org.peakHubRatePass,
+        },
+      );
+    }
+    results.orgSweep = orgs;
+    lap('org');
+  }
 
   const seconds = round((Date.now() - started) / 1000);
   printHeading('Summary');
+  const skipped = OPT_IN_SECTIONS.filter((section) => !options.sections.includes(section));
+  if (skipped.length > 0) {
+    console.log(`Not run (opt-in, most of an hour): ${skipped.join(', ')}; run them with npm run bench -- --only ${skipped.join(',')}`);
+  }
   const timing = Object.entries(sectionSeconds)
     .map(([section, value]) => `${section} ${value} s`)
     .join(', ');

@@ -36,6 +36,8 @@ export interface SweepMeasure {
   readonly spokeGetHostedZone: number;
   readonly changeResourceRecordSets: number;
   readonly seconds: number;
+  /** Hub Route 53 requests in the busiest one-second window of the sweep. */
+  readonly peakHubRate: number;
 }
 
 /** Results of the sweep section. */
@@ -109,6 +111,7 @@ export async function benchSweep(options: SweepOptions): Promise<SweepResult> {
         spokeGetHostedZone: counted.filter((entry) => entry.account !== HUB && entry.operation === 'GetHostedZone').length,
         changeResourceRecordSets: counted.filter((entry) => entry.operation === 'ChangeResourceRecordSets').length,
         seconds: round(seconds, 2),
+        peakHubRate: world.peakHubRate(started),
       };
     };
     const sweeps = [await measure('warm'), await measure('cold')];
@@ -124,7 +127,7 @@ function print(result: SweepResult): void {
   console.log(`(${result.delegated} delegations in place before the measured sweeps; parent pages of ${RECORDS_PER_PAGE} records)`);
   for (const sweep of result.sweeps) {
     printTable(
-      `${sweep.kind === 'warm' ? 'Warm' : 'Cold (fresh worker)'} sweep: Route 53/STS calls by side and operation, ${sweep.reconcilingInvocations} reconciling invocation(s), ${sweep.seconds} s`,
+      `${sweep.kind === 'warm' ? 'Warm' : 'Cold (fresh worker)'} sweep: Route 53/STS calls by side and operation, ${sweep.reconcilingInvocations} reconciling invocation(s), ${sweep.seconds} s, peak ${sweep.peakHubRate} hub requests in one second`,
       ['side operation', 'calls', 'minimum'],
       [
         ...Object.entries(sweep.byOperation).map(([name, value]) => [name, value.calls, value.minimum]),
