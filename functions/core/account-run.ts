@@ -8,7 +8,7 @@ import type { AccountEntries } from './account-entries';
 import { assertIsError, type SpokeReadError } from './errors';
 import type { DecisionResult } from './outcomes';
 import type { Decision } from './policy';
-import type { AccountId, LedgerEntry, SpokeSnapshot, ZoneScope } from './types';
+import type { AccountId, LedgerEntry, SpokeSnapshot, SweepSlice, ZoneScope } from './types';
 
 /** One account to reconcile, and why. */
 export interface AccountJob {
@@ -19,6 +19,8 @@ export interface AccountJob {
    * probed over DNS and the removal budget applies. Empty for events and the CLI.
    */
   readonly sweepIds: readonly string[];
+  /** The account's slice of its sweep's reading of the parent zones, if its message carried one. */
+  readonly slice?: SweepSlice;
 }
 
 /** A decision and what became of it. */

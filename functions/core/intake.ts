@@ -10,8 +10,8 @@ import * as z from 'zod';
 import { MalformedMessageError } from './errors';
 import { ROUTE53_EVENT_NAMES, type Route53EventName } from './event-pattern';
 import { describeValue, expected, type FieldsResult, safeParseFields } from './field-issues';
-import { accountIdSchema, SUBZONE_MESSAGE_SCHEMAS, sweepIdFor } from './sweep-messages';
-import type { AccountId, ZoneId } from './types';
+import { accountIdSchema, type ReadingCursor, SUBZONE_MESSAGE_SCHEMAS, sweepIdFor } from './sweep-messages';
+import type { AccountId, SweepSlice, ZoneId } from './types';
 
 /** Why a well-formed message leads to no reconcile. */
 export type IgnoreReason = 'failed-call' | 'health-check-tags' | 'other-source' | 'unknown-event-name' | 'other-resource-type';
@@ -30,9 +30,9 @@ export type Hint =
       eventTime: string;
     }
   /** Reconcile the whole account (sweep fan-out or CLI). */
-  | { kind: 'account'; account: AccountId; reason: 'sweep' | 'cli'; sweepId?: string }
-  /** Fan out one account message per account to reconcile. */
-  | { kind: 'sweep-request'; sweepId: string; requestedAt: string }
+  | { kind: 'account'; account: AccountId; reason: 'sweep' | 'cli'; sweepId?: string; slice?: SweepSlice }
+  /** Read the parent zones, then fan out one account message per account to reconcile. */
+  | { kind: 'sweep-request'; sweepId: string; requestedAt: string; cursor?: ReadingCursor }
   /** Nothing to do; `detail` says why in words, for the log. */
   | { kind: 'ignored'; reason: IgnoreReason; account?: AccountId; detail: string };
 
@@ -199,7 +199,12 @@ function parseSubzoneMessage(message: Record<string, unknown>, sentAt: Date): Hi
   if (kind === 'sweep') {
     const request = valueOf(safeParseFields(SUBZONE_MESSAGE_SCHEMAS.sweep, message));
     const requestedAt = request.requestedAt ?? sentAt.toISOString();
-    return { kind: 'sweep-request', sweepId: request.sweepId ?? sweepIdFor(requestedAt), requestedAt };
+    return {
+      kind: 'sweep-request',
+      sweepId: request.sweepId ?? sweepIdFor(requestedAt),
+      requestedAt,
+      ...(request.cursor === undefined ? {} : { cursor: request.cursor }),
+    };
   }
   if (kind === 'reconcile-account') {
     const request = valueOf(safeParseFields(SUBZONE_MESSAGE_SCHEMAS['reconcile-account'], message));
@@ -208,6 +213,7 @@ function parseSubzoneMessage(message: Record<string, unknown>, sentAt: Date): Hi
       account: request.account,
       reason: request.reason,
       ...(request.sweepId === undefined ? {} : { sweepId: request.sweepId }),
+      ...(request.slice === undefined ? {} : { slice: request.slice }),
     };
   }
   const known = Object.keys(SUBZONE_MESSAGE_SCHEMAS).map((name) => JSON.stringify(name));

@@ -4,7 +4,8 @@
  * For the accounts of one invocation, in phases that each return what the next needs:
  * 1. open: take each account's lease, read its ledger entries and its zones;
  * 2. plan the parent reads (the allowlist alone decides which names may be claimed), take the
- *    lease of every parent zone a new claim may be written in, and read each parent once;
+ *    lease of every parent zone a new claim may be written in, and read each parent once, around
+ *    the names the sweep's slices do not answer for (parent-slices.ts);
  * 3. resolve stale intents against the parents, and read the owners of the names claimed;
  * 4. decide each account with the pure policy against the projected parents, and claim names;
  * 5. reserve the removal budget; record what is not written;
@@ -20,6 +21,7 @@ import { InvocationLeases } from './leases';
 import { isOrphaned } from './name-owners';
 import { OutcomeBatch } from './outcome-batch';
 import { planParentReads, readParents, type ParentReadPlan } from './parent-reads';
+import { servedBySlices } from './parent-slices';
 import { ProjectedParents } from './parent-view';
 import type { ChangeUnit } from './plan';
 import { changesOf, claimableParent, decideAccount, ownerKey, subjectOf, type Decision } from './policy';
@@ -117,13 +119,17 @@ async function reconcileRuns(runs: readonly AccountRun[], deps: ReconcileDeps, l
   const now = deps.clock.now();
   const controls = await deps.controls.read();
   const writing = deps.config.mode === 'enforce' && !controls.writesPaused;
-  const plan = planParentReads(
-    runs.map((run) => ({ account: run.account, snapshot: run.snapshot, entries: run.entries.all(), sweeping: run.sweeping })),
-    deps.config,
-  );
+  const needs = runs.map((run) => ({
+    account: run.account,
+    snapshot: run.snapshot,
+    entries: run.entries.all(),
+    sweeping: run.sweeping,
+    slice: run.job.slice,
+  }));
+  const plan = planParentReads(needs, deps.config);
   // Observe mode and paused writes create nothing, so they need no parent lease.
   if (writing) await leaseClaimedParents(plan, runs, leases);
-  const reads = await readParents(plan, deps.config, deps.parents);
+  const reads = await readParents(plan, deps.config, deps.parents, servedBySlices(needs, deps.config));
   failAccountsTouching(reads.failures, runs, deps);
   const projected = new ProjectedParents(reads.views);
 
