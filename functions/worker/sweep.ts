@@ -6,6 +6,7 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { WORKER_TIMEOUT_SECONDS_DEFAULT } from '../core/contract';
+import { assertIsError } from '../core/errors';
 import type { Hint } from '../core/intake';
 import { freeOrphanedOwners } from '../core/name-owners';
 import { ParentReading, sliceFor } from '../core/parent-slices';
@@ -53,7 +54,17 @@ export async function runSweepStep(request: Extract<Hint, { kind: 'sweep-request
   if (earlier === undefined) deps.telemetry.logger.warn('sweep reading expired: every account reads its names narrowly', { sweepId });
   const readings = earlier === undefined ? [] : parentReadings([...earlier, ...step.parts], deps);
   await fanOutSweep(sweepId, readings, startedAt, deps);
-  if (kept > 0) await deps.ledger.dropReading(sweepId);
+  if (kept > 0) await dropReading(sweepId, deps);
+}
+
+/** Bookkeeping only: a reading left behind expires on its own (TTL), and the fan-out must not be repeated for it. */
+async function dropReading(sweepId: string, deps: WorkerDeps): Promise<void> {
+  try {
+    await deps.ledger.dropReading(sweepId);
+  } catch (error) {
+    assertIsError(error);
+    deps.telemetry.logger.warn('sweep reading not deleted: it expires on its own', { sweepId, error });
+  }
 }
 
 function parentReadings(parts: readonly ReadingPart[], deps: WorkerDeps): ParentReading[] {
