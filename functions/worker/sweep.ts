@@ -42,8 +42,9 @@ export async function runSweepStep(request: Extract<Hint, { kind: 'sweep-request
     ? await readParentsOnward(deps.config.parentZones, deps.parentPages, deps.clock, deadline, cursor?.at)
     : { parts: [], at: undefined };
   const kept = cursor?.parts ?? 0;
-  // A reading finished past the deadline fans out in the next invocation, which has the time.
-  if (step.at !== undefined || (readBefore && deps.clock.now() >= deadline)) {
+  // The fan-out (a scan of the ledger, a message per account) runs in the invocation that read
+  // everything at once, or in one of its own after a reading that took several, with the time.
+  if (step.at !== undefined || (readBefore && (cursor !== undefined || deps.clock.now() >= deadline))) {
     for (const [index, part] of step.parts.entries()) await deps.ledger.saveReadingPart(sweepId, kept + index, part, deps.clock.now());
     const parts = kept + step.parts.length;
     await deps.queue.send([sweepContinuation(sweepId, requestedAt, { startedAt, parts, ...(step.at && { at: step.at }) })]);
