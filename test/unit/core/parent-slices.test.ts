@@ -4,11 +4,13 @@
  * read the parent, changes the parent (or the ledger) afterwards, as a person or an event would,
  * and checks that no stale slice leads to a wrong write.
  */
+import { LeaseBusyError } from '../../../functions/core/errors';
 import { ParentReading, sliceFor } from '../../../functions/core/parent-slices';
 import type { AccountJob } from '../../../functions/core/reconcile';
 import type { AccountId, LedgerEntry, SweepSlice } from '../../../functions/core/types';
 import {
   ACCOUNT_A,
+  ACCOUNT_B,
   ACCOUNT_C,
   NOW,
   PARENT_ID,
@@ -224,6 +226,27 @@ describe('a sweep account judged against its slice of the reading', () => {
 
     // Assess
     expect(verdicts(result).sort()).toEqual(['keep:in-place:applied', 'reject:records-below-name:applied']);
+    expect(world.parents.applied).toEqual([]);
+  });
+
+  it('takes no parent lease for an account whose slice answers for all its names, and still takes it for a claim', async () => {
+    // Prepare: another invocation holds the parent's lease for longer than this one may wait.
+    const world = fakeWorld();
+    const { zone, entry } = standingFoo(world);
+    const slice = readSlice(world, [entry]);
+    world.reader.set(ACCOUNT_A, [zone]);
+    const claim = makeZone('bar.example.com');
+    world.reader.set(ACCOUNT_B, [claim]);
+    await world.ledger.acquireParentLease(PARENT_ID, 'another-invocation', NOW, 600_000);
+
+    // Act
+    const results = await world.run(sweepJob(ACCOUNT_A, slice), sweepJob(ACCOUNT_B, undefined));
+
+    // Assess
+    const byAccount = new Map(results.map((result) => [result.account, result]));
+    expect(verdicts(byAccount.get(ACCOUNT_A))).toEqual(['keep:in-place:applied']);
+    expect(byAccount.get(ACCOUNT_A)?.status).toBe('done');
+    expect(byAccount.get(ACCOUNT_B)).toMatchObject({ status: 'failed', error: expect.any(LeaseBusyError) });
     expect(world.parents.applied).toEqual([]);
   });
 });
