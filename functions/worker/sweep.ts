@@ -37,14 +37,15 @@ export function readingDeadline(clock: Clock, remainingMs: number | undefined): 
 export async function runSweepStep(request: Extract<Hint, { kind: 'sweep-request' }>, deps: WorkerDeps, deadline: Date): Promise<void> {
   const { sweepId, requestedAt, cursor } = request;
   const startedAt = cursor?.startedAt ?? deps.clock.now().toISOString();
-  const readBefore = cursor === undefined || cursor.at !== undefined;
-  const step = readBefore
+  const pagesLeft = cursor === undefined || cursor.at !== undefined;
+  const step = pagesLeft
     ? await readParentsOnward(deps.config.parentZones, deps.parentPages, deps.clock, deadline, cursor?.at)
     : { parts: [], at: undefined };
   const kept = cursor?.parts ?? 0;
   // The fan-out (a scan of the ledger, a message per account) runs in the invocation that read
-  // everything at once, or in one of its own after a reading that took several, with the time.
-  if (step.at !== undefined || (readBefore && (cursor !== undefined || deps.clock.now() >= deadline))) {
+  // every parent at once, or in one of its own, with the whole timeout, after a longer reading.
+  const fanOutNow = !pagesLeft || (cursor === undefined && step.at === undefined && deps.clock.now() < deadline);
+  if (!fanOutNow) {
     for (const [index, part] of step.parts.entries()) await deps.ledger.saveReadingPart(sweepId, kept + index, part, deps.clock.now());
     const parts = kept + step.parts.length;
     await deps.queue.send([sweepContinuation(sweepId, requestedAt, { startedAt, parts, ...(step.at && { at: step.at }) })]);
