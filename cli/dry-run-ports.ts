@@ -117,6 +117,14 @@ export class DryRunLedger implements DelegationLedger {
   }
 
   async dropReading(): Promise<void> {}
+
+  async takeReadingStep(): Promise<boolean> {
+    return false;
+  }
+
+  async finishReadingStep(): Promise<void> {}
+
+  async releaseReadingStep(): Promise<void> {}
 }
 
 /** The parent zones as they are read; change batches are recorded, never sent. */

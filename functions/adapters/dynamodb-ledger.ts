@@ -278,7 +278,51 @@ export class DynamoDbLedger implements DelegationLedger {
     }
   }
 
-  /** Every chunk item of a sweep's reading, by sort key. */
+  async takeReadingStep(sweepId: string, step: number, holder: string, now: Date, ttlMs: number): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: marshall({
+            ...ledgerKeys.readingStep(sweepId, step),
+            holder,
+            expiresAt: new Date(now.getTime() + ttlMs).toISOString(),
+            [LEDGER_TTL_ATTRIBUTE]: Math.floor(now.getTime() / 1000) + READING_RETENTION_SECONDS,
+          }),
+          // ISO 8601 UTC strings of equal length order like the instants they name.
+          ConditionExpression: 'attribute_not_exists(pk) OR (attribute_not_exists(done) AND (expiresAt < :now OR holder = :me))',
+          ExpressionAttributeValues: marshall({ ':now': now.toISOString(), ':me': holder }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async finishReadingStep(sweepId: string, step: number): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall(ledgerKeys.readingStep(sweepId, step)),
+          UpdateExpression: 'SET done = :done',
+          // Never creates the item (it would carry no TTL).
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: marshall({ ':done': true }),
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async releaseReadingStep(sweepId: string, step: number, holder: string): Promise<void> {
+    await this.deleteIf(ledgerKeys.readingStep(sweepId, step), 'holder = :me AND attribute_not_exists(done)', { ':me': holder });
+  }
+
+  /** Every item of a sweep's reading (chunks and steps), by sort key. */
   private async readingItems(sweepId: string, projection?: string): Promise<Map<string, Item>> {
     const items = new Map<string, Item>();
     let startKey: Item | undefined;

@@ -15,6 +15,7 @@
  * | name owner   | `NAME#<parentZoneId>#<name>`    | `OWNER`          | parentZoneId, name, account, zoneId                |
  * | sweep        | `SWEEP#<sweepId>`               | `SWEEP`          | remaining (string set), remainingCount, total, startedAt, expiresAtEpoch |
  * | reading chunk| `READING#<sweepId>`             | `PART#<part>#<chunk>` (6 and 4 digits) | parentZoneId, chunks (in its part), data (gzip JSON), expiresAtEpoch |
+ * | reading step | `READING#<sweepId>`             | `STEP#<step>` (6 digits) | holder, expiresAt, done, expiresAtEpoch          |
  *
  * A delegation and its account's lease share a partition, so an account's entries are one
  * strongly consistent Query (`begins_with(sk, 'ZONE#')`) that never returns the lease.
@@ -56,6 +57,7 @@ export const ledgerKeys = {
     pk: `READING#${sweepId}`,
     sk: `PART#${String(part).padStart(6, '0')}#${String(chunk).padStart(4, '0')}`,
   }),
+  readingStep: (sweepId: string, step: number) => ({ pk: `READING#${sweepId}`, sk: `STEP#${String(step).padStart(6, '0')}` }),
 } as const;
 
 /** Prefixes used to recognise item kinds in queries and scans. */

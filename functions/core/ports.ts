@@ -174,8 +174,18 @@ export interface SweepStore {
   saveReadingPart(sweepId: string, index: number, part: ReadingPart, now: Date): Promise<void>;
   /** Parts 0 to count - 1 of a sweep's reading, or undefined when one is missing (expired). */
   loadReading(sweepId: string, count: number): Promise<ReadingPart[] | undefined>;
-  /** Deletes every part of a sweep's reading. */
+  /** Deletes every part of a sweep's reading, and its steps. */
   dropReading(sweepId: string): Promise<void>;
+  /**
+   * Takes step `step` of a sweep's reading (numbered by the parts kept before it) for `holder`
+   * until `ttlMs` after `now`: false when another delivery of the same message holds it or has
+   * finished it (SQS delivers at least once; a step must not run twice at once).
+   */
+  takeReadingStep(sweepId: string, step: number, holder: string, now: Date, ttlMs: number): Promise<boolean>;
+  /** Marks a step finished: no other delivery of it runs. */
+  finishReadingStep(sweepId: string, step: number): Promise<void>;
+  /** Gives a step back if `holder` still holds it (it failed: the message's retry runs it). */
+  releaseReadingStep(sweepId: string, step: number, holder: string): Promise<void>;
 }
 
 /** The ownership ledger (DynamoDB in AWS), every role at once. Single-item conditional writes only. */

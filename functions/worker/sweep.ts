@@ -33,33 +33,59 @@ export function readingDeadline(clock: Clock, remainingMs: number | undefined): 
 /**
  * One step of a sweep: reads the parent zones on from the request's cursor until `deadline`,
  * then either keeps what it read and sends a continuation, or, every parent read, fans out.
+ * SQS delivers at least once: a second delivery of a step that runs or ran is dropped, so a
+ * reading never forks into two chains of continuations; a step that fails is given back for its
+ * message's retry.
  */
 export async function runSweepStep(request: Extract<Hint, { kind: 'sweep-request' }>, deps: WorkerDeps, deadline: Date): Promise<void> {
+  const { sweepId, cursor } = request;
+  const step = cursor?.parts ?? 0;
+  const holder = `${deps.holder}/${deps.ids.next()}`;
+  if (!(await deps.ledger.takeReadingStep(sweepId, step, holder, deps.clock.now(), deps.leaseTtlMs))) {
+    deps.telemetry.logger.info('sweep step already taken by another delivery', { sweepId, step });
+    return;
+  }
+  try {
+    await runTakenStep(request, step, deps, deadline);
+  } catch (error) {
+    await deps.ledger.releaseReadingStep(sweepId, step, holder);
+    throw error;
+  }
+}
+
+async function runTakenStep(
+  request: Extract<Hint, { kind: 'sweep-request' }>,
+  step: number,
+  deps: WorkerDeps,
+  deadline: Date,
+): Promise<void> {
   const { sweepId, requestedAt, cursor } = request;
   const startedAt = cursor?.startedAt ?? deps.clock.now().toISOString();
   const pagesLeft = cursor === undefined || cursor.at !== undefined;
-  const step = pagesLeft
+  const read = pagesLeft
     ? await readParentsOnward(deps.config.parentZones, deps.parentPages, deps.clock, deadline, cursor?.at)
     : { parts: [], at: undefined };
   const kept = cursor?.parts ?? 0;
   // The fan-out (a scan of the ledger, a message per account) runs in the invocation that read
   // every parent at once, or in one of its own, with the whole timeout, after a longer reading.
-  const fanOutNow = !pagesLeft || (cursor === undefined && step.at === undefined && deps.clock.now() < deadline);
+  const fanOutNow = !pagesLeft || (cursor === undefined && read.at === undefined && deps.clock.now() < deadline);
   if (!fanOutNow) {
-    for (const [index, part] of step.parts.entries()) await deps.ledger.saveReadingPart(sweepId, kept + index, part, deps.clock.now());
-    const parts = kept + step.parts.length;
-    await deps.queue.send([sweepContinuation(sweepId, requestedAt, { startedAt, parts, ...(step.at && { at: step.at }) })]);
-    deps.telemetry.logger.info('sweep reading continues', { sweepId, parts, at: step.at?.parentZoneId });
+    for (const [index, part] of read.parts.entries()) await deps.ledger.saveReadingPart(sweepId, kept + index, part, deps.clock.now());
+    const parts = kept + read.parts.length;
+    await deps.queue.send([sweepContinuation(sweepId, requestedAt, { startedAt, parts, ...(read.at && { at: read.at }) })]);
+    await deps.ledger.finishReadingStep(sweepId, step);
+    deps.telemetry.logger.info('sweep reading continues', { sweepId, parts, at: read.at?.parentZoneId });
     return;
   }
   const earlier = kept > 0 ? await deps.ledger.loadReading(sweepId, kept) : [];
   if (earlier === undefined) deps.telemetry.logger.warn('sweep reading expired: every account reads its names narrowly', { sweepId });
-  const readings = earlier === undefined ? [] : parentReadings([...earlier, ...step.parts], deps);
+  const readings = earlier === undefined ? [] : parentReadings([...earlier, ...read.parts], deps);
   await fanOutSweep(sweepId, readings, startedAt, deps);
-  if (kept > 0) await dropReading(sweepId, deps);
+  await deps.ledger.finishReadingStep(sweepId, step);
+  await dropReading(sweepId, deps);
 }
 
-/** Bookkeeping only: a reading left behind expires on its own (TTL), and the fan-out must not be repeated for it. */
+/** Bookkeeping only: what is left behind expires on its own (TTL), and the fan-out must not be repeated for it. */
 async function dropReading(sweepId: string, deps: WorkerDeps): Promise<void> {
   try {
     await deps.ledger.dropReading(sweepId);

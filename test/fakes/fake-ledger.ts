@@ -28,6 +28,8 @@ export class FakeLedger implements DelegationLedger {
   readonly failedSweeps = new Map<AccountId, Set<string>>();
   /** Parts of sweeps' readings of the parent zones, by `sweepId|index`. */
   readonly readings = new Map<string, ReadingPart>();
+  /** Steps of sweeps' readings taken, by `sweepId|step`. */
+  readonly readingSteps = new Map<string, { holder: string; expiresAt: string; done: boolean }>();
   /** How many times each method was called. */
   readonly calls = new Map<Method, number>();
   private readonly faults = new Map<Method, Error[]>();
@@ -147,6 +149,29 @@ export class FakeLedger implements DelegationLedger {
   async dropReading(sweepId: string): Promise<void> {
     await this.enter('dropReading');
     for (const key of [...this.readings.keys()]) if (key.startsWith(`${sweepId}|`)) this.readings.delete(key);
+    for (const key of [...this.readingSteps.keys()]) if (key.startsWith(`${sweepId}|`)) this.readingSteps.delete(key);
+  }
+
+  async takeReadingStep(sweepId: string, step: number, holder: string, now: Date, ttlMs: number): Promise<boolean> {
+    await this.enter('takeReadingStep');
+    const key = `${sweepId}|${step}`;
+    const current = this.readingSteps.get(key);
+    if (current !== undefined && (current.done || (current.holder !== holder && current.expiresAt >= now.toISOString()))) return false;
+    this.readingSteps.set(key, { holder, expiresAt: new Date(now.getTime() + ttlMs).toISOString(), done: false });
+    return true;
+  }
+
+  async releaseReadingStep(sweepId: string, step: number, holder: string): Promise<void> {
+    await this.enter('releaseReadingStep');
+    const key = `${sweepId}|${step}`;
+    const current = this.readingSteps.get(key);
+    if (current?.holder === holder && !current.done) this.readingSteps.delete(key);
+  }
+
+  async finishReadingStep(sweepId: string, step: number): Promise<void> {
+    await this.enter('finishReadingStep');
+    const current = this.readingSteps.get(`${sweepId}|${step}`);
+    if (current !== undefined) current.done = true;
   }
 
   async noteEvent(account: AccountId, eventTime: string): Promise<void> {

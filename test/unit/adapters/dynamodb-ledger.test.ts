@@ -572,6 +572,27 @@ describe('DynamoDbLedger entries and owners for the engine', () => {
     expect(scan.owners.every((item) => item.parentZoneId !== undefined && item.zoneId !== undefined)).toBe(true);
   });
 
+  it('runs a sweep step for one delivery at a time, never again once finished, and again once given back', async () => {
+    // Prepare
+    const sweepId = `steps-${freshAccount()}`;
+    const now = new Date();
+
+    // Act
+    const first = await ledger.takeReadingStep(sweepId, 0, 'delivery-1', now, 60_000);
+    const concurrent = await ledger.takeReadingStep(sweepId, 0, 'delivery-2', now, 60_000);
+    await ledger.releaseReadingStep(sweepId, 0, 'delivery-2');
+    const stillHeld = await ledger.takeReadingStep(sweepId, 0, 'delivery-2', now, 60_000);
+    await ledger.releaseReadingStep(sweepId, 0, 'delivery-1');
+    const afterRelease = await ledger.takeReadingStep(sweepId, 0, 'delivery-3', now, 60_000);
+    await ledger.finishReadingStep(sweepId, 0);
+    const afterFinish = await ledger.takeReadingStep(sweepId, 0, 'delivery-4', new Date(now.getTime() + 120_000), 60_000);
+    await ledger.finishReadingStep(sweepId, 1);
+    const neverTaken = await ledger.takeReadingStep(sweepId, 1, 'delivery-5', now, 60_000);
+
+    // Assess
+    expect([first, concurrent, stillHeld, afterRelease, afterFinish, neverTaken]).toEqual([true, false, false, true, false, true]);
+  });
+
   it('keeps a sweep reading in compressed chunks, loads it back in order, and drops it', async () => {
     // Prepare: names that do not repeat, so the records of one part need several 400 KB items.
     const sweepId = `reading-${freshAccount()}`;

@@ -156,6 +156,28 @@ describe('a sweep reads each parent zone once', () => {
     expect(world.parents.applied).toEqual([]);
   });
 
+  it('drops a second delivery of a step another delivery runs, and runs again a step whose first delivery failed', async () => {
+    // Prepare: one delivery of the first sweep's request is running; the second sweep's parent read fails once.
+    const world = orgWorld();
+    const deps = workerOn(world);
+    await world.ledger.takeReadingStep('sweep-twice', 0, 'another-delivery', world.clock.now(), 600_000);
+    world.parents.unreadable.add(PARENT_ID);
+
+    // Act
+    const duplicate = await processBatch(sqsEvent([sweepRequest('sweep-twice')], ['m-dup']), deps);
+    const duplicateSent = deps.queue.sent.length;
+    const failed = await processBatch(sqsEvent([sweepRequest('sweep-retried')], ['m-fail']), deps);
+    world.parents.unreadable.clear();
+    const retried = await processBatch(sqsEvent([sweepRequest('sweep-retried')], ['m-fail']), deps);
+
+    // Assess
+    expect(duplicate.batchItemFailures).toEqual([]);
+    expect(duplicateSent).toBe(0);
+    expect(failed.batchItemFailures).toEqual([{ itemIdentifier: 'm-fail' }]);
+    expect(retried.batchItemFailures).toEqual([]);
+    expect(deps.queue.sent.filter((message) => 'account' in message)).toHaveLength(ACCOUNTS.length);
+  });
+
   it('sends an account its slice only while the message stays within 64 KB', () => {
     // Prepare
     const slice = (records: number): SweepSlice => ({
