@@ -6,7 +6,7 @@
  * reconcile can write through is wrapped here, in this one file. (The reconcile sends nothing to
  * the work queue: only a sweep's fan-out does, and a plan is no sweep.)
  */
-import type { DelegationLedger, DelegationProbe, Lease, OutcomePublisher, ParentZoneStore } from '../functions/core/ports';
+import type { DelegationLedger, DelegationProbe, Lease, LedgerScan, OutcomePublisher, ParentZoneStore } from '../functions/core/ports';
 import type { AccountId, ChangeBatch, DnsName, LedgerEntry, NameOwner, OutcomeEvent, ParentView, ZoneId } from '../functions/core/types';
 
 const entryKey = (account: AccountId, zoneId: ZoneId): string => `${account}\u0000${zoneId}`;
@@ -69,10 +69,14 @@ export class DryRunLedger implements DelegationLedger {
     if (current?.zoneId === owner.zoneId) this.owners.set(ownerKey(owner.parentZoneId, owner.name), undefined);
   }
 
-  async listNameOwners(): Promise<NameOwner[]> {
-    const stored = (await this.real.listNameOwners()).filter((owner) => !this.owners.has(ownerKey(owner.parentZoneId, owner.name)));
-    const claimed = [...this.owners.values()].filter((owner): owner is NameOwner => owner !== undefined);
-    return [...stored, ...claimed];
+  async scanLedger(): Promise<LedgerScan> {
+    const scan = await this.real.scanLedger();
+    const entries = scan.entries.filter((entry) => !this.entries.has(entryKey(entry.account, entry.zoneId)));
+    const owners = scan.owners.filter((owner) => !this.owners.has(ownerKey(owner.parentZoneId, owner.name)));
+    return {
+      entries: [...entries, ...[...this.entries.values()].filter((entry): entry is LedgerEntry => entry !== undefined)],
+      owners: [...owners, ...[...this.owners.values()].filter((owner): owner is NameOwner => owner !== undefined)],
+    };
   }
 
   async noteEvent(account: AccountId, eventTime: string): Promise<void> {
@@ -104,6 +108,23 @@ export class DryRunLedger implements DelegationLedger {
   async reserveRemovals(): Promise<boolean> {
     return true;
   }
+
+  /** A plan is never a sweep: it reads no parent zone whole, and keeps no reading. */
+  async saveReadingPart(): Promise<void> {}
+
+  async loadReading(): Promise<undefined> {
+    return undefined;
+  }
+
+  async dropReading(): Promise<void> {}
+
+  async takeReadingStep(): Promise<boolean> {
+    return false;
+  }
+
+  async finishReadingStep(): Promise<void> {}
+
+  async releaseReadingStep(): Promise<void> {}
 }
 
 /** The parent zones as they are read; change batches are recorded, never sent. */

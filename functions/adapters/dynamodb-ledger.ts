@@ -19,14 +19,18 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { LeaseBusyError, LedgerConflictError } from '../core/errors';
-import type { DelegationLedger, Lease } from '../core/ports';
-import type { AccountId, DnsName, LedgerEntry, NameOwner, ZoneId } from '../core/types';
+import type { DelegationLedger, Lease, LedgerScan, ReadingPart } from '../core/ports';
+import type { AccountId, DnsName, LedgerEntry, NameOwner, RecordSet, ZoneId } from '../core/types';
+import { packReadingPart, unpackReadingChunk } from './reading-chunks';
 import { LEDGER_PREFIXES, LEDGER_TTL_ATTRIBUTE, ledgerKeys } from './ledger-table';
 
 type Item = Record<string, AttributeValue>;
 
 /** How long a sweep item is kept (DynamoDB TTL) after it starts. */
 const SWEEP_RETENTION_SECONDS = 7 * 24 * 3600;
+
+/** How long a sweep's reading is kept if the sweep never drops it (DynamoDB TTL). */
+const READING_RETENTION_SECONDS = 24 * 3600;
 
 /** Claims retried when the owner vanishes between the failed put and the read. */
 const CLAIM_ATTEMPTS = 3;
@@ -200,24 +204,143 @@ export class DynamoDbLedger implements DelegationLedger {
     );
   }
 
-  /** A Scan of the whole table, once per sweep (see listAccounts). */
-  async listNameOwners(): Promise<NameOwner[]> {
+  /**
+   * One Scan of the whole table, once per sweep: every delegation entry and name owner. Eventually
+   * consistent (half the read units): an owner it shows without its entry is read again before it
+   * is freed, and each account reads its own entries, strongly consistent, when it is reconciled.
+   */
+  async scanLedger(): Promise<LedgerScan> {
+    const entries: LedgerEntry[] = [];
     const owners: NameOwner[] = [];
     let startKey: Item | undefined;
     do {
       const page = await this.client.send(
         new ScanCommand({
           TableName: this.tableName,
-          ConsistentRead: true,
-          FilterExpression: 'begins_with(pk, :name) AND sk = :owner',
-          ExpressionAttributeValues: marshall({ ':name': LEDGER_PREFIXES.name, ':owner': ledgerKeys.nameOwner('', '').sk }),
+          FilterExpression: 'begins_with(sk, :zone) OR sk = :owner',
+          ExpressionAttributeValues: marshall({ ':zone': LEDGER_PREFIXES.zone, ':owner': ledgerKeys.nameOwner('', '').sk }),
           ExclusiveStartKey: startKey,
         }),
       );
-      owners.push(...(page.Items ?? []).map((item) => toNameOwner(unmarshall(item))));
+      for (const item of page.Items ?? []) {
+        if (item.sk?.S === ledgerKeys.nameOwner('', '').sk) owners.push(toNameOwner(unmarshall(item)));
+        else entries.push(toEntry(item));
+      }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    return owners;
+    return { entries, owners };
+  }
+
+  async saveReadingPart(sweepId: string, index: number, part: ReadingPart, now: Date): Promise<void> {
+    const chunks = packReadingPart(part.records);
+    const expiresAtEpoch = Math.floor(now.getTime() / 1000) + READING_RETENTION_SECONDS;
+    for (const [chunk, data] of chunks.entries()) {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: {
+            ...marshall({
+              ...ledgerKeys.readingChunk(sweepId, index, chunk),
+              parentZoneId: part.parentZoneId,
+              chunks: chunks.length,
+              [LEDGER_TTL_ATTRIBUTE]: expiresAtEpoch,
+            }),
+            data: { B: data },
+          },
+        }),
+      );
+    }
+  }
+
+  async loadReading(sweepId: string, count: number): Promise<ReadingPart[] | undefined> {
+    const items = await this.readingItems(sweepId);
+    const parts: ReadingPart[] = [];
+    for (let index = 0; index < count; index += 1) {
+      const first = items.get(ledgerKeys.readingChunk(sweepId, index, 0).sk);
+      const chunks = Number(first?.chunks?.N ?? 0);
+      const records: RecordSet[] = [];
+      for (let chunk = 0; chunk < chunks; chunk += 1) {
+        const data = items.get(ledgerKeys.readingChunk(sweepId, index, chunk).sk)?.data?.B;
+        if (data === undefined) return undefined;
+        records.push(...unpackReadingChunk(data));
+      }
+      if (first?.parentZoneId?.S === undefined) return undefined;
+      parts.push({ parentZoneId: first.parentZoneId.S, records });
+    }
+    return parts;
+  }
+
+  async dropReading(sweepId: string): Promise<void> {
+    for (const item of (await this.readingItems(sweepId, 'pk, sk')).values()) {
+      await this.client.send(
+        new DeleteItemCommand({ TableName: this.tableName, Key: { pk: item.pk as AttributeValue, sk: item.sk as AttributeValue } }),
+      );
+    }
+  }
+
+  async takeReadingStep(sweepId: string, step: number, holder: string, now: Date, ttlMs: number): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: marshall({
+            ...ledgerKeys.readingStep(sweepId, step),
+            holder,
+            expiresAt: new Date(now.getTime() + ttlMs).toISOString(),
+            [LEDGER_TTL_ATTRIBUTE]: Math.floor(now.getTime() / 1000) + READING_RETENTION_SECONDS,
+          }),
+          // ISO 8601 UTC strings of equal length order like the instants they name.
+          ConditionExpression: 'attribute_not_exists(pk) OR (attribute_not_exists(done) AND (expiresAt < :now OR holder = :me))',
+          ExpressionAttributeValues: marshall({ ':now': now.toISOString(), ':me': holder }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async finishReadingStep(sweepId: string, step: number): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall(ledgerKeys.readingStep(sweepId, step)),
+          UpdateExpression: 'SET done = :done',
+          // Never creates the item (it would carry no TTL).
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: marshall({ ':done': true }),
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async releaseReadingStep(sweepId: string, step: number, holder: string): Promise<void> {
+    await this.deleteIf(ledgerKeys.readingStep(sweepId, step), 'holder = :me AND attribute_not_exists(done)', { ':me': holder });
+  }
+
+  /** Every item of a sweep's reading (chunks and steps), by sort key. */
+  private async readingItems(sweepId: string, projection?: string): Promise<Map<string, Item>> {
+    const items = new Map<string, Item>();
+    let startKey: Item | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          ConsistentRead: true,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: marshall({ ':pk': ledgerKeys.readingChunk(sweepId, 0, 0).pk }),
+          ...(projection === undefined ? {} : { ProjectionExpression: projection }),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) if (item.sk?.S !== undefined) items.set(item.sk.S, item);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
   }
 
   async noteEvent(account: AccountId, eventTime: string): Promise<void> {

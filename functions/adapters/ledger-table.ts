@@ -14,6 +14,8 @@
  * | last event   | `ACCOUNT#<account>`             | `LAST_EVENT`     | lastEventAt (ISO 8601): the newest event seen      |
  * | name owner   | `NAME#<parentZoneId>#<name>`    | `OWNER`          | parentZoneId, name, account, zoneId                |
  * | sweep        | `SWEEP#<sweepId>`               | `SWEEP`          | remaining (string set), remainingCount, total, startedAt, expiresAtEpoch |
+ * | reading chunk| `READING#<sweepId>`             | `PART#<part>#<chunk>` (6 and 4 digits) | parentZoneId, chunks (in its part), data (gzip JSON), expiresAtEpoch |
+ * | reading step | `READING#<sweepId>`             | `STEP#<step>` (6 digits) | holder, expiresAt, done, expiresAtEpoch          |
  *
  * A delegation and its account's lease share a partition, so an account's entries are one
  * strongly consistent Query (`begins_with(sk, 'ZONE#')`) that never returns the lease.
@@ -36,7 +38,7 @@ export const LEDGER_ATTRIBUTE_DEFINITIONS: readonly AttributeDefinition[] = [
 export const LEDGER_BILLING_MODE = 'PAY_PER_REQUEST';
 
 /**
- * Epoch-seconds attribute for DynamoDB TTL. Sweep items and leases carry it (an expired lease
+ * Epoch-seconds attribute for DynamoDB TTL. Sweep items, reading chunks and leases carry it (an expired lease
  * is no lease, so removing it changes nothing); delegations and name owners must never expire
  * on their own.
  */
@@ -51,6 +53,11 @@ export const ledgerKeys = {
   parentLease: (parentZoneId: string) => ({ pk: `PARENT#${parentZoneId}`, sk: 'LEASE' }),
   nameOwner: (parentZoneId: string, name: string) => ({ pk: `NAME#${parentZoneId}#${name}`, sk: 'OWNER' }),
   sweep: (sweepId: string) => ({ pk: `SWEEP#${sweepId}`, sk: 'SWEEP' }),
+  readingChunk: (sweepId: string, part: number, chunk: number) => ({
+    pk: `READING#${sweepId}`,
+    sk: `PART#${String(part).padStart(6, '0')}#${String(chunk).padStart(4, '0')}`,
+  }),
+  readingStep: (sweepId: string, step: number) => ({ pk: `READING#${sweepId}`, sk: `STEP#${String(step).padStart(6, '0')}` }),
 } as const;
 
 /** Prefixes used to recognise item kinds in queries and scans. */

@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-route-53';
 import { ChangeConflictError, ChangeRefusedError, ParentReadError } from '../core/errors';
 import { compareCanonicalOrder, isAtOrBelow, namesBetween, normaliseName, toFqdn } from '../core/names';
-import type { ParentZoneStore } from '../core/ports';
+import type { ParentZonePages, ParentZoneStore, ZonePage, ZonePageCursor } from '../core/ports';
 import type { ChangeBatch, DnsName, ParentView, RecordSet, ZoneId } from '../core/types';
 import { errorName, isAccessDenied } from './aws-errors';
 
@@ -90,8 +90,8 @@ function passedName(next: Cursor | undefined, name: DnsName): boolean {
   return next === undefined || compareCanonicalOrder(next.name, name) > 0;
 }
 
-/** Reads and writes parent zones through the hub Route 53 client. */
-export class Route53ParentZoneStore implements ParentZoneStore {
+/** Reads and writes parent zones through the hub Route 53 client; reads them whole, by pages, for a sweep. */
+export class Route53ParentZoneStore implements ParentZoneStore, ParentZonePages {
   constructor(private readonly route53: Route53Client) {}
 
   async describeZone(parentZoneId: ZoneId): Promise<{ readonly name: DnsName; readonly privateZone: boolean }> {
@@ -108,6 +108,19 @@ export class Route53ParentZoneStore implements ParentZoneStore {
     try {
       const records = await this.readTargets(parentZoneId, targetsOf(apex, names));
       return { parentZoneId, apex, records };
+    } catch (error) {
+      throw new ParentReadError(parentZoneId, { cause: error });
+    }
+  }
+
+  async readPage(parentZoneId: ZoneId, from: ZonePageCursor | undefined): Promise<ZonePage> {
+    try {
+      const start = from && { name: normaliseName(from.name), raw: from.name, type: from.type, identifier: from.identifier };
+      const page = await this.listPage(parentZoneId, start, RECORDS_PER_PAGE);
+      const records = page.records.map(({ record }) => record);
+      if (page.next === undefined) return { records };
+      const { raw, name, type, identifier } = page.next;
+      return { records, next: { name: raw ?? name, ...(type !== undefined && { type }), ...(identifier !== undefined && { identifier }) } };
     } catch (error) {
       throw new ParentReadError(parentZoneId, { cause: error });
     }

@@ -1,6 +1,6 @@
 /**
  * Sends work to the worker's own queue (sweep fan-out, CLI requests) with SendMessageBatch,
- * ten messages a call. A batch call can succeed while some of its entries fail, so `Failed`
+ * ten messages a call, or fewer when their bodies together would pass the call's 256 KiB. A batch call can succeed while some of its entries fail, so `Failed`
  * is checked and those entries are retried once before giving up.
  */
 import {
@@ -13,6 +13,9 @@ import type { WorkQueue } from '../core/ports';
 
 /** SendMessageBatch accepts at most 10 entries per call. */
 export const SEND_MESSAGE_BATCH_MAX_ENTRIES = 10;
+
+/** ... and at most 256 KiB of message bodies per call, all entries together. */
+export const SEND_MESSAGE_BATCH_MAX_BYTES = 256 * 1024;
 
 /** Some messages could not be sent, even after one retry. */
 export class WorkQueueSendError extends Error {
@@ -52,8 +55,7 @@ export class SqsWorkQueue implements WorkQueue {
     // Ids are the messages' indexes in this call, so a failure names its message.
     const entries = messages.map((message, index) => ({ Id: String(index), MessageBody: JSON.stringify(message) }));
     const failures: BatchResultErrorEntry[] = [];
-    for (let start = 0; start < entries.length; start += SEND_MESSAGE_BATCH_MAX_ENTRIES) {
-      const chunk = entries.slice(start, start + SEND_MESSAGE_BATCH_MAX_ENTRIES);
+    for (const chunk of batchesOf(entries)) {
       const failed = await this.sendChunk(chunk);
       // A sender fault (message too large, invalid body) fails the same way again: no retry.
       const retryable = failed.filter((f) => !f.SenderFault);
@@ -74,6 +76,25 @@ export class SqsWorkQueue implements WorkQueue {
     const result = await this.client.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: [...chunk] }));
     return result.Failed ?? [];
   }
+}
+
+/** The entries in calls of at most SEND_MESSAGE_BATCH_MAX_ENTRIES entries and SEND_MESSAGE_BATCH_MAX_BYTES of bodies. */
+function batchesOf(entries: readonly SendMessageBatchRequestEntry[]): SendMessageBatchRequestEntry[][] {
+  const batches: SendMessageBatchRequestEntry[][] = [];
+  let current: SendMessageBatchRequestEntry[] = [];
+  let bytes = 0;
+  for (const entry of entries) {
+    const size = Buffer.byteLength(entry.MessageBody ?? '');
+    if (current.length === SEND_MESSAGE_BATCH_MAX_ENTRIES || (current.length > 0 && bytes + size > SEND_MESSAGE_BATCH_MAX_BYTES)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(entry);
+    bytes += size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
 }
 
 function isIn(entry: SendMessageBatchRequestEntry, failures: readonly BatchResultErrorEntry[]): boolean {

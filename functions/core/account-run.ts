@@ -8,7 +8,7 @@ import type { AccountEntries } from './account-entries';
 import { assertIsError, type SpokeReadError } from './errors';
 import type { DecisionResult } from './outcomes';
 import type { Decision } from './policy';
-import type { AccountId, LedgerEntry, SpokeSnapshot, ZoneId, ZoneScope } from './types';
+import type { AccountId, LedgerEntry, SpokeSnapshot, SweepSlice, ZoneId, ZoneScope } from './types';
 
 /** One account to reconcile, and why. */
 export interface AccountJob {
@@ -21,6 +21,8 @@ export interface AccountJob {
   readonly sweepIds: readonly string[];
   /** Signing changes events named (EnableHostedZoneDNSSEC), by zone: each is asked of GetChange before a first DS. */
   readonly signingChanges?: ReadonlyMap<ZoneId, string>;
+  /** The account's slice of its sweep's reading of the parent zones, if its message carried one. */
+  readonly slice?: SweepSlice;
 }
 
 /** A decision and what became of it. */

@@ -75,3 +75,6 @@ export const DEFAULT_READER_ROLE_NAME = 'subzone-reader';
  * Lambda may run at once, so each takes its share of the hub's Route 53 budget.
  */
 export const WORKER_MAX_CONCURRENCY_VARIABLE = 'WORKER_MAX_CONCURRENCY';
+
+/** The worker's timeout when the hub construct is not told otherwise (seconds). */
+export const WORKER_TIMEOUT_SECONDS_DEFAULT = 60;

@@ -9,8 +9,8 @@
 import { MalformedMessageError } from './errors';
 import { ROUTE53_EVENT_NAMES, type Route53EventName } from './event-pattern';
 import { describeValue, expected, type FieldsResult, safeParseFields } from './field-issues';
-import { accountIdSchema, SUBZONE_MESSAGE_SCHEMAS, sweepIdFor } from './sweep-messages';
-import type { AccountId, ZoneId } from './types';
+import { accountIdSchema, type ReadingCursor, SUBZONE_MESSAGE_SCHEMAS, sweepIdFor } from './sweep-messages';
+import type { AccountId, SweepSlice, ZoneId } from './types';
 import * as z from 'zod/mini';
 import './validation';
 
@@ -33,9 +33,9 @@ export type Hint =
       signingChangeId?: string;
     }
   /** Reconcile the whole account (sweep fan-out or CLI). */
-  | { kind: 'account'; account: AccountId; reason: 'sweep' | 'cli'; sweepId?: string }
-  /** Fan out one account message per account to reconcile. */
-  | { kind: 'sweep-request'; sweepId: string; requestedAt: string }
+  | { kind: 'account'; account: AccountId; reason: 'sweep' | 'cli'; sweepId?: string; slice?: SweepSlice }
+  /** Read the parent zones, then fan out one account message per account to reconcile. */
+  | { kind: 'sweep-request'; sweepId: string; requestedAt: string; cursor?: ReadingCursor }
   /** Nothing to do; `detail` says why in words, for the log. */
   | { kind: 'ignored'; reason: IgnoreReason; account?: AccountId; detail: string };
 
@@ -223,7 +223,12 @@ function parseSubzoneMessage(message: Record<string, unknown>, sentAt: Date): Hi
   if (kind === 'sweep') {
     const request = valueOf(safeParseFields(SUBZONE_MESSAGE_SCHEMAS.sweep, message));
     const requestedAt = request.requestedAt ?? sentAt.toISOString();
-    return { kind: 'sweep-request', sweepId: request.sweepId ?? sweepIdFor(requestedAt), requestedAt };
+    return {
+      kind: 'sweep-request',
+      sweepId: request.sweepId ?? sweepIdFor(requestedAt),
+      requestedAt,
+      ...(request.cursor === undefined ? {} : { cursor: request.cursor }),
+    };
   }
   if (kind === 'reconcile-account') {
     const request = valueOf(safeParseFields(SUBZONE_MESSAGE_SCHEMAS['reconcile-account'], message));
@@ -232,6 +237,7 @@ function parseSubzoneMessage(message: Record<string, unknown>, sentAt: Date): Hi
       account: request.account,
       reason: request.reason,
       ...(request.sweepId === undefined ? {} : { sweepId: request.sweepId }),
+      ...(request.slice === undefined ? {} : { slice: request.slice }),
     };
   }
   const known = Object.keys(SUBZONE_MESSAGE_SCHEMAS).map((name) => JSON.stringify(name));

@@ -4,7 +4,7 @@
  * (or from a version that did not free it): it would make every later claim `contested`. A
  * claim that meets one, and the sweep, free it.
  */
-import type { DelegationEntries, NameOwners } from './ports';
+import type { DelegationEntries, LedgerScan, NameOwners } from './ports';
 import type { NameOwner } from './types';
 
 /**
@@ -17,13 +17,28 @@ export async function isOrphaned(owner: NameOwner, ledger: DelegationEntries, no
   return entry === undefined || entry.name !== owner.name || entry.parentZoneId !== owner.parentZoneId;
 }
 
-/** Frees every orphaned owner item; returns the ones freed. */
-export async function freeOrphanedOwners(ledger: DelegationEntries & NameOwners, now: Date, claimWindowMs: number): Promise<NameOwner[]> {
+/**
+ * Frees every orphaned owner item of a scan of the ledger; returns the ones freed. An owner the
+ * scan pairs with its entry is kept without another read; one it does not is read again,
+ * strongly consistent, before it is freed (the scan may predate its entry).
+ */
+export async function freeOrphanedOwners(
+  ledger: DelegationEntries & NameOwners,
+  scan: LedgerScan,
+  now: Date,
+  claimWindowMs: number,
+): Promise<NameOwner[]> {
+  const standing = new Set(scan.entries.map((entry) => ownerKey(entry.parentZoneId, entry.name, entry.account, entry.zoneId)));
   const freed: NameOwner[] = [];
-  for (const owner of await ledger.listNameOwners()) {
+  for (const owner of scan.owners) {
+    if (standing.has(ownerKey(owner.parentZoneId, owner.name, owner.account, owner.zoneId))) continue;
     if (!(await isOrphaned(owner, ledger, now, claimWindowMs))) continue;
     await ledger.freeName(owner);
     freed.push(owner);
   }
   return freed;
+}
+
+function ownerKey(...parts: readonly string[]): string {
+  return parts.join('|');
 }

@@ -4,9 +4,11 @@
  * call), the names its in-scope delegations stand at, and the names of unresolved intents.
  * Each parent zone is then read once, around all of them.
  */
+import { isAtOrBelow, namesBetween } from './names';
+import type { ServedParent } from './parent-slices';
 import { claimableParent, standsInParent } from './policy';
 import type { ParentZoneStore } from './ports';
-import type { AccountId, DnsName, LedgerEntry, ParentView, SpokeSnapshot, SubzoneConfig, ZoneId } from './types';
+import type { AccountId, DnsName, LedgerEntry, ParentView, RecordSet, SpokeSnapshot, SubzoneConfig, ZoneId } from './types';
 
 /** What one account of the invocation brings to the parent reads. */
 export interface AccountReadNeeds {
@@ -62,20 +64,47 @@ export interface ParentReads {
 }
 
 /**
- * Reads each managed parent zone of the plan once. Parent zones no longer managed (dropped
- * from the config) are never read.
+ * Reads each managed parent zone of the plan once, around the names the sweep's slices do not
+ * answer for (parent-slices.ts); a parent whose names the slices all answer for is not read.
+ * Parent zones no longer managed (dropped from the config) are never read.
  */
-export async function readParents(plan: ParentReadPlan, config: SubzoneConfig, store: ParentZoneStore): Promise<ParentReads> {
+export async function readParents(
+  plan: ParentReadPlan,
+  config: SubzoneConfig,
+  store: ParentZoneStore,
+  served: ReadonlyMap<ZoneId, ServedParent> = new Map(),
+): Promise<ParentReads> {
   const views: ParentView[] = [];
   const failures = new Map<ZoneId, Error>();
   for (const parent of config.parentZones) {
     const wanted = plan.names.get(parent.hostedZoneId);
     if (wanted === undefined) continue;
+    const sliced = served.get(parent.hostedZoneId);
+    const fresh = [...wanted].filter((name) => !sliced?.names.has(name));
     try {
-      views.push(await store.readAround(parent.hostedZoneId, parent.name, [...wanted]));
+      const read = fresh.length > 0 ? (await store.readAround(parent.hostedZoneId, parent.name, fresh)).records : [];
+      const records = mergeWithSlices(read, fresh, parent.name, sliced?.records ?? []);
+      views.push({ parentZoneId: parent.hostedZoneId, apex: parent.name, records });
     } catch (error) {
       failures.set(parent.hostedZoneId, error instanceof Error ? error : new Error(String(error)));
     }
   }
   return { views, failures };
+}
+
+/**
+ * The records a parent's view is built from: the narrow read's, and the slices' outside what the
+ * narrow read covered (the subtrees of its names, and the NS at the names above them).
+ */
+function mergeWithSlices(
+  read: readonly RecordSet[],
+  readNames: readonly DnsName[],
+  apex: DnsName,
+  sliced: readonly RecordSet[],
+): RecordSet[] {
+  if (sliced.length === 0) return [...read];
+  const above = new Set(readNames.flatMap((name) => namesBetween(name, apex)));
+  const covered = (record: RecordSet) =>
+    readNames.some((name) => isAtOrBelow(record.name, name)) || (record.type === 'NS' && above.has(record.name));
+  return [...read, ...sliced.filter((record) => !covered(record))];
 }

@@ -15,6 +15,7 @@ import type {
   OutcomeEvent,
   ParentView,
   SigningChangeStatus,
+  RecordSet,
   SpokeSnapshot,
   ZoneId,
   ZoneScope,
@@ -47,6 +48,29 @@ export interface ParentZoneStore {
    * there was one; throws ChangeConflictError when Route 53 refuses it as invalid.
    */
   applyBatch(batch: ChangeBatch): Promise<string | undefined>;
+}
+
+/** Reads parent zones whole, page by page: a sweep's reading (sweep-reading.ts). */
+export interface ParentZonePages {
+  /**
+   * One page of the whole zone, in Route 53's order, from `from` (the zone's start when
+   * undefined). Throws ParentReadError if the page cannot be read.
+   */
+  readPage(parentZoneId: ZoneId, from: ZonePageCursor | undefined): Promise<ZonePage>;
+}
+
+/** Where a listing of a zone continues: Route 53's `Next*` values, sent back verbatim. */
+export interface ZonePageCursor {
+  readonly name: string;
+  readonly type?: string;
+  readonly identifier?: string;
+}
+
+/** One page of a zone's record sets. */
+export interface ZonePage {
+  readonly records: readonly RecordSet[];
+  /** Undefined when this page is the zone's last. */
+  readonly next?: ZonePageCursor;
 }
 
 /** A lease: one holder at a time works on what it names, until it expires. */
@@ -97,8 +121,6 @@ export interface NameOwners {
   claimName(owner: NameOwner): Promise<NameOwner>;
   /** Frees a name if (and only if) it is still owned by that zone. */
   freeName(owner: NameOwner): Promise<void>;
-  /** Every name owner (for the sweep's clean-up of owners whose entry is gone). */
-  listNameOwners(): Promise<NameOwner[]>;
 }
 
 /** What the ledger remembers about each account between reconciles. */
@@ -132,8 +154,45 @@ export interface SweepProgress {
   reserveRemovals(sweepId: string, count: number, budget: number): Promise<boolean>;
 }
 
+/** Every delegation entry and name owner, as one pass over the ledger sees them (eventually consistent). */
+export interface LedgerScan {
+  readonly entries: readonly LedgerEntry[];
+  readonly owners: readonly NameOwner[];
+}
+
+/** One piece of a sweep's reading of the parent zones: records of one parent, in Route 53's order. */
+export interface ReadingPart {
+  readonly parentZoneId: ZoneId;
+  readonly records: readonly RecordSet[];
+}
+
+/**
+ * What a sweep needs of the whole ledger, and its reading of the parent zones kept between the
+ * invocations that read it (a big parent takes more than one).
+ */
+export interface SweepStore {
+  /** Every entry and owner, in one pass: the sweep's accounts, its slices and its orphaned owners. */
+  scanLedger(): Promise<LedgerScan>;
+  /** Keeps part `index` of a sweep's reading; saving the same index again replaces it. */
+  saveReadingPart(sweepId: string, index: number, part: ReadingPart, now: Date): Promise<void>;
+  /** Parts 0 to count - 1 of a sweep's reading, or undefined when one is missing (expired). */
+  loadReading(sweepId: string, count: number): Promise<ReadingPart[] | undefined>;
+  /** Deletes every part of a sweep's reading, and its steps. */
+  dropReading(sweepId: string): Promise<void>;
+  /**
+   * Takes step `step` of a sweep's reading (numbered by the parts kept before it) for `holder`
+   * until `ttlMs` after `now`: false when another delivery of the same message holds it or has
+   * finished it (SQS delivers at least once; a step must not run twice at once).
+   */
+  takeReadingStep(sweepId: string, step: number, holder: string, now: Date, ttlMs: number): Promise<boolean>;
+  /** Marks a step finished: no other delivery of it runs. */
+  finishReadingStep(sweepId: string, step: number): Promise<void>;
+  /** Gives a step back if `holder` still holds it (it failed: the message's retry runs it). */
+  releaseReadingStep(sweepId: string, step: number, holder: string): Promise<void>;
+}
+
 /** The ownership ledger (DynamoDB in AWS), every role at once. Single-item conditional writes only. */
-export type DelegationLedger = LeaseStore & DelegationEntries & NameOwners & AccountActivity & SweepProgress;
+export type DelegationLedger = LeaseStore & DelegationEntries & NameOwners & AccountActivity & SweepProgress & SweepStore;
 
 /** Publishes outcome events on the hub bus. */
 export interface OutcomePublisher {

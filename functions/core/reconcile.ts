@@ -4,7 +4,8 @@
  * For the accounts of one invocation, in phases that each return what the next needs:
  * 1. open: take each account's lease, read its ledger entries and its zones;
  * 2. plan the parent reads (the allowlist alone decides which names may be claimed), take the
- *    lease of every parent zone a new claim may be written in, and read each parent once;
+ *    lease of every parent zone a new claim may be written in, and read each parent once, around
+ *    the names the sweep's slices do not answer for (parent-slices.ts);
  * 3. resolve stale intents against the parents, and read the owners of the names claimed;
  * 4. decide each account with the pure policy against the projected parents, and claim names;
  * 5. reserve the removal budget; record what is not written;
@@ -21,6 +22,7 @@ import { InvocationLeases } from './leases';
 import { isOrphaned } from './name-owners';
 import { OutcomeBatch } from './outcome-batch';
 import { planParentReads, readParents, type ParentReadPlan } from './parent-reads';
+import { servedBySlices, type ServedParent } from './parent-slices';
 import { ProjectedParents } from './parent-view';
 import type { ChangeUnit } from './plan';
 import { changesOf, claimableParent, decideAccount, ownerKey, subjectOf, type Decision } from './policy';
@@ -118,13 +120,18 @@ async function reconcileRuns(runs: readonly AccountRun[], deps: ReconcileDeps, l
   const now = deps.clock.now();
   const controls = await deps.controls.read();
   const writing = deps.config.mode === 'enforce' && !controls.writesPaused;
-  const plan = planParentReads(
-    runs.map((run) => ({ account: run.account, snapshot: run.snapshot, entries: run.entries.all(), sweeping: run.sweeping })),
-    deps.config,
-  );
+  const needs = runs.map((run) => ({
+    account: run.account,
+    snapshot: run.snapshot,
+    entries: run.entries.all(),
+    sweeping: run.sweeping,
+    slice: run.job.slice,
+  }));
+  const plan = planParentReads(needs, deps.config);
+  const served = servedBySlices(needs, deps.config);
   // Observe mode and paused writes create nothing, so they need no parent lease.
-  if (writing) await leaseClaimedParents(plan, runs, leases);
-  const reads = await readParents(plan, deps.config, deps.parents);
+  if (writing) await leaseClaimedParents(plan, runs, leases, (run, parentZoneId) => claimsUnserved(run, parentZoneId, served, deps.config));
+  const reads = await readParents(plan, deps.config, deps.parents, served);
   failAccountsTouching(reads.failures, runs, deps);
   const projected = new ProjectedParents(reads.views);
 
@@ -144,17 +151,34 @@ async function reconcileRuns(runs: readonly AccountRun[], deps: ReconcileDeps, l
 /**
  * Creates that pass judgement against a parent as each invocation read it could occlude one
  * another (a name and a name below it, claimed by two accounts at once): an invocation with a
- * new claim holds the parent's lease around its read, judgement and write.
+ * new claim holds the parent's lease around its read, judgement and write. A claimant whose
+ * names in the parent its sweep's slice all answers for creates nothing there
+ * (parent-slices.ts), so it needs no lease: a sweep's invocations do not wait on each other.
  */
-async function leaseClaimedParents(plan: ParentReadPlan, runs: readonly AccountRun[], leases: InvocationLeases): Promise<void> {
+async function leaseClaimedParents(
+  plan: ParentReadPlan,
+  runs: readonly AccountRun[],
+  leases: InvocationLeases,
+  mayCreate: (run: AccountRun, parentZoneId: ZoneId) => boolean,
+): Promise<void> {
   for (const [parentZoneId, claimants] of [...plan.claimants].sort(([a], [b]) => a.localeCompare(b))) {
+    const creating = runs.filter((run) => claimants.has(run.account) && mayCreate(run, parentZoneId));
+    if (creating.length === 0) continue;
     try {
       await leases.takeParent(parentZoneId);
     } catch (error) {
       if (!(error instanceof LeaseBusyError)) throw error;
-      for (const run of runs) if (claimants.has(run.account)) run.fail(error);
+      for (const run of creating) run.fail(error);
     }
   }
+}
+
+/** True when a live zone of the account may claim a name in the parent that no slice answers for. */
+function claimsUnserved(run: AccountRun, parentZoneId: ZoneId, served: ReadonlyMap<ZoneId, ServedParent>, config: SubzoneConfig): boolean {
+  const names = served.get(parentZoneId)?.names;
+  return (run.snapshot?.zones ?? []).some(
+    (zone) => claimableParent(config, run.account, zone)?.hostedZoneId === parentZoneId && !names?.has(zone.name),
+  );
 }
 
 /** An unread parent decides nothing: every account touching it fails and is retried. */

@@ -8,7 +8,8 @@
 import { ACCOUNT_ID_PATTERN } from './contract';
 import { MalformedMessageError } from './errors';
 import { expected, safeParseFields } from './field-issues';
-import type { AccountId } from './types';
+import type { ReadingPosition } from './sweep-reading';
+import type { AccountId, SweepSlice } from './types';
 import * as z from 'zod/mini';
 import './validation';
 
@@ -38,6 +39,61 @@ const REQUESTED_AT_WHAT = `an ISO-8601 time of at most ${REQUESTED_AT_MAX_LENGTH
 
 const versionSchema = z.literal(SUBZONE_MESSAGE_VERSION, expected(`version ${SUBZONE_MESSAGE_VERSION}`));
 
+const BARE_ZONE_ID_WHAT = 'a bare hosted zone id (1 to 32 of A-Z 0-9)';
+const bareZoneIdSchema = z.string(expected(BARE_ZONE_ID_WHAT)).check(z.regex(/^[A-Z0-9]{1,32}$/, expected(BARE_ZONE_ID_WHAT)));
+const text = (what: string, max: number) =>
+  z.string(expected(what)).check(z.minLength(1, expected(what)), z.maxLength(max, expected(`${what} of at most ${max} characters`)));
+const count = (what: string) => z.int(expected(what)).check(z.nonnegative(expected(what)));
+
+/** Where a sweep's reading of the parent zones continues (sweep-reading.ts), in its continuation messages. */
+const readingCursorSchema = z.strictObject({
+  /** When the reading began. */
+  startedAt: z.iso.datetime(expected('an ISO-8601 UTC time')),
+  /** Parts of the reading kept in the ledger so far. */
+  parts: count('a count of reading parts'),
+  /** The parent zone and page to read next; absent once every parent is read. */
+  at: z.optional(
+    z.strictObject({
+      parentZoneId: bareZoneIdSchema,
+      next: z.optional(
+        z.strictObject({
+          name: text('a record name', 1024),
+          type: z.optional(text('a record type', 16)),
+          identifier: z.optional(text('a set identifier', 128)),
+        }),
+      ),
+    }),
+  ),
+});
+
+/** A record set as a parent zone's reading found it. */
+const recordSetSchema = z.strictObject({
+  name: text('a record name', 1024),
+  type: text('a record type', 16),
+  ttl: count('a TTL in seconds'),
+  values: z.array(z.string(expected('a record value')), expected('a list of record values')),
+});
+
+/** An account's slice of a sweep's reading (parent-slices.ts). */
+const sweepSliceSchema = z.strictObject({
+  readAt: z.iso.datetime(expected('an ISO-8601 UTC time')),
+  parents: z.array(
+    z.strictObject({
+      parentZoneId: bareZoneIdSchema,
+      names: z.array(text('a name', 1024), expected('a list of names')),
+      records: z.array(recordSetSchema, expected('a list of record sets')),
+    }),
+    expected('a list of parent zone slices'),
+  ),
+});
+
+/** Where a sweep's reading stands: parts kept so far, and where it continues (absent: read in full). */
+export interface ReadingCursor {
+  readonly startedAt: string;
+  readonly parts: number;
+  readonly at?: ReadingPosition;
+}
+
 /**
  * Sent by EventBridge Scheduler. `sweepId` and `requestedAt` are optional so a bare
  * `{"subzone":"sweep","version":1}` works; the schedule should fill both with
@@ -52,6 +108,8 @@ export const sweepRequestSchema = z.strictObject({
       .datetime({ offset: true, ...expected(REQUESTED_AT_WHAT) })
       .check(z.maxLength(REQUESTED_AT_MAX_LENGTH, expected(REQUESTED_AT_WHAT))),
   ),
+  /** Only in the continuations the worker sends itself while it reads the parent zones. */
+  cursor: z.optional(readingCursorSchema),
 });
 
 /** Why one account is reconciled outside an event. */
@@ -65,6 +123,8 @@ export const accountMessageSchema = z
     account: accountIdSchema,
     reason: z.enum(['sweep', 'cli'], expected('"sweep" or "cli"')),
     sweepId: z.optional(sweepIdSchema),
+    /** The account's slice of the sweep's reading of the parent zones; absent when it would not fit. */
+    slice: z.optional(sweepSliceSchema),
   })
   .check(
     z.superRefine((message, ctx) => {
@@ -74,6 +134,9 @@ export const accountMessageSchema = z
           path: ['sweepId'],
           message: 'expected a sweep id when reason is "sweep", got nothing',
         });
+      }
+      if (message.reason !== 'sweep' && message.slice !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['slice'], message: 'expected no slice when reason is not "sweep", got one' });
       }
     }),
   );
@@ -117,6 +180,25 @@ export function accountMessage(account: AccountId, reason: AccountReason, sweepI
     reason,
     ...(sweepId === undefined ? {} : { sweepId }),
   });
+}
+
+/**
+ * SQS bills a message by the 64 KB: an account whose slice would make its message bigger (one
+ * holding hundreds of delegations) goes without it, and reads its names narrowly.
+ */
+export const SLICE_MESSAGE_MAX_BYTES = 64 * 1024;
+
+/** One account's sweep message, with its slice of the reading when the message stays within SLICE_MESSAGE_MAX_BYTES. */
+export function sweepAccountMessage(account: AccountId, sweepId: string, slice: SweepSlice | undefined): AccountMessage {
+  const bare = accountMessage(account, 'sweep', sweepId);
+  if (slice === undefined) return bare;
+  const sliced = { ...bare, slice: slice as AccountMessage['slice'] };
+  return new TextEncoder().encode(JSON.stringify(sliced)).length <= SLICE_MESSAGE_MAX_BYTES ? sliced : bare;
+}
+
+/** The sweep request that carries a sweep's reading on from where an invocation stopped. */
+export function sweepContinuation(sweepId: string, requestedAt: string, cursor: ReadingCursor): SweepRequestMessage {
+  return build(sweepRequestSchema, { subzone: 'sweep', version: SUBZONE_MESSAGE_VERSION, sweepId, requestedAt, cursor });
 }
 
 /** The sweep id derived from when the sweep was requested, for requests that carry none. */

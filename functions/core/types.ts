@@ -100,6 +100,24 @@ export interface ParentView {
   readonly records: readonly RecordSet[];
 }
 
+/**
+ * One account's share of a sweep's reading of a parent zone (docs/concepts.md, the sweep):
+ * every record at or below each of `names`, and the NS records at the names between the apex
+ * and them, as the reading that began at the slice's `readAt` found them.
+ */
+export interface ParentSlice {
+  readonly parentZoneId: ZoneId;
+  readonly names: readonly DnsName[];
+  readonly records: readonly RecordSet[];
+}
+
+/** What a sweep's reading holds for one account, carried by its sweep message. */
+export interface SweepSlice {
+  /** When the reading began (ISO 8601). */
+  readonly readAt: string;
+  readonly parents: readonly ParentSlice[];
+}
+
 /** Record types subzone ever writes (invariant 1). */
 export type DelegationRecordType = 'NS' | 'DS';
 

@@ -38,6 +38,7 @@ export function productionDeps(config: SubzoneConfig, env: WorkerEnvironment, op
   const resolvers = env.DNS_RESOLVERS?.split(',')
     .map((server) => server.trim())
     .filter(Boolean);
+  const parents = new Route53ParentZoneStore(clients.hubRoute53);
   return {
     config,
     reader: new Route53SpokeZoneReader({
@@ -45,7 +46,8 @@ export function productionDeps(config: SubzoneConfig, env: WorkerEnvironment, op
       optInTag: config.optInTag,
       readSigning: config.dnssec.enabled,
     }),
-    parents: new Route53ParentZoneStore(clients.hubRoute53),
+    parents,
+    parentPages: parents,
     ledger: new DynamoDbLedger(clients.dynamoDb, { tableName: env.LEDGER_TABLE_NAME }),
     publisher: new EventBridgeOutcomePublisher(clients.eventBridge, {
       eventBusName: env.HUB_EVENT_BUS_NAME,

@@ -27,7 +27,7 @@ export function makeHandler(deps: WorkerDeps): WorkerHandler {
     });
     await ready;
     try {
-      return await processBatch(event, deps);
+      return await processBatch(event, deps, context?.getRemainingTimeInMillis());
     } finally {
       // A batch that changed nothing counts nothing; Powertools would warn about an empty flush.
       if (deps.telemetry.metrics.hasStoredMetrics()) deps.telemetry.metrics.publishStoredMetrics();

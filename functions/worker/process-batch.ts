@@ -1,23 +1,23 @@
 /**
  * The worker's core loop over one SQS batch, with every dependency injected:
- * parse each message, fan sweeps out, coalesce the rest per account, reconcile them together,
+ * parse each message, move sweeps on (sweep.ts), coalesce the rest per account, reconcile them together,
  * and name exactly the messages whose reconcile failed.
  */
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { MalformedMessageError, assertIsError } from '../core/errors';
 import { parseMessage, type Hint } from '../core/intake';
-import type { WorkQueue } from '../core/ports';
+import type { ParentZonePages, WorkQueue } from '../core/ports';
 import { reconcileAccounts, type AccountJob, type ReconcileDeps } from '../core/reconcile';
-import { freeOrphanedOwners } from '../core/name-owners';
-import { accountsInAllowlist } from '../core/rules';
-import { accountMessage } from '../core/sweep-messages';
-import type { AccountId, Controls, ZoneId, ZoneScope } from '../core/types';
+import type { AccountId, Controls, SweepSlice, ZoneId, ZoneScope } from '../core/types';
 import { METRIC, reportAccount, type Telemetry } from '../adapters/observability';
+import { completeSweep, readingDeadline, runSweepStep } from './sweep';
 
 export interface WorkerDeps extends ReconcileDeps {
   readonly queue: WorkQueue;
   readonly telemetry: Telemetry;
+  /** Reads parent zones whole, for a sweep's reading. */
+  readonly parentPages: ParentZonePages;
 }
 
 /** Messages coalesced for one account. */
@@ -28,13 +28,19 @@ interface AccountGroup {
   readonly sweepIds: Set<string>;
   /** Signing changes named by EnableHostedZoneDNSSEC events, by zone (the batch's last one wins). */
   readonly signingChanges: Map<ZoneId, string>;
+  /** The slice of the newest reading among the account's sweep messages. */
+  slice?: SweepSlice;
   /** The newest CloudTrail event time among the messages (ISO 8601, normalised). */
   newestEvent?: string;
 }
 
-/** Processes one batch; returns the message ids to retry. */
-export async function processBatch(event: SQSEvent, deps: WorkerDeps): Promise<SQSBatchResponse> {
+/**
+ * Processes one batch; returns the message ids to retry. `remainingMs` is the invocation's time
+ * left (Lambda's context), which bounds a sweep's reading of the parent zones.
+ */
+export async function processBatch(event: SQSEvent, deps: WorkerDeps, remainingMs?: number): Promise<SQSBatchResponse> {
   const { logger } = deps.telemetry;
+  const deadline = readingDeadline(deps.clock, remainingMs);
   const failures = new Set<string>();
   const groups = new Map<AccountId, AccountGroup>();
 
@@ -46,10 +52,10 @@ export async function processBatch(event: SQSEvent, deps: WorkerDeps): Promise<S
       deps.telemetry.metrics.addMetric(METRIC.ignoredEvent, MetricUnit.Count, 1);
     } else if (hint.kind === 'sweep-request') {
       try {
-        await fanOutSweep(hint.sweepId, deps);
+        await runSweepStep(hint, deps, deadline);
       } catch (error) {
         assertIsError(error);
-        logger.error('sweep fan-out failed', { messageId: record.messageId, sweepId: hint.sweepId, error });
+        logger.error('sweep reading or fan-out failed', { messageId: record.messageId, sweepId: hint.sweepId, error });
         failures.add(record.messageId);
       }
     } else {
@@ -63,6 +69,7 @@ export async function processBatch(event: SQSEvent, deps: WorkerDeps): Promise<S
       scope: scopeOf(group.zoneIds),
       sweepIds: [...group.sweepIds],
       ...(group.signingChanges.size > 0 && { signingChanges: group.signingChanges }),
+      ...(group.slice && { slice: group.slice }),
     }));
     try {
       reportControls(await deps.controls.read(), deps.telemetry);
@@ -138,6 +145,7 @@ function addToGroup(groups: Map<AccountId, AccountGroup>, hint: Extract<Hint, { 
   if (hint.kind === 'account') {
     group.zoneIds = 'account';
     if (hint.sweepId !== undefined) group.sweepIds.add(hint.sweepId);
+    if (hint.slice !== undefined && (group.slice === undefined || hint.slice.readAt > group.slice.readAt)) group.slice = hint.slice;
   } else {
     if (group.zoneIds !== 'account') hint.zoneIds.forEach((zoneId) => (group.zoneIds as Set<ZoneId>).add(zoneId));
     const { signingChangeId } = hint;
@@ -173,32 +181,4 @@ async function trackEventArrivals(groups: readonly AccountGroup[], deps: WorkerD
       deps.telemetry.logger.warn('could not track event arrivals', { accountId: group.account, error });
     }
   }
-}
-
-/**
- * One message per account: every allowlisted account and every account the ledger still names.
- * The sweep also frees name owners whose delegation entry is gone (a crash between the two writes).
- */
-async function fanOutSweep(sweepId: string, deps: WorkerDeps): Promise<void> {
-  const freed = await freeOrphanedOwners(deps.ledger, deps.clock.now(), deps.leaseTtlMs);
-  if (freed.length > 0) deps.telemetry.logger.warn('name owners without a delegation entry freed', { sweepId, freed });
-  const accounts = [...new Set([...accountsInAllowlist(deps.config), ...(await deps.ledger.listAccounts())])].sort();
-  await deps.ledger.startSweep(sweepId, accounts, deps.clock.now());
-  deps.telemetry.logger.info('sweep started', { sweepId, accounts: accounts.length });
-  // An empty sweep is complete at once: no account will ever finish it.
-  if (accounts.length === 0) return completeSweep(sweepId, deps.clock.now().toISOString(), deps);
-  await deps.queue.send(accounts.map((account) => accountMessage(account, 'sweep', sweepId)));
-}
-
-/** `Sweep Completed` is about every account of the sweep, so it names none. */
-async function completeSweep(sweepId: string, startedAt: string, deps: WorkerDeps): Promise<void> {
-  const failed = await deps.publisher.publish([
-    { detailType: 'Sweep Completed', detail: { reason: 'all-accounts-reconciled', applied: true, sweepId } },
-  ]);
-  // The heartbeat counts the sweep, which did complete; a lost event is an error of its own.
-  deps.telemetry.metrics.addMetric(METRIC.sweepCompleted, MetricUnit.Count, 1);
-  const durationMs = deps.clock.now().getTime() - Date.parse(startedAt);
-  if (Number.isFinite(durationMs)) deps.telemetry.metrics.addMetric(METRIC.sweepDuration, MetricUnit.Milliseconds, durationMs);
-  if (failed.length > 0) deps.telemetry.logger.error('Sweep Completed event could not be published', { sweepId });
-  else deps.telemetry.logger.info('sweep completed', { sweepId });
 }

@@ -20,7 +20,12 @@ import { SUBZONE_MESSAGE_VERSION } from '../../functions/core/sweep-messages';
 import { parseConfig, type SubzoneConfigInput } from '../../functions/core/config-schema';
 import { ConfigError } from '../../functions/core/errors';
 import { requestsPerEnvironment } from '../../functions/adapters/rate-limiter';
-import { HUB_RULE_NAME, SERVICE_NAME, WORKER_MAX_CONCURRENCY_VARIABLE } from '../../functions/core/contract';
+import {
+  HUB_RULE_NAME,
+  SERVICE_NAME,
+  WORKER_MAX_CONCURRENCY_VARIABLE,
+  WORKER_TIMEOUT_SECONDS_DEFAULT,
+} from '../../functions/core/contract';
 import type { SubzoneConfig } from '../../functions/core/types';
 import {
   CONTROL_PARAMETER_NAME,
@@ -172,7 +177,7 @@ export class SubzoneHub extends Construct {
       throw new InvalidPropError('SubzoneHub', 'stack region', region, `${SUBZONE_REGION}: Route 53 events reach EventBridge only there`);
     }
     const sweepInterval = props.sweepInterval ?? Duration.minutes(15);
-    const workerTimeout = props.workerTimeout ?? Duration.seconds(60);
+    const workerTimeout = props.workerTimeout ?? Duration.seconds(WORKER_TIMEOUT_SECONDS_DEFAULT);
     const maxBatchingWindow = props.maxBatchingWindow ?? Duration.seconds(5);
     const memorySize = props.workerMemorySize ?? 512;
     const maxConcurrency = props.maxConcurrency ?? 2;

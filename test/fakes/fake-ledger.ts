@@ -5,7 +5,7 @@
  * the next call of one method, as a throttled or failing table would.
  */
 import { LeaseBusyError, LedgerConflictError } from '../../functions/core/errors';
-import type { DelegationLedger, Lease } from '../../functions/core/ports';
+import type { DelegationLedger, Lease, LedgerScan, ReadingPart } from '../../functions/core/ports';
 import type { AccountId, DnsName, LedgerEntry, NameOwner, ZoneId } from '../../functions/core/types';
 import { tick } from './fake-clock';
 
@@ -26,6 +26,10 @@ export class FakeLedger implements DelegationLedger {
   readonly sweeps = new Map<string, Sweep>();
   readonly lastEvents = new Map<AccountId, string>();
   readonly failedSweeps = new Map<AccountId, Set<string>>();
+  /** Parts of sweeps' readings of the parent zones, by `sweepId|index`. */
+  readonly readings = new Map<string, ReadingPart>();
+  /** Steps of sweeps' readings taken, by `sweepId|step`. */
+  readonly readingSteps = new Map<string, { holder: string; expiresAt: string; done: boolean }>();
   /** How many times each method was called. */
   readonly calls = new Map<Method, number>();
   private readonly faults = new Map<Method, Error[]>();
@@ -126,9 +130,48 @@ export class FakeLedger implements DelegationLedger {
     if (current?.zoneId === owner.zoneId && current.account === owner.account) this.owners.delete(key);
   }
 
-  async listNameOwners(): Promise<NameOwner[]> {
-    await this.enter('listNameOwners');
-    return [...this.owners.values()];
+  async scanLedger(): Promise<LedgerScan> {
+    await this.enter('scanLedger');
+    return { entries: structuredClone([...this.entries.values()]), owners: [...this.owners.values()] };
+  }
+
+  async saveReadingPart(sweepId: string, index: number, part: ReadingPart): Promise<void> {
+    await this.enter('saveReadingPart');
+    this.readings.set(`${sweepId}|${index}`, structuredClone(part));
+  }
+
+  async loadReading(sweepId: string, count: number): Promise<ReadingPart[] | undefined> {
+    await this.enter('loadReading');
+    const parts = Array.from({ length: count }, (_, index) => this.readings.get(`${sweepId}|${index}`));
+    return parts.every((part): part is ReadingPart => part !== undefined) ? structuredClone(parts) : undefined;
+  }
+
+  async dropReading(sweepId: string): Promise<void> {
+    await this.enter('dropReading');
+    for (const key of [...this.readings.keys()]) if (key.startsWith(`${sweepId}|`)) this.readings.delete(key);
+    for (const key of [...this.readingSteps.keys()]) if (key.startsWith(`${sweepId}|`)) this.readingSteps.delete(key);
+  }
+
+  async takeReadingStep(sweepId: string, step: number, holder: string, now: Date, ttlMs: number): Promise<boolean> {
+    await this.enter('takeReadingStep');
+    const key = `${sweepId}|${step}`;
+    const current = this.readingSteps.get(key);
+    if (current !== undefined && (current.done || (current.holder !== holder && current.expiresAt >= now.toISOString()))) return false;
+    this.readingSteps.set(key, { holder, expiresAt: new Date(now.getTime() + ttlMs).toISOString(), done: false });
+    return true;
+  }
+
+  async releaseReadingStep(sweepId: string, step: number, holder: string): Promise<void> {
+    await this.enter('releaseReadingStep');
+    const key = `${sweepId}|${step}`;
+    const current = this.readingSteps.get(key);
+    if (current?.holder === holder && !current.done) this.readingSteps.delete(key);
+  }
+
+  async finishReadingStep(sweepId: string, step: number): Promise<void> {
+    await this.enter('finishReadingStep');
+    const current = this.readingSteps.get(`${sweepId}|${step}`);
+    if (current !== undefined) current.done = true;
   }
 
   async noteEvent(account: AccountId, eventTime: string): Promise<void> {

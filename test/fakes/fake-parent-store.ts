@@ -5,7 +5,8 @@
  * ChangeConflictError. Names are compared as plain strings (the tests use canonical names).
  */
 import { ChangeConflictError, ParentReadError } from '../../functions/core/errors';
-import type { ParentZoneStore } from '../../functions/core/ports';
+import { compareCanonicalOrder } from '../../functions/core/names';
+import type { ParentZonePages, ParentZoneStore, ZonePage, ZonePageCursor } from '../../functions/core/ports';
 import type { ChangeBatch, DnsName, ParentView, RecordSet, ZoneId } from '../../functions/core/types';
 import { tick } from './fake-clock';
 
@@ -13,12 +14,16 @@ const below = (name: DnsName, ancestor: DnsName): boolean => name.endsWith(`.${a
 const sameValues = (a: readonly string[], b: readonly string[]): boolean =>
   a.length === b.length && [...a].sort().every((value, index) => value === [...b].sort()[index]);
 
-export class FakeParentStore implements ParentZoneStore {
+export class FakeParentStore implements ParentZoneStore, ParentZonePages {
   private readonly zones = new Map<ZoneId, { apex: DnsName; records: RecordSet[] }>();
   /** Every batch applied, in order. */
   readonly applied: ChangeBatch[] = [];
   /** The names asked for in each read, in order. */
   readonly reads: Array<{ readonly parentZoneId: ZoneId; readonly names: readonly DnsName[] }> = [];
+  /** The pages read whole (readPage), in order: the zone, and where each page began. */
+  readonly pageReads: Array<{ readonly parentZoneId: ZoneId; readonly from: string | undefined }> = [];
+  /** Record sets per page of readPage (Route 53 returns 300). */
+  pageSize = 300;
   /** Parent zones whose reads fail. */
   readonly unreadable = new Set<ZoneId>();
   /** Runs before each batch is applied (a test's hook to change the zone meanwhile). */
@@ -67,6 +72,23 @@ export class FakeParentStore implements ParentZoneStore {
       ),
     );
     return { parentZoneId, apex, records: structuredClone(records) };
+  }
+
+  /**
+   * One page of `pageSize` record sets in canonical order; the cursor is the offset of the next
+   * page (Route 53's names the next record: the core never looks inside either).
+   */
+  async readPage(parentZoneId: ZoneId, from: ZonePageCursor | undefined): Promise<ZonePage> {
+    this.pageReads.push({ parentZoneId, from: from?.name });
+    await tick();
+    if (this.unreadable.has(parentZoneId)) throw new ParentReadError(parentZoneId);
+    const sorted = [...this.zone(parentZoneId).records].sort(
+      (a, b) => compareCanonicalOrder(a.name, b.name) || a.type.localeCompare(b.type),
+    );
+    const start = from === undefined ? 0 : Number(from.name);
+    const records = structuredClone(sorted.slice(start, start + this.pageSize));
+    const end = start + this.pageSize;
+    return end < sorted.length ? { records, next: { name: String(end) } } : { records };
   }
 
   async applyBatch(batch: ChangeBatch): Promise<string> {

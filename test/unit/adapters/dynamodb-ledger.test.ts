@@ -553,18 +553,80 @@ describe('DynamoDbLedger entries and owners for the engine', () => {
     expect(missing).toBeUndefined();
   });
 
-  it('lists every name owner', async () => {
+  it('scans every entry and every name owner in one pass, and nothing else', async () => {
     // Prepare
     const account = freshAccount();
     const owner: NameOwner = { parentZoneId: 'Z0PARENT', name: `n${account}.example.com`, account, zoneId: 'ZOWNER' };
     await ledger.claimName(owner);
+    await ledger.putEntry(entry(account, 'ZSCANNED'));
+    await ledger.acquireLease(account, 'worker-1', new Date(), 60_000);
+    await ledger.saveReadingPart(`scan-${account}`, 0, { parentZoneId: 'Z0PARENT', records: [] }, new Date());
 
     // Act
-    const owners = await ledger.listNameOwners();
+    const scan = await ledger.scanLedger();
 
     // Assess
-    expect(owners).toContainEqual(owner);
-    expect(owners.every((item) => item.parentZoneId !== undefined && item.zoneId !== undefined)).toBe(true);
+    expect(scan.owners).toContainEqual(owner);
+    expect(scan.entries).toContainEqual(entry(account, 'ZSCANNED'));
+    expect(scan.entries.every((item) => item.zoneId !== undefined && item.version !== undefined)).toBe(true);
+    expect(scan.owners.every((item) => item.parentZoneId !== undefined && item.zoneId !== undefined)).toBe(true);
+  });
+
+  it('runs a sweep step for one delivery at a time, never again once finished, and again once given back', async () => {
+    // Prepare
+    const sweepId = `steps-${freshAccount()}`;
+    const now = new Date();
+
+    // Act
+    const first = await ledger.takeReadingStep(sweepId, 0, 'delivery-1', now, 60_000);
+    const concurrent = await ledger.takeReadingStep(sweepId, 0, 'delivery-2', now, 60_000);
+    await ledger.releaseReadingStep(sweepId, 0, 'delivery-2');
+    const stillHeld = await ledger.takeReadingStep(sweepId, 0, 'delivery-2', now, 60_000);
+    await ledger.releaseReadingStep(sweepId, 0, 'delivery-1');
+    const afterRelease = await ledger.takeReadingStep(sweepId, 0, 'delivery-3', now, 60_000);
+    await ledger.finishReadingStep(sweepId, 0);
+    const afterFinish = await ledger.takeReadingStep(sweepId, 0, 'delivery-4', new Date(now.getTime() + 120_000), 60_000);
+    await ledger.finishReadingStep(sweepId, 1);
+    const neverTaken = await ledger.takeReadingStep(sweepId, 1, 'delivery-5', now, 60_000);
+
+    // Assess
+    expect([first, concurrent, stillHeld, afterRelease, afterFinish, neverTaken]).toEqual([true, false, false, true, false, true]);
+  });
+
+  it('keeps a sweep reading in compressed chunks, loads it back in order, and drops it', async () => {
+    // Prepare: names that do not repeat, so the records of one part need several 400 KB items.
+    const sweepId = `reading-${freshAccount()}`;
+    const records = Array.from({ length: 9_000 }, (_, index) => ({
+      name: `${index.toString(36)}-${(index * 7919).toString(36)}.example.com`,
+      type: 'TXT',
+      ttl: 300,
+      values: [`"${(index * 104_729).toString(36).repeat(6)}"`],
+    }));
+    const parts = [
+      { parentZoneId: 'Z0PARENT', records },
+      { parentZoneId: 'Z0OTHER', records: records.slice(0, 2) },
+    ];
+
+    // Act
+    for (const [index, part] of parts.entries()) await ledger.saveReadingPart(sweepId, index, part, new Date());
+    const loaded = await ledger.loadReading(sweepId, 2);
+    const tooMany = await ledger.loadReading(sweepId, 3);
+    const items = await db.client.send(
+      new QueryCommand({
+        TableName: db.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: `READING#${sweepId}` } },
+      }),
+    );
+    await ledger.dropReading(sweepId);
+    const dropped = await ledger.loadReading(sweepId, 1);
+
+    // Assess
+    expect(loaded).toEqual(parts);
+    expect(tooMany).toBeUndefined();
+    expect(items.Items?.length).toBeGreaterThan(2);
+    expect(items.Items?.every((item) => Number(item.expiresAtEpoch?.N) > Date.now() / 1000)).toBe(true);
+    expect(dropped).toBeUndefined();
   });
 
   it('counts the sweeps in a row that could not read an account, each sweep once, until cleared', async () => {

@@ -288,6 +288,43 @@ describe('Route53ParentZoneStore', () => {
     });
   });
 
+  describe('readPage', () => {
+    it("reads the zone a page at a time, sending Route 53's Next* values back verbatim as StartRecord*", async () => {
+      // Prepare
+      onList(FIRST_PAGE, page(APEX_RECORDS, { name: 'B\\056c.example.com.', type: 'A', id: 'weight-1' }));
+      onList(
+        {
+          HostedZoneId: PARENT,
+          MaxItems: 300,
+          StartRecordName: 'B\\056c.example.com.',
+          StartRecordType: 'A',
+          StartRecordIdentifier: 'weight-1',
+        },
+        page([rr('foo.example.com.', 'NS', CHILD_NS)]),
+      );
+
+      // Act
+      const first = await store.readPage(PARENT, undefined);
+      const last = await store.readPage(PARENT, first.next);
+
+      // Assess
+      expect(first.records.map((record) => `${record.name} ${record.type}`)).toEqual(['example.com NS', 'example.com SOA']);
+      expect(first.next).toEqual({ name: 'B\\056c.example.com.', type: 'A', identifier: 'weight-1' });
+      expect(last).toEqual({ records: [{ name: 'foo.example.com', type: 'NS', ttl: 300, values: CHILD_NS }] });
+    });
+
+    it('fails with ParentReadError when the page cannot be read', async () => {
+      // Prepare
+      r53.on(ListResourceRecordSetsCommand).rejects(new Error('Rate exceeded'));
+
+      // Act
+      const read = store.readPage(PARENT, undefined);
+
+      // Assess
+      await expect(read).rejects.toBeInstanceOf(ParentReadError);
+    });
+  });
+
   describe('applyBatch', () => {
     const batch: ChangeBatch = {
       parentZoneId: PARENT,

@@ -35,6 +35,23 @@ describe('SqsWorkQueue', () => {
     ]);
   });
 
+  it('sends fewer than 10 messages a call when their bodies together would pass 256 KiB', async () => {
+    // Prepare: 60 KB messages, four of which fit one call.
+    const messages = Array.from({ length: 6 }, (_, i) => ({ account: String(200000000000 + i), padding: 'x'.repeat(60_000) }));
+    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+
+    // Act
+    await queue().send(messages);
+
+    // Assess
+    const sizes = sentInputs().map((input) => input.Entries?.reduce((sum, entry) => sum + (entry.MessageBody?.length ?? 0), 0) ?? 0);
+    expect(sentInputs().map((input) => input.Entries?.map((entry) => entry.Id))).toEqual([
+      ['0', '1', '2', '3'],
+      ['4', '5'],
+    ]);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(256 * 1024);
+  });
+
   it('makes no call for no messages', async () => {
     // Act
     await queue().send([]);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { MalformedMessageError } from '../../../functions/core/errors';
 import { ROUTE53_EVENT_NAMES, type Route53EventName } from '../../../functions/core/event-pattern';
 import { bareZoneId, type Hint, parseMessage, ZoneIdError } from '../../../functions/core/intake';
-import { accountMessage, sweepRequest } from '../../../functions/core/sweep-messages';
+import { accountMessage, sweepAccountMessage, sweepContinuation, sweepRequest } from '../../../functions/core/sweep-messages';
 import { sampleBody } from '../../helpers/sqs';
 
 const FOO = 'Z04212345FOOEXAMPLE01';
@@ -643,12 +643,73 @@ describe('subzone messages', () => {
       { subzone: 'reconcile-account', version: 1, account: '222222222222', reason: 'sweep' },
       [{ path: 'sweepId', message: 'expected a sweep id when reason is "sweep", got nothing' }],
     ],
+    [
+      'a slice with reason cli',
+      {
+        subzone: 'reconcile-account',
+        version: 1,
+        account: '222222222222',
+        reason: 'cli',
+        slice: { readAt: '2026-10-05T09:15:00Z', parents: [] },
+      },
+      [{ path: 'slice', message: 'expected no slice when reason is not "sweep", got one' }],
+    ],
+    [
+      'a slice record without a TTL',
+      {
+        subzone: 'reconcile-account',
+        version: 1,
+        account: '222222222222',
+        reason: 'sweep',
+        sweepId: 's-1',
+        slice: {
+          readAt: '2026-10-05T09:15:00Z',
+          parents: [
+            { parentZoneId: 'ZPARENT', names: ['foo.example.com'], records: [{ name: 'foo.example.com', type: 'NS', values: [] }] },
+          ],
+        },
+      },
+      [{ path: 'slice.parents[0].records[0].ttl', message: 'expected a TTL in seconds, got nothing' }],
+    ],
+    [
+      'a cursor whose parent is no zone id',
+      { subzone: 'sweep', version: 1, cursor: { startedAt: '2026-10-05T09:15:00Z', parts: 0, at: { parentZoneId: '/hostedzone/Z1' } } },
+      [{ path: 'cursor.at.parentZoneId', message: 'expected a bare hosted zone id (1 to 32 of A-Z 0-9), got "/hostedzone/Z1"' }],
+    ],
   ])('rejects a subzone message with %s, naming the field', (_case, message, expected) => {
     // Act
     const issues = malformedIssues(JSON.stringify(message));
 
     // Assess
     expect(issues).toEqual(expected);
+  });
+
+  it("reads a continuation's cursor and an account's slice into the hint", () => {
+    // Prepare
+    const cursor = {
+      startedAt: '2026-10-05T09:15:00Z',
+      parts: 2,
+      at: { parentZoneId: 'ZPARENT', next: { name: 'm.example.com.', type: 'A' } },
+    };
+    const slice = {
+      readAt: '2026-10-05T09:15:00Z',
+      parents: [
+        {
+          parentZoneId: 'ZPARENT',
+          names: ['foo.example.com'],
+          records: [{ name: 'foo.example.com', type: 'NS', ttl: 3600, values: ['ns-1.awsdns-01.com.'] }],
+        },
+      ],
+    };
+    const times = { now: new Date('2026-10-05T09:16:00Z'), sentAt: new Date('2026-10-05T09:15:00Z') };
+
+    // Act
+    const continuation = parseMessage(JSON.stringify(sweepContinuation('s-1', '2026-10-05T09:15:00Z', cursor)), times);
+    const account = parseMessage(JSON.stringify(sweepAccountMessage('222222222222', 's-1', slice)), times);
+
+    // Assess
+    expect(continuation).toEqual({ kind: 'sweep-request', sweepId: 's-1', requestedAt: '2026-10-05T09:15:00Z', cursor });
+    expect(account).toEqual({ kind: 'account', account: '222222222222', reason: 'sweep', sweepId: 's-1', slice });
   });
 
   it.each<[string, () => unknown, RegExp]>([

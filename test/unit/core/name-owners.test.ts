@@ -16,7 +16,7 @@ describe('freeOrphanedOwners', () => {
       ledger.owners.set(`${owner.parentZoneId}|${owner.name}`, owner);
 
     // Act
-    const freed = await freeOrphanedOwners(ledger, NOW, LEASE_TTL_MS);
+    const freed = await freeOrphanedOwners(ledger, await ledger.scanLedger(), NOW, LEASE_TTL_MS);
 
     // Assess
     expect(freed.map((owner) => owner.name).sort()).toEqual([gone.name, renamed.name].sort());
@@ -34,7 +34,7 @@ describe('freeOrphanedOwners', () => {
     for (const owner of [inFlight, abandoned]) ledger.owners.set(`${owner.parentZoneId}|${owner.name}`, owner);
 
     // Act
-    const freed = await freeOrphanedOwners(ledger, NOW, LEASE_TTL_MS);
+    const freed = await freeOrphanedOwners(ledger, await ledger.scanLedger(), NOW, LEASE_TTL_MS);
 
     // Assess
     expect(freed.map((owner) => owner.name)).toEqual([stale.name]);

@@ -183,7 +183,12 @@ describe('bad input', () => {
       expect(worker.errors.map((error) => [error.message, error.fields.messageId])).toEqual([['malformed message dropped', 'bad']]);
       expect(issues[0]?.map((issue) => issue.path)).toEqual([pathName(path)]);
       expect(invalid).toBe(1);
-      expect(worker.writes.map((write) => write.call)).toEqual(['ledger.startSweep', 'queue.send']);
+      expect(worker.writes.map((write) => write.call)).toEqual([
+        'ledger.startSweep',
+        'queue.send',
+        'ledger.finishReadingStep',
+        'ledger.dropReading',
+      ]);
     });
 
     // Assess
@@ -201,7 +206,12 @@ describe('bad input', () => {
       expect(worker.errors.map((error) => error.fields.messageId)).toEqual(['bad']);
       expect(issues[0]?.map((issue) => issue.path)).toEqual([pathName(path)]);
       expect(invalid).toBe(1);
-      expect(worker.writes.map((write) => write.call)).toEqual(['ledger.startSweep', 'queue.send']);
+      expect(worker.writes.map((write) => write.call)).toEqual([
+        'ledger.startSweep',
+        'queue.send',
+        'ledger.finishReadingStep',
+        'ledger.dropReading',
+      ]);
     });
 
     // Assess
@@ -230,7 +240,12 @@ describe('bad input', () => {
       expect(invalid).toBe(worker.errors.length);
       for (const issue of issues.flat())
         expect(issue).toEqual({ path: expect.any(String), message: expect.stringMatching(/^(expected|unknown key)/) });
-      expect(worker.writes.map((write) => write.call)).toEqual(['ledger.startSweep', 'queue.send']);
+      expect(worker.writes.map((write) => write.call)).toEqual([
+        'ledger.startSweep',
+        'queue.send',
+        'ledger.finishReadingStep',
+        'ledger.dropReading',
+      ]);
     });
 
     // Assess

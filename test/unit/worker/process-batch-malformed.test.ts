@@ -35,7 +35,12 @@ describe('processBatch with malformed messages', () => {
       { message: 'malformed message dropped', fields: expect.objectContaining({ messageId: 'bad', body: bad.body }) },
     ]);
     expect(worker.metrics.filter((metric) => metric.name === 'InvalidEvent')).toEqual([{ name: 'InvalidEvent', value: 1 }]);
-    expect(worker.writes.map((write) => write.call)).toEqual(['ledger.startSweep', 'queue.send']);
+    expect(worker.writes.map((write) => write.call)).toEqual([
+      'ledger.startSweep',
+      'queue.send',
+      'ledger.finishReadingStep',
+      'ledger.dropReading',
+    ]);
   });
 
   it('dates a bare sweep request whose SentTimestamp is no time by the clock, instead of failing the batch', async () => {

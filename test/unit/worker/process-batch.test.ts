@@ -18,6 +18,7 @@ class FakeWorkQueue implements WorkQueue {
 function workerOn(world: FakeWorld): WorkerDeps & { queue: FakeWorkQueue } {
   return {
     ...world.deps,
+    parentPages: world.parents,
     queue: new FakeWorkQueue(),
     telemetry: {
       logger: new Logger({ serviceName: 'subzone-test', logLevel: 'SILENT' }),

@@ -21,7 +21,23 @@ export interface RecordingWorker {
   readonly metrics: { readonly name: string; readonly value: number }[];
 }
 
-const LEDGER_READS = ['listEntries', 'getEntry', 'getNameOwner', 'listNameOwners', 'lastEventAt', 'listAccounts'] as const;
+const LEDGER_READS = [
+  'listEntries',
+  'getEntry',
+  'getNameOwner',
+  'lastEventAt',
+  'listAccounts',
+  'scanLedger',
+  'loadReading',
+  'takeReadingStep',
+] as const;
+
+/** What each ledger read returns: nothing is known (and a sweep's step is free to take). */
+function emptyRead(method: string): unknown {
+  if (method === 'takeReadingStep') return true;
+  if (method === 'scanLedger') return { entries: [], owners: [] };
+  return method === 'lastEventAt' || method === 'getEntry' || method === 'getNameOwner' || method === 'loadReading' ? undefined : [];
+}
 
 /** A worker whose clock stands at `now`. */
 export function recordingWorker(now: Date, config: SubzoneConfig = makeConfig()): RecordingWorker {
@@ -36,9 +52,7 @@ export function recordingWorker(now: Date, config: SubzoneConfig = makeConfig())
     };
   const ledger = new Proxy({} as DelegationLedger, {
     get: (_target, method: string) =>
-      (LEDGER_READS as readonly string[]).includes(method)
-        ? async () => (method === 'lastEventAt' || method === 'getEntry' || method === 'getNameOwner' ? undefined : [])
-        : write(`ledger.${method}`),
+      (LEDGER_READS as readonly string[]).includes(method) ? async () => emptyRead(method) : write(`ledger.${method}`),
   });
   const logger = new Logger({ serviceName: 'subzone-test', logLevel: 'SILENT' });
   jest.spyOn(logger, 'error').mockImplementation((message: unknown, ...fields: unknown[]) => {
@@ -69,6 +83,8 @@ export function recordingWorker(now: Date, config: SubzoneConfig = makeConfig())
       },
       applyBatch: write('parents.applyBatch') as WorkerDeps['parents']['applyBatch'],
     },
+    // A sweep reads the parent zones whole: empty, as every other read here.
+    parentPages: { readPage: async () => ({ records: [] }) },
     ledger,
     publisher: { publish: write('publisher.publish', []) as WorkerDeps['publisher']['publish'] },
     controls: { read: async () => ({ writesPaused: false, holds: [] }) },
