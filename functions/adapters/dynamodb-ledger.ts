@@ -6,8 +6,10 @@
  * objects (records, intent, pendingOutcome) as maps and lists, so an operator can read them
  * in the console and every field survives a put/list round trip.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type AttributeValue,
+  BatchGetItemCommand,
   type DynamoDBClient,
   ConditionalCheckFailedException,
   DeleteItemCommand,
@@ -19,7 +21,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { LeaseBusyError, LedgerConflictError } from '../core/errors';
-import type { DelegationLedger, Lease } from '../core/ports';
+import type { DelegationLedger, Lease, NameKey } from '../core/ports';
 import type { AccountId, DnsName, LedgerEntry, NameOwner, ZoneId } from '../core/types';
 import { LEDGER_PREFIXES, LEDGER_TTL_ATTRIBUTE, ledgerKeys } from './ledger-table';
 
@@ -28,6 +30,12 @@ type Item = Record<string, AttributeValue>;
 /** How long a sweep item is kept (DynamoDB TTL) after it starts. */
 const SWEEP_RETENTION_SECONDS = 7 * 24 * 3600;
 
+/** Keys per BatchGetItem call (the API maximum). */
+export const KEYS_PER_BATCH_GET = 100;
+
+/** BatchGetItem calls per chunk of keys before unprocessed keys fail the read (DynamoDB returns them under load). */
+const BATCH_GET_ATTEMPTS = 8;
+
 /** Claims retried when the owner vanishes between the failed put and the read. */
 const CLAIM_ATTEMPTS = 3;
 
@@ -35,17 +43,21 @@ const CLAIM_ATTEMPTS = 3;
 export interface DynamoDbLedgerOptions {
   /** Name of the ledger table. */
   readonly tableName: string;
+  /** The first wait before asking again for keys BatchGetItem left unprocessed; doubled each time. @default 50 */
+  readonly unprocessedBackoffMs?: number;
 }
 
 /** DelegationLedger over one DynamoDB table (see ledger-table.ts for the item layout). */
 export class DynamoDbLedger implements DelegationLedger {
   private readonly client: DynamoDBClient;
   private readonly tableName: string;
+  private readonly unprocessedBackoffMs: number;
 
   constructor(client: DynamoDBClient, options: DynamoDbLedgerOptions) {
     if (!options.tableName) throw new Error('DynamoDbLedger: tableName is required, got an empty string');
     this.client = client;
     this.tableName = options.tableName;
+    this.unprocessedBackoffMs = options.unprocessedBackoffMs ?? 50;
   }
 
   async acquireLease(account: AccountId, holder: string, now: Date, ttlMs: number): Promise<Lease> {
@@ -162,6 +174,35 @@ export class DynamoDbLedger implements DelegationLedger {
   async getNameOwner(parentZoneId: ZoneId, name: DnsName): Promise<NameOwner | undefined> {
     const item = await this.getItem(ledgerKeys.nameOwner(parentZoneId, name));
     return item && toNameOwner(item);
+  }
+
+  /** BatchGetItem, 100 keys a call, strongly consistent; keys DynamoDB leaves unprocessed are asked again. */
+  async getNameOwners(names: readonly NameKey[]): Promise<NameOwner[]> {
+    const keys = [
+      ...new Map(names.map(({ parentZoneId, name }) => [`${parentZoneId}#${name}`, ledgerKeys.nameOwner(parentZoneId, name)])).values(),
+    ];
+    const owners: NameOwner[] = [];
+    for (let start = 0; start < keys.length; start += KEYS_PER_BATCH_GET) {
+      const items = await this.batchGet(keys.slice(start, start + KEYS_PER_BATCH_GET).map((key) => marshall(key)));
+      owners.push(...items.map((item) => toNameOwner(unmarshall(item))));
+    }
+    return owners;
+  }
+
+  private async batchGet(keys: Item[]): Promise<Item[]> {
+    const items: Item[] = [];
+    let pending = keys;
+    for (let attempt = 1; pending.length > 0; attempt += 1) {
+      if (attempt > BATCH_GET_ATTEMPTS)
+        throw new Error(`BatchGetItem left ${pending.length} keys unprocessed after ${BATCH_GET_ATTEMPTS} calls`);
+      if (attempt > 1) await sleep(this.unprocessedBackoffMs * 2 ** (attempt - 2));
+      const output = await this.client.send(
+        new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      items.push(...(output.Responses?.[this.tableName] ?? []));
+      pending = output.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+    }
+    return items;
   }
 
   async claimName(owner: NameOwner): Promise<NameOwner> {

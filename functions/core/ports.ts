@@ -83,10 +83,18 @@ export interface DelegationEntries {
   listAccounts(): Promise<AccountId[]>;
 }
 
+/** A name in a parent zone, as name owners are keyed. */
+export interface NameKey {
+  readonly parentZoneId: ZoneId;
+  readonly name: DnsName;
+}
+
 /** Which zone owns each name in a parent zone (invariant 7). */
 export interface NameOwners {
   /** The owner of a name in a parent zone, strongly consistent. */
   getNameOwner(parentZoneId: ZoneId, name: DnsName): Promise<NameOwner | undefined>;
+  /** The owners of many names at once (the ones that have one), strongly consistent. */
+  getNameOwners(names: readonly NameKey[]): Promise<NameOwner[]>;
   /**
    * Claims a name for a zone: succeeds if no one owns it or the same zone does.
    * Returns the owner after the attempt (the caller's own, or the other one's).

@@ -180,21 +180,26 @@ async function resolveStaleIntents(runs: readonly AccountRun[], projected: Proje
   }
 }
 
-/** Reads the owner of every name a live zone may claim; owners whose entry is gone are freed. */
+/** Reads the owners of every name a live zone may claim, in one batch; owners whose entry is gone are freed. */
 async function readOwners(runs: readonly AccountRun[], deps: ReconcileDeps): Promise<Map<string, NameOwner>> {
-  const owners = new Map<string, NameOwner>();
+  const claims = new Map<string, { readonly parentZoneId: ZoneId; readonly name: string; readonly zoneIds: Set<ZoneId> }>();
   for (const run of runs) {
     for (const zone of run.snapshot?.zones ?? []) {
       const parent = claimableParent(deps.config, run.account, zone);
       if (parent === undefined) continue;
       const key = ownerKey(parent.hostedZoneId, zone.name);
-      if (owners.has(key)) continue;
-      const owner = await deps.ledger.getNameOwner(parent.hostedZoneId, zone.name);
-      if (owner === undefined) continue;
-      if (owner.zoneId !== zone.zoneId && (await isOrphaned(owner, deps.ledger, deps.clock.now(), deps.leaseTtlMs)))
-        await deps.ledger.freeName(owner);
-      else owners.set(key, owner);
+      const claim = claims.get(key) ?? { parentZoneId: parent.hostedZoneId, name: zone.name, zoneIds: new Set<ZoneId>() };
+      claim.zoneIds.add(zone.zoneId);
+      claims.set(key, claim);
     }
+  }
+  const owners = new Map<string, NameOwner>();
+  if (claims.size === 0) return owners;
+  for (const owner of await deps.ledger.getNameOwners([...claims.values()])) {
+    const claimants = claims.get(ownerKey(owner.parentZoneId, owner.name))?.zoneIds;
+    const foreign = claimants !== undefined && !claimants.has(owner.zoneId);
+    if (foreign && (await isOrphaned(owner, deps.ledger, deps.clock.now(), deps.leaseTtlMs))) await deps.ledger.freeName(owner);
+    else owners.set(ownerKey(owner.parentZoneId, owner.name), owner);
   }
   return owners;
 }

@@ -499,6 +499,8 @@ export class SubzoneHub extends Construct {
     this.ledger.grant(
       role,
       'dynamodb:GetItem',
+      // The owners of the names an invocation judges, 100 a call.
+      'dynamodb:BatchGetItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
       'dynamodb:DeleteItem',

@@ -5,7 +5,7 @@
  * the next call of one method, as a throttled or failing table would.
  */
 import { LeaseBusyError, LedgerConflictError } from '../../functions/core/errors';
-import type { DelegationLedger, Lease } from '../../functions/core/ports';
+import type { DelegationLedger, Lease, NameKey } from '../../functions/core/ports';
 import type { AccountId, DnsName, LedgerEntry, NameOwner, ZoneId } from '../../functions/core/types';
 import { tick } from './fake-clock';
 
@@ -108,6 +108,12 @@ export class FakeLedger implements DelegationLedger {
   async getNameOwner(parentZoneId: ZoneId, name: DnsName): Promise<NameOwner | undefined> {
     await this.enter('getNameOwner');
     return this.owner(parentZoneId, name);
+  }
+
+  async getNameOwners(names: readonly NameKey[]): Promise<NameOwner[]> {
+    await this.enter('getNameOwners');
+    const keys = new Set(names.map(({ parentZoneId, name }) => ownerKey(parentZoneId, name)));
+    return [...keys].flatMap((key) => this.owners.get(key) ?? []);
   }
 
   async claimName(owner: NameOwner): Promise<NameOwner> {

@@ -128,6 +128,22 @@ describe.each<[string, () => DelegationLedger]>([
     expect(await ledger.claimName(second)).toEqual(second);
   });
 
+  it('reads the owners of 250 names at once: the owned ones, whatever the duplicates', async () => {
+    // Prepare
+    const ledger = build();
+    const account = freshAccount();
+    const names = Array.from({ length: 250 }, (_, index) => ({ parentZoneId: 'ZPARENT', name: `o${index}.${account}.example.com` }));
+    const owned = names.filter((_, index) => index % 3 === 0).map((key, index) => ({ ...key, account, zoneId: `ZOWN${index}` }));
+    for (const owner of owned) await ledger.claimName(owner);
+
+    // Act
+    const read = await ledger.getNameOwners([...names, ...names.slice(0, 10)]);
+
+    // Assess
+    const byName = (a: NameOwner, b: NameOwner) => a.name.localeCompare(b.name);
+    expect([...read].sort(byName)).toEqual([...owned].sort(byName));
+  });
+
   it('finishes a sweep for the call that removes its last account, once', async () => {
     // Prepare
     const ledger = build();

@@ -21,7 +21,7 @@ export interface RecordingWorker {
   readonly metrics: { readonly name: string; readonly value: number }[];
 }
 
-const LEDGER_READS = ['listEntries', 'getEntry', 'getNameOwner', 'listNameOwners', 'lastEventAt', 'listAccounts'] as const;
+const LEDGER_READS = ['listEntries', 'getEntry', 'getNameOwner', 'getNameOwners', 'listNameOwners', 'lastEventAt', 'listAccounts'] as const;
 
 /** A worker whose clock stands at `now`. */
 export function recordingWorker(now: Date, config: SubzoneConfig = makeConfig()): RecordingWorker {

@@ -1,0 +1,79 @@
+/**
+ * What an event costs does not grow with what else its account holds: the parent is read
+ * around the names the event judges (its zones, and entries with an unresolved intent), and
+ * the owners of the names claimed are read in one batch.
+ */
+import type { LedgerEntry, SpokeZone } from '../../../functions/core/types';
+import { ACCOUNT_A, NOW, PROD_PARENT_ID, makeEntry, makeZone, nsRecordFor } from '../../helpers/core-fixtures';
+import { fakeWorld, type FakeWorld, verdicts, zonesJob } from '../../fakes/fake-world';
+
+/** An account holding `count` delegations under prod.example.com, each with its NS in the parent. */
+function accountHolding(world: FakeWorld, count: number): SpokeZone[] {
+  const zones = Array.from({ length: count }, (_, index) => makeZone(`team-${index}.prod.example.com`));
+  for (const zone of zones) {
+    world.ledger.seed(makeEntry(zone, { parentZoneId: PROD_PARENT_ID }));
+    world.parents.put(PROD_PARENT_ID, nsRecordFor(zone));
+  }
+  return zones;
+}
+
+/** One opt-in event for a new zone in an account that already holds `held` delegations. */
+async function optInWith(held: number) {
+  const world = fakeWorld();
+  const standing = accountHolding(world, held);
+  const fresh = makeZone('new.prod.example.com');
+  world.reader.set(ACCOUNT_A, [...standing, fresh]);
+  const [result] = await world.run(zonesJob(ACCOUNT_A, fresh.zoneId));
+  return { world, result };
+}
+
+describe('the cost of one event', () => {
+  it('reads the parent around the same names in an account holding 100 delegations as in an empty one', async () => {
+    // Prepare / Act
+    const empty = await optInWith(0);
+    const full = await optInWith(100);
+
+    // Assess
+    expect(verdicts(full.result)).toEqual(['create:new-delegation:applied']);
+    expect(full.world.parents.reads).toEqual(empty.world.parents.reads);
+    expect(full.world.parents.reads).toEqual([{ parentZoneId: PROD_PARENT_ID, names: ['new.prod.example.com'] }]);
+    expect(full.world.parents.applied).toHaveLength(1);
+  });
+
+  it('reads the owners of the names it claims in one batch, however many zones it judges', async () => {
+    // Prepare
+    const world = fakeWorld();
+    const zones = Array.from({ length: 10 }, (_, index) => makeZone(`svc-${index}.prod.example.com`));
+    world.reader.set(ACCOUNT_A, zones);
+
+    // Act
+    const [result] = await world.run(zonesJob(ACCOUNT_A, ...zones.map((zone) => zone.zoneId)));
+
+    // Assess
+    expect(verdicts(result)).toHaveLength(10);
+    expect(world.ledger.callCount('getNameOwners')).toBe(1);
+    expect(world.ledger.callCount('getNameOwner')).toBe(0);
+    expect(world.parents.reads).toHaveLength(1);
+  });
+
+  it('also reads around an entry with an unresolved intent, and resolves it', async () => {
+    // Prepare: a delegation whose write crashed after its intent, its lease long gone
+    const world = fakeWorld();
+    const standing = accountHolding(world, 5);
+    const crashed = standing[2]!;
+    const intent: LedgerEntry['intent'] = {
+      changes: [{ action: 'CREATE', record: nsRecordFor(crashed) }],
+      at: new Date(NOW.getTime() - 3_600_000).toISOString(),
+    };
+    world.ledger.seed(makeEntry(crashed, { parentZoneId: PROD_PARENT_ID, state: 'creating', intent }));
+    const fresh = makeZone('new.prod.example.com');
+    world.reader.set(ACCOUNT_A, [...standing, fresh]);
+
+    // Act
+    await world.run(zonesJob(ACCOUNT_A, fresh.zoneId));
+
+    // Assess
+    expect(world.parents.reads.map((read) => [...read.names].sort())).toEqual([['new.prod.example.com', crashed.name]]);
+    expect(world.ledger.entry(ACCOUNT_A, crashed.zoneId)?.intent).toBeUndefined();
+  });
+});
