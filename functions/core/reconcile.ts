@@ -2,7 +2,8 @@
  * The one code path (docs/concepts.md): events, the sweep and the CLI all end here.
  *
  * For the accounts of one invocation, in phases that each return what the next needs:
- * 1. open: take each account's lease, read its ledger entries and its zones;
+ * 1. open: take each account's lease (one by one, in order), then read its ledger entries and its
+ *    zones, a few accounts at a time;
  * 2. plan the parent reads (the allowlist alone decides which names may be claimed), take the
  *    lease of every parent zone a new claim may be written in, and read each parent once;
  * 3. resolve stale intents against the parents, and read the owners of the names claimed;
@@ -14,6 +15,7 @@
 import { AccountEntries } from './account-entries';
 import { AccountRun, type AccountJob, type AccountResult } from './account-run';
 import { applyChanges, type PendingWrite } from './apply-changes';
+import { ACCOUNTS_READ_AT_ONCE, mapBounded } from './bounded';
 import { LeaseBusyError, SpokeReadError } from './errors';
 import { resolveIntent } from './intents';
 import { InvocationLeases } from './leases';
@@ -78,12 +80,15 @@ export async function reconcileAccounts(jobs: readonly AccountJob[], deps: Recon
   const runs: AccountRun[] = [];
   let leaseErrors: Error[] = [];
   try {
-    // Leases are taken in one global order (by account), so two invocations never wait on each other.
+    // Leases are taken one by one in one global order (by account), so two invocations never
+    // wait on each other; the accounts are then read a few at a time.
+    const admitted: AccountJob[] = [];
     for (const job of [...jobs].sort((a, b) => a.account.localeCompare(b.account))) {
-      const opened = await openAccount(job, deps, leases);
-      if (opened instanceof AccountRun) runs.push(opened);
-      else closed.push(opened);
+      const refused = await admitAccount(job, deps, leases);
+      if (refused === undefined) admitted.push(job);
+      else closed.push(refused);
     }
+    runs.push(...(await mapBounded(admitted, ACCOUNTS_READ_AT_ONCE, (job) => readAccount(job, deps))));
     if (runs.length > 0) await reconcileRuns(runs, deps, leases);
   } finally {
     leaseErrors = (await leases.giveBackAll()).map((failure) => failure.error);
@@ -92,21 +97,26 @@ export async function reconcileAccounts(jobs: readonly AccountJob[], deps: Recon
   return Promise.all(results.map((result) => finishSweeps(result, jobs, deps.ledger)));
 }
 
-/** Takes the lease and reads the account, or says why not. Unknown accounts assume no role. */
-async function openAccount(job: AccountJob, deps: ReconcileDeps, leases: InvocationLeases): Promise<AccountRun | AccountResult> {
+/** Takes the account's lease, or says why not. Unknown accounts assume no role. */
+async function admitAccount(job: AccountJob, deps: ReconcileDeps, leases: InvocationLeases): Promise<AccountResult | undefined> {
   const { account } = job;
   if (!accountsInAllowlist(deps.config).has(account) && (await deps.ledger.listEntries(account)).length === 0) {
     return { account, status: 'ignored', reason: 'unknown-account' };
   }
   try {
     await leases.takeAccount(account);
+    return undefined;
   } catch (error) {
     if (error instanceof LeaseBusyError) return { account, status: 'failed', decisions: [], suspects: [], error };
     throw error;
   }
-  const entries = new AccountEntries(account, await deps.ledger.listEntries(account), deps);
+}
+
+/** Reads the account's entries and its zones (a read that fails is kept for the suspects). */
+async function readAccount(job: AccountJob, deps: ReconcileDeps): Promise<AccountRun> {
+  const entries = new AccountEntries(job.account, await deps.ledger.listEntries(job.account), deps);
   try {
-    return new AccountRun(job, entries, { snapshot: await deps.reader.readZones(account, job.scope, entries.knownNameServers()) });
+    return new AccountRun(job, entries, { snapshot: await deps.reader.readZones(job.account, job.scope, entries.knownNameServers()) });
   } catch (error) {
     if (!(error instanceof SpokeReadError)) throw error;
     return new AccountRun(job, entries, { readError: error });

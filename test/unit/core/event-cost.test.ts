@@ -3,9 +3,10 @@
  * around the names the event judges (its zones, and entries with an unresolved intent), and
  * the owners of the names claimed are read in one batch.
  */
+import { ACCOUNTS_READ_AT_ONCE } from '../../../functions/core/bounded';
 import type { LedgerEntry, SpokeZone } from '../../../functions/core/types';
-import { ACCOUNT_A, NOW, PROD_PARENT_ID, makeEntry, makeZone, nsRecordFor } from '../../helpers/core-fixtures';
-import { fakeWorld, type FakeWorld, verdicts, zonesJob } from '../../fakes/fake-world';
+import { ACCOUNT_A, NOW, PROD_PARENT_ID, makeConfig, makeEntry, makeZone, nsRecordFor } from '../../helpers/core-fixtures';
+import { accountJob, fakeWorld, type FakeWorld, verdicts, zonesJob } from '../../fakes/fake-world';
 
 /** An account holding `count` delegations under prod.example.com, each with its NS in the parent. */
 function accountHolding(world: FakeWorld, count: number): SpokeZone[] {
@@ -75,5 +76,34 @@ describe('the cost of one event', () => {
     // Assess
     expect(world.parents.reads.map((read) => [...read.names].sort())).toEqual([['new.prod.example.com', crashed.name]]);
     expect(world.ledger.entry(ACCOUNT_A, crashed.zoneId)?.intent).toBeUndefined();
+  });
+});
+
+describe('child accounts of one invocation', () => {
+  it('are read a few at a time: more than one at once, never more than the limit', async () => {
+    // Prepare: ten accounts, each read counted while in flight
+    const accounts = Array.from({ length: 10 }, (_, index) => String(500000000000 + index));
+    const world = fakeWorld({ config: makeConfig({ rules: [{ name: '*.prod.example.com', accounts }] }) });
+    for (const [index, account] of accounts.entries()) world.reader.set(account, [makeZone(`svc-${index}.prod.example.com`)]);
+    let inFlight = 0;
+    let most = 0;
+    const read = world.reader.readZones.bind(world.reader);
+    world.reader.readZones = async (...args) => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      try {
+        return await read(...args);
+      } finally {
+        inFlight -= 1;
+      }
+    };
+
+    // Act
+    const results = await world.run(...accounts.map((account) => accountJob(account)));
+
+    // Assess
+    expect(results.map((result) => verdicts(result))).toEqual(accounts.map(() => ['create:new-delegation:applied']));
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(ACCOUNTS_READ_AT_ONCE);
   });
 });
