@@ -6,6 +6,7 @@
  * reconcile can write through is wrapped here, in this one file. (The reconcile sends nothing to
  * the work queue: only a sweep's fan-out does, and a plan is no sweep.)
  */
+import type { HeldCounts } from '../functions/core/held-counts';
 import type { DelegationLedger, DelegationProbe, Lease, NameKey, OutcomePublisher, ParentZoneStore } from '../functions/core/ports';
 import type { AccountId, ChangeBatch, DnsName, LedgerEntry, NameOwner, OutcomeEvent, ParentView, ZoneId } from '../functions/core/types';
 
@@ -55,6 +56,11 @@ export class DryRunLedger implements DelegationLedger {
   async getNameOwner(parentZoneId: ZoneId, name: DnsName): Promise<NameOwner | undefined> {
     const key = ownerKey(parentZoneId, name);
     return this.owners.has(key) ? this.owners.get(key) : this.real.getNameOwner(parentZoneId, name);
+  }
+
+  /** A plan is never a sweep, so no budget is counted; passed through for completeness. */
+  async heldCounts(): Promise<HeldCounts> {
+    return this.real.heldCounts();
   }
 
   async getNameOwners(names: readonly NameKey[]): Promise<NameOwner[]> {

@@ -21,6 +21,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { LeaseBusyError, LedgerConflictError } from '../core/errors';
+import { countHeld, type HeldCounts, heldDelta } from '../core/held-counts';
 import type { DelegationLedger, Lease, NameKey } from '../core/ports';
 import type { AccountId, DnsName, LedgerEntry, NameOwner, ZoneId } from '../core/types';
 import { LEDGER_PREFIXES, LEDGER_TTL_ATTRIBUTE, ledgerKeys } from './ledger-table';
@@ -125,11 +126,13 @@ export class DynamoDbLedger implements DelegationLedger {
 
   async putEntry(entry: LedgerEntry): Promise<void> {
     const expected = entry.version - 1;
+    let previous: LedgerEntry | undefined;
     try {
-      await this.client.send(
+      const output = await this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
           Item: marshall({ ...entry, ...ledgerKeys.delegation(entry.account, entry.zoneId) }, { removeUndefinedValues: true }),
+          ReturnValues: 'ALL_OLD',
           ...(entry.version === 1
             ? { ConditionExpression: 'attribute_not_exists(pk)' }
             : {
@@ -139,6 +142,7 @@ export class DynamoDbLedger implements DelegationLedger {
               }),
         }),
       );
+      previous = output.Attributes && toEntry(output.Attributes);
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
         throw new LedgerConflictError(
@@ -148,19 +152,23 @@ export class DynamoDbLedger implements DelegationLedger {
       }
       throw error;
     }
+    await this.countHeld(heldDelta(previous, entry));
   }
 
   async deleteEntry(account: AccountId, zoneId: ZoneId, expectedVersion: number): Promise<void> {
+    let previous: LedgerEntry | undefined;
     try {
-      await this.client.send(
+      const output = await this.client.send(
         new DeleteItemCommand({
           TableName: this.tableName,
           Key: marshall(ledgerKeys.delegation(account, zoneId)),
+          ReturnValues: 'ALL_OLD',
           ConditionExpression: '#version = :expected',
           ExpressionAttributeNames: { '#version': 'version' },
           ExpressionAttributeValues: marshall({ ':expected': expectedVersion }),
         }),
       );
+      previous = output.Attributes && toEntry(output.Attributes);
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
         throw new LedgerConflictError(`delegation ${account}/${zoneId}: expected version ${expectedVersion}`, {
@@ -169,6 +177,70 @@ export class DynamoDbLedger implements DelegationLedger {
       }
       throw error;
     }
+    await this.countHeld(heldDelta(previous, undefined));
+  }
+
+  /**
+   * The held counts item. Entries written before it existed are counted once, from a scan,
+   * the first time it is asked for; every entry write keeps it up to date from then on.
+   */
+  async heldCounts(): Promise<HeldCounts> {
+    const item = await this.getItem(ledgerKeys.heldCounts());
+    if (item?.counted === true) return countsIn(item);
+    const counts = countHeld(await this.scanEntries());
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: marshall({ ...ledgerKeys.heldCounts(), ...counts, counted: true }),
+          ConditionExpression: 'attribute_not_exists(counted)',
+        }),
+      );
+      return counts;
+    } catch (error) {
+      // Another invocation counted first: its item is the one kept up to date.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return this.heldCounts();
+    }
+  }
+
+  /**
+   * Adds an entry write's change to the held counts. A separate write from the entry's (DynamoDB
+   * Local and dynalite have no transactions to share): a crash between the two leaves the counts
+   * off by that entry, and an undercount is still capped by the sweep's reservation.
+   */
+  private async countHeld(delta: Record<string, number>): Promise<void> {
+    const counters = Object.keys(delta);
+    if (counters.length === 0) return;
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: marshall(ledgerKeys.heldCounts()),
+        UpdateExpression: `ADD ${counters.map((_, index) => `#c${index} :c${index}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(counters.map((counter, index) => [`#c${index}`, counter])),
+        ExpressionAttributeValues: Object.fromEntries(counters.map((counter, index) => [`:c${index}`, { N: String(delta[counter]) }])),
+      }),
+    );
+  }
+
+  /** Every delegation entry of the table (once, to start the held counts). */
+  private async scanEntries(): Promise<LedgerEntry[]> {
+    const entries: LedgerEntry[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          ConsistentRead: true,
+          FilterExpression: 'begins_with(pk, :account) AND begins_with(sk, :zone)',
+          ExpressionAttributeValues: marshall({ ':account': LEDGER_PREFIXES.account, ':zone': LEDGER_PREFIXES.zone }),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      entries.push(...(page.Items ?? []).map(toEntry));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return entries;
   }
 
   async getNameOwner(parentZoneId: ZoneId, name: DnsName): Promise<NameOwner | undefined> {
@@ -450,6 +522,11 @@ function toNameOwner(item: Record<string, unknown>): NameOwner {
     zoneId: String(item.zoneId),
     ...(typeof item.claimedAt === 'string' ? { claimedAt: item.claimedAt } : {}),
   };
+}
+
+/** The counters of the held counts item. */
+function countsIn(item: Record<string, unknown>): HeldCounts {
+  return Object.fromEntries(Object.entries(item).filter((pair): pair is [string, number] => typeof pair[1] === 'number'));
 }
 
 function toEntry(item: Item): LedgerEntry {

@@ -14,6 +14,7 @@
  * | last event   | `ACCOUNT#<account>`             | `LAST_EVENT`     | lastEventAt (ISO 8601): the newest event seen      |
  * | name owner   | `NAME#<parentZoneId>#<name>`    | `OWNER`          | parentZoneId, name, account, zoneId                |
  * | sweep        | `SWEEP#<sweepId>`               | `SWEEP`          | remaining (string set), remainingCount, total, startedAt, expiresAtEpoch |
+ * | held counts  | `LEDGER`                        | `HELD_COUNTS`    | counted (true once initialised), one number per counter of held-counts.ts |
  *
  * A delegation and its account's lease share a partition, so an account's entries are one
  * strongly consistent Query (`begins_with(sk, 'ZONE#')`) that never returns the lease.
@@ -51,6 +52,7 @@ export const ledgerKeys = {
   parentLease: (parentZoneId: string) => ({ pk: `PARENT#${parentZoneId}`, sk: 'LEASE' }),
   nameOwner: (parentZoneId: string, name: string) => ({ pk: `NAME#${parentZoneId}#${name}`, sk: 'OWNER' }),
   sweep: (sweepId: string) => ({ pk: `SWEEP#${sweepId}`, sk: 'SWEEP' }),
+  heldCounts: () => ({ pk: 'LEDGER', sk: 'HELD_COUNTS' }),
 } as const;
 
 /** Prefixes used to recognise item kinds in queries and scans. */

@@ -5,6 +5,7 @@
  * A port that cannot read completely throws (SpokeReadError, ParentReadError): a failed
  * read is unknown, never absent.
  */
+import type { HeldCounts } from './held-counts';
 import type {
   AccountId,
   ChangeBatch,
@@ -81,6 +82,8 @@ export interface DelegationEntries {
   deleteEntry(account: AccountId, zoneId: ZoneId, expectedVersion: number): Promise<void>;
   /** Every account that has at least one entry (for the sweep). */
   listAccounts(): Promise<AccountId[]>;
+  /** What the entries hold across the ledger (held-counts.ts), kept up to date by every write: no scan. */
+  heldCounts(): Promise<HeldCounts>;
 }
 
 /** A name in a parent zone, as name owners are keyed. */

@@ -1,4 +1,12 @@
-import { BatchGetItemCommand, DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  BatchGetItemCommand,
+  DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  QueryCommand,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDbLedger } from '../../../functions/adapters/dynamodb-ledger';
@@ -631,5 +639,35 @@ describe('DynamoDbLedger name owners in batches', () => {
 
     // Assess
     await expect(read).rejects.toThrow('BatchGetItem left 1 keys unprocessed after 8 calls');
+  });
+});
+
+describe('DynamoDbLedger held counts', () => {
+  it('starts the counts from the entries already in the table, once, then keeps them from the writes', async () => {
+    // Prepare: entries written, then the counts item taken away (a table from before the counts)
+    const account = freshAccount();
+    await ledger.putEntry(entry(account, 'ZHELD1'));
+    await ledger.putEntry(entry(account, 'ZHELD2', { removableSince: '2026-01-01T07:15:00.000Z' }));
+    await db.client.send(new DeleteItemCommand({ TableName: db.tableName, Key: marshall(ledgerKeys.heldCounts()) }));
+    const items: Record<string, AttributeValue>[] = [];
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await db.client.send(new ScanCommand({ TableName: db.tableName, ConsistentRead: true, ExclusiveStartKey: startKey }));
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    const standing = items
+      .map((item) => unmarshall(item))
+      .filter((item) => String(item.sk).startsWith('ZONE#') && ['delegated', 'removing'].includes(item.state) && item.records.length > 0);
+
+    // Act
+    const counted = await ledger.heldCounts();
+    await ledger.putEntry(entry(account, 'ZHELD3'));
+    const kept = await ledger.heldCounts();
+
+    // Assess
+    expect(counted.held).toBe(standing.length);
+    expect(counted['removable#2026-01-01T07']).toBe(1);
+    expect(kept.held).toBe(standing.length + 1);
   });
 });
