@@ -24,6 +24,8 @@ import { HUB_RULE_NAME, SERVICE_NAME, WORKER_MAX_CONCURRENCY_VARIABLE } from '..
 import type { SubzoneConfig } from '../../functions/core/types';
 import {
   CONTROL_PARAMETER_NAME,
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_MAX_BATCHING_WINDOW_SECONDS,
   HUB_EVENT_BUS_NAME,
   INITIAL_CONTROLS,
   METRICS_NAMESPACE,
@@ -73,9 +75,15 @@ export interface SubzoneHubProps {
    * @default 2
    */
   readonly maxConcurrency?: number;
-  /** Messages per worker invocation, 1 to 100. @default 10 */
+  /**
+   * Messages per worker invocation, 1 to 100: larger batches mean fewer parent reads and change
+   * batches per change (docs/benchmarks.md). @default 100
+   */
   readonly batchSize?: number;
-  /** How long the event source gathers a batch, 0 to 300 s. @default Duration.seconds(5) */
+  /**
+   * How long the event source gathers a batch, 0 to 300 s: the most a lone event waits before
+   * the worker sees it, against fewer, fuller invocations. @default Duration.seconds(2)
+   */
   readonly maxBatchingWindow?: Duration;
   /**
    * Route 53 requests per second the whole worker allows itself in the hub account, all its
@@ -173,10 +181,10 @@ export class SubzoneHub extends Construct {
     }
     const sweepInterval = props.sweepInterval ?? Duration.minutes(15);
     const workerTimeout = props.workerTimeout ?? Duration.seconds(60);
-    const maxBatchingWindow = props.maxBatchingWindow ?? Duration.seconds(5);
+    const maxBatchingWindow = props.maxBatchingWindow ?? Duration.seconds(DEFAULT_MAX_BATCHING_WINDOW_SECONDS);
     const memorySize = props.workerMemorySize ?? 512;
     const maxConcurrency = props.maxConcurrency ?? 2;
-    const batchSize = props.batchSize ?? 10;
+    const batchSize = props.batchSize ?? DEFAULT_BATCH_SIZE;
     const requestsPerSecond = props.route53RequestsPerSecond ?? 5;
     const maxReceiveCount = props.maxReceiveCount ?? 5;
     const policySizeBudget = props.policySizeBudget ?? DEFAULT_POLICY_SIZE_BUDGET;
