@@ -10,7 +10,8 @@
  * 4. decide each account with the pure policy against the projected parents, and claim names;
  * 5. reserve the removal budget; record what is not written;
  * 6. apply the writes (intents first, the kill switch looked at again before each batch);
- * 7. publish the outcome events, record the outcomes, give the leases back.
+ * 7. publish the outcome events, record the outcomes, give the leases back (an account with
+ *    nothing to write as soon as its decisions are recorded, before the others' writes).
  */
 import { AccountEntries } from './account-entries';
 import { AccountRun, type AccountJob, type AccountResult } from './account-run';
@@ -147,7 +148,7 @@ async function reconcileRuns(runs: readonly AccountRun[], deps: ReconcileDeps, l
       await run.attempt(async () => pending.push({ run, decision: writing ? await claimIfNeeded(decision, run, deps) : decision }));
     }
   }
-  await applyDecisions(pending, runs, deps, controls, writing, now, () => leases.giveBackParents());
+  await applyDecisions(pending, runs, deps, controls, writing, now, leases);
 }
 
 /**
@@ -285,7 +286,7 @@ async function applyDecisions(
   controls: Controls,
   writing: boolean,
   now: Date,
-  afterWrites: () => Promise<void>,
+  leases: InvocationLeases,
 ): Promise<void> {
   // Observe mode and paused writes remove nothing, so they spend no budget.
   const planned = runs.map((run) => ({
@@ -306,9 +307,13 @@ async function applyDecisions(
     else units.push({ parentZoneId: parentOf(decision), changes, tag: item });
   }
   await unwritten.flush(now);
+  // An account with nothing to write is done: its lease need not wait for the others' writes.
+  const writers = new Set(units.map((unit) => unit.tag.run.account));
+  await leases.giveBackAccounts(new Set(runs.filter((run) => !writers.has(run.account)).map((run) => run.account)));
   const written = new OutcomeBatch(deps.publisher);
   await applyChanges(units, deps, written, now);
-  await afterWrites();
+  // Other invocations wait for the parent leases: given back before the outcomes are recorded.
+  await leases.giveBackParents();
   await written.flush(now);
 }
 

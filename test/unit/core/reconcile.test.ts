@@ -500,6 +500,25 @@ describe('reconcileAccounts: sweeps', () => {
   });
 });
 
+describe('reconcileAccounts: account leases', () => {
+  it("gives back the lease of an account with nothing to write before the others' writes", async () => {
+    // Prepare: A creates a delegation, B's only zone has not opted in
+    const world = fakeWorld();
+    world.reader.set(ACCOUNT_A, [makeZone('foo.example.com')]);
+    world.reader.set(ACCOUNT_B, [makeZone('bar.example.com', { optedIn: false })]);
+    const heldDuringWrite: string[][] = [];
+    world.parents.beforeApply = () => heldDuringWrite.push([...world.ledger.leases.keys()].filter((key) => key.startsWith('ACCOUNT#')));
+
+    // Act
+    const results = await world.run(accountJob(ACCOUNT_A), accountJob(ACCOUNT_B));
+
+    // Assess
+    expect(results.map((result) => verdicts(result))).toEqual([['create:new-delegation:applied'], ['ignore:not-opted-in:applied']]);
+    expect(heldDuringWrite).toEqual([[`ACCOUNT#${ACCOUNT_A}`]]);
+    expect(world.ledger.leases.size).toBe(0);
+  });
+});
+
 describe('reconcileAccounts: the parent lease', () => {
   it("holds the parent zone's lease around its write and gives it back before recording the outcomes", async () => {
     // Prepare
