@@ -16,7 +16,7 @@
 import { AccountEntries } from './account-entries';
 import { AccountRun, type AccountJob, type AccountResult } from './account-run';
 import { applyChanges, type PendingWrite } from './apply-changes';
-import { ACCOUNTS_READ_AT_ONCE, mapBounded } from './bounded';
+import { ACCOUNTS_AT_ONCE, mapBounded } from './bounded';
 import { LeaseBusyError, SpokeReadError } from './errors';
 import { resolveIntent } from './intents';
 import { InvocationLeases } from './leases';
@@ -89,7 +89,7 @@ export async function reconcileAccounts(jobs: readonly AccountJob[], deps: Recon
       if (refused === undefined) admitted.push(job);
       else closed.push(refused);
     }
-    runs.push(...(await mapBounded(admitted, ACCOUNTS_READ_AT_ONCE, (job) => readAccount(job, deps))));
+    runs.push(...(await mapBounded(admitted, ACCOUNTS_AT_ONCE, (job) => readAccount(job, deps))));
     if (runs.length > 0) await reconcileRuns(runs, deps, leases);
   } finally {
     leaseErrors = (await leases.giveBackAll()).map((failure) => failure.error);
@@ -141,14 +141,18 @@ async function reconcileRuns(runs: readonly AccountRun[], deps: ReconcileDeps, l
   const live = () => runs.filter((run) => !run.failed);
   await resolveStaleIntents(live(), projected, now);
   const owners = await readOwners(live(), deps);
-  const pending: PendingWrite[] = [];
-  for (const run of live()) {
-    const decisions = await decide(run, deps, projected, owners, controls, now);
+  // Decided one account after the other: each decision changes the projected parents the next sees.
+  const decided: Array<[AccountRun, Decision[]]> = [];
+  for (const run of live()) decided.push([run, await decide(run, deps, projected, owners, controls, now)]);
+  // Claims of different accounts are independent (the owner item's conditional put settles races).
+  const claimed = await mapBounded(decided, ACCOUNTS_AT_ONCE, async ([run, decisions]) => {
+    const writes: PendingWrite[] = [];
     for (const decision of decisions) {
-      await run.attempt(async () => pending.push({ run, decision: writing ? await claimIfNeeded(decision, run, deps) : decision }));
+      await run.attempt(async () => writes.push({ run, decision: writing ? await claimIfNeeded(decision, run, deps) : decision }));
     }
-  }
-  await applyDecisions(pending, runs, deps, controls, writing, now, leases);
+    return writes;
+  });
+  await applyDecisions(claimed.flat(), runs, deps, controls, writing, now, leases);
 }
 
 /**

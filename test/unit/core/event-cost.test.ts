@@ -3,7 +3,7 @@
  * around the names the event judges (its zones, and entries with an unresolved intent), and
  * the owners of the names claimed are read in one batch.
  */
-import { ACCOUNTS_READ_AT_ONCE } from '../../../functions/core/bounded';
+import { ACCOUNTS_AT_ONCE } from '../../../functions/core/bounded';
 import type { LedgerEntry, SpokeZone } from '../../../functions/core/types';
 import { ACCOUNT_A, NOW, PROD_PARENT_ID, makeConfig, makeEntry, makeZone, nsRecordFor } from '../../helpers/core-fixtures';
 import { accountJob, fakeWorld, type FakeWorld, verdicts, zonesJob } from '../../fakes/fake-world';
@@ -104,6 +104,6 @@ describe('child accounts of one invocation', () => {
     // Assess
     expect(results.map((result) => verdicts(result))).toEqual(accounts.map(() => ['create:new-delegation:applied']));
     expect(most).toBeGreaterThan(1);
-    expect(most).toBeLessThanOrEqual(ACCOUNTS_READ_AT_ONCE);
+    expect(most).toBeLessThanOrEqual(ACCOUNTS_AT_ONCE);
   });
 });
