@@ -4,7 +4,7 @@
  * the owners of the names claimed are read in one batch.
  */
 import { ACCOUNTS_AT_ONCE } from '../../../functions/core/bounded';
-import type { LedgerEntry, SpokeZone } from '../../../functions/core/types';
+import type { LedgerEntry, NameOwner, SpokeZone } from '../../../functions/core/types';
 import { ACCOUNT_A, NOW, PROD_PARENT_ID, makeConfig, makeEntry, makeZone, nsRecordFor } from '../../helpers/core-fixtures';
 import { accountJob, fakeWorld, type FakeWorld, verdicts, zonesJob } from '../../fakes/fake-world';
 
@@ -80,6 +80,49 @@ describe('the cost of one event', () => {
 });
 
 describe('child accounts of one invocation', () => {
+  it('claim their names and record their outcomes a few at a time, each account in order', async () => {
+    // Prepare: ten accounts of two new zones each, the ledger's writes counted while in flight
+    const accounts = Array.from({ length: 10 }, (_, index) => String(500000000000 + index));
+    const world = fakeWorld({ config: makeConfig({ rules: [{ name: '*.prod.example.com', accounts }] }) });
+    for (const [index, account] of accounts.entries()) {
+      world.reader.set(account, [makeZone(`a-${index}.prod.example.com`), makeZone(`b-${index}.prod.example.com`)]);
+    }
+    let inFlight = 0;
+    let most = 0;
+    const perAccount = new Map<string, string[]>();
+    const counted =
+      <A extends unknown[], R>(call: (...args: A) => Promise<R>, account: (...args: A) => string, what: (...args: A) => string) =>
+      async (...args: A): Promise<R> => {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        perAccount.set(account(...args), [...(perAccount.get(account(...args)) ?? []), what(...args)]);
+        try {
+          return await call(...args);
+        } finally {
+          inFlight -= 1;
+        }
+      };
+    world.ledger.claimName = counted<[NameOwner], NameOwner>(
+      world.ledger.claimName.bind(world.ledger),
+      (owner) => owner.account,
+      () => 'claim',
+    );
+    world.ledger.putEntry = counted<[LedgerEntry], void>(
+      world.ledger.putEntry.bind(world.ledger),
+      (entry) => entry.account,
+      (entry) => entry.state,
+    );
+
+    // Act
+    const results = await world.run(...accounts.map((account) => accountJob(account)));
+
+    // Assess
+    expect(results.every((result) => verdicts(result).every((verdict) => verdict === 'create:new-delegation:applied'))).toBe(true);
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(ACCOUNTS_AT_ONCE);
+    expect([...perAccount.values()]).toEqual(accounts.map(() => ['claim', 'claim', 'creating', 'creating', 'delegated', 'delegated']));
+  });
+
   it('are read a few at a time: more than one at once, never more than the limit', async () => {
     // Prepare: ten accounts, each read counted while in flight
     const accounts = Array.from({ length: 10 }, (_, index) => String(500000000000 + index));
