@@ -38,9 +38,15 @@ export const TAGGED_ZONES_PER_CALL = 10;
 /**
  * A zone-narrowed read costs about two calls a zone (GetHostedZone, ListHostedZonesByName);
  * the account's listing a page per 100 zones. Past a few zones asked at once, the listing is
- * the cheaper way to the same zones.
+ * the cheaper way to the same zones, unless the account is known (from the ledger) to hold so
+ * many zones that its pages outnumber those calls.
  */
 export const ZONES_BEFORE_ACCOUNT_READ = 5;
+
+/** True when listing the account reads `requested` zones in fewer calls than asking for each. */
+function listingIsCheaper(requested: number, knownZones: number): boolean {
+  return requested > ZONES_BEFORE_ACCOUNT_READ && Math.ceil(knownZones / ZONES_PER_PAGE) < 2 * requested;
+}
 
 /** Options of Route53SpokeZoneReader. */
 export interface Route53SpokeZoneReaderOptions {
@@ -152,7 +158,7 @@ class AccountRead {
 
   async someZones(account: AccountId, scope: ZoneScope, requested: readonly ZoneId[]): Promise<SpokeSnapshot> {
     const covered = new Set(requested.map(bareZoneId));
-    if (covered.size > ZONES_BEFORE_ACCOUNT_READ) return this.someZonesListed(account, scope, covered);
+    if (listingIsCheaper(covered.size, this.knownNameServers.size)) return this.someZonesListed(account, scope, covered);
     const found = new Map<ZoneId, ListedZone>();
     for (const zoneId of covered) {
       const zone = await this.getZone(zoneId);

@@ -459,6 +459,27 @@ describe('Route53SpokeZoneReader', () => {
       expect([...snapshot.coveredZoneIds].sort()).toEqual([...requested, 'ZSIB'].sort());
     });
 
+    it('asks for each of six zones when the ledger knows the account holds more pages of zones than that costs', async () => {
+      // Prepare: the ledger knows 1,300 zones of the account (13 pages, against 12 calls asked one by one)
+      const requested = ['Z1', 'Z2', 'Z3', 'Z4', 'Z5', 'Z6'];
+      const known = new Map(Array.from({ length: 1_300 }, (_, index) => [`ZK${index}`, NS_FOO_CANONICAL] as const));
+      for (const id of requested) {
+        r53
+          .on(GetHostedZoneCommand, { Id: id })
+          .resolves({ HostedZone: zone(id, `${id.toLowerCase()}.example.com.`), DelegationSet: { NameServers: NS_FOO } });
+      }
+      r53.on(ListHostedZonesByNameCommand).resolves({ HostedZones: [], IsTruncated: false, MaxItems: 100 });
+      r53.on(ListTagsForResourcesCommand).resolves({ ResourceTagSets: [] });
+
+      // Act
+      const snapshot = await reader.readZones(ACCOUNT, { kind: 'zones', zoneIds: requested }, known);
+
+      // Assess
+      expect(r53.commandCalls(ListHostedZonesCommand)).toHaveLength(0);
+      expect(r53.commandCalls(GetHostedZoneCommand)).toHaveLength(6);
+      expect(snapshot.zones.map((z) => z.zoneId)).toEqual(requested);
+    });
+
     it('reads a requested private zone without tags or siblings', async () => {
       // Prepare
       r53.on(GetHostedZoneCommand, { Id: 'ZP' }).resolves({ HostedZone: zone('ZP', 'foo.example.com.', true), VPCs: [] });
