@@ -6,7 +6,16 @@
  * reconcile can write through is wrapped here, in this one file. (The reconcile sends nothing to
  * the work queue: only a sweep's fan-out does, and a plan is no sweep.)
  */
-import type { DelegationLedger, DelegationProbe, Lease, LedgerScan, OutcomePublisher, ParentZoneStore } from '../functions/core/ports';
+import type { HeldCounts } from '../functions/core/held-counts';
+import type {
+  DelegationLedger,
+  DelegationProbe,
+  Lease,
+  LedgerScan,
+  NameKey,
+  OutcomePublisher,
+  ParentZoneStore,
+} from '../functions/core/ports';
 import type { AccountId, ChangeBatch, DnsName, LedgerEntry, NameOwner, OutcomeEvent, ParentView, ZoneId } from '../functions/core/types';
 
 const entryKey = (account: AccountId, zoneId: ZoneId): string => `${account}\u0000${zoneId}`;
@@ -55,6 +64,18 @@ export class DryRunLedger implements DelegationLedger {
   async getNameOwner(parentZoneId: ZoneId, name: DnsName): Promise<NameOwner | undefined> {
     const key = ownerKey(parentZoneId, name);
     return this.owners.has(key) ? this.owners.get(key) : this.real.getNameOwner(parentZoneId, name);
+  }
+
+  /** A plan is never a sweep, so no budget is counted; passed through for completeness. */
+  async heldCounts(): Promise<HeldCounts> {
+    return this.real.heldCounts();
+  }
+
+  async getNameOwners(names: readonly NameKey[]): Promise<NameOwner[]> {
+    const unknown = names.filter(({ parentZoneId, name }) => !this.owners.has(ownerKey(parentZoneId, name)));
+    const stored = unknown.length > 0 ? await this.real.getNameOwners(unknown) : [];
+    const overlaid = names.flatMap(({ parentZoneId, name }) => this.owners.get(ownerKey(parentZoneId, name)) ?? []);
+    return [...stored, ...overlaid];
   }
 
   async claimName(owner: NameOwner): Promise<NameOwner> {

@@ -71,6 +71,8 @@ export interface SpokeRoute53ClientOptions {
   readonly maxAttempts?: number;
   /** @default the SDK's standard retry strategy */
   readonly retry?: RetryStrategyFactory;
+  /** How many accounts' clients are kept (the least recently used one is destroyed). */
+  readonly kept?: number;
 }
 
 /**
@@ -130,19 +132,31 @@ export function createAwsClients(hub: HubRoute53ClientOptions = {}): AwsClients 
 }
 
 /**
- * One spoke Route 53 client per account, built on first use and kept, so a warm worker
- * reuses both the client and (through `credentialsFor`) the cached role credentials.
+ * Spoke clients kept at most: a warm worker serves every account of a sweep in turn, and a
+ * client holds its own sockets and configuration, so 5,000 accounts must not mean 5,000 clients.
+ */
+export const SPOKE_CLIENTS_KEPT = 64;
+
+/**
+ * One spoke Route 53 client per account, built on first use and kept while it is among the
+ * `kept` most recently used (the least recently used is destroyed to make room); a client built
+ * again later gets its credentials from `credentialsFor`, whose cache spares the STS call.
  */
 export function spokeRoute53Factory(
   credentialsFor: (account: string) => AwsCredentialIdentityProvider,
   options: SpokeRoute53ClientOptions = {},
 ): (account: string) => Route53Client {
+  const kept = options.kept ?? SPOKE_CLIENTS_KEPT;
+  // A Map iterates in insertion order: re-inserting on use keeps the least recently used first.
   const clients = new Map<string, Route53Client>();
   return (account) => {
-    let client = clients.get(account);
-    if (!client) {
-      client = createSpokeRoute53Client(credentialsFor(account), options);
-      clients.set(account, client);
+    const client = clients.get(account) ?? createSpokeRoute53Client(credentialsFor(account), options);
+    clients.delete(account);
+    clients.set(account, client);
+    for (const [oldest, evicted] of clients) {
+      if (clients.size <= kept) break;
+      clients.delete(oldest);
+      evicted.destroy();
     }
     return client;
   };

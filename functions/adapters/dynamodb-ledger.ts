@@ -6,8 +6,10 @@
  * objects (records, intent, pendingOutcome) as maps and lists, so an operator can read them
  * in the console and every field survives a put/list round trip.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type AttributeValue,
+  BatchGetItemCommand,
   type DynamoDBClient,
   ConditionalCheckFailedException,
   DeleteItemCommand,
@@ -19,7 +21,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { LeaseBusyError, LedgerConflictError } from '../core/errors';
-import type { DelegationLedger, Lease, LedgerScan, ReadingPart } from '../core/ports';
+import { countHeld, type HeldCounts, heldDelta } from '../core/held-counts';
+import type { DelegationLedger, Lease, LedgerScan, NameKey, ReadingPart } from '../core/ports';
 import type { AccountId, DnsName, LedgerEntry, NameOwner, RecordSet, ZoneId } from '../core/types';
 import { packReadingPart, unpackReadingChunk } from './reading-chunks';
 import { LEDGER_PREFIXES, LEDGER_TTL_ATTRIBUTE, ledgerKeys } from './ledger-table';
@@ -32,6 +35,12 @@ const SWEEP_RETENTION_SECONDS = 7 * 24 * 3600;
 /** How long a sweep's reading is kept if the sweep never drops it (DynamoDB TTL). */
 const READING_RETENTION_SECONDS = 24 * 3600;
 
+/** Keys per BatchGetItem call (the API maximum). */
+export const KEYS_PER_BATCH_GET = 100;
+
+/** BatchGetItem calls per chunk of keys before unprocessed keys fail the read (DynamoDB returns them under load). */
+const BATCH_GET_ATTEMPTS = 8;
+
 /** Claims retried when the owner vanishes between the failed put and the read. */
 const CLAIM_ATTEMPTS = 3;
 
@@ -39,17 +48,21 @@ const CLAIM_ATTEMPTS = 3;
 export interface DynamoDbLedgerOptions {
   /** Name of the ledger table. */
   readonly tableName: string;
+  /** The first wait before asking again for keys BatchGetItem left unprocessed; doubled each time. @default 50 */
+  readonly unprocessedBackoffMs?: number;
 }
 
 /** DelegationLedger over one DynamoDB table (see ledger-table.ts for the item layout). */
 export class DynamoDbLedger implements DelegationLedger {
   private readonly client: DynamoDBClient;
   private readonly tableName: string;
+  private readonly unprocessedBackoffMs: number;
 
   constructor(client: DynamoDBClient, options: DynamoDbLedgerOptions) {
     if (!options.tableName) throw new Error('DynamoDbLedger: tableName is required, got an empty string');
     this.client = client;
     this.tableName = options.tableName;
+    this.unprocessedBackoffMs = options.unprocessedBackoffMs ?? 50;
   }
 
   async acquireLease(account: AccountId, holder: string, now: Date, ttlMs: number): Promise<Lease> {
@@ -117,11 +130,13 @@ export class DynamoDbLedger implements DelegationLedger {
 
   async putEntry(entry: LedgerEntry): Promise<void> {
     const expected = entry.version - 1;
+    let previous: LedgerEntry | undefined;
     try {
-      await this.client.send(
+      const output = await this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
           Item: marshall({ ...entry, ...ledgerKeys.delegation(entry.account, entry.zoneId) }, { removeUndefinedValues: true }),
+          ReturnValues: 'ALL_OLD',
           ...(entry.version === 1
             ? { ConditionExpression: 'attribute_not_exists(pk)' }
             : {
@@ -131,6 +146,7 @@ export class DynamoDbLedger implements DelegationLedger {
               }),
         }),
       );
+      previous = output.Attributes && toEntry(output.Attributes);
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
         throw new LedgerConflictError(
@@ -140,19 +156,23 @@ export class DynamoDbLedger implements DelegationLedger {
       }
       throw error;
     }
+    await this.countHeld(heldDelta(previous, entry));
   }
 
   async deleteEntry(account: AccountId, zoneId: ZoneId, expectedVersion: number): Promise<void> {
+    let previous: LedgerEntry | undefined;
     try {
-      await this.client.send(
+      const output = await this.client.send(
         new DeleteItemCommand({
           TableName: this.tableName,
           Key: marshall(ledgerKeys.delegation(account, zoneId)),
+          ReturnValues: 'ALL_OLD',
           ConditionExpression: '#version = :expected',
           ExpressionAttributeNames: { '#version': 'version' },
           ExpressionAttributeValues: marshall({ ':expected': expectedVersion }),
         }),
       );
+      previous = output.Attributes && toEntry(output.Attributes);
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
         throw new LedgerConflictError(`delegation ${account}/${zoneId}: expected version ${expectedVersion}`, {
@@ -161,11 +181,104 @@ export class DynamoDbLedger implements DelegationLedger {
       }
       throw error;
     }
+    await this.countHeld(heldDelta(previous, undefined));
+  }
+
+  /**
+   * The held counts item. Entries written before it existed are counted once, from a scan,
+   * the first time it is asked for; every entry write keeps it up to date from then on.
+   */
+  async heldCounts(): Promise<HeldCounts> {
+    const item = await this.getItem(ledgerKeys.heldCounts());
+    if (item?.counted === true) return countsIn(item);
+    const counts = countHeld(await this.scanEntries());
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: marshall({ ...ledgerKeys.heldCounts(), ...counts, counted: true }),
+          ConditionExpression: 'attribute_not_exists(counted)',
+        }),
+      );
+      return counts;
+    } catch (error) {
+      // Another invocation counted first: its item is the one kept up to date.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return this.heldCounts();
+    }
+  }
+
+  /**
+   * Adds an entry write's change to the held counts. A separate write from the entry's (DynamoDB
+   * Local and dynalite have no transactions to share): a crash between the two leaves the counts
+   * off by that entry, and an undercount is still capped by the sweep's reservation.
+   */
+  private async countHeld(delta: Record<string, number>): Promise<void> {
+    const counters = Object.keys(delta);
+    if (counters.length === 0) return;
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: marshall(ledgerKeys.heldCounts()),
+        UpdateExpression: `ADD ${counters.map((_, index) => `#c${index} :c${index}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(counters.map((counter, index) => [`#c${index}`, counter])),
+        ExpressionAttributeValues: Object.fromEntries(counters.map((counter, index) => [`:c${index}`, { N: String(delta[counter]) }])),
+      }),
+    );
+  }
+
+  /** Every delegation entry of the table (once, to start the held counts). */
+  private async scanEntries(): Promise<LedgerEntry[]> {
+    const entries: LedgerEntry[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          ConsistentRead: true,
+          FilterExpression: 'begins_with(pk, :account) AND begins_with(sk, :zone)',
+          ExpressionAttributeValues: marshall({ ':account': LEDGER_PREFIXES.account, ':zone': LEDGER_PREFIXES.zone }),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      entries.push(...(page.Items ?? []).map(toEntry));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return entries;
   }
 
   async getNameOwner(parentZoneId: ZoneId, name: DnsName): Promise<NameOwner | undefined> {
     const item = await this.getItem(ledgerKeys.nameOwner(parentZoneId, name));
     return item && toNameOwner(item);
+  }
+
+  /** BatchGetItem, 100 keys a call, strongly consistent; keys DynamoDB leaves unprocessed are asked again. */
+  async getNameOwners(names: readonly NameKey[]): Promise<NameOwner[]> {
+    const keys = [
+      ...new Map(names.map(({ parentZoneId, name }) => [`${parentZoneId}#${name}`, ledgerKeys.nameOwner(parentZoneId, name)])).values(),
+    ];
+    const owners: NameOwner[] = [];
+    for (let start = 0; start < keys.length; start += KEYS_PER_BATCH_GET) {
+      const items = await this.batchGet(keys.slice(start, start + KEYS_PER_BATCH_GET).map((key) => marshall(key)));
+      owners.push(...items.map((item) => toNameOwner(unmarshall(item))));
+    }
+    return owners;
+  }
+
+  private async batchGet(keys: Item[]): Promise<Item[]> {
+    const items: Item[] = [];
+    let pending = keys;
+    for (let attempt = 1; pending.length > 0; attempt += 1) {
+      if (attempt > BATCH_GET_ATTEMPTS)
+        throw new Error(`BatchGetItem left ${pending.length} keys unprocessed after ${BATCH_GET_ATTEMPTS} calls`);
+      if (attempt > 1) await sleep(this.unprocessedBackoffMs * 2 ** (attempt - 2));
+      const output = await this.client.send(
+        new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      items.push(...(output.Responses?.[this.tableName] ?? []));
+      pending = output.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+    }
+    return items;
   }
 
   async claimName(owner: NameOwner): Promise<NameOwner> {
@@ -532,6 +645,11 @@ function toNameOwner(item: Record<string, unknown>): NameOwner {
     zoneId: String(item.zoneId),
     ...(typeof item.claimedAt === 'string' ? { claimedAt: item.claimedAt } : {}),
   };
+}
+
+/** The counters of the held counts item. */
+function countsIn(item: Record<string, unknown>): HeldCounts {
+  return Object.fromEntries(Object.entries(item).filter((pair): pair is [string, number] => typeof pair[1] === 'number'));
 }
 
 function toEntry(item: Item): LedgerEntry {

@@ -16,6 +16,7 @@
  * | sweep        | `SWEEP#<sweepId>`               | `SWEEP`          | remaining (string set), remainingCount, total, startedAt, expiresAtEpoch |
  * | reading chunk| `READING#<sweepId>`             | `PART#<part>#<chunk>` (6 and 4 digits) | parentZoneId, chunks (in its part), data (gzip JSON), expiresAtEpoch |
  * | reading step | `READING#<sweepId>`             | `STEP#<step>` (6 digits) | holder, expiresAt, done, expiresAtEpoch          |
+ * | held counts  | `LEDGER`                        | `HELD_COUNTS`    | counted (true once initialised), one number per counter of held-counts.ts |
  *
  * A delegation and its account's lease share a partition, so an account's entries are one
  * strongly consistent Query (`begins_with(sk, 'ZONE#')`) that never returns the lease.
@@ -58,6 +59,7 @@ export const ledgerKeys = {
     sk: `PART#${String(part).padStart(6, '0')}#${String(chunk).padStart(4, '0')}`,
   }),
   readingStep: (sweepId: string, step: number) => ({ pk: `READING#${sweepId}`, sk: `STEP#${String(step).padStart(6, '0')}` }),
+  heldCounts: () => ({ pk: 'LEDGER', sk: 'HELD_COUNTS' }),
 } as const;
 
 /** Prefixes used to recognise item kinds in queries and scans. */

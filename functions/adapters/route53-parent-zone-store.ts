@@ -2,10 +2,13 @@
  * ParentZoneStore over the hub account's Route 53 client (the one behind the token bucket).
  *
  * Route 53 lists record sets ordered by name with labels reversed, so a name and everything
- * below it are one contiguous run starting at StartRecordName=name (Route 53 API Reference, ListResourceRecordSets). A read
- * starts with page 1 of the whole zone: a small zone is then read in one call. For a larger
- * zone the names still unknown are read one by one, or, when that would take more calls
- * than reading the rest of the zone, the zone is read on by pages (docs/benchmarks.md).
+ * below it are one contiguous run starting at StartRecordName=name (Route 53 API Reference,
+ * ListResourceRecordSets). A read walks the zone in that order, a full page (300) per call,
+ * from the first name it still needs: a page that ends inside a wanted subtree goes on from
+ * where it ended, any other page jumps to the next wanted name. Pages never overlap, so a read
+ * costs at most the zone's pages, and at most one call per wanted name (plus the pages of a
+ * subtree larger than a page) however large the zone: no GetHostedZone is needed to choose
+ * between reading narrowly and reading by pages (docs/benchmarks.md).
  */
 import {
   ChangeResourceRecordSetsCommand,
@@ -47,6 +50,12 @@ interface Page {
 interface ReadRecord {
   readonly key: string;
   readonly record: RecordSet;
+}
+
+/** A name the read must pass: its whole subtree, or (above the names) only its NS record. */
+interface Stop {
+  readonly name: DnsName;
+  readonly subtree: boolean;
 }
 
 /** What readAround must find: the subtrees at the names, and NS at the names above them. */
@@ -170,56 +179,22 @@ export class Route53ParentZoneStore implements ParentZoneStore, ParentZonePages 
         if (wanted) found.set(key, record);
       }
     };
-
-    let page = await this.listPage(parentZoneId, undefined, RECORDS_PER_PAGE);
-    keep(page.records);
-    let subtrees = targets.subtrees.filter((name) => !passedSubtree(page.next, name));
-    let ancestors = targets.ancestors.filter((name) => !passedName(page.next, name));
-    const remaining = subtrees.length + ancestors.length;
-    if (remaining === 0) return [...found.values()];
-
-    // At least one call per name left either way; beyond two, one GetHostedZone tells
-    // whether reading on by pages is cheaper.
-    if (remaining > 2 && (await this.pagesLeft(parentZoneId)) < remaining) {
-      while (page.next && (subtrees.length > 0 || ancestors.length > 0)) {
-        page = await this.listPage(parentZoneId, page.next, RECORDS_PER_PAGE);
-        keep(page.records);
-        subtrees = subtrees.filter((name) => !passedSubtree(page.next, name));
-        ancestors = ancestors.filter((name) => !passedName(page.next, name));
-      }
-      return [...found.values()];
+    // In listing order: an ancestor comes before the names below it.
+    let pending: Stop[] = [
+      ...targets.subtrees.map((name) => ({ name, subtree: true })),
+      ...targets.ancestors.map((name) => ({ name, subtree: false })),
+    ].sort((a, b) => compareCanonicalOrder(a.name, b.name));
+    let next: Cursor | undefined;
+    while (pending.length > 0) {
+      const [first] = pending as [Stop, ...Stop[]];
+      // A cursor at or past the first stop still pending lies inside it: go on from there.
+      const start = next !== undefined && compareCanonicalOrder(next.name, first.name) >= 0 ? next : { name: first.name };
+      const page = await this.listPage(parentZoneId, start, RECORDS_PER_PAGE);
+      keep(page.records);
+      next = page.next;
+      pending = pending.filter((stop) => !(stop.subtree ? passedSubtree(page.next, stop.name) : passedName(page.next, stop.name)));
     }
-
-    for (const name of subtrees) keep(await this.readSubtree(parentZoneId, name));
-    for (const name of ancestors) keep(await this.readNs(parentZoneId, name));
     return [...found.values()];
-  }
-
-  /** Pages a whole-zone listing still needs after its first page. */
-  private async pagesLeft(parentZoneId: ZoneId): Promise<number> {
-    const output = await this.route53.send(new GetHostedZoneCommand({ Id: parentZoneId }));
-    const count = output.HostedZone?.ResourceRecordSetCount;
-    if (count === undefined) return Number.POSITIVE_INFINITY;
-    return Math.max(0, Math.ceil(count / RECORDS_PER_PAGE) - 1);
-  }
-
-  /** Every record at or below `name`: from StartRecordName=name until a record falls outside. */
-  private async readSubtree(parentZoneId: ZoneId, name: DnsName): Promise<ReadRecord[]> {
-    const records: ReadRecord[] = [];
-    let cursor: Cursor | undefined = { name };
-    while (cursor) {
-      const page = await this.listPage(parentZoneId, cursor, RECORDS_PER_PAGE);
-      const inside = page.records.filter(({ record }) => isAtOrBelow(record.name, name));
-      records.push(...inside);
-      cursor = inside.length === page.records.length && !passedSubtree(page.next, name) ? page.next : undefined;
-    }
-    return records;
-  }
-
-  /** The NS record at exactly `name`, if any: one record from (name, NS), checked. */
-  private async readNs(parentZoneId: ZoneId, name: DnsName): Promise<ReadRecord[]> {
-    const page = await this.listPage(parentZoneId, { name, type: 'NS' }, 1);
-    return page.records.filter(({ record }) => record.name === name && record.type === 'NS');
   }
 
   private async listPage(parentZoneId: ZoneId, start: Cursor | undefined, maxItems: number): Promise<Page> {

@@ -3,7 +3,10 @@
  * - account scope: ListHostedZones pages of 100, ListTagsForResources 10 public zones a
  *   call, GetHostedZone only for public zones whose name servers the ledger lacks;
  * - zones scope: GetHostedZone per requested id, ListHostedZonesByName per distinct public
- *   name for same-name siblings, then tags as above.
+ *   name for same-name siblings, then tags as above; past ZONES_BEFORE_ACCOUNT_READ ids, the
+ *   account's listing instead, from which only the requested zones and their siblings are
+ *   kept: the snapshot holds the same zones either way, so what the worker judges (and reads
+ *   of the parent) does not grow with the rest of the account.
  * With DNSSEC on, one GetDNSSEC per opted-in public zone read, and the DNSSEC tags from the
  * same ListTagsForResources calls.
  * A read either completes or throws SpokeReadError: never a partial snapshot.
@@ -32,6 +35,19 @@ import { errorName, spokeReadFailure } from './aws-errors';
 export const ZONES_PER_PAGE = 100;
 /** Resource ids per ListTagsForResources call (the API maximum). */
 export const TAGGED_ZONES_PER_CALL = 10;
+
+/**
+ * A zone-narrowed read costs about two calls a zone (GetHostedZone, ListHostedZonesByName);
+ * the account's listing a page per 100 zones. Past a few zones asked at once, the listing is
+ * the cheaper way to the same zones, unless the account is known (from the ledger) to hold so
+ * many zones that its pages outnumber those calls.
+ */
+export const ZONES_BEFORE_ACCOUNT_READ = 5;
+
+/** True when listing the account reads `requested` zones in fewer calls than asking for each. */
+function listingIsCheaper(requested: number, knownZones: number): boolean {
+  return requested > ZONES_BEFORE_ACCOUNT_READ && Math.ceil(knownZones / ZONES_PER_PAGE) < 2 * requested;
+}
 
 /** Options of Route53SpokeZoneReader. */
 export interface Route53SpokeZoneReaderOptions {
@@ -113,6 +129,19 @@ class AccountRead {
   ) {}
 
   async wholeAccount(account: AccountId, scope: ZoneScope): Promise<SpokeSnapshot> {
+    const zones = await this.listAll();
+    const complete = await this.complete(zones);
+    return {
+      account,
+      scope,
+      zones: complete,
+      coveredZoneIds: [...zones.map((zone) => zone.zoneId), ...this.unknown],
+      ...this.unknownIds(),
+    };
+  }
+
+  /** Every zone of the account, by ListHostedZones pages. */
+  private async listAll(): Promise<ListedZone[]> {
     const zones: ListedZone[] = [];
     let marker: string | undefined;
     do {
@@ -123,14 +152,7 @@ class AccountRead {
       marker = page.IsTruncated ? page.NextMarker : undefined;
       if (page.IsTruncated && marker === undefined) throw new Error('ListHostedZones is truncated but has no NextMarker');
     } while (marker !== undefined);
-    const complete = await this.complete(zones);
-    return {
-      account,
-      scope,
-      zones: complete,
-      coveredZoneIds: [...zones.map((zone) => zone.zoneId), ...this.unknown],
-      ...this.unknownIds(),
-    };
+    return zones;
   }
 
   /** A listed zone, or nothing (and the zone noted unknown) when its name cannot be normalised. */
@@ -150,6 +172,7 @@ class AccountRead {
 
   async someZones(account: AccountId, scope: ZoneScope, requested: readonly ZoneId[]): Promise<SpokeSnapshot> {
     const covered = new Set(requested.map(bareZoneId));
+    if (listingIsCheaper(covered.size, this.knownNameServers.size)) return this.someZonesListed(account, scope, covered);
     const found = new Map<ZoneId, ListedZone>();
     for (const zoneId of covered) {
       const zone = await this.getZone(zoneId);
@@ -163,6 +186,18 @@ class AccountRead {
       }
     }
     const complete = await this.complete([...found.values()]);
+    return { account, scope, zones: complete, coveredZoneIds: [...covered], ...this.unknownIds() };
+  }
+
+  /** The requested zones and their same-name public siblings, picked from the account's listing. */
+  private async someZonesListed(account: AccountId, scope: ZoneScope, requested: ReadonlySet<ZoneId>): Promise<SpokeSnapshot> {
+    const listedZones = await this.listAll();
+    const names = new Set(listedZones.filter((zone) => requested.has(zone.zoneId) && !zone.privateZone).map((zone) => zone.name));
+    const kept = listedZones.filter((zone) => requested.has(zone.zoneId) || (!zone.privateZone && names.has(zone.name)));
+    // Only the requested zones are judged: an unreadable zone elsewhere in the account is not this read's.
+    for (const zoneId of this.unknown) if (!requested.has(zoneId)) this.unknown.delete(zoneId);
+    const complete = await this.complete(kept);
+    const covered = new Set([...requested, ...kept.map((zone) => zone.zoneId)]);
     return { account, scope, zones: complete, coveredZoneIds: [...covered], ...this.unknownIds() };
   }
 

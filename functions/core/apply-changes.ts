@@ -4,6 +4,7 @@
  * invocation runs stops the next write) and by the intents of its changes (invariant 6).
  */
 import type { AccountRun } from './account-run';
+import { ACCOUNTS_AT_ONCE, mapBounded } from './bounded';
 import { ChangeRefusedError, assertIsError } from './errors';
 import type { OutcomeBatch } from './outcome-batch';
 import { planBatches, splitBatch, type ChangeUnit, type PlannedBatch } from './plan';
@@ -27,11 +28,7 @@ export async function applyChanges(
       for (const { tag } of batch.units) fates.add(tag.run, tag.decision, 'observed');
       continue;
     }
-    const ready: ChangeUnit<PendingWrite>[] = [];
-    for (const unit of batch.units) {
-      const { run, decision } = unit.tag;
-      if (await run.attempt(() => run.entries.recordIntent(decision, now))) ready.push(unit);
-    }
+    const ready = await recordIntents(batch.units, now);
     if (ready.length === 0) continue;
     for (const [unit, result] of await applyWithSplit({ parentZoneId: batch.parentZoneId, units: ready }, ports.parents)) {
       if (result instanceof Error) {
@@ -42,6 +39,17 @@ export async function applyChanges(
       }
     }
   }
+}
+
+/** Records the intent of each unit, a few accounts at a time; returns the units recorded, in order. */
+async function recordIntents(units: readonly ChangeUnit<PendingWrite>[], now: Date): Promise<ChangeUnit<PendingWrite>[]> {
+  const byRun = new Map<AccountRun, ChangeUnit<PendingWrite>[]>();
+  for (const unit of units) byRun.set(unit.tag.run, [...(byRun.get(unit.tag.run) ?? []), unit]);
+  const recorded = new Set<ChangeUnit<PendingWrite>>();
+  await mapBounded([...byRun], ACCOUNTS_AT_ONCE, async ([run, own]) => {
+    for (const unit of own) if (await run.attempt(() => run.entries.recordIntent(unit.tag.decision, now))) recorded.add(unit);
+  });
+  return units.filter((unit) => recorded.has(unit));
 }
 
 /** Applies a batch; a refusal (conflict, denial) splits it in halves until the refused units are isolated. */

@@ -54,6 +54,19 @@ export class InvocationLeases {
     this.failures.push(...released.filter((failure) => failure !== undefined));
   }
 
+  /**
+   * Gives back the leases of accounts whose reconcile is over before the invocation's is (all
+   * their decisions recorded, nothing left to write), so another invocation waiting for them
+   * need not wait for this one's writes.
+   */
+  async giveBackAccounts(accounts: ReadonlySet<AccountId>): Promise<void> {
+    const done = this.accountLeases.filter((lease) => accounts.has(lease.account));
+    if (done.length === 0) return;
+    const released = await Promise.all(done.map((lease) => quietly(lease, () => this.terms.ledger.releaseLease(lease))));
+    this.accountLeases.splice(0, this.accountLeases.length, ...this.accountLeases.filter((lease) => !accounts.has(lease.account)));
+    this.failures.push(...released.filter((failure) => failure !== undefined));
+  }
+
   /** Gives every lease back, parents first; returns every release that failed during the invocation. */
   async giveBackAll(): Promise<LeaseReleaseFailure[]> {
     await this.giveBackParents();

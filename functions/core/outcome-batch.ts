@@ -4,6 +4,7 @@
  */
 import { publishAll, type PreparedOutcomes } from './account-entries';
 import type { AccountRun } from './account-run';
+import { ACCOUNTS_AT_ONCE, mapBounded } from './bounded';
 import type { DecisionResult } from './outcomes';
 import type { Decision } from './policy';
 import type { OutcomePublisher } from './ports';
@@ -20,21 +21,23 @@ export class OutcomeBatch {
 
   /** Records every account's decisions in its ledger and its report, with whether each was reported. */
   async flush(now: Date): Promise<void> {
-    const prepared: Array<[AccountRun, PreparedOutcomes]> = [];
-    for (const [run, items] of this.byAccount) {
+    // Accounts record a few at a time; the events of all are published together, in account order.
+    const attempts = await mapBounded([...this.byAccount], ACCOUNTS_AT_ONCE, async ([run, items]) => {
       // In the report even if recording fails: the log then shows what the retry will redo.
       const records = items.map(({ decision, result }) => ({ decision, result, reported: false }));
       run.decisions.push(...records);
+      let outcomes: PreparedOutcomes | undefined;
       await run.attempt(async () => {
-        const outcomes = await run.entries.prepare(items, now);
+        outcomes = await run.entries.prepare(items, now);
         outcomes.flags.forEach((flag, index) => (records[index]!.reported = flag));
-        prepared.push([run, outcomes]);
       });
-    }
+      return outcomes === undefined ? [] : [[run, outcomes] as const];
+    });
+    const prepared = attempts.flat();
     const unpublished = await publishAll(
       this.publisher,
       prepared.flatMap(([, outcomes]) => outcomes.reported),
     );
-    for (const [run, outcomes] of prepared) await run.attempt(() => run.entries.finish(outcomes, unpublished));
+    await mapBounded(prepared, ACCOUNTS_AT_ONCE, ([run, outcomes]) => run.attempt(() => run.entries.finish(outcomes, unpublished)));
   }
 }

@@ -5,6 +5,7 @@
  * A port that cannot read completely throws (SpokeReadError, ParentReadError): a failed
  * read is unknown, never absent.
  */
+import type { HeldCounts } from './held-counts';
 import type {
   AccountId,
   ChangeBatch,
@@ -108,12 +109,22 @@ export interface DelegationEntries {
   deleteEntry(account: AccountId, zoneId: ZoneId, expectedVersion: number): Promise<void>;
   /** Every account that has at least one entry (for the sweep). */
   listAccounts(): Promise<AccountId[]>;
+  /** What the entries hold across the ledger (held-counts.ts), kept up to date by every write: no scan. */
+  heldCounts(): Promise<HeldCounts>;
+}
+
+/** A name in a parent zone, as name owners are keyed. */
+export interface NameKey {
+  readonly parentZoneId: ZoneId;
+  readonly name: DnsName;
 }
 
 /** Which zone owns each name in a parent zone (invariant 7). */
 export interface NameOwners {
   /** The owner of a name in a parent zone, strongly consistent. */
   getNameOwner(parentZoneId: ZoneId, name: DnsName): Promise<NameOwner | undefined>;
+  /** The owners of many names at once (the ones that have one), strongly consistent. */
+  getNameOwners(names: readonly NameKey[]): Promise<NameOwner[]>;
   /**
    * Claims a name for a zone: succeeds if no one owns it or the same zone does.
    * Returns the owner after the attempt (the caller's own, or the other one's).

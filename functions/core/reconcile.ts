@@ -2,7 +2,8 @@
  * The one code path (docs/concepts.md): events, the sweep and the CLI all end here.
  *
  * For the accounts of one invocation, in phases that each return what the next needs:
- * 1. open: take each account's lease, read its ledger entries and its zones;
+ * 1. open: take each account's lease (one by one, in order), then read its ledger entries and its
+ *    zones, a few accounts at a time;
  * 2. plan the parent reads (the allowlist alone decides which names may be claimed), take the
  *    lease of every parent zone a new claim may be written in, and read each parent once, around
  *    the names the sweep's slices do not answer for (parent-slices.ts);
@@ -10,12 +11,14 @@
  * 4. decide each account with the pure policy against the projected parents, and claim names;
  * 5. reserve the removal budget; record what is not written;
  * 6. apply the writes (intents first, the kill switch looked at again before each batch);
- * 7. publish the outcome events, record the outcomes, give the leases back.
+ * 7. publish the outcome events, record the outcomes, give the leases back (an account with
+ *    nothing to write as soon as its decisions are recorded, before the others' writes).
  */
 import { AccountEntries } from './account-entries';
 import { recordedDs } from './ds-policy';
 import { AccountRun, type AccountJob, type AccountResult } from './account-run';
 import { applyChanges, type PendingWrite } from './apply-changes';
+import { ACCOUNTS_AT_ONCE, mapBounded } from './bounded';
 import { LeaseBusyError, SpokeReadError } from './errors';
 import { resolveIntent } from './intents';
 import { InvocationLeases } from './leases';
@@ -81,12 +84,15 @@ export async function reconcileAccounts(jobs: readonly AccountJob[], deps: Recon
   const runs: AccountRun[] = [];
   let leaseErrors: Error[] = [];
   try {
-    // Leases are taken in one global order (by account), so two invocations never wait on each other.
+    // Leases are taken one by one in one global order (by account), so two invocations never
+    // wait on each other; the accounts are then read a few at a time.
+    const admitted: AccountJob[] = [];
     for (const job of [...jobs].sort((a, b) => a.account.localeCompare(b.account))) {
-      const opened = await openAccount(job, deps, leases);
-      if (opened instanceof AccountRun) runs.push(opened);
-      else closed.push(opened);
+      const refused = await admitAccount(job, deps, leases);
+      if (refused === undefined) admitted.push(job);
+      else closed.push(refused);
     }
+    runs.push(...(await mapBounded(admitted, ACCOUNTS_AT_ONCE, (job) => readAccount(job, deps))));
     if (runs.length > 0) await reconcileRuns(runs, deps, leases);
   } finally {
     leaseErrors = (await leases.giveBackAll()).map((failure) => failure.error);
@@ -95,21 +101,26 @@ export async function reconcileAccounts(jobs: readonly AccountJob[], deps: Recon
   return Promise.all(results.map((result) => finishSweeps(result, jobs, deps.ledger)));
 }
 
-/** Takes the lease and reads the account, or says why not. Unknown accounts assume no role. */
-async function openAccount(job: AccountJob, deps: ReconcileDeps, leases: InvocationLeases): Promise<AccountRun | AccountResult> {
+/** Takes the account's lease, or says why not. Unknown accounts assume no role. */
+async function admitAccount(job: AccountJob, deps: ReconcileDeps, leases: InvocationLeases): Promise<AccountResult | undefined> {
   const { account } = job;
   if (!accountsInAllowlist(deps.config).has(account) && (await deps.ledger.listEntries(account)).length === 0) {
     return { account, status: 'ignored', reason: 'unknown-account' };
   }
   try {
     await leases.takeAccount(account);
+    return undefined;
   } catch (error) {
     if (error instanceof LeaseBusyError) return { account, status: 'failed', decisions: [], suspects: [], error };
     throw error;
   }
-  const entries = new AccountEntries(account, await deps.ledger.listEntries(account), deps);
+}
+
+/** Reads the account's entries and its zones (a read that fails is kept for the suspects). */
+async function readAccount(job: AccountJob, deps: ReconcileDeps): Promise<AccountRun> {
+  const entries = new AccountEntries(job.account, await deps.ledger.listEntries(job.account), deps);
   try {
-    return new AccountRun(job, entries, { snapshot: await deps.reader.readZones(account, job.scope, entries.knownNameServers()) });
+    return new AccountRun(job, entries, { snapshot: await deps.reader.readZones(job.account, job.scope, entries.knownNameServers()) });
   } catch (error) {
     if (!(error instanceof SpokeReadError)) throw error;
     return new AccountRun(job, entries, { readError: error });
@@ -138,14 +149,18 @@ async function reconcileRuns(runs: readonly AccountRun[], deps: ReconcileDeps, l
   const live = () => runs.filter((run) => !run.failed);
   await resolveStaleIntents(live(), projected, now);
   const owners = await readOwners(live(), deps);
-  const pending: PendingWrite[] = [];
-  for (const run of live()) {
-    const decisions = await decide(run, deps, projected, owners, controls, now);
+  // Decided one account after the other: each decision changes the projected parents the next sees.
+  const decided: Array<[AccountRun, Decision[]]> = [];
+  for (const run of live()) decided.push([run, await decide(run, deps, projected, owners, controls, now)]);
+  // Claims of different accounts are independent (the owner item's conditional put settles races).
+  const claimed = await mapBounded(decided, ACCOUNTS_AT_ONCE, async ([run, decisions]) => {
+    const writes: PendingWrite[] = [];
     for (const decision of decisions) {
-      await run.attempt(async () => pending.push({ run, decision: writing ? await claimIfNeeded(decision, run, deps) : decision }));
+      await run.attempt(async () => writes.push({ run, decision: writing ? await claimIfNeeded(decision, run, deps) : decision }));
     }
-  }
-  await applyDecisions(pending, runs, deps, controls, writing, now, () => leases.giveBackParents());
+    return writes;
+  });
+  await applyDecisions(claimed.flat(), runs, deps, controls, writing, now, leases);
 }
 
 /**
@@ -205,21 +220,26 @@ async function resolveStaleIntents(runs: readonly AccountRun[], projected: Proje
   }
 }
 
-/** Reads the owner of every name a live zone may claim; owners whose entry is gone are freed. */
+/** Reads the owners of every name a live zone may claim, in one batch; owners whose entry is gone are freed. */
 async function readOwners(runs: readonly AccountRun[], deps: ReconcileDeps): Promise<Map<string, NameOwner>> {
-  const owners = new Map<string, NameOwner>();
+  const claims = new Map<string, { readonly parentZoneId: ZoneId; readonly name: string; readonly zoneIds: Set<ZoneId> }>();
   for (const run of runs) {
     for (const zone of run.snapshot?.zones ?? []) {
       const parent = claimableParent(deps.config, run.account, zone);
       if (parent === undefined) continue;
       const key = ownerKey(parent.hostedZoneId, zone.name);
-      if (owners.has(key)) continue;
-      const owner = await deps.ledger.getNameOwner(parent.hostedZoneId, zone.name);
-      if (owner === undefined) continue;
-      if (owner.zoneId !== zone.zoneId && (await isOrphaned(owner, deps.ledger, deps.clock.now(), deps.leaseTtlMs)))
-        await deps.ledger.freeName(owner);
-      else owners.set(key, owner);
+      const claim = claims.get(key) ?? { parentZoneId: parent.hostedZoneId, name: zone.name, zoneIds: new Set<ZoneId>() };
+      claim.zoneIds.add(zone.zoneId);
+      claims.set(key, claim);
     }
+  }
+  const owners = new Map<string, NameOwner>();
+  if (claims.size === 0) return owners;
+  for (const owner of await deps.ledger.getNameOwners([...claims.values()])) {
+    const claimants = claims.get(ownerKey(owner.parentZoneId, owner.name))?.zoneIds;
+    const foreign = claimants !== undefined && !claimants.has(owner.zoneId);
+    if (foreign && (await isOrphaned(owner, deps.ledger, deps.clock.now(), deps.leaseTtlMs))) await deps.ledger.freeName(owner);
+    else owners.set(ownerKey(owner.parentZoneId, owner.name), owner);
   }
   return owners;
 }
@@ -319,7 +339,7 @@ async function applyDecisions(
   controls: Controls,
   writing: boolean,
   now: Date,
-  afterWrites: () => Promise<void>,
+  leases: InvocationLeases,
 ): Promise<void> {
   // Observe mode and paused writes remove nothing, so they spend no budget.
   const planned = runs.map((run) => ({
@@ -340,9 +360,13 @@ async function applyDecisions(
     else units.push({ parentZoneId: parentOf(decision), changes, tag: item });
   }
   await unwritten.flush(now);
+  // An account with nothing to write is done: its lease need not wait for the others' writes.
+  const writers = new Set(units.map((unit) => unit.tag.run.account));
+  await leases.giveBackAccounts(new Set(runs.filter((run) => !writers.has(run.account)).map((run) => run.account)));
   const written = new OutcomeBatch(deps.publisher);
   await applyChanges(units, deps, written, now);
-  await afterWrites();
+  // Other invocations wait for the parent leases: given back before the outcomes are recorded.
+  await leases.giveBackParents();
   await written.flush(now);
 }
 

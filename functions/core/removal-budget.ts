@@ -3,11 +3,12 @@
  * (or that percentage of what subzone holds, whichever is larger) unless an operator approved
  * it. A sweep fans out over many invocations, so the count covers the whole ledger: this
  * invocation's removals, plus the delegations of every other account that are due to go
- * (grace period or DNS confirmation over), against everything subzone holds. Removals the
- * ledger cannot foresee (zones found gone in other accounts) are capped by a reservation on
- * the sweep item: once the sweep has spent its budget, later invocations remove nothing.
+ * (grace period or DNS confirmation over), against everything subzone holds, both from the
+ * ledger's counters (held-counts.ts), never a scan. Removals the ledger cannot foresee (zones
+ * found gone in other accounts) are capped by a reservation on the sweep item: once the sweep
+ * has spent its budget, later invocations remove nothing.
  */
-import { standsInParent } from './policy';
+import { HELD_COUNTER, countHeld, dueIn } from './held-counts';
 import type { DelegationEntries, SweepProgress } from './ports';
 import type { AccountId, Controls, LedgerEntry, SubzoneConfig } from './types';
 
@@ -38,14 +39,14 @@ export async function removalBudgetExceeded(
   const approved = controls.approvedRemovals ?? [];
   if (approved.includes('*') || sweeps.every((id) => approved.includes(id))) return false;
 
-  const here = new Set(planned.map((account) => account.account));
-  const elsewhere = await Promise.all(
-    (await ledger.listAccounts()).filter((account) => !here.has(account)).map((account) => ledger.listEntries(account)),
+  const counts = await ledger.heldCounts();
+  const here = countHeld(planned.flatMap((account) => account.held));
+  const graceMs = config.graceMinutes * 60_000;
+  const dueElsewhere = Math.max(
+    0,
+    dueIn(counts, graceMs, DANGLING_CONFIRMATION_MS, now) - dueIn(here, graceMs, DANGLING_CONFIRMATION_MS, now),
   );
-  const heldHere = planned.flatMap((account) => account.held.filter(standsInParent));
-  const heldElsewhere = elsewhere.flat().filter(standsInParent);
-  const dueElsewhere = heldElsewhere.filter((entry) => isDue(entry, config, now)).length;
-  const budget = removalBudgetFor(config, heldHere.length + heldElsewhere.length);
+  const budget = removalBudgetFor(config, counts[HELD_COUNTER] ?? 0);
   if (removals + dueElsewhere > budget) return true;
 
   // Each sweep pays for the removals of its own accounts.
@@ -56,12 +57,6 @@ export async function removalBudgetExceeded(
     }),
   );
   return reserved.includes(false);
-}
-
-/** A delegation another invocation of the sweep will remove, as far as the ledger tells. */
-function isDue(entry: LedgerEntry, config: SubzoneConfig, now: Date): boolean {
-  const since = (at: string | undefined) => (at === undefined ? -Infinity : now.getTime() - Date.parse(at));
-  return since(entry.removableSince) >= config.graceMinutes * 60_000 || since(entry.notServingSince) >= DANGLING_CONFIRMATION_MS;
 }
 
 /** The most removals a sweep may make unapproved: `records`, or `percent` of those held if larger. */

@@ -100,15 +100,11 @@ function reportControls(controls: Controls, telemetry: Telemetry): void {
 }
 
 /**
- * A zone-narrowed read costs about two calls a zone (GetHostedZone, ListHostedZonesByName);
- * a whole-account read costs a page per 100 zones and a tag call per 10. Past a few zones
- * hinted at once, reading the whole account is the cheaper way to the same truth.
+ * Events judge the zones they name, however many (the reader picks the cheaper way to read
+ * them); only sweeps and operators' requests judge the whole account.
  */
-export const ZONES_BEFORE_ACCOUNT_READ = 5;
-
 function scopeOf(zoneIds: Set<ZoneId> | 'account'): ZoneScope {
-  if (zoneIds === 'account' || zoneIds.size > ZONES_BEFORE_ACCOUNT_READ) return { kind: 'account' };
-  return { kind: 'zones', zoneIds: [...zoneIds] };
+  return zoneIds === 'account' ? { kind: 'account' } : { kind: 'zones', zoneIds: [...zoneIds] };
 }
 
 /** A malformed message is logged with its raw body, counted, and not retried. */

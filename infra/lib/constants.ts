@@ -30,3 +30,11 @@ export const WORKER_FUNCTION_NAME = 'subzone-worker';
 
 /** Fixed name of the operator role the shipped app creates, so spokes can trust it by ARN. */
 export const OPERATOR_ROLE_NAME = 'subzone-operator';
+
+/**
+ * The event source mapping's defaults, chosen from `npm run bench -- --only burst --zones 1000`
+ * (docs/benchmarks.md): a batch of 100 is one parent read and one change batch for up to 100
+ * changes, and it fills in 2 s at 50 events a second; a lone event waits at most the window.
+ */
+export const DEFAULT_BATCH_SIZE = 100;
+export const DEFAULT_MAX_BATCHING_WINDOW_SECONDS = 2;

@@ -29,6 +29,8 @@ import {
 import type { SubzoneConfig } from '../../functions/core/types';
 import {
   CONTROL_PARAMETER_NAME,
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_MAX_BATCHING_WINDOW_SECONDS,
   HUB_EVENT_BUS_NAME,
   INITIAL_CONTROLS,
   METRICS_NAMESPACE,
@@ -78,9 +80,15 @@ export interface SubzoneHubProps {
    * @default 2
    */
   readonly maxConcurrency?: number;
-  /** Messages per worker invocation, 1 to 100. @default 10 */
+  /**
+   * Messages per worker invocation, 1 to 100: larger batches mean fewer parent reads and change
+   * batches per change (docs/benchmarks.md). @default 100
+   */
   readonly batchSize?: number;
-  /** How long the event source gathers a batch, 0 to 300 s. @default Duration.seconds(5) */
+  /**
+   * How long the event source gathers a batch, 0 to 300 s: the most a lone event waits before
+   * the worker sees it, against fewer, fuller invocations. @default Duration.seconds(2)
+   */
   readonly maxBatchingWindow?: Duration;
   /**
    * Route 53 requests per second the whole worker allows itself in the hub account, all its
@@ -178,10 +186,10 @@ export class SubzoneHub extends Construct {
     }
     const sweepInterval = props.sweepInterval ?? Duration.minutes(15);
     const workerTimeout = props.workerTimeout ?? Duration.seconds(WORKER_TIMEOUT_SECONDS_DEFAULT);
-    const maxBatchingWindow = props.maxBatchingWindow ?? Duration.seconds(5);
+    const maxBatchingWindow = props.maxBatchingWindow ?? Duration.seconds(DEFAULT_MAX_BATCHING_WINDOW_SECONDS);
     const memorySize = props.workerMemorySize ?? 512;
     const maxConcurrency = props.maxConcurrency ?? 2;
-    const batchSize = props.batchSize ?? 10;
+    const batchSize = props.batchSize ?? DEFAULT_BATCH_SIZE;
     const requestsPerSecond = props.route53RequestsPerSecond ?? 5;
     const maxReceiveCount = props.maxReceiveCount ?? 5;
     const policySizeBudget = props.policySizeBudget ?? DEFAULT_POLICY_SIZE_BUDGET;
@@ -504,6 +512,8 @@ export class SubzoneHub extends Construct {
     this.ledger.grant(
       role,
       'dynamodb:GetItem',
+      // The owners of the names an invocation judges, 100 a call.
+      'dynamodb:BatchGetItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
       'dynamodb:DeleteItem',

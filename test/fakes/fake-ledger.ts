@@ -5,7 +5,8 @@
  * the next call of one method, as a throttled or failing table would.
  */
 import { LeaseBusyError, LedgerConflictError } from '../../functions/core/errors';
-import type { DelegationLedger, Lease, LedgerScan, ReadingPart } from '../../functions/core/ports';
+import { countHeld, type HeldCounts } from '../../functions/core/held-counts';
+import type { DelegationLedger, Lease, LedgerScan, NameKey, ReadingPart } from '../../functions/core/ports';
 import type { AccountId, DnsName, LedgerEntry, NameOwner, ZoneId } from '../../functions/core/types';
 import { tick } from './fake-clock';
 
@@ -112,6 +113,18 @@ export class FakeLedger implements DelegationLedger {
   async getNameOwner(parentZoneId: ZoneId, name: DnsName): Promise<NameOwner | undefined> {
     await this.enter('getNameOwner');
     return this.owner(parentZoneId, name);
+  }
+
+  /** Counted from the entries as they stand: what the table's counters must always equal. */
+  async heldCounts(): Promise<HeldCounts> {
+    await this.enter('heldCounts');
+    return countHeld(this.entries.values());
+  }
+
+  async getNameOwners(names: readonly NameKey[]): Promise<NameOwner[]> {
+    await this.enter('getNameOwners');
+    const keys = new Set(names.map(({ parentZoneId, name }) => ownerKey(parentZoneId, name)));
+    return [...keys].flatMap((key) => this.owners.get(key) ?? []);
   }
 
   async claimName(owner: NameOwner): Promise<NameOwner> {

@@ -244,8 +244,8 @@ describe('SubzoneHub worker', () => {
     // Prepare / Act: built in beforeAll
     // Assess
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      BatchSize: 10,
-      MaximumBatchingWindowInSeconds: 5,
+      BatchSize: 100,
+      MaximumBatchingWindowInSeconds: 2,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       ScalingConfig: { MaximumConcurrency: 2 },
     });

@@ -214,4 +214,22 @@ describe('clients', () => {
       expect.stringContaining('Credential=AKID333333333333/'),
     ]);
   });
+
+  it('keeps only the most recently used spoke clients, destroying the one it lets go', () => {
+    // Prepare
+    const route53For = spokeRoute53Factory(() => async () => ({ accessKeyId: 'AKID', secretAccessKey: 'secret' }), { kept: 2 });
+    const a = route53For('222222222222');
+    const b = route53For('333333333333');
+    const destroyed = jest.spyOn(b, 'destroy');
+
+    // Act: a is used again, so b is the least recently used when a third account comes
+    const aAgain = route53For('222222222222');
+    route53For('444444444444');
+    const bAgain = route53For('333333333333');
+
+    // Assess
+    expect(aAgain).toBe(a);
+    expect(destroyed).toHaveBeenCalledTimes(1);
+    expect(bAgain).not.toBe(b);
+  });
 });

@@ -1,5 +1,14 @@
-import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import {
+  type AttributeValue,
+  BatchGetItemCommand,
+  DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  QueryCommand,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDbLedger } from '../../../functions/adapters/dynamodb-ledger';
 import { ledgerKeys } from '../../../functions/adapters/ledger-table';
 import { LeaseBusyError, LedgerConflictError } from '../../../functions/core/errors';
@@ -646,5 +655,81 @@ describe('DynamoDbLedger entries and owners for the engine', () => {
     // Assess
     expect(counts).toEqual([1, 1, 2]);
     expect(afterClear).toBe(1);
+  });
+});
+
+describe('DynamoDbLedger name owners in batches', () => {
+  const client = new DynamoDBClient({ region: 'us-east-1' });
+  const dynamo = mockClient(client);
+  const batched = new DynamoDbLedger(client, { tableName: 'ledger', unprocessedBackoffMs: 0 });
+  const ownerItem = (name: string) =>
+    marshall({ ...ledgerKeys.nameOwner('ZP', name), parentZoneId: 'ZP', name, account: '1', zoneId: 'Z1' });
+
+  beforeEach(() => dynamo.reset());
+
+  it('asks 100 keys a call, strongly consistent, and asks again for the keys DynamoDB left unprocessed', async () => {
+    // Prepare: the first call of the second chunk leaves one key unprocessed
+    const names = Array.from({ length: 150 }, (_, index) => `n${index}.example.com`);
+    const leftOver = marshall(ledgerKeys.nameOwner('ZP', 'n149.example.com'));
+    dynamo
+      .on(BatchGetItemCommand)
+      .resolvesOnce({ Responses: { ledger: [ownerItem('n0.example.com')] } })
+      .resolvesOnce({ Responses: { ledger: [] }, UnprocessedKeys: { ledger: { Keys: [leftOver], ConsistentRead: true } } })
+      .resolvesOnce({ Responses: { ledger: [ownerItem('n149.example.com')] } });
+
+    // Act
+    const owners = await batched.getNameOwners(names.map((name) => ({ parentZoneId: 'ZP', name })));
+
+    // Assess
+    const inputs = dynamo.commandCalls(BatchGetItemCommand).map((call) => call.args[0].input.RequestItems?.ledger);
+    expect(inputs.map((input) => [input?.Keys?.length, input?.ConsistentRead])).toEqual([
+      [100, true],
+      [50, true],
+      [1, true],
+    ]);
+    expect(inputs[2]?.Keys).toEqual([leftOver]);
+    expect(owners.map((owner) => owner.name)).toEqual(['n0.example.com', 'n149.example.com']);
+  });
+
+  it('fails the read when keys stay unprocessed call after call', async () => {
+    // Prepare
+    const key = marshall(ledgerKeys.nameOwner('ZP', 'busy.example.com'));
+    dynamo.on(BatchGetItemCommand).resolves({ Responses: { ledger: [] }, UnprocessedKeys: { ledger: { Keys: [key] } } });
+
+    // Act
+    const read = batched.getNameOwners([{ parentZoneId: 'ZP', name: 'busy.example.com' }]);
+
+    // Assess
+    await expect(read).rejects.toThrow('BatchGetItem left 1 keys unprocessed after 8 calls');
+  });
+});
+
+describe('DynamoDbLedger held counts', () => {
+  it('starts the counts from the entries already in the table, once, then keeps them from the writes', async () => {
+    // Prepare: entries written, then the counts item taken away (a table from before the counts)
+    const account = freshAccount();
+    await ledger.putEntry(entry(account, 'ZHELD1'));
+    await ledger.putEntry(entry(account, 'ZHELD2', { removableSince: '2026-01-01T07:15:00.000Z' }));
+    await db.client.send(new DeleteItemCommand({ TableName: db.tableName, Key: marshall(ledgerKeys.heldCounts()) }));
+    const items: Record<string, AttributeValue>[] = [];
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await db.client.send(new ScanCommand({ TableName: db.tableName, ConsistentRead: true, ExclusiveStartKey: startKey }));
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    const standing = items
+      .map((item) => unmarshall(item))
+      .filter((item) => String(item.sk).startsWith('ZONE#') && ['delegated', 'removing'].includes(item.state) && item.records.length > 0);
+
+    // Act
+    const counted = await ledger.heldCounts();
+    await ledger.putEntry(entry(account, 'ZHELD3'));
+    const kept = await ledger.heldCounts();
+
+    // Assess
+    expect(counted.held).toBe(standing.length);
+    expect(counted['removable#2026-01-01T07']).toBe(1);
+    expect(kept.held).toBe(standing.length + 1);
   });
 });

@@ -4,6 +4,7 @@
  */
 import { DynamoDbLedger } from '../../../functions/adapters/dynamodb-ledger';
 import { LeaseBusyError, LedgerConflictError } from '../../../functions/core/errors';
+import type { HeldCounts } from '../../../functions/core/held-counts';
 import type { DelegationLedger } from '../../../functions/core/ports';
 import type { LedgerEntry, NameOwner } from '../../../functions/core/types';
 import { FakeLedger } from '../../fakes/fake-ledger';
@@ -126,6 +127,49 @@ describe.each<[string, () => DelegationLedger]>([
     // Assess
     expect([lost, kept]).toEqual([first, first]);
     expect(await ledger.claimName(second)).toEqual(second);
+  });
+
+  it('reads the owners of 250 names at once: the owned ones, whatever the duplicates', async () => {
+    // Prepare
+    const ledger = build();
+    const account = freshAccount();
+    const names = Array.from({ length: 250 }, (_, index) => ({ parentZoneId: 'ZPARENT', name: `o${index}.${account}.example.com` }));
+    const owned = names.filter((_, index) => index % 3 === 0).map((key, index) => ({ ...key, account, zoneId: `ZOWN${index}` }));
+    for (const owner of owned) await ledger.claimName(owner);
+
+    // Act
+    const read = await ledger.getNameOwners([...names, ...names.slice(0, 10)]);
+
+    // Assess
+    const byName = (a: NameOwner, b: NameOwner) => a.name.localeCompare(b.name);
+    expect([...read].sort(byName)).toEqual([...owned].sort(byName));
+  });
+
+  it('keeps the held counts as entries are written, changed and deleted', async () => {
+    // Prepare
+    const ledger = build();
+    const account = freshAccount();
+    const before = await ledger.heldCounts();
+    const second = { ...entry(account, 1), zoneId: 'ZSECOND', name: `s${account}.example.com` };
+
+    // Act
+    await ledger.putEntry(entry(account, 1));
+    await ledger.putEntry(second);
+    await ledger.putEntry({ ...entry(account, 2), removableSince: '2026-01-01T05:30:00.000Z' });
+    await ledger.putEntry({ ...second, version: 2, state: 'rejected', records: [] });
+    const during = await ledger.heldCounts();
+    await ledger.deleteEntry(account, 'ZCONTRACT', 2);
+    const after = await ledger.heldCounts();
+
+    // Assess
+    const change = (from: HeldCounts, to: HeldCounts) =>
+      Object.fromEntries(
+        Object.keys({ ...from, ...to }).flatMap((key) =>
+          (to[key] ?? 0) - (from[key] ?? 0) !== 0 ? [[key, (to[key] ?? 0) - (from[key] ?? 0)]] : [],
+        ),
+      );
+    expect(change(before, during)).toEqual({ held: 1, 'removable#2026-01-01T05': 1 });
+    expect(change(before, after)).toEqual({});
   });
 
   it('finishes a sweep for the call that removes its last account, once', async () => {

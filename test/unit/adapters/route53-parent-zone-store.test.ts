@@ -40,8 +40,6 @@ function page(
   };
 }
 
-const FIRST_PAGE: ListResourceRecordSetsCommandInput = { HostedZoneId: PARENT, MaxItems: 300 };
-
 describe('Route53ParentZoneStore', () => {
   const route53 = new Route53Client({ region: 'us-east-1' });
   const r53 = mockClient(route53);
@@ -87,58 +85,74 @@ describe('Route53ParentZoneStore', () => {
   });
 
   describe('readAround', () => {
+    /**
+     * A zone listed the way Route 53 lists it: by name with labels reversed, then by type, a
+     * page of MaxItems from StartRecordName/Type on, with the Next* values of a truncated page.
+     */
+    function serveZone(records: readonly ResourceRecordSet[]): void {
+      const labels = (name: string) => name.replace(/\.$/, '').split('.').reverse();
+      const order = (a: ResourceRecordSet, b: ResourceRecordSet): number => {
+        const [left, right] = [labels(a.Name ?? ''), labels(b.Name ?? '')];
+        for (let i = 0; i < Math.min(left.length, right.length); i += 1) {
+          if (left[i] !== right[i]) return (left[i] as string) < (right[i] as string) ? -1 : 1;
+        }
+        return left.length - right.length || (a.Type ?? '').localeCompare(b.Type ?? '');
+      };
+      const sorted = [...records].sort(order);
+      r53.on(ListResourceRecordSetsCommand).callsFake((input: ListResourceRecordSetsCommandInput) => {
+        const from = input.StartRecordName === undefined ? 0 : sorted.findIndex((record) => order(record, startOf(input)) >= 0);
+        const first = from === -1 ? sorted.length : from;
+        const items = sorted.slice(first, first + (input.MaxItems ?? 300));
+        const after = sorted[first + items.length];
+        return page(items, after && { name: after.Name ?? '', type: after.Type ?? '' });
+      });
+    }
+    const startOf = (input: ListResourceRecordSetsCommandInput): ResourceRecordSet => ({
+      Name: input.StartRecordName,
+      Type: input.StartRecordType ?? ('' as ResourceRecordSet['Type']),
+    });
+    /** `count` A records at host-NNNNN.<under>. */
+    const filler = (count: number, under: string) =>
+      Array.from({ length: count }, (_, index) => rr(`host-${String(index).padStart(5, '0')}.${under}.`, 'A', ['192.0.2.1']));
+
     it('reads a small zone in one call and keeps the records at, below and NS above the names, verbatim', async () => {
       // Prepare
-      onList(
-        FIRST_PAGE,
-        page([
-          ...APEX_RECORDS,
-          rr('b.example.com.', 'NS', ['NS-7.Example.NET.']),
-          rr('b.example.com.', 'A', ['192.0.2.1']),
-          rr('a.b.example.com.', 'NS', CHILD_NS),
-          rr('bar.example.com.', 'A', ['192.0.2.2']),
-          rr('foo.example.com.', 'A', [], {
-            TTL: undefined,
-            ResourceRecords: undefined,
-            AliasTarget: { HostedZoneId: 'Z2', DNSName: 'x.', EvaluateTargetHealth: false },
-          }),
-          rr('\\052.foo.example.com.', 'TXT', ['"hello"']),
-          rr('zeta.example.com.', 'A', ['192.0.2.3']),
-        ]),
-      );
+      serveZone([
+        ...APEX_RECORDS,
+        rr('b.example.com.', 'NS', ['NS-7.Example.NET.']),
+        rr('b.example.com.', 'A', ['192.0.2.1']),
+        rr('a.b.example.com.', 'NS', CHILD_NS),
+        rr('bar.example.com.', 'A', ['192.0.2.2']),
+        rr('foo.example.com.', 'A', [], {
+          TTL: undefined,
+          ResourceRecords: undefined,
+          AliasTarget: { HostedZoneId: 'Z2', DNSName: 'x.', EvaluateTargetHealth: false },
+        }),
+        rr('\\052.foo.example.com.', 'TXT', ['"hello"']),
+        rr('zeta.example.com.', 'A', ['192.0.2.3']),
+      ]);
 
       // Act
       const view = await store.readAround(PARENT, APEX, ['a.b.example.com', 'foo.example.com']);
 
       // Assess
-      expect(listInputs()).toEqual([FIRST_PAGE]);
+      expect(listInputs()).toEqual([{ HostedZoneId: PARENT, MaxItems: 300, StartRecordName: 'b.example.com.' }]);
+      expect(r53.commandCalls(GetHostedZoneCommand)).toHaveLength(0);
       expect(view).toEqual({
         parentZoneId: PARENT,
         apex: APEX,
-        records: [
+        records: expect.arrayContaining([
           { name: 'b.example.com', type: 'NS', ttl: 300, values: ['NS-7.Example.NET.'] },
           { name: 'a.b.example.com', type: 'NS', ttl: 300, values: CHILD_NS },
           { name: 'foo.example.com', type: 'A', ttl: 0, values: [] },
           { name: '\\052.foo.example.com', type: 'TXT', ttl: 300, values: ['"hello"'] },
-        ],
+        ]),
       });
-    });
-
-    it('stops after page 1 of a large zone when that page already passed every name', async () => {
-      // Prepare
-      onList(FIRST_PAGE, page([...APEX_RECORDS, rr('a.example.com.', 'NS', CHILD_NS)], { name: 'b.example.com.', type: 'A' }));
-
-      // Act
-      const view = await store.readAround(PARENT, APEX, ['a.example.com']);
-
-      // Assess
-      expect(listInputs()).toEqual([FIRST_PAGE]);
-      expect(view.records).toEqual([{ name: 'a.example.com', type: 'NS', ttl: 300, values: CHILD_NS }]);
+      expect(view.records).toHaveLength(4);
     });
 
     it('reads a name and its subtree from StartRecordName=name until a record falls outside', async () => {
       // Prepare
-      onList(FIRST_PAGE, page(APEX_RECORDS, { name: 'a.example.com.', type: 'A' }));
       onList(
         { HostedZoneId: PARENT, MaxItems: 300, StartRecordName: 'foo.example.com.' },
         page(
@@ -147,10 +161,7 @@ describe('Route53ParentZoneStore', () => {
             rr('api.foo.example.com.', 'A', ['192.0.2.9']),
             rr('zeta.example.com.', 'A', ['192.0.2.3']),
           ],
-          {
-            name: 'zz.example.com.',
-            type: 'A',
-          },
+          { name: 'zz.example.com.', type: 'A' },
         ),
       );
 
@@ -158,8 +169,7 @@ describe('Route53ParentZoneStore', () => {
       const view = await store.readAround(PARENT, APEX, ['foo.example.com']);
 
       // Assess
-      expect(listInputs()).toEqual([FIRST_PAGE, { HostedZoneId: PARENT, MaxItems: 300, StartRecordName: 'foo.example.com.' }]);
-      expect(r53.commandCalls(GetHostedZoneCommand)).toHaveLength(0);
+      expect(listInputs()).toEqual([{ HostedZoneId: PARENT, MaxItems: 300, StartRecordName: 'foo.example.com.' }]);
       expect(view.records).toEqual([
         { name: 'foo.example.com', type: 'NS', ttl: 300, values: CHILD_NS },
         { name: 'api.foo.example.com', type: 'A', ttl: 300, values: ['192.0.2.9'] },
@@ -168,7 +178,6 @@ describe('Route53ParentZoneStore', () => {
 
     it('pages through a subtree, sending NextRecordName/Type/Identifier back as StartRecord*', async () => {
       // Prepare
-      onList(FIRST_PAGE, page(APEX_RECORDS, { name: 'a.example.com.', type: 'A' }));
       onList(
         { HostedZoneId: PARENT, MaxItems: 300, StartRecordName: 'foo.example.com.' },
         page([rr('foo.example.com.', 'A', ['192.0.2.1'])], { name: 'b.foo.example.com.', type: 'A', id: 'weight-1' }),
@@ -188,7 +197,7 @@ describe('Route53ParentZoneStore', () => {
       const view = await store.readAround(PARENT, APEX, ['foo.example.com']);
 
       // Assess
-      expect(listInputs()).toHaveLength(3);
+      expect(listInputs()).toHaveLength(2);
       expect(view.records.map((record) => record.name)).toEqual(['foo.example.com', 'b.foo.example.com']);
     });
 
@@ -200,81 +209,68 @@ describe('Route53ParentZoneStore', () => {
       },
       { returned: rr('foo.example.com.', 'TXT', ['"x"']), kept: 'ignored', found: [] },
       { returned: rr('api.foo.example.com.', 'NS', CHILD_NS), kept: 'ignored', found: [] },
-    ])('looks up the NS above a name with one MaxItems=1 read: $returned.Type at $returned.Name is $kept', async ({ returned, found }) => {
+    ])('reads the NS above a name from the name above on: $returned.Type at $returned.Name is $kept', async ({ returned, found }) => {
       // Prepare
-      onList(FIRST_PAGE, page(APEX_RECORDS, { name: 'a.example.com.', type: 'A' }));
-      onList(
-        { HostedZoneId: PARENT, MaxItems: 300, StartRecordName: 'a.foo.example.com.' },
-        page([rr('b.foo.example.com.', 'A', ['192.0.2.1'])], { name: 'c.foo.example.com.' }),
-      );
-      onList(
-        { HostedZoneId: PARENT, MaxItems: 1, StartRecordName: 'foo.example.com.', StartRecordType: 'NS' },
-        page([returned], { name: 'zz.example.com.' }),
-      );
+      onList({ HostedZoneId: PARENT, MaxItems: 300, StartRecordName: 'foo.example.com.' }, page([returned], { name: 'zz.example.com.' }));
 
       // Act
       const view = await store.readAround(PARENT, APEX, ['a.foo.example.com']);
 
-      // Assess
-      expect(listInputs()).toEqual([
-        FIRST_PAGE,
-        { HostedZoneId: PARENT, MaxItems: 300, StartRecordName: 'a.foo.example.com.' },
-        { HostedZoneId: PARENT, MaxItems: 1, StartRecordName: 'foo.example.com.', StartRecordType: 'NS' },
-      ]);
+      // Assess: the page passed both foo.example.com and the subtree of a.foo.example.com
+      expect(listInputs()).toEqual([{ HostedZoneId: PARENT, MaxItems: 300, StartRecordName: 'foo.example.com.' }]);
       expect(view.records).toEqual(found);
     });
 
-    it('reads the zone on by pages once the names outnumber the pages left, and stops past the last name', async () => {
-      // Prepare
-      onList(FIRST_PAGE, page(APEX_RECORDS, { name: 'd.example.com.', type: 'A' }));
-      r53.on(GetHostedZoneCommand, { Id: PARENT }).resolves({
-        HostedZone: { Id: PARENT, Name: 'example.com.', CallerReference: 'r', ResourceRecordSetCount: 900 },
-      });
-      onList(
-        { HostedZoneId: PARENT, MaxItems: 300, StartRecordName: 'd.example.com.', StartRecordType: 'A' },
-        page([rr('p.example.com.', 'NS', CHILD_NS), rr('q.example.com.', 'A', ['192.0.2.1'])], { name: 'r.example.com.', type: 'NS' }),
-      );
-      onList(
-        { HostedZoneId: PARENT, MaxItems: 300, StartRecordName: 'r.example.com.', StartRecordType: 'NS' },
-        page([rr('r.example.com.', 'NS', CHILD_NS), rr('s.example.com.', 'A', ['192.0.2.2'])], { name: 't.example.com.', type: 'A' }),
-      );
+    it('reads one name of a 20,000-record zone in one call, with no GetHostedZone, whatever else the zone holds', async () => {
+      // Prepare: a delegation point above the name, the name among 100 delegations, 20,000 other records
+      const delegations = Array.from({ length: 100 }, (_, index) => rr(`team-${index}.bench.example.com.`, 'NS', CHILD_NS));
+      serveZone([...APEX_RECORDS, ...filler(19_900, 'example.com'), ...filler(100, 'zz.bench.example.com'), ...delegations]);
 
       // Act
-      const view = await store.readAround(PARENT, APEX, ['p.example.com', 'q.example.com', 'r.example.com']);
+      const view = await store.readAround(PARENT, APEX, ['new.bench.example.com']);
 
       // Assess
-      expect(r53.commandCalls(GetHostedZoneCommand)).toHaveLength(1);
-      expect(listInputs()).toEqual([
-        FIRST_PAGE,
-        { HostedZoneId: PARENT, MaxItems: 300, StartRecordName: 'd.example.com.', StartRecordType: 'A' },
-        { HostedZoneId: PARENT, MaxItems: 300, StartRecordName: 'r.example.com.', StartRecordType: 'NS' },
-      ]);
-      expect(view.records.map((record) => record.name)).toEqual(['p.example.com', 'q.example.com', 'r.example.com']);
+      expect(listInputs()).toEqual([{ HostedZoneId: PARENT, MaxItems: 300, StartRecordName: 'bench.example.com.' }]);
+      expect(r53.commandCalls(GetHostedZoneCommand)).toHaveLength(0);
+      expect(view.records).toEqual([]);
     });
 
-    it('reads the names one by one when that takes fewer calls than the pages left', async () => {
+    it('jumps from one name to the next across the zone: one call per name when they lie apart', async () => {
       // Prepare
-      r53.on(ListResourceRecordSetsCommand).resolves(page([rr('zz.example.com.', 'A', ['192.0.2.1'])], { name: 'zzz.example.com.' }));
-      onList(FIRST_PAGE, page(APEX_RECORDS, { name: 'd.example.com.', type: 'A' }));
-      r53.on(GetHostedZoneCommand, { Id: PARENT }).resolves({
-        HostedZone: { Id: PARENT, Name: 'example.com.', CallerReference: 'r', ResourceRecordSetCount: 9000 },
-      });
+      serveZone([
+        ...APEX_RECORDS,
+        ...filler(3_000, 'example.com'),
+        rr('p.example.com.', 'NS', CHILD_NS),
+        rr('q.example.com.', 'A', ['192.0.2.1']),
+      ]);
 
       // Act
-      await store.readAround(PARENT, APEX, ['p.example.com', 'q.example.com', 'r.example.com']);
+      const view = await store.readAround(PARENT, APEX, ['host-00500.example.com', 'host-01500.example.com', 'p.example.com']);
 
       // Assess
-      expect(listInputs()).toEqual([
-        FIRST_PAGE,
-        { HostedZoneId: PARENT, MaxItems: 300, StartRecordName: 'p.example.com.' },
-        { HostedZoneId: PARENT, MaxItems: 300, StartRecordName: 'q.example.com.' },
-        { HostedZoneId: PARENT, MaxItems: 300, StartRecordName: 'r.example.com.' },
+      expect(listInputs().map((input) => input.StartRecordName)).toEqual([
+        'host-00500.example.com.',
+        'host-01500.example.com.',
+        'p.example.com.',
       ]);
+      expect(view.records.map((record) => record.name)).toEqual(['host-00500.example.com', 'host-01500.example.com', 'p.example.com']);
+    });
+
+    it('never takes more calls than the pages of the zone, however many names it reads', async () => {
+      // Prepare: 1,500 records (5 pages) and 400 names spread over them
+      serveZone([...APEX_RECORDS, ...filler(1_498, 'example.com')]);
+      const names = Array.from({ length: 400 }, (_, index) => `host-${String(index * 3).padStart(5, '0')}.example.com`);
+
+      // Act
+      const view = await store.readAround(PARENT, APEX, names);
+
+      // Assess
+      expect(listInputs().length).toBeLessThanOrEqual(5);
+      expect(view.records).toHaveLength(400);
     });
 
     it('fails with ParentReadError when any page fails', async () => {
       // Prepare
-      onList(FIRST_PAGE, page(APEX_RECORDS, { name: 'a.example.com.', type: 'A' }));
       r53
         .on(ListResourceRecordSetsCommand, { StartRecordName: 'foo.example.com.' })
         .rejects(Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
@@ -291,7 +287,7 @@ describe('Route53ParentZoneStore', () => {
   describe('readPage', () => {
     it("reads the zone a page at a time, sending Route 53's Next* values back verbatim as StartRecord*", async () => {
       // Prepare
-      onList(FIRST_PAGE, page(APEX_RECORDS, { name: 'B\\056c.example.com.', type: 'A', id: 'weight-1' }));
+      onList({ HostedZoneId: PARENT, MaxItems: 300 }, page(APEX_RECORDS, { name: 'B\\056c.example.com.', type: 'A', id: 'weight-1' }));
       onList(
         {
           HostedZoneId: PARENT,

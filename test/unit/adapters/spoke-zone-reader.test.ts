@@ -417,6 +417,70 @@ describe('Route53SpokeZoneReader', () => {
       expect(r53.commandCalls(ListTagsForResourcesCommand)).toHaveLength(0);
     });
 
+    it('reads more than five requested zones from one listing of the account, and keeps only them and their siblings', async () => {
+      // Prepare: six requested zones (one gone), a sibling of one, and 100 other zones
+      const requested = ['Z1', 'Z2', 'Z3', 'Z4', 'Z5', 'ZGONE'];
+      const others = Array.from({ length: 100 }, (_, index) => zone(`ZO${index}`, `other-${index}.example.com.`));
+      r53
+        .on(ListHostedZonesCommand, { MaxItems: 100 }, true)
+        .resolves({
+          HostedZones: [...requested.slice(0, 5).map((id) => zone(id, `${id.toLowerCase()}.example.com.`)), ...others.slice(0, 95)],
+          IsTruncated: true,
+          NextMarker: 'M2',
+          MaxItems: 100,
+          Marker: '',
+        })
+        .on(ListHostedZonesCommand, { MaxItems: 100, Marker: 'M2' }, true)
+        .resolves({
+          HostedZones: [...others.slice(95), zone('ZSIB', 'z1.example.com.'), zone('ZPRIV', 'z2.example.com.', true)],
+          IsTruncated: false,
+          MaxItems: 100,
+          Marker: 'M2',
+        });
+      r53.on(ListTagsForResourcesCommand).resolves({ ResourceTagSets: [] });
+      const known = new Map([...requested, 'ZSIB'].map((id) => [id, NS_FOO_CANONICAL] as const));
+
+      // Act
+      const snapshot = await reader.readZones(ACCOUNT, { kind: 'zones', zoneIds: requested }, known);
+
+      // Assess
+      expect(r53.commandCalls(ListHostedZonesCommand)).toHaveLength(2);
+      expect(r53.commandCalls(GetHostedZoneCommand)).toHaveLength(0);
+      expect(r53.commandCalls(ListHostedZonesByNameCommand)).toHaveLength(0);
+      expect(r53.commandCalls(ListTagsForResourcesCommand).flatMap((call) => call.args[0].input.ResourceIds)).toEqual([
+        'Z1',
+        'Z2',
+        'Z3',
+        'Z4',
+        'Z5',
+        'ZSIB',
+      ]);
+      expect(snapshot.scope).toEqual({ kind: 'zones', zoneIds: requested });
+      expect(snapshot.zones.map((z) => z.zoneId)).toEqual(['Z1', 'Z2', 'Z3', 'Z4', 'Z5', 'ZSIB']);
+      expect([...snapshot.coveredZoneIds].sort()).toEqual([...requested, 'ZSIB'].sort());
+    });
+
+    it('asks for each of six zones when the ledger knows the account holds more pages of zones than that costs', async () => {
+      // Prepare: the ledger knows 1,300 zones of the account (13 pages, against 12 calls asked one by one)
+      const requested = ['Z1', 'Z2', 'Z3', 'Z4', 'Z5', 'Z6'];
+      const known = new Map(Array.from({ length: 1_300 }, (_, index) => [`ZK${index}`, NS_FOO_CANONICAL] as const));
+      for (const id of requested) {
+        r53
+          .on(GetHostedZoneCommand, { Id: id })
+          .resolves({ HostedZone: zone(id, `${id.toLowerCase()}.example.com.`), DelegationSet: { NameServers: NS_FOO } });
+      }
+      r53.on(ListHostedZonesByNameCommand).resolves({ HostedZones: [], IsTruncated: false, MaxItems: 100 });
+      r53.on(ListTagsForResourcesCommand).resolves({ ResourceTagSets: [] });
+
+      // Act
+      const snapshot = await reader.readZones(ACCOUNT, { kind: 'zones', zoneIds: requested }, known);
+
+      // Assess
+      expect(r53.commandCalls(ListHostedZonesCommand)).toHaveLength(0);
+      expect(r53.commandCalls(GetHostedZoneCommand)).toHaveLength(6);
+      expect(snapshot.zones.map((z) => z.zoneId)).toEqual(requested);
+    });
+
     it('reads a requested private zone without tags or siblings', async () => {
       // Prepare
       r53.on(GetHostedZoneCommand, { Id: 'ZP' }).resolves({ HostedZone: zone('ZP', 'foo.example.com.', true), VPCs: [] });

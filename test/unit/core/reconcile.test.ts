@@ -395,6 +395,27 @@ describe('reconcileAccounts: sweeps', () => {
     expect(world.parents.records(PARENT_ID)).toEqual([]);
   });
 
+  it('foresees the removals due in other accounts from the ledger counts, reading no other account', async () => {
+    // Prepare: A's opt-outs are past their grace period (a later invocation of the sweep removes
+    // them); B has two gone zones of its own: five removals in the sweep against a budget of five
+    const world = fakeWorld();
+    const aZones = standing(world, 4, ACCOUNT_A);
+    for (const zone of aZones) {
+      world.ledger.seed({ ...world.ledger.entry(ACCOUNT_A, zone.zoneId)!, removableSince: minutesFrom(NOW, -120).toISOString() });
+    }
+    standing(world, 2, ACCOUNT_B);
+    world.reader.set(ACCOUNT_B, []);
+    await world.ledger.startSweep('s1', [ACCOUNT_A, ACCOUNT_B], NOW);
+
+    // Act
+    const [result] = await world.run(accountJob(ACCOUNT_B, 's1'));
+
+    // Assess
+    expect(new Set(verdicts(result))).toEqual(new Set(['remove:zone-deleted:budget']));
+    expect(world.ledger.callCount('listAccounts')).toBe(0);
+    expect(world.ledger.callCount('listEntries')).toBe(1);
+  });
+
   it('holds back removals once the sweep has spent its budget in earlier invocations', async () => {
     // Prepare
     const world = fakeWorld();
@@ -476,6 +497,25 @@ describe('reconcileAccounts: sweeps', () => {
 
     // Assess
     expect(world.ledger.failedSweeps.has(ACCOUNT_B)).toBe(false);
+  });
+});
+
+describe('reconcileAccounts: account leases', () => {
+  it("gives back the lease of an account with nothing to write before the others' writes", async () => {
+    // Prepare: A creates a delegation, B's only zone has not opted in
+    const world = fakeWorld();
+    world.reader.set(ACCOUNT_A, [makeZone('foo.example.com')]);
+    world.reader.set(ACCOUNT_B, [makeZone('bar.example.com', { optedIn: false })]);
+    const heldDuringWrite: string[][] = [];
+    world.parents.beforeApply = () => heldDuringWrite.push([...world.ledger.leases.keys()].filter((key) => key.startsWith('ACCOUNT#')));
+
+    // Act
+    const results = await world.run(accountJob(ACCOUNT_A), accountJob(ACCOUNT_B));
+
+    // Assess
+    expect(results.map((result) => verdicts(result))).toEqual([['create:new-delegation:applied'], ['ignore:not-opted-in:applied']]);
+    expect(heldDuringWrite).toEqual([[`ACCOUNT#${ACCOUNT_A}`]]);
+    expect(world.ledger.leases.size).toBe(0);
   });
 });
 

@@ -3,8 +3,8 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { accountMessage, sweepRequest } from '../../../functions/core/sweep-messages';
 import type { WorkQueue } from '../../../functions/core/ports';
 import { processBatch, type WorkerDeps } from '../../../functions/worker/process-batch';
-import { ACCOUNT_A, PARENT_ID, makeConfig, makeZone, ownerOf } from '../../helpers/core-fixtures';
-import { sqsEvent } from '../../helpers/sqs';
+import { ACCOUNT_A, PARENT_ID, PROD_PARENT_ID, makeConfig, makeEntry, makeZone, nsRecordFor, ownerOf } from '../../helpers/core-fixtures';
+import { sampleBody, sqsEvent } from '../../helpers/sqs';
 import { fakeWorld, type FakeWorld } from '../../fakes/fake-world';
 
 /** The queue in memory: what the worker sends itself. */
@@ -90,5 +90,40 @@ describe('processBatch: sweeps', () => {
 
     // Assess
     expect(response.batchItemFailures).toEqual([]);
+  });
+});
+
+describe('processBatch: events', () => {
+  it('judges only the zones its events name, however many, in an account holding 100 delegations', async () => {
+    // Prepare: 100 standing delegations, then 8 opt-in events of new zones in one batch
+    const world = fakeWorld();
+    const standing = Array.from({ length: 100 }, (_, index) => makeZone(`team-${index}.prod.example.com`));
+    for (const zone of standing) {
+      world.ledger.seed(makeEntry(zone, { parentZoneId: PROD_PARENT_ID }));
+      world.parents.put(PROD_PARENT_ID, nsRecordFor(zone));
+    }
+    const fresh = Array.from({ length: 8 }, (_, index) => makeZone(`new-${index}.prod.example.com`));
+    world.reader.set(ACCOUNT_A, [...standing, ...fresh]);
+    const sample = JSON.parse(sampleBody('change-tags-opt-in.json'));
+    const bodies = fresh.map((zone) => ({
+      ...sample,
+      account: ACCOUNT_A,
+      detail: { ...sample.detail, requestParameters: { ...sample.detail.requestParameters, resourceId: zone.zoneId } },
+    }));
+
+    // Act
+    const response = await processBatch(
+      sqsEvent(
+        bodies,
+        fresh.map((zone) => zone.zoneId),
+      ),
+      workerOn(world),
+    );
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(world.reader.reads.map((read) => read.scope.kind)).toEqual(['zones']);
+    expect(world.parents.reads.flatMap((read) => read.names).sort()).toEqual(fresh.map((zone) => zone.name).sort());
+    expect(fresh.every((zone) => world.parents.find(PROD_PARENT_ID, zone.name) !== undefined)).toBe(true);
   });
 });

@@ -25,6 +25,7 @@ const LEDGER_READS = [
   'listEntries',
   'getEntry',
   'getNameOwner',
+  'getNameOwners',
   'lastEventAt',
   'listAccounts',
   'scanLedger',
@@ -36,6 +37,7 @@ const LEDGER_READS = [
 function emptyRead(method: string): unknown {
   if (method === 'takeReadingStep') return true;
   if (method === 'scanLedger') return { entries: [], owners: [] };
+  if (method === 'getNameOwners') return [];
   return method === 'lastEventAt' || method === 'getEntry' || method === 'getNameOwner' || method === 'loadReading' ? undefined : [];
 }
 
