@@ -10,6 +10,7 @@
  *   each parent read (names asked, size of the zone) and each change batch applied;
  * - when each NS record was created in the parent (the moment its change batch succeeded).
  */
+import { DEFAULT_BATCH_SIZE, DEFAULT_MAX_BATCHING_WINDOW_SECONDS } from '../infra/lib/constants';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
@@ -40,8 +41,12 @@ export const BENCH_DOMAIN = 'bench.example.com';
 /** The opt-in tag of the config (the schema's default). */
 export const OPT_IN_TAG = { key: 'subzone:delegate', value: 'true' } as const;
 
-/** The production event source mapping (infra SubzoneHub defaults: batch 10, window 5 s, concurrency 2). */
-export const PRODUCTION_MAPPING = { batchSize: 10, maximumBatchingWindowMs: 5_000, maximumConcurrency: 2 } as const;
+/** The production event source mapping (infra SubzoneHub defaults: infra/lib/constants.ts, concurrency 2). */
+export const PRODUCTION_MAPPING = {
+  batchSize: DEFAULT_BATCH_SIZE,
+  maximumBatchingWindowMs: DEFAULT_MAX_BATCHING_WINDOW_SECONDS * 1000,
+  maximumConcurrency: 2,
+} as const;
 
 /** Child accounts `200000000001`, `200000000002`, ... */
 export function benchAccounts(count: number): AccountId[] {
