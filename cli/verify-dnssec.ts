@@ -49,7 +49,8 @@ function broken(ds: readonly DSAnswer[], dsSigs: readonly RrsigAnswer[], finding
   return { status: 'broken', ds: ds.map((record) => dsText(record.data)), dsSigned: dsSigs.length > 0, matchedKeyTags: [], findings };
 }
 
-function hop(kind: Hop['kind'], step: TraceStep, records: readonly Answer[]): Hop {
+/** A hop of the report: what one server answered, the records shown as one line each. */
+export function hop(kind: Hop['kind'], step: TraceStep, records: readonly Answer[]): Hop {
   return {
     kind,
     server: step.server.label,

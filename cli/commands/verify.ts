@@ -15,9 +15,9 @@ import { GetChangeCommand, GetHostedZoneCommand } from '@aws-sdk/client-route-53
 import { normaliseName } from '../../functions/core/names';
 import { parentFor } from '../../functions/core/rules';
 import type { CommandContext } from '../command-context';
-import { formatRecord, trace, TraceError, type DnsServerAddress, type TraceOptions, type TraceStep } from '../dig';
+import { trace, TraceError, type DnsServerAddress, type TraceOptions, type TraceStep } from '../dig';
 import { UsageError } from '../usage-error';
-import { dnssecLines, type DnssecVerification, followChainOfTrust } from '../verify-dnssec';
+import { dnssecLines, type DnssecVerification, followChainOfTrust, hop } from '../verify-dnssec';
 
 /** One server asked on the way. */
 export interface Hop {
@@ -60,14 +60,7 @@ export function dnsSettings(flag: string | undefined, env: NodeJS.ProcessEnv = p
 function hopOf(step: TraceStep, kind: Hop['kind']): Hop {
   // A referral shows the delegation: its DS, if any, is the `ds` hop's.
   const shown = step.answers.length > 0 ? step.answers : step.authorities.filter((record) => kind !== 'referral' || record.type === 'NS');
-  return {
-    kind,
-    server: step.server.label,
-    address: `${step.server.address}#${step.server.port}`,
-    rcode: step.rcode,
-    authoritative: step.authoritative,
-    records: shown.map((record) => formatRecord(record).replace(/\s+/g, ' ')),
-  };
+  return hop(kind, step, shown);
 }
 
 function hopsOf(steps: readonly TraceStep[], last: Hop['kind']): Hop[] {

@@ -392,8 +392,8 @@ export class DynamoDbLedger implements DelegationLedger {
   }
 
   async takeReadingStep(sweepId: string, step: number, holder: string, now: Date, ttlMs: number): Promise<boolean> {
-    try {
-      await this.client.send(
+    return this.holds(
+      this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
           Item: marshall({
@@ -406,17 +406,13 @@ export class DynamoDbLedger implements DelegationLedger {
           ConditionExpression: 'attribute_not_exists(pk) OR (attribute_not_exists(done) AND (expiresAt < :now OR holder = :me))',
           ExpressionAttributeValues: marshall({ ':now': now.toISOString(), ':me': holder }),
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async finishReadingStep(sweepId: string, step: number): Promise<void> {
-    try {
-      await this.client.send(
+    await this.holds(
+      this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: marshall(ledgerKeys.readingStep(sweepId, step)),
@@ -425,10 +421,8 @@ export class DynamoDbLedger implements DelegationLedger {
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeValues: marshall({ ':done': true }),
         }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+      ),
+    );
   }
 
   async releaseReadingStep(sweepId: string, step: number, holder: string): Promise<void> {
@@ -457,8 +451,9 @@ export class DynamoDbLedger implements DelegationLedger {
   }
 
   async noteEvent(account: AccountId, eventTime: string): Promise<void> {
-    try {
-      await this.client.send(
+    // A newer event already recorded fails the condition: nothing to do.
+    await this.holds(
+      this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: marshall(ledgerKeys.lastEvent(account)),
@@ -467,11 +462,8 @@ export class DynamoDbLedger implements DelegationLedger {
           ConditionExpression: 'attribute_not_exists(lastEventAt) OR lastEventAt < :at',
           ExpressionAttributeValues: marshall({ ':at': eventTime }),
         }),
-      );
-    } catch (error) {
-      // A newer event is already recorded: nothing to do.
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+      ),
+    );
   }
 
   async lastEventAt(account: AccountId): Promise<string | undefined> {
@@ -543,13 +535,9 @@ export class DynamoDbLedger implements DelegationLedger {
       // A string set: DynamoDB refuses empty sets, so it is left out when there is nothing to wait for.
       ...(remaining.length > 0 ? { remaining: { SS: remaining } } : {}),
     };
-    try {
-      await this.client.send(
-        new PutItemCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    await this.holds(
+      this.client.send(new PutItemCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' })),
+    );
   }
 
   /**
@@ -609,6 +597,17 @@ export class DynamoDbLedger implements DelegationLedger {
     return result.Item && unmarshall(result.Item);
   }
 
+  /** Waits for a conditional write: false when its condition did not hold; any other error is thrown. */
+  private async holds(write: Promise<unknown>): Promise<boolean> {
+    try {
+      await write;
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
   /** A conditional delete whose failed condition means "not ours": a no-op. */
   private async deleteIf(
     key: { pk: string; sk: string },
@@ -616,8 +615,8 @@ export class DynamoDbLedger implements DelegationLedger {
     values: Record<string, string>,
     names?: Record<string, string>,
   ): Promise<void> {
-    try {
-      await this.client.send(
+    await this.holds(
+      this.client.send(
         new DeleteItemCommand({
           TableName: this.tableName,
           Key: marshall(key),
@@ -625,10 +624,8 @@ export class DynamoDbLedger implements DelegationLedger {
           ExpressionAttributeValues: marshall(values),
           ...(names ? { ExpressionAttributeNames: names } : {}),
         }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+      ),
+    );
   }
 }
 
