@@ -25,7 +25,7 @@ import { countHeld, type HeldCounts, heldDelta } from '../core/held-counts';
 import type { DelegationLedger, Lease, LedgerScan, NameKey, ReadingPart } from '../core/ports';
 import type { AccountId, DnsName, LedgerEntry, NameOwner, RecordSet, ZoneId } from '../core/types';
 import { packReadingPart, unpackReadingChunk } from './reading-chunks';
-import { LEDGER_PREFIXES, LEDGER_TTL_ATTRIBUTE, ledgerKeys } from './ledger-table';
+import { LEDGER_PREFIXES, LEDGER_TTL_ATTRIBUTE, ledgerKeys, READING_CHUNK_SK_PREFIX } from './ledger-table';
 
 type Item = Record<string, AttributeValue>;
 
@@ -429,7 +429,7 @@ export class DynamoDbLedger implements DelegationLedger {
     await this.deleteIf(ledgerKeys.readingStep(sweepId, step), 'holder = :me AND attribute_not_exists(done)', { ':me': holder });
   }
 
-  /** Every item of a sweep's reading (chunks and steps), by sort key. */
+  /** Every chunk of a sweep's reading (not its steps), by sort key. */
   private async readingItems(sweepId: string, projection?: string): Promise<Map<string, Item>> {
     const items = new Map<string, Item>();
     let startKey: Item | undefined;
@@ -438,8 +438,8 @@ export class DynamoDbLedger implements DelegationLedger {
         new QueryCommand({
           TableName: this.tableName,
           ConsistentRead: true,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: marshall({ ':pk': ledgerKeys.readingChunk(sweepId, 0, 0).pk }),
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :chunks)',
+          ExpressionAttributeValues: marshall({ ':pk': ledgerKeys.readingChunk(sweepId, 0, 0).pk, ':chunks': READING_CHUNK_SK_PREFIX }),
           ...(projection === undefined ? {} : { ProjectionExpression: projection }),
           ExclusiveStartKey: startKey,
         }),

@@ -46,6 +46,9 @@ export const LEDGER_BILLING_MODE = 'PAY_PER_REQUEST';
 export const LEDGER_TTL_ATTRIBUTE = 'expiresAtEpoch';
 
 /** Key builders for the item layout above. */
+/** The sort keys of a sweep reading's chunks begin with this (its steps' do not). */
+export const READING_CHUNK_SK_PREFIX = 'PART#';
+
 export const ledgerKeys = {
   delegation: (account: string, zoneId: string) => ({ pk: `ACCOUNT#${account}`, sk: `ZONE#${zoneId}` }),
   lease: (account: string) => ({ pk: `ACCOUNT#${account}`, sk: 'LEASE' }),
@@ -56,7 +59,7 @@ export const ledgerKeys = {
   sweep: (sweepId: string) => ({ pk: `SWEEP#${sweepId}`, sk: 'SWEEP' }),
   readingChunk: (sweepId: string, part: number, chunk: number) => ({
     pk: `READING#${sweepId}`,
-    sk: `PART#${String(part).padStart(6, '0')}#${String(chunk).padStart(4, '0')}`,
+    sk: `${READING_CHUNK_SK_PREFIX}${String(part).padStart(6, '0')}#${String(chunk).padStart(4, '0')}`,
   }),
   readingStep: (sweepId: string, step: number) => ({ pk: `READING#${sweepId}`, sk: `STEP#${String(step).padStart(6, '0')}` }),
   heldCounts: () => ({ pk: 'LEDGER', sk: 'HELD_COUNTS' }),

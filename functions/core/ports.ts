@@ -188,7 +188,10 @@ export interface SweepStore {
   saveReadingPart(sweepId: string, index: number, part: ReadingPart, now: Date): Promise<void>;
   /** Parts 0 to count - 1 of a sweep's reading, or undefined when one is missing (expired). */
   loadReading(sweepId: string, count: number): Promise<ReadingPart[] | undefined>;
-  /** Deletes every part of a sweep's reading, and its steps. */
+  /**
+   * Deletes every part of a sweep's reading. Its steps stay until they expire, so a late
+   * duplicate of a step already run is still refused.
+   */
   dropReading(sweepId: string): Promise<void>;
   /**
    * Takes step `step` of a sweep's reading (numbered by the parts kept before it) for `holder`

@@ -51,6 +51,8 @@ const readingCursorSchema = z.strictObject({
   startedAt: z.iso.datetime(expected('an ISO-8601 UTC time')),
   /** Parts of the reading kept in the ledger so far. */
   parts: count('a count of reading parts'),
+  /** Steps of the reading run so far (absent in a continuation sent before steps were counted: its parts stand in). */
+  step: z.optional(count('a count of reading steps')),
   /** The parent zone and page to read next; absent once every parent is read. */
   at: z.optional(
     z.strictObject({
@@ -91,6 +93,8 @@ const sweepSliceSchema = z.strictObject({
 export interface ReadingCursor {
   readonly startedAt: string;
   readonly parts: number;
+  /** Each step of a reading has its own number, even one that kept no part. */
+  readonly step?: number;
   readonly at?: ReadingPosition;
 }
 

@@ -39,7 +39,7 @@ export function readingDeadline(clock: Clock, remainingMs: number | undefined): 
  */
 export async function runSweepStep(request: Extract<Hint, { kind: 'sweep-request' }>, deps: WorkerDeps, deadline: Date): Promise<void> {
   const { sweepId, cursor } = request;
-  const step = cursor?.parts ?? 0;
+  const step = cursor?.step ?? cursor?.parts ?? 0;
   const holder = `${deps.holder}/${deps.ids.next()}`;
   if (!(await deps.ledger.takeReadingStep(sweepId, step, holder, deps.clock.now(), deps.leaseTtlMs))) {
     deps.telemetry.logger.info('sweep step already taken by another delivery', { sweepId, step });
@@ -72,7 +72,8 @@ async function runTakenStep(
   if (!fanOutNow) {
     for (const [index, part] of read.parts.entries()) await deps.ledger.saveReadingPart(sweepId, kept + index, part, deps.clock.now());
     const parts = kept + read.parts.length;
-    await deps.queue.send([sweepContinuation(sweepId, requestedAt, { startedAt, parts, ...(read.at && { at: read.at }) })]);
+    const next = { startedAt, parts, step: step + 1, ...(read.at && { at: read.at }) };
+    await deps.queue.send([sweepContinuation(sweepId, requestedAt, next)]);
     await deps.ledger.finishReadingStep(sweepId, step);
     deps.telemetry.logger.info('sweep reading continues', { sweepId, parts, at: read.at?.parentZoneId });
     return;

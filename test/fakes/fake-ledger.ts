@@ -162,7 +162,6 @@ export class FakeLedger implements DelegationLedger {
   async dropReading(sweepId: string): Promise<void> {
     await this.enter('dropReading');
     for (const key of [...this.readings.keys()]) if (key.startsWith(`${sweepId}|`)) this.readings.delete(key);
-    for (const key of [...this.readingSteps.keys()]) if (key.startsWith(`${sweepId}|`)) this.readingSteps.delete(key);
   }
 
   async takeReadingStep(sweepId: string, step: number, holder: string, now: Date, ttlMs: number): Promise<boolean> {

@@ -638,6 +638,23 @@ describe('DynamoDbLedger entries and owners for the engine', () => {
     expect(dropped).toBeUndefined();
   });
 
+  it('keeps the steps of a sweep reading when it drops the reading, so a finished step is still refused', async () => {
+    // Prepare
+    const sweepId = `reading-steps-${freshAccount()}`;
+    const now = new Date();
+    await ledger.takeReadingStep(sweepId, 0, 'first-delivery', now, 60_000);
+    await ledger.saveReadingPart(sweepId, 0, { parentZoneId: 'Z0PARENT', records: [] }, now);
+    await ledger.finishReadingStep(sweepId, 0);
+
+    // Act
+    await ledger.dropReading(sweepId);
+    const lateDuplicate = await ledger.takeReadingStep(sweepId, 0, 'late-delivery', now, 60_000);
+
+    // Assess
+    expect(lateDuplicate).toBe(false);
+    expect(await ledger.loadReading(sweepId, 1)).toBeUndefined();
+  });
+
   it('counts the sweeps in a row that could not read an account, each sweep once, until cleared', async () => {
     // Prepare
     const account = freshAccount();

@@ -7,7 +7,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { WorkQueue } from '../../../functions/core/ports';
-import { SLICE_MESSAGE_MAX_BYTES, sweepAccountMessage, sweepRequest } from '../../../functions/core/sweep-messages';
+import { SLICE_MESSAGE_MAX_BYTES, sweepAccountMessage, sweepContinuation, sweepRequest } from '../../../functions/core/sweep-messages';
 import type { AccountId, SweepSlice } from '../../../functions/core/types';
 import { processBatch, type WorkerDeps } from '../../../functions/worker/process-batch';
 import { ACCOUNT_A, PARENT_ID, makeConfig, makeEntry, makeZone, nsRecordFor, ownerOf, recordSet } from '../../helpers/core-fixtures';
@@ -200,5 +200,40 @@ describe('a sweep reads each parent zone once', () => {
     expect(small.slice).toEqual(slice(10));
     expect(JSON.stringify(small).length).toBeLessThanOrEqual(SLICE_MESSAGE_MAX_BYTES);
     expect(big).toEqual({ subzone: 'reconcile-account', version: 1, account, reason: 'sweep', sweepId: 'sweep-size' });
+  });
+});
+
+describe('a sweep step runs once, however the messages come', () => {
+  it('drops a late second delivery of a sweep request whose sweep has already fanned out', async () => {
+    // Prepare
+    const world = orgWorld();
+    const deps = workerOn(world);
+    deps.queue.sent.push(sweepRequest('sweep-late-duplicate'));
+    await drain(deps);
+    const pagesRead = world.parents.pageReads.length;
+
+    // Act
+    deps.queue.sent.push(sweepRequest('sweep-late-duplicate'));
+    const handled = await drain(deps);
+
+    // Assess
+    expect(handled.filter((message) => 'account' in message)).toEqual([]);
+    expect(world.parents.pageReads).toHaveLength(pagesRead);
+    expect(world.publisher.ofType('Sweep Completed')).toHaveLength(1);
+  });
+
+  it('fans out a sweep whose continuation names a parent zone no longer in the config', async () => {
+    // Prepare: the reading stopped at a parent that a deploy has since dropped.
+    const world = orgWorld();
+    const deps = workerOn(world);
+    const startedAt = world.clock.now().toISOString();
+    deps.queue.sent.push(sweepContinuation('sweep-dropped-parent', startedAt, { startedAt, parts: 0, at: { parentZoneId: 'ZDROPPED' } }));
+
+    // Act
+    const handled = await drain(deps);
+
+    // Assess
+    expect(handled.filter((message) => 'account' in message)).toHaveLength(ACCOUNTS.length);
+    expect(world.publisher.ofType('Sweep Completed')).toHaveLength(1);
   });
 });
