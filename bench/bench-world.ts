@@ -22,7 +22,7 @@ import type { ServiceName } from '../emulator/types';
 import { createHubRoute53Client } from '../functions/adapters/clients';
 import { requestsPerEnvironment } from '../functions/adapters/rate-limiter';
 import { RECORDS_PER_PAGE, Route53ParentZoneStore } from '../functions/adapters/route53-parent-zone-store';
-import { WORKER_MAX_CONCURRENCY_VARIABLE } from '../functions/core/contract';
+import { WORKER_MAX_CONCURRENCY_VARIABLE, WORKER_TIMEOUT_SECONDS_DEFAULT } from '../functions/core/contract';
 import { LeaseBusyError } from '../functions/core/errors';
 import type { DelegationLedger, ParentZoneStore } from '../functions/core/ports';
 import { sweepRequest } from '../functions/core/sweep-messages';
@@ -133,15 +133,15 @@ export interface BenchWorldOptions {
 
 /**
  * The visibility timeout the benchmark runs with. Production uses 6 x the function timeout
- * (365 s); a message retried after a lease collision would then stall the run for minutes,
+ * (362 s); a message retried after a lease collision would then stall the run for minutes,
  * so the benchmark shortens it and reports how many messages were retried.
  */
 export const BENCH_VISIBILITY_TIMEOUT_SECONDS = 5;
 
 /** Production's function timeout (SubzoneHub's default workerTimeout): the bench does not stop an invocation at it. */
-export const PRODUCTION_FUNCTION_TIMEOUT_SECONDS = 60;
+export const PRODUCTION_FUNCTION_TIMEOUT_SECONDS = WORKER_TIMEOUT_SECONDS_DEFAULT;
 /** Production's visibility timeout: six times the function timeout plus the batching window (SubzoneHub). */
-export const PRODUCTION_VISIBILITY_TIMEOUT_SECONDS = 6 * PRODUCTION_FUNCTION_TIMEOUT_SECONDS + 5;
+export const PRODUCTION_VISIBILITY_TIMEOUT_SECONDS = 6 * PRODUCTION_FUNCTION_TIMEOUT_SECONDS + DEFAULT_MAX_BATCHING_WINDOW_SECONDS;
 
 /** One Lambda execution environment: its own worker (clients, caches, hub rate limiter). */
 interface ExecutionEnvironment {
@@ -324,7 +324,9 @@ export class BenchWorld {
     });
     const { handler } = buildRealWorker(this.config, (production) => {
       this.observeLeases(production.ledger);
-      return { ...production, parents: new ObservedParentZoneStore(new Route53ParentZoneStore(hubRoute53), this), telemetry };
+      // One store on the observed client for both roles, as productionDeps has one on its hub client.
+      const store = new Route53ParentZoneStore(hubRoute53);
+      return { ...production, parents: new ObservedParentZoneStore(store, this), parentPages: store, telemetry };
     });
     return handler;
   }

@@ -20,6 +20,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDbLedger } from '../functions/adapters/dynamodb-ledger';
+import { mapBounded } from '../functions/core/bounded';
 import { normaliseValueSet } from '../functions/core/names';
 import { desiredRecord } from '../functions/core/policy';
 import type { AccountId, LedgerEntry, SpokeZone } from '../functions/core/types';
@@ -96,7 +97,7 @@ export async function seedDelegated(
     const batches = Array.from({ length: Math.ceil(items.length / ITEMS_PER_BATCH_WRITE) }, (_, index) =>
       items.slice(index * ITEMS_PER_BATCH_WRITE, (index + 1) * ITEMS_PER_BATCH_WRITE),
     );
-    await inParallel(batches, BATCH_WRITES_IN_FLIGHT, (batch) => batchWrite(client, world.emulator.names.ledgerTableName, batch));
+    await mapBounded(batches, BATCH_WRITES_IN_FLIGHT, (batch) => batchWrite(client, world.emulator.names.ledgerTableName, batch));
   } finally {
     client.destroy();
   }
@@ -152,17 +153,4 @@ async function batchWrite(client: DynamoDBClient, tableName: string, items: read
       request.PutRequest?.Item ? [{ PutRequest: { Item: request.PutRequest.Item } }] : [],
     );
   }
-}
-
-/** Runs `work` over `items` with at most `limit` in flight. */
-async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next] as T;
-      next += 1;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }

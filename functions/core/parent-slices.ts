@@ -22,12 +22,15 @@ import type { DnsName, LedgerEntry, ParentSlice, ParentZoneConfig, RecordSet, Su
 export class ParentReading {
   /** The records at or below each name. */
   private readonly atOrBelow = new Map<DnsName, RecordSet[]>();
+  /** The NS record at each name, looked up for every name above a delegation (a scan of atOrBelow would be quadratic). */
+  private readonly nsAt = new Map<DnsName, RecordSet>();
 
   constructor(
     readonly parent: ParentZoneConfig,
     records: readonly RecordSet[],
   ) {
     for (const record of records) {
+      if (record.type === 'NS') this.nsAt.set(record.name, record);
       for (const name of [record.name, ...namesBetween(record.name, parent.name)]) {
         const list = this.atOrBelow.get(name);
         if (list === undefined) this.atOrBelow.set(name, [record]);
@@ -42,7 +45,8 @@ export class ParentReading {
     for (const name of names) {
       for (const record of this.atOrBelow.get(name) ?? []) records.add(record);
       for (const between of namesBetween(name, this.parent.name)) {
-        for (const record of this.atOrBelow.get(between) ?? []) if (record.name === between && record.type === 'NS') records.add(record);
+        const ns = this.nsAt.get(between);
+        if (ns !== undefined) records.add(ns);
       }
     }
     return { parentZoneId: this.parent.hostedZoneId, names: [...names], records: [...records] };

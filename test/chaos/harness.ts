@@ -23,7 +23,6 @@ import {
   EnableHostedZoneDNSSECCommand,
   Route53Client,
 } from '@aws-sdk/client-route-53';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
@@ -38,7 +37,7 @@ import type { FaultSpec } from '../../emulator/faults';
 import { startLedgerFaultProxy, type LedgerCall, type LedgerFaultProxy } from '../../emulator/ledger-faults';
 import { ledgerTableDefinition } from '../../emulator/dynamo';
 import { LEDGER_TTL_ATTRIBUTE } from '../../functions/adapters/ledger-table';
-import { sdkParameterReader } from '../../functions/adapters/sdk-parameter-reader';
+import { SignedParameterReader } from '../../functions/adapters/signed-parameter-reader';
 import { DEFAULT_CONTROLS_MAX_AGE_MS, SsmControlSource } from '../../functions/adapters/ssm-control-source';
 import type { AppliedChangeBatch, HostedZone } from '../../emulator/route53/state';
 import type { DnssecState } from '../../emulator/route53/dnssec';
@@ -187,7 +186,8 @@ class ScenarioRun {
   private readonly intents = new Set<string>();
   private readonly eventsSeen = new Map<AccountId, number>();
   private readonly clients = new Map<AccountId, Route53Client>();
-  private readonly ssm: SSMClient;
+  /** The operator controls' SSM parameter. */
+  private readonly controlParameterName: string;
   private readonly abandoned = new Set<Promise<unknown>>();
   private owners = new Map<string, string>();
   private late: string[] = [];
@@ -216,11 +216,11 @@ class ScenarioRun {
     for (const rule of scenario.rules) this.rules.set(rule.name, rule);
     this.config = this.parse();
     const environment = { ...readEnvironment(), LEDGER_TABLE_NAME: tableName };
-    this.ssm = new SSMClient({ ...clientConfig(emulator), retryStrategy: quickRetries(3) });
+    this.controlParameterName = environment.CONTROL_PARAMETER_NAME;
     this.deps = {
       ...productionDeps(this.config, environment, { retry: quickRetries }),
       // The controls' cache runs on the driven clock, so the final sweeps (the clock moved on) see the switch as set.
-      controls: new SsmControlSource(sdkParameterReader(this.ssm), {
+      controls: new SsmControlSource(new SignedParameterReader(), {
         parameterName: environment.CONTROL_PARAMETER_NAME,
         clock: this.clock,
       }),
@@ -295,7 +295,6 @@ class ScenarioRun {
     }
     this.emulator.route53.deleteZone(HUB, this.parentZoneId, { force: true });
     this.clients.forEach((client) => client.destroy());
-    this.ssm.destroy();
     await this.dynamo.send(new DeleteTableCommand({ TableName: this.tableName })).catch(() => undefined);
   }
 
@@ -308,7 +307,7 @@ class ScenarioRun {
   /** Sets the kill switch in the controls parameter, as an operator would. */
   setWritesPaused(paused: boolean): void {
     const controls = { writesPaused: paused, holds: [], setBy: 'chaos harness' };
-    this.emulator.parameters.put(HUB, readEnvironment().CONTROL_PARAMETER_NAME, JSON.stringify(controls));
+    this.emulator.parameters.put(HUB, this.controlParameterName, JSON.stringify(controls));
     this.killSwitch.set(paused);
   }
 
@@ -342,7 +341,8 @@ class ScenarioRun {
     this.crash = step.crash;
     this.pause = step.pause;
     this.stepCalls = 0;
-    if (step.pause.mode === 'off') this.setWritesPaused(false);
+    // A step that sets the switch mid-run starts with it cleared, whatever the step before left.
+    if (step.pause.mode === 'off' || step.pause.mode === 'set') this.setWritesPaused(false);
     if (step.pause.mode === 'on' || step.pause.mode === 'clear') {
       // Set a while before the run: every look at the controls must see it (beyond the cache window).
       this.setWritesPaused(true);
