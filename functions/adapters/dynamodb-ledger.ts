@@ -21,7 +21,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { LeaseBusyError, LedgerConflictError } from '../core/errors';
-import { countHeld, type HeldCounts, heldDelta } from '../core/held-counts';
+import { countHeld, HELD_COUNTER, type HeldCounts, heldDelta } from '../core/held-counts';
 import type { DelegationLedger, Lease, LedgerScan, NameKey, ReadingPart } from '../core/ports';
 import type { AccountId, DnsName, LedgerEntry, NameOwner, RecordSet, ZoneId } from '../core/types';
 import { packReadingPart, unpackReadingChunk } from './reading-chunks';
@@ -216,14 +216,35 @@ export class DynamoDbLedger implements DelegationLedger {
   private async countHeld(delta: Record<string, number>): Promise<void> {
     const counters = Object.keys(delta);
     if (counters.length === 0) return;
-    await this.client.send(
+    const updated = await this.client.send(
       new UpdateItemCommand({
         TableName: this.tableName,
         Key: marshall(ledgerKeys.heldCounts()),
         UpdateExpression: `ADD ${counters.map((_, index) => `#c${index} :c${index}`).join(', ')}`,
         ExpressionAttributeNames: Object.fromEntries(counters.map((counter, index) => [`#c${index}`, counter])),
         ExpressionAttributeValues: Object.fromEntries(counters.map((counter, index) => [`:c${index}`, { N: String(delta[counter]) }])),
+        ReturnValues: 'UPDATED_NEW',
       }),
+    );
+    // An hour's counter back at zero goes, or the item would gain two attributes an hour for ever.
+    for (const [counter, value] of Object.entries(updated.Attributes ?? {})) {
+      if (counter !== HELD_COUNTER && value.N === '0') await this.removeZeroCounter(counter);
+    }
+  }
+
+  /** Removes a counter if it is still zero (another write may have counted it again since). */
+  private async removeZeroCounter(counter: string): Promise<void> {
+    await this.holds(
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall(ledgerKeys.heldCounts()),
+          UpdateExpression: 'REMOVE #c',
+          ConditionExpression: '#c = :zero',
+          ExpressionAttributeNames: { '#c': counter },
+          ExpressionAttributeValues: { ':zero': { N: '0' } },
+        }),
+      ),
     );
   }
 

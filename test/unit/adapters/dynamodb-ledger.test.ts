@@ -749,4 +749,24 @@ describe('DynamoDbLedger held counts', () => {
     expect(counted['removable#2026-01-01T07']).toBe(1);
     expect(kept.held).toBe(standing.length + 1);
   });
+
+  it("drops an hour's counter once it is back at zero, so the counts item does not grow with every hour", async () => {
+    // Prepare: an hour no other test uses, counted by one entry that then goes.
+    const account = freshAccount();
+    const removable = entry(account, 'ZHOUR1', { removableSince: '2025-03-04T05:06:00.000Z' });
+    await ledger.heldCounts();
+    await ledger.putEntry(removable);
+    const whileHeld = await ledger.heldCounts();
+
+    // Act
+    await ledger.deleteEntry(account, 'ZHOUR1', removable.version);
+    const item = await db.client.send(
+      new GetItemCommand({ TableName: db.tableName, Key: marshall(ledgerKeys.heldCounts()), ConsistentRead: true }),
+    );
+
+    // Assess
+    expect(whileHeld['removable#2025-03-04T05']).toBe(1);
+    expect(item.Item?.['removable#2025-03-04T05']).toBeUndefined();
+    expect(item.Item?.held).toBeDefined();
+  });
 });
