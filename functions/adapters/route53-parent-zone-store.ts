@@ -125,7 +125,7 @@ export class Route53ParentZoneStore implements ParentZoneStore, ParentZonePages 
   async readPage(parentZoneId: ZoneId, from: ZonePageCursor | undefined): Promise<ZonePage> {
     try {
       const start = from && { name: normaliseName(from.name), raw: from.name, type: from.type, identifier: from.identifier };
-      const page = await this.listPage(parentZoneId, start, RECORDS_PER_PAGE);
+      const page = await this.listPage(parentZoneId, start);
       const records = page.records.map(({ record }) => record);
       if (page.next === undefined) return { records };
       const { raw, name, type, identifier } = page.next;
@@ -189,7 +189,7 @@ export class Route53ParentZoneStore implements ParentZoneStore, ParentZonePages 
       const [first] = pending as [Stop, ...Stop[]];
       // A cursor at or past the first stop still pending lies inside it: go on from there.
       const start = next !== undefined && compareCanonicalOrder(next.name, first.name) >= 0 ? next : { name: first.name };
-      const page = await this.listPage(parentZoneId, start, RECORDS_PER_PAGE);
+      const page = await this.listPage(parentZoneId, start);
       keep(page.records);
       next = page.next;
       pending = pending.filter((stop) => !(stop.subtree ? passedSubtree(page.next, stop.name) : passedName(page.next, stop.name)));
@@ -197,10 +197,10 @@ export class Route53ParentZoneStore implements ParentZoneStore, ParentZonePages 
     return [...found.values()];
   }
 
-  private async listPage(parentZoneId: ZoneId, start: Cursor | undefined, maxItems: number): Promise<Page> {
+  private async listPage(parentZoneId: ZoneId, start: Cursor | undefined): Promise<Page> {
     const input: ListResourceRecordSetsCommandInput = {
       HostedZoneId: parentZoneId,
-      MaxItems: maxItems,
+      MaxItems: RECORDS_PER_PAGE,
       ...(start && { StartRecordName: start.raw ?? toFqdn(start.name) }),
       ...(start?.type !== undefined && { StartRecordType: start.type as ListResourceRecordSetsCommandInput['StartRecordType'] }),
       ...(start?.identifier !== undefined && { StartRecordIdentifier: start.identifier }),

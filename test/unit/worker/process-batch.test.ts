@@ -1,31 +1,9 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { accountMessage, sweepRequest } from '../../../functions/core/sweep-messages';
-import type { WorkQueue } from '../../../functions/core/ports';
-import { processBatch, type WorkerDeps } from '../../../functions/worker/process-batch';
+import { processBatch } from '../../../functions/worker/process-batch';
 import { ACCOUNT_A, PARENT_ID, PROD_PARENT_ID, makeConfig, makeEntry, makeZone, nsRecordFor, ownerOf } from '../../helpers/core-fixtures';
 import { sampleBody, sqsEvent } from '../../helpers/sqs';
-import { fakeWorld, type FakeWorld } from '../../fakes/fake-world';
-
-/** The queue in memory: what the worker sends itself. */
-class FakeWorkQueue implements WorkQueue {
-  readonly sent: object[] = [];
-  async send(messages: readonly object[]): Promise<void> {
-    this.sent.push(...messages);
-  }
-}
-
-function workerOn(world: FakeWorld): WorkerDeps & { queue: FakeWorkQueue } {
-  return {
-    ...world.deps,
-    parentPages: world.parents,
-    queue: new FakeWorkQueue(),
-    telemetry: {
-      logger: new Logger({ serviceName: 'subzone-test', logLevel: 'SILENT' }),
-      metrics: new Metrics({ namespace: 'SubzoneTest' }),
-    },
-  };
-}
+import { fakeWorld } from '../../fakes/fake-world';
+import { workerOn } from '../../fakes/fake-worker';
 
 describe('processBatch: sweeps', () => {
   it('completes a sweep of no accounts without naming an account', async () => {

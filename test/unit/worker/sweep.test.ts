@@ -4,23 +4,13 @@
  * invocations the sweep spans, and a reading too long for one invocation goes on in
  * continuations whose parts the ledger keeps until the fan-out.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { WorkQueue } from '../../../functions/core/ports';
 import { SLICE_MESSAGE_MAX_BYTES, sweepAccountMessage, sweepContinuation, sweepRequest } from '../../../functions/core/sweep-messages';
 import type { AccountId, SweepSlice } from '../../../functions/core/types';
-import { processBatch, type WorkerDeps } from '../../../functions/worker/process-batch';
+import { processBatch } from '../../../functions/worker/process-batch';
 import { ACCOUNT_A, PARENT_ID, makeConfig, makeEntry, makeZone, nsRecordFor, ownerOf, recordSet } from '../../helpers/core-fixtures';
 import { sqsEvent } from '../../helpers/sqs';
 import { fakeWorld, type FakeWorld } from '../../fakes/fake-world';
-
-/** The queue in memory: what the worker sends itself. */
-class FakeWorkQueue implements WorkQueue {
-  readonly sent: object[] = [];
-  async send(messages: readonly object[]): Promise<void> {
-    this.sent.push(...messages);
-  }
-}
+import { type FakeWorkerDeps, workerOn } from '../../fakes/fake-worker';
 
 const BATCH_SIZE = 10;
 const ACCOUNTS = Array.from({ length: 24 }, (_, index) => String(500_000_000_000 + index));
@@ -43,20 +33,8 @@ function orgWorld(): FakeWorld {
   return world;
 }
 
-function workerOn(world: FakeWorld): WorkerDeps & { queue: FakeWorkQueue } {
-  return {
-    ...world.deps,
-    parentPages: world.parents,
-    queue: new FakeWorkQueue(),
-    telemetry: {
-      logger: new Logger({ serviceName: 'subzone-test', logLevel: 'SILENT' }),
-      metrics: new Metrics({ namespace: 'SubzoneTest' }),
-    },
-  };
-}
-
 /** Feeds the queue back to the worker, batches of 10, until nothing is left; returns the messages handled. */
-async function drain(deps: WorkerDeps & { queue: FakeWorkQueue }, remainingMs?: number): Promise<object[]> {
+async function drain(deps: FakeWorkerDeps, remainingMs?: number): Promise<object[]> {
   const handled: object[] = [];
   while (deps.queue.sent.length > 0) {
     const batch = deps.queue.sent.splice(0, BATCH_SIZE);
