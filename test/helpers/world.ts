@@ -87,7 +87,10 @@ export interface World {
   deleteZone(account: AccountId, zoneId: ZoneId): Promise<void>;
   /** Waits until the queue is empty and no batch runs. */
   settle(): Promise<void>;
-  /** Sends a sweep request as the scheduler does (sweep id from the clock by default), then settles. */
+  /**
+   * Sends a sweep request as the scheduler does, then settles. By default each call is a sweep
+   * of its own (the clock's time and a count): a request with an id already swept is a duplicate.
+   */
   sweep(sweepId?: string): Promise<void>;
   /** The parent zone's records, canonical names. */
   parentRecords(): Array<{ name: string; type: string; ttl: number; values: string[] }>;
@@ -149,6 +152,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     policies.push({ fromBatch, documents: [document] });
   };
 
+  let sweepsSent = 0;
   const world: World = {
     emulator,
     parentZoneId,
@@ -188,7 +192,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       await world.route53As(account).send(new DeleteHostedZoneCommand({ Id: zoneId }));
     },
     settle: () => emulator.drain({ timeoutMs: 20_000 }),
-    async sweep(sweepId = `sweep-${clock.now().getTime()}`) {
+    async sweep(sweepId = `sweep-${clock.now().getTime()}-${(sweepsSent += 1)}`) {
       emulator.queues.send(emulator.queue.queue, JSON.stringify(sweepRequest(sweepId)), { senderId: 'scheduler' });
       await world.settle();
     },
