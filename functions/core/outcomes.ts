@@ -134,17 +134,14 @@ const APPLIED: { readonly [K in Decision['kind']]: AppliedOutcome<K> } = {
     const seen = withSigningWait(entry, decision.signingSeenSince, decision.signingChangeId);
     // A write reported as not applied belongs to an episode that is over: the next one is reported again.
     const tidy = isNotAppliedKey(entry.reason) ? { ...cleared(seen), reason: decision.reason } : cleared(seen);
-    const changed =
-      Object.keys(tidy).length !== Object.keys(entry).length ||
-      tidy.reason !== entry.reason ||
-      tidy.signingSeenSince !== entry.signingSeenSince ||
-      tidy.signingChangeId !== entry.signingChangeId;
+    const changed = Object.keys(tidy).length !== Object.keys(entry).length || tidy.reason !== entry.reason || !sameSigningWait(tidy, entry);
     return changed ? { entry: tidy } : {};
   },
   // Reported once, when the state begins; the delegation stays, for a person to decide.
   occluded: (decision, stored, _fresh, now) => {
-    const entry = stored ?? decision.entry;
-    if (entry.occludedSince !== undefined) return {};
+    const before = stored ?? decision.entry;
+    const entry = withSigningWait(before, decision.signingSeenSince, decision.signingChangeId);
+    if (entry.occludedSince !== undefined) return sameSigningWait(entry, before) ? {} : { entry };
     const occluded: LedgerEntry = { ...entry, occludedSince: now.toISOString() };
     return { entry: occluded, outcome: entryEvent('Delegation Occluded', occluded, decision.reason, false, now) };
   },
@@ -175,6 +172,10 @@ const APPLIED: { readonly [K in Decision['kind']]: AppliedOutcome<K> } = {
   ignore: () => ({}),
   frozen: () => ({}),
 };
+
+function sameSigningWait(a: LedgerEntry, b: LedgerEntry): boolean {
+  return a.signingSeenSince === b.signingSeenSince && a.signingChangeId === b.signingChangeId;
+}
 
 /** The entry with `signingSeenSince` and `signingChangeId` set to the given values, or dropped. */
 function withSigningWait(entry: LedgerEntry, signingSeenSince: string | undefined, signingChangeId: string | undefined): LedgerEntry {

@@ -101,8 +101,18 @@ export type Decision =
     }
   /** Subzone stops answering for a record it must not delete (adopted, changed by hand, gone): forgotten, never deleted. */
   | { readonly kind: 'disown'; readonly entry: LedgerEntry; readonly reason: RemovalReason | 'record-gone' }
-  /** A standing delegation with a delegation above it or records below it: reported, never kept silently. */
-  | { readonly kind: 'occluded'; readonly entry: LedgerEntry; readonly reason: 'occluded'; readonly detail: string }
+  /**
+   * A standing delegation with a delegation above it or records below it: reported, never kept
+   * silently. Its DS still follows the child's keys, so the wait for a first DS goes on.
+   */
+  | {
+      readonly kind: 'occluded';
+      readonly entry: LedgerEntry;
+      readonly reason: 'occluded';
+      readonly detail: string;
+      readonly signingSeenSince?: string | undefined;
+      readonly signingChangeId?: string | undefined;
+    }
   | {
       readonly kind: 'wait';
       readonly entry: LedgerEntry;
@@ -462,7 +472,7 @@ function judgeStanding(
     return changedOutside(`the TTL of the NS record at ${zone.name} was changed outside subzone (${nsTtl(entry)} to ${found.ttl})`);
   }
   const occlusion = occlusionOf(parentZoneId, zone.name, view);
-  if (occlusion !== undefined) return { kind: 'occluded', entry, reason: 'occluded', detail: occlusion };
+  if (occlusion !== undefined) return judgeOccluded(facts, zone, entry, view, occlusion);
   if (entry.origin === 'written' && (found.ttl !== desired.ttl || !sameValueSet(found.values, desired.values))) {
     const reason = found.ttl !== desired.ttl ? 'ttl-changed' : 'values-changed';
     view.remove(parentZoneId, zone.name, 'NS');
@@ -470,6 +480,25 @@ function judgeStanding(
     return { kind: 'update', zone, entry, found, record: desired, reason };
   }
   return judgeDs(facts, zone, entry, view) ?? keep(entry, {});
+}
+
+/**
+ * An occluded delegation stays while a person decides, and so does its DS duty: a DS left stale
+ * beside a live NS would make every answer of the child fail validation. A DS write goes ahead;
+ * otherwise the occlusion is reported, with where the wait for a first DS stands.
+ */
+function judgeOccluded(facts: AccountFacts, zone: SpokeZone, entry: LedgerEntry, view: ParentProjection, detail: string): Decision {
+  const ds = judgeDs(facts, zone, entry, view);
+  if (ds !== undefined && ds.kind !== 'keep') return ds;
+  const wait = ds?.kind === 'keep' ? ds : entry;
+  return {
+    kind: 'occluded',
+    entry,
+    reason: 'occluded',
+    detail,
+    signingSeenSince: wait.signingSeenSince,
+    signingChangeId: wait.signingChangeId,
+  };
 }
 
 /** Where the wait for a first DS stands, to remember on the entry. */

@@ -10,8 +10,12 @@ import { checkChaos } from '../chaos/property';
 
 const enabled = process.env.CHAOS_IN_TEST !== 'false';
 /** About a second of CPU a scenario (test/chaos/README.md, figures). */
-const runs = Number(process.env.CHAOS_RUNS ?? 120);
-const seed = Number(process.env.CHAOS_SEED ?? Date.now() % 2 ** 31);
+const runs = Number(process.env.CHAOS_RUNS ?? 300);
+/**
+ * A fixed seed, so a test run passes or fails the same way on every machine; `npm run chaos`
+ * draws a new seed each time and goes looking for what this run does not reach.
+ */
+const seed = Number(process.env.CHAOS_SEED ?? 2026);
 
 (enabled ? describe : describe.skip)('chaos convergence', () => {
   let environment: ChaosEnvironment;

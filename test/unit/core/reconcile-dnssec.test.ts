@@ -409,3 +409,45 @@ describe('reconcileAccounts: a DS changed by hand', () => {
     expect(world.parents.applied).toEqual([]);
   });
 });
+
+describe('reconcileAccounts: the DS of an occluded delegation', () => {
+  /** A delegated zone with an address record below it in the parent, which the delegation hides. */
+  function occludedWorld(zoneSigning: SpokeZone['dnssec'], entry: Partial<LedgerEntry> = {}) {
+    const found = delegatedWorld(zoneSigning, entry);
+    found.world.parents.put(PARENT_ID, recordSet(`y.${found.zone.name}`, 'A', ['192.0.2.10'], 300));
+    return found;
+  }
+
+  it('reports the occlusion once, waits the NS TTL and then publishes the DS, since the NS stays', async () => {
+    // Prepare
+    const { world, zone } = occludedWorld(signing([OLD_KEY]));
+
+    // Act
+    const [first] = await world.run(accountJob(ACCOUNT_A));
+    const [again] = await world.run(accountJob(ACCOUNT_A));
+    world.clock.advanceMinutes(60);
+    const [due] = await world.run(accountJob(ACCOUNT_A));
+
+    // Assess
+    expect([...verdicts(first), ...verdicts(again)]).toEqual(['occluded:occluded:applied', 'occluded:occluded:applied']);
+    expect(world.publisher.ofType('Delegation Occluded')).toHaveLength(1);
+    expect(verdicts(due)).toEqual(['ds:ds-published:applied']);
+    expect(world.parents.find(PARENT_ID, zone.name, 'DS')).toEqual(recordSet(zone.name, 'DS', ['11111 13 2 AAAA1111'], 300));
+  });
+
+  it('withdraws the DS when the child stops signing, so no stale DS breaks validation of the child', async () => {
+    // Prepare
+    const { world, zone } = delegatedWorld(undefined, {});
+    world.ledger.seed(makeEntry(zone, withDs(zone, [OLD_KEY])));
+    putDs(world, zone, [OLD_KEY]);
+    world.parents.put(PARENT_ID, recordSet(`y.${zone.name}`, 'A', ['192.0.2.10'], 300));
+
+    // Act
+    const [result] = await world.run(accountJob(ACCOUNT_A));
+
+    // Assess
+    expect(verdicts(result)).toEqual(['ds:ds-withdrawn:applied']);
+    expect(world.parents.find(PARENT_ID, zone.name, 'DS')).toBeUndefined();
+    expect(world.parents.find(PARENT_ID, zone.name, 'NS')).toBeDefined();
+  });
+});
