@@ -20,7 +20,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { Emulator, QueueOptions } from '../emulator';
 import type { ServiceName } from '../emulator/types';
 import { createHubRoute53Client } from '../functions/adapters/clients';
-import { requestsPerEnvironment } from '../functions/adapters/rate-limiter';
+import { SENT_RATE_MIDDLEWARE, requestsPerEnvironment } from '../functions/adapters/rate-limiter';
 import { RECORDS_PER_PAGE, Route53ParentZoneStore } from '../functions/adapters/route53-parent-zone-store';
 import { WORKER_MAX_CONCURRENCY_VARIABLE, WORKER_TIMEOUT_SECONDS_DEFAULT } from '../functions/core/contract';
 import { LeaseBusyError } from '../functions/core/errors';
@@ -316,11 +316,11 @@ export class BenchWorld {
       relation: 'after',
       toMiddleware: 'retryMiddleware',
     });
-    // After signing, past the rate limiter: when each attempt leaves for the wire.
+    // After signing and the limiter's last gate: when each attempt leaves for the wire.
     hubRoute53.middlewareStack.addRelativeTo(this.hubSendMiddleware(), {
       name: 'benchHubSendClock',
       relation: 'after',
-      toMiddleware: 'httpSigningMiddleware',
+      toMiddleware: SENT_RATE_MIDDLEWARE,
     });
     const { handler } = buildRealWorker(this.config, (production) => {
       this.observeLeases(production.ledger);

@@ -44,7 +44,7 @@ function retrySettings(maxAttempts: number | undefined, retry: RetryStrategyFact
 export interface HubRoute53ClientOptions {
   /** The rate of the limiter every request passes. @default DEFAULT_HUB_RATE_LIMIT (5 in any second) */
   readonly rateLimit?: Partial<RequestRateLimit>;
-  /** A gate to use instead of a new limiter (tests, or sharing one limiter between clients). */
+  /** A gate to pace the requests before signing, instead of a new limiter (tests). */
   readonly gate?: RequestGate;
   /** @default ROUTE53_MAX_ATTEMPTS */
   readonly maxAttempts?: number;
@@ -61,7 +61,9 @@ export function createHubRoute53Client(options: HubRoute53ClientOptions = {}): R
     region: ROUTE53_REGION,
     ...retrySettings(options.maxAttempts ?? ROUTE53_MAX_ATTEMPTS, options.retry),
   });
-  client.middlewareStack.use(rateLimitPlugin(options.gate ?? new RequestRateLimiter(options.rateLimit)));
+  client.middlewareStack.use(
+    rateLimitPlugin(options.gate ?? new RequestRateLimiter(options.rateLimit), new RequestRateLimiter(options.rateLimit)),
+  );
   return client;
 }
 

@@ -87,16 +87,28 @@ export class RequestRateLimiter implements RequestGate {
   }
 }
 
-const rateLimitMiddlewareOptions: RelativeMiddlewareOptions = {
+const pacedMiddlewareOptions: RelativeMiddlewareOptions = {
   name: 'subzoneRateLimitMiddleware',
-  // After the retry middleware, so every attempt (retries included) takes a token; before
-  // signing, so a request that waited is signed with a fresh timestamp.
+  // After the retry middleware, so every attempt (retries included) takes a turn; before
+  // signing, so a request that waited its turn is signed with a fresh timestamp.
   relation: 'before',
   toMiddleware: 'httpSigningMiddleware',
   override: true,
 };
 
-function rateLimitMiddleware<Input extends object, Output extends object>(gate: RequestGate): FinalizeRequestMiddleware<Input, Output> {
+/** The name of the limiter's last gate, after signing: what follows it sees the requests as they leave. */
+export const SENT_RATE_MIDDLEWARE = 'subzoneSentRateMiddleware';
+
+const sentMiddlewareOptions: RelativeMiddlewareOptions = {
+  name: SENT_RATE_MIDDLEWARE,
+  // Signing takes a varying time (hashing, a busy event loop), so requests paced before it can
+  // bunch up after it: this last check holds a signed request back until the window as sent allows it.
+  relation: 'after',
+  toMiddleware: 'httpSigningMiddleware',
+  override: true,
+};
+
+function gateMiddleware<Input extends object, Output extends object>(gate: RequestGate): FinalizeRequestMiddleware<Input, Output> {
   return (next) => async (args) => {
     await gate.acquire();
     return next(args);
@@ -104,13 +116,20 @@ function rateLimitMiddleware<Input extends object, Output extends object>(gate: 
 }
 
 /**
- * An SDK plugin that makes every HTTP request of a client wait for `gate`; add it with
- * `client.middlewareStack.use(...)` (clients.ts does this for the hub Route 53 client).
+ * An SDK plugin that makes every HTTP request of a client wait for `paced` before it is signed,
+ * then for `sent` once it is signed, just before it leaves; add it with
+ * `client.middlewareStack.use(...)` (clients.ts does this for the hub Route 53 client). Two
+ * limiters of one rate keep any one-second window within the rate as the requests leave, and
+ * a request waits after signing only for the little time signing took.
  */
-export function rateLimitPlugin<Input extends object, Output extends object>(gate: RequestGate): Pluggable<Input, Output> {
+export function rateLimitPlugin<Input extends object, Output extends object>(
+  paced: RequestGate,
+  sent: RequestGate,
+): Pluggable<Input, Output> {
   return {
     applyToStack: (stack) => {
-      stack.addRelativeTo(rateLimitMiddleware<Input, Output>(gate), rateLimitMiddlewareOptions);
+      stack.addRelativeTo(gateMiddleware<Input, Output>(paced), pacedMiddlewareOptions);
+      stack.addRelativeTo(gateMiddleware<Input, Output>(sent), sentMiddlewareOptions);
     },
   };
 }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { ConfigError } from '../../../functions/core/errors';
-import { RequestRateLimiter, requestsPerEnvironment } from '../../../functions/adapters/rate-limiter';
+import type { FinalizeHandler, FinalizeRequestMiddleware, MiddlewareStack, RelativeMiddlewareOptions } from '@smithy/types';
+import { RequestRateLimiter, rateLimitPlugin, requestsPerEnvironment } from '../../../functions/adapters/rate-limiter';
 
 /** Starts `count` acquisitions and records the fake time at which each went through. */
 function startRequests(limiter: RequestRateLimiter, count: number, grants: number[] = []): { readonly passed: () => number } {
@@ -177,6 +178,82 @@ describe('RequestRateLimiter', () => {
     // Assess
     expect(build).toThrow(ConfigError);
     expect(build).toThrow(message);
+  });
+});
+
+/**
+ * The plugin's two middlewares around a signing step that takes `signingMs[i]` for the i-th
+ * request, as the SDK's stack runs them; returns when each request left (after both gates).
+ */
+function pluginChain(limit: number, signingMs: readonly number[]): { send: () => void; readonly sentAt: number[] } {
+  const added = new Map<string, FinalizeRequestMiddleware<object, object>>();
+  const stack = {
+    addRelativeTo: (middleware: FinalizeRequestMiddleware<object, object>, options: RelativeMiddlewareOptions) => {
+      added.set(`${options.relation} ${options.toMiddleware}`, middleware);
+    },
+  } as unknown as MiddlewareStack<object, object>;
+  rateLimitPlugin(new RequestRateLimiter({ requestsPerSecond: limit }), new RequestRateLimiter({ requestsPerSecond: limit })).applyToStack(
+    stack,
+  );
+  const before = added.get('before httpSigningMiddleware');
+  const after = added.get('after httpSigningMiddleware');
+  if (!before || !after) throw new Error('the plugin adds a middleware before signing and one after it');
+  const sentAt: number[] = [];
+  const wire: FinalizeHandler<object, object> = async () => {
+    sentAt.push(Date.now());
+    return { output: {}, response: {} } as never;
+  };
+  let signed = 0;
+  const signing: FinalizeHandler<object, object> = async (args) => {
+    const ms = signingMs[signed] ?? 0;
+    signed += 1;
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return after(wire, {} as never)(args);
+  };
+  const chain = before(signing, {} as never);
+  return { send: () => void chain({ input: {}, request: {} }), sentAt };
+}
+
+describe('rateLimitPlugin', () => {
+  beforeEach(() => {
+    jest.useFakeTimers({ now: 0 });
+  });
+
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('holds a signed request back when a slow signing bunched it with the next one', async () => {
+    // Prepare
+    const { send, sentAt } = pluginChain(1, [900, 0, 0]);
+
+    // Act
+    for (let i = 0; i < 3; i += 1) send();
+    await jest.advanceTimersByTimeAsync(10_000);
+
+    // Assess
+    expect(sentAt).toEqual([900, 1900, 2900]);
+  });
+
+  it('keeps every one-second window within the limit as the requests leave, whatever signing takes', async () => {
+    // Prepare
+    const scenario = fc.record({
+      limit: fc.integer({ min: 1, max: 6 }),
+      signingMs: fc.array(fc.integer({ min: 0, max: 1500 }), { minLength: 1, maxLength: 20 }),
+    });
+
+    // Act
+    const property = fc.asyncProperty(scenario, async ({ limit, signingMs }) => {
+      jest.setSystemTime(0);
+      const { send, sentAt } = pluginChain(limit, signingMs);
+      for (const _ of signingMs) send();
+      await jest.advanceTimersByTimeAsync(120_000);
+
+      // Assess
+      expect(sentAt).toHaveLength(signingMs.length);
+      expect(busiestSecond(sentAt)).toBeLessThanOrEqual(limit);
+    });
+    await fc.assert(property, { numRuns: 100 });
   });
 });
 
