@@ -100,6 +100,7 @@ export class AccountEntries {
     for (const { decision, result, changeId } of items) {
       const base = this.get(subjectOf(decision).zoneId);
       const change = withChangeId(outcomeFor(decision, result, base, this.account, now), changeId);
+      if (change.freeName && base?.parentZoneId) await this.stores.ledger.freeName(ownerOfEntry(base));
       if (change.entry === 'delete' && base !== undefined) {
         if (change.outcome)
           reported.push({ entry: { ...base, state: 'retired', records: [], intent: undefined }, outcome: change.outcome, retire: true });

@@ -3,12 +3,14 @@
  * outcome event (on state change only).
  */
 import { recordedDs } from './ds-policy';
-import type { Decision } from './policy';
+import { cannotClaim, type Decision } from './policy';
 import type { AccountId, LedgerEntry, OutcomeDetailType, OutcomeEvent } from './types';
 
 export interface DecisionOutcome {
   /** The entry to store, `delete` to drop it (its name owner is freed first), undefined to leave it as it is. */
   readonly entry?: LedgerEntry | 'delete';
+  /** The zone no longer claims its name: its name owner item goes, while the entry stays to say why. */
+  readonly freeName?: boolean;
   readonly outcome?: OutcomeEvent;
 }
 
@@ -156,7 +158,9 @@ const APPLIED: { readonly [K in Decision['kind']]: AppliedOutcome<K> } = {
     };
   },
   reject: (decision, stored, fresh, now) => {
+    // The name owner goes when the rejection begins, before the entry says so: a crash between the two repeats both.
     if (stored?.state === 'rejected' && stored.reason === decision.reason) return {};
+    const freeName = cannotClaim(decision.reason);
     const entry: LedgerEntry = {
       ...cleared(stored ?? fresh()),
       state: 'rejected',
@@ -164,7 +168,7 @@ const APPLIED: { readonly [K in Decision['kind']]: AppliedOutcome<K> } = {
       reason: decision.reason,
       ...(decision.parentZoneId ? { parentZoneId: decision.parentZoneId } : {}),
     };
-    return { entry, outcome: entryEvent('Delegation Rejected', entry, decision.reason, true, now) };
+    return { entry, outcome: entryEvent('Delegation Rejected', entry, decision.reason, true, now), freeName };
   },
   // The name may still be claimed (observe mode, or a write that never happened): deleting the
   // entry frees it, or no other zone could ever claim it.

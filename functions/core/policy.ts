@@ -36,6 +36,14 @@ export type RejectReason =
   | 'delegated-elsewhere'
   | 'changed-outside-subzone';
 
+/** Rejections of a zone that cannot claim its name at all, whatever the parent holds: its name owner item goes. */
+const UNCLAIMABLE: ReadonlySet<RejectReason> = new Set(['outside-managed-parents', 'not-allowlisted', 'needs-glue']);
+
+/** True when a zone rejected for `reason` no longer claims its name (invariant 7: only claimants own names). */
+export function cannotClaim(reason: RejectReason): boolean {
+  return UNCLAIMABLE.has(reason);
+}
+
 /** Why a DS changes: the first published, the key set changed, or withdrawn (before its NS, or at the team's request). */
 export type DsReason = 'ds-published' | 'ds-updated' | 'ds-withdrawn';
 

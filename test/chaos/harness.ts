@@ -83,8 +83,10 @@ const LEASE_TTL_MS = 120_000;
 const LEASE_WAIT_MS = 500;
 /**
  * Sweeps after the faults stop, each with the clock past every lease and grace period: the
- * sweeps go on until one writes nothing (at least two, for the grace period to be seen twice);
- * one that still writes after this many has not converged.
+ * sweeps go on until one changes nothing, neither the parent nor a ledger entry or name owner
+ * (at least two, for the grace period to be seen twice): a sweep that only starts a wait, for a
+ * first DS say, writes to the parent on the next one. One that still changes things after this
+ * many has not converged.
  */
 const MIN_FINAL_SWEEPS = 2;
 /** How far the clock moves before each final sweep: past every lease and grace period, and past the NS TTL a first DS waits for. */
@@ -705,6 +707,7 @@ class ScenarioRun {
     await this.signPending();
     for (let sweep = 1; ; sweep += 1) {
       const writesBefore = this.monitor.subzoneBatches;
+      const ledgerBefore = await this.ledgerFingerprint();
       this.clock.advanceMinutes(FINAL_SWEEP_MINUTES);
       this.emulator.queues.send(this.emulator.queue.queue, JSON.stringify(sweepRequest(`final-${sweep}-${this.clock.now().getTime()}`)), {
         senderId: 'scheduler',
@@ -712,18 +715,19 @@ class ScenarioRun {
       await this.drain();
       await this.checkNewOwners(`final sweep ${sweep}`);
       const wrote = this.monitor.subzoneBatches - writesBefore;
-      if (wrote === 0 && sweep >= MIN_FINAL_SWEEPS) return;
+      const ledgerChanged = (await this.ledgerFingerprint()) !== ledgerBefore;
+      if (wrote === 0 && !ledgerChanged && sweep >= MIN_FINAL_SWEEPS) return;
       if (sweep === MAX_FINAL_SWEEPS) {
         this.violations.push({
           invariant: 'convergence: sweeps stop writing once the faults stop',
-          message: `sweep ${sweep} after the faults still wrote ${wrote} batches`,
+          message: `sweep ${sweep} after the faults still wrote ${wrote} batches${ledgerChanged ? ' and changed the ledger' : ''}`,
         });
         return;
       }
     }
   }
 
-  private async readLedger(): Promise<FinalLedger> {
+  private async scanLedger(): Promise<Array<Record<string, unknown>>> {
     const items: Array<Record<string, unknown>> = [];
     let start: Record<string, never> | undefined;
     do {
@@ -731,6 +735,21 @@ class ScenarioRun {
       items.push(...(page.Items ?? []).map((item) => unmarshall(item)));
       start = page.LastEvaluatedKey as Record<string, never> | undefined;
     } while (start);
+    return items;
+  }
+
+  /** The ledger entries (with their versions) and name owners: what a sweep that changes nothing leaves as it found. */
+  private async ledgerFingerprint(): Promise<string> {
+    const items = await this.scanLedger();
+    return items
+      .filter((item) => String(item.sk).startsWith('ZONE#') || item.sk === 'OWNER')
+      .map((item) => `${String(item.pk)}|${String(item.sk)}|${String(item.version ?? item.zoneId)}`)
+      .sort()
+      .join('\n');
+  }
+
+  private async readLedger(): Promise<FinalLedger> {
+    const items = await this.scanLedger();
     const owners: FinalOwner[] = items
       .filter((item) => item.sk === 'OWNER')
       .map((item) => ({ name: String(item.name), account: String(item.account), zoneId: String(item.zoneId) }));

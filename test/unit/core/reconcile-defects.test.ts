@@ -20,7 +20,7 @@ import {
   ownerOf,
   recordSet,
 } from '../../helpers/core-fixtures';
-import { accountJob, fakeWorld, zonesJob } from '../../fakes/fake-world';
+import { accountJob, fakeWorld, verdicts, zonesJob } from '../../fakes/fake-world';
 
 /** foo.example.com allowed to C, a.foo.example.com (below it) to A. */
 function nestedConfig() {
@@ -154,6 +154,45 @@ describe('reconcile frees names whose entry goes', () => {
     // Assess
     expect('decisions' in result! && result.decisions.map((item) => item.decision.kind)).toEqual(['create']);
     expect(world.ledger.owner(PARENT_ID, zone.name)).toMatchObject(ownerOf(zone, ACCOUNT_B));
+  });
+});
+
+describe('reconcile frees the names of zones that can no longer claim them', () => {
+  it.each([
+    ['its rule is dropped', { rules: [{ name: 'foo.example.com', accounts: [ACCOUNT_C] }] }, 'not-allowlisted'],
+    ['its rule no longer lists the account', { rules: [{ name: 'bar.example.com', accounts: [ACCOUNT_B] }] }, 'not-allowlisted'],
+  ])('frees the owner of a rejected zone when %s, and still reports why', async (_title, config, reason) => {
+    // Prepare: bar was released when a person pointed its NS elsewhere; the zone kept its name owner.
+    const world = fakeWorld({ config: makeConfig(config) });
+    const zone = makeZone('bar.example.com');
+    world.reader.set(ACCOUNT_A, [zone]);
+    world.ledger.seed(makeEntry(zone, { state: 'rejected', records: [], reason: 'delegated-elsewhere' }));
+    world.ledger.owners.set(`${PARENT_ID}|${zone.name}`, ownerOf(zone));
+
+    // Act
+    const [result] = await world.run(accountJob(ACCOUNT_A));
+
+    // Assess
+    expect(verdicts(result)).toEqual([`reject:${reason}:applied`]);
+    expect(world.ledger.owner(PARENT_ID, zone.name)).toBeUndefined();
+    expect(world.ledger.entry(ACCOUNT_A, zone.zoneId)).toMatchObject({ state: 'rejected', reason });
+  });
+
+  it('keeps the owner of a zone rejected for what the parent holds: it still claims the name', async () => {
+    // Prepare
+    const world = fakeWorld({ config: nestedConfig() });
+    const zone = makeZone('bar.example.com');
+    world.reader.set(ACCOUNT_A, [zone]);
+    world.ledger.seed(makeEntry(zone, { state: 'rejected', records: [], reason: 'delegated-elsewhere' }));
+    world.ledger.owners.set(`${PARENT_ID}|${zone.name}`, ownerOf(zone));
+    world.parents.put(PARENT_ID, recordSet(zone.name, 'NS', ['ns1.elsewhere.net.']));
+
+    // Act
+    const [result] = await world.run(accountJob(ACCOUNT_A));
+
+    // Assess
+    expect('decisions' in result! && result.decisions.map((item) => item.decision.kind)).toEqual(['reject']);
+    expect(world.ledger.owner(PARENT_ID, zone.name)).toMatchObject(ownerOf(zone));
   });
 });
 
