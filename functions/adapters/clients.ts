@@ -44,7 +44,7 @@ function retrySettings(maxAttempts: number | undefined, retry: RetryStrategyFact
 export interface HubRoute53ClientOptions {
   /** The rate of the limiter every request passes. @default DEFAULT_HUB_RATE_LIMIT (5 in any second) */
   readonly rateLimit?: Partial<RequestRateLimit>;
-  /** A gate to pace the requests before signing, instead of a new limiter (tests). */
+  /** A gate every request waits for before signing, instead of the limiter's two gates (tests). */
   readonly gate?: RequestGate;
   /** @default ROUTE53_MAX_ATTEMPTS */
   readonly maxAttempts?: number;
@@ -54,16 +54,18 @@ export interface HubRoute53ClientOptions {
 
 /**
  * The Route 53 client of the hub (DNS) account: region us-east-1, standard retries with
- * ROUTE53_MAX_ATTEMPTS, and every HTTP request (retries included) through one rate limiter.
+ * ROUTE53_MAX_ATTEMPTS, and every HTTP request (retries included) through the rate limiter's
+ * two gates, before and after signing.
  */
 export function createHubRoute53Client(options: HubRoute53ClientOptions = {}): Route53Client {
   const client = new Route53Client({
     region: ROUTE53_REGION,
     ...retrySettings(options.maxAttempts ?? ROUTE53_MAX_ATTEMPTS, options.retry),
   });
-  client.middlewareStack.use(
-    rateLimitPlugin(options.gate ?? new RequestRateLimiter(options.rateLimit), new RequestRateLimiter(options.rateLimit)),
-  );
+  const gates: [RequestGate, RequestGate?] = options.gate
+    ? [options.gate]
+    : [new RequestRateLimiter(options.rateLimit), new RequestRateLimiter(options.rateLimit)];
+  client.middlewareStack.use(rateLimitPlugin(...gates));
   return client;
 }
 

@@ -117,19 +117,19 @@ function gateMiddleware<Input extends object, Output extends object>(gate: Reque
 
 /**
  * An SDK plugin that makes every HTTP request of a client wait for `paced` before it is signed,
- * then for `sent` once it is signed, just before it leaves; add it with
+ * then (when given) for `sent` once it is signed, just before it leaves; add it with
  * `client.middlewareStack.use(...)` (clients.ts does this for the hub Route 53 client). Two
  * limiters of one rate keep any one-second window within the rate as the requests leave, and
  * a request waits after signing only for the little time signing took.
  */
 export function rateLimitPlugin<Input extends object, Output extends object>(
   paced: RequestGate,
-  sent: RequestGate,
+  sent?: RequestGate,
 ): Pluggable<Input, Output> {
   return {
     applyToStack: (stack) => {
       stack.addRelativeTo(gateMiddleware<Input, Output>(paced), pacedMiddlewareOptions);
-      stack.addRelativeTo(gateMiddleware<Input, Output>(sent), sentMiddlewareOptions);
+      if (sent) stack.addRelativeTo(gateMiddleware<Input, Output>(sent), sentMiddlewareOptions);
     },
   };
 }

@@ -5,16 +5,23 @@
  * claim that meets one, and the sweep, free it.
  */
 import type { DelegationEntries, LedgerScan, NameOwners } from './ports';
-import type { NameOwner } from './types';
+import { isUnclaimableReason } from './policy';
+import type { LedgerEntry, NameOwner } from './types';
 
 /**
  * True when no entry of the owning zone stands behind the owner item, nor is about to: a claim
  * made less than `claimWindowMs` ago (a lease's lifetime) may still be on its way to its entry.
+ * An entry rejected because its zone cannot claim the name at all stands behind nothing either.
  */
 export async function isOrphaned(owner: NameOwner, ledger: DelegationEntries, now: Date, claimWindowMs: number): Promise<boolean> {
   if (owner.claimedAt !== undefined && now.getTime() - Date.parse(owner.claimedAt) < claimWindowMs) return false;
   const entry = await ledger.getEntry(owner.account, owner.zoneId);
-  return entry === undefined || entry.name !== owner.name || entry.parentZoneId !== owner.parentZoneId;
+  return entry === undefined || entry.name !== owner.name || entry.parentZoneId !== owner.parentZoneId || gaveUpName(entry);
+}
+
+/** The entry's zone was rejected for a reason that means it cannot claim its name at all. */
+function gaveUpName(entry: LedgerEntry): boolean {
+  return entry.state === 'rejected' && entry.reason !== undefined && isUnclaimableReason(entry.reason);
 }
 
 /**
@@ -28,7 +35,11 @@ export async function freeOrphanedOwners(
   now: Date,
   claimWindowMs: number,
 ): Promise<NameOwner[]> {
-  const standing = new Set(scan.entries.map((entry) => ownerKey(entry.parentZoneId, entry.name, entry.account, entry.zoneId)));
+  const standing = new Set(
+    scan.entries
+      .filter((entry) => !gaveUpName(entry))
+      .map((entry) => ownerKey(entry.parentZoneId, entry.name, entry.account, entry.zoneId)),
+  );
   const freed: NameOwner[] = [];
   for (const owner of scan.owners) {
     if (standing.has(ownerKey(owner.parentZoneId, owner.name, owner.account, owner.zoneId))) continue;

@@ -3,7 +3,7 @@
  * outcome event (on state change only).
  */
 import { recordedDs } from './ds-policy';
-import { cannotClaim, type Decision } from './policy';
+import { isUnclaimableReason, standsInParent, type Decision } from './policy';
 import type { AccountId, LedgerEntry, OutcomeDetailType, OutcomeEvent } from './types';
 
 export interface DecisionOutcome {
@@ -160,7 +160,8 @@ const APPLIED: { readonly [K in Decision['kind']]: AppliedOutcome<K> } = {
   reject: (decision, stored, fresh, now) => {
     // The name owner goes when the rejection begins, before the entry says so: a crash between the two repeats both.
     if (stored?.state === 'rejected' && stored.reason === decision.reason) return {};
-    const freeName = cannotClaim(decision.reason);
+    // A delegation still standing (its records in the parent) keeps its owner until it goes.
+    const freeName = isUnclaimableReason(decision.reason) && (stored === undefined || !standsInParent(stored));
     const entry: LedgerEntry = {
       ...cleared(stored ?? fresh()),
       state: 'rejected',

@@ -40,8 +40,8 @@ export type RejectReason =
 const UNCLAIMABLE: ReadonlySet<RejectReason> = new Set(['outside-managed-parents', 'not-allowlisted', 'needs-glue']);
 
 /** True when a zone rejected for `reason` no longer claims its name (invariant 7: only claimants own names). */
-export function cannotClaim(reason: RejectReason): boolean {
-  return UNCLAIMABLE.has(reason);
+export function isUnclaimableReason(reason: string): boolean {
+  return UNCLAIMABLE.has(reason as RejectReason);
 }
 
 /** Why a DS changes: the first published, the key set changed, or withdrawn (before its NS, or at the team's request). */
@@ -487,26 +487,25 @@ function judgeStanding(
     view.add(parentZoneId, { name: zone.name, ...desired });
     return { kind: 'update', zone, entry, found, record: desired, reason };
   }
-  return judgeDs(facts, zone, entry, view) ?? keep(entry, {});
+  const ds = judgeDs(facts, zone, entry, view);
+  return ds === undefined ? keep(entry, {}) : projectDs(view, ds);
 }
 
 /**
  * An occluded delegation stays while a person decides, and so does its DS duty: a DS left stale
- * beside a live NS would make every answer of the child fail validation. A DS write goes ahead;
- * otherwise the occlusion is reported, with where the wait for a first DS stands.
+ * beside a live NS would make every answer of the child fail validation. The occlusion is
+ * reported first (with where the wait for a first DS stands), so that no DS write held back by
+ * observe mode, a hold or the budget can hide it; the DS follows on the next reconcile. Below a
+ * delegation above it the NS is not served: its DS may go, never come or change.
  */
-function judgeOccluded(facts: AccountFacts, zone: SpokeZone, entry: LedgerEntry, view: ParentProjection, detail: string): Decision {
+function judgeOccluded(facts: AccountFacts, zone: SpokeZone, entry: LedgerEntry, view: ParentProjection, occlusion: Occlusion): Decision {
   const ds = judgeDs(facts, zone, entry, view);
-  if (ds !== undefined && ds.kind !== 'keep') return ds;
-  const wait = ds?.kind === 'keep' ? ds : entry;
-  return {
-    kind: 'occluded',
-    entry,
-    reason: 'occluded',
-    detail,
-    signingSeenSince: wait.signingSeenSince,
-    signingChangeId: wait.signingChangeId,
-  };
+  const wait: Partial<SigningWait> = ds === undefined ? {} : ds.kind === 'keep' ? ds : entry;
+  const { signingSeenSince, signingChangeId } = wait;
+  const report: Decision = { kind: 'occluded', entry, reason: 'occluded', detail: occlusion.detail, signingSeenSince, signingChangeId };
+  if (ds === undefined || ds.kind === 'keep' || entry.occludedSince === undefined) return report;
+  if (occlusion.hidden && ds.kind === 'ds' && ds.record !== undefined) return report;
+  return projectDs(view, ds);
 }
 
 /** Where the wait for a first DS stands, to remember on the entry. */
@@ -538,17 +537,31 @@ function judgeDs(facts: AccountFacts, zone: SpokeZone, entry: LedgerEntry, view:
   if (record !== undefined && found !== undefined && record.ttl === found.ttl && sameDsValues(record.values, found.values)) {
     return keep(entry, wanted);
   }
-  view.remove(entry.parentZoneId, entry.name, 'DS');
-  if (record !== undefined) view.add(entry.parentZoneId, { name: entry.name, ...record });
   const reason: DsReason = record === undefined ? 'ds-withdrawn' : found === undefined ? 'ds-published' : 'ds-updated';
   return { kind: 'ds', entry, found, record, signingSeenSince, signingChangeId, reason };
 }
 
+/** Shows a DS decision's change in the projected parent, for the claims judged after it. */
+function projectDs(view: ParentProjection, decision: Decision): Decision {
+  if (decision.kind !== 'ds') return decision;
+  view.remove(decision.entry.parentZoneId, decision.entry.name, 'DS');
+  if (decision.record !== undefined) view.add(decision.entry.parentZoneId, { name: decision.entry.name, ...decision.record });
+  return decision;
+}
+
+/** Why a standing delegation no longer answers for its name alone. */
+interface Occlusion {
+  /** A delegation above hides this one (else it hides records below it). */
+  readonly hidden: boolean;
+  readonly detail: string;
+}
+
 /** Why a standing delegation no longer answers for its name alone, if it does not. */
-function occlusionOf(parentZoneId: ZoneId, name: DnsName, view: ParentProjection): string | undefined {
+function occlusionOf(parentZoneId: ZoneId, name: DnsName, view: ParentProjection): Occlusion | undefined {
   const above = view.delegationAbove(parentZoneId, name);
-  if (above !== undefined) return `${name} lies below the delegation at ${above}`;
-  if (view.anyBelow(parentZoneId, name)) return `the parent holds records below ${name}, which the delegation hides`;
+  if (above !== undefined) return { hidden: true, detail: `${name} lies below the delegation at ${above}` };
+  if (view.anyBelow(parentZoneId, name))
+    return { hidden: false, detail: `the parent holds records below ${name}, which the delegation hides` };
   return undefined;
 }
 

@@ -719,7 +719,7 @@ class ScenarioRun {
       if (wrote === 0 && !ledgerChanged && sweep >= MIN_FINAL_SWEEPS) return;
       if (sweep === MAX_FINAL_SWEEPS) {
         this.violations.push({
-          invariant: 'convergence: sweeps stop writing once the faults stop',
+          invariant: 'convergence: sweeps stop changing anything once the faults stop',
           message: `sweep ${sweep} after the faults still wrote ${wrote} batches${ledgerChanged ? ' and changed the ledger' : ''}`,
         });
         return;

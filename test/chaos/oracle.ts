@@ -10,7 +10,8 @@
  * - no delegation subzone holds lies below another;
  * - every delegation subzone holds for a signing owner carries the DS of the owner's active
  *   keys (but the retired one), and no DS subzone holds lies anywhere else (the final sweeps
- *   move the clock past the NS TTL a first DS waits for);
+ *   move the clock past the NS TTL a first DS waits for); below a delegation above it, where
+ *   the NS is not served, a DS may only have been withdrawn;
  * - no lease is left behind and no intent is left unsettled.
  */
 import type { Violation } from './monitor';
@@ -133,6 +134,9 @@ function checkDs(state: FinalState, records: readonly FinalRecord[], ownerZone: 
   const violations: Violation[] = [];
   const { policy } = state;
   const dsKey = (values: readonly string[]) => values.map(dsValue).sort().join(' | ');
+  // Below a delegation above it, the NS is not served: subzone only ever withdraws a DS there.
+  const hidden = (name: string) =>
+    records.some((record) => record.type === 'NS' && record.name !== policy.apex && isStrictlyBelow(name, record.name));
   /** The owner whose name servers the NS at `name` holds, with the DS it wants. */
   const wanted = (name: string) => {
     const zone = ownerZone(name);
@@ -147,7 +151,7 @@ function checkDs(state: FinalState, records: readonly FinalRecord[], ownerZone: 
     const values = owner?.values ?? [];
     if (values.length === 0) {
       violations.push({ invariant: '8: no DS without a signing, delegated owner', message: `DS ${ds.name} [${dsKey(ds.values)}] stands` });
-    } else if (dsKey(values) !== dsKey(ds.values) || ds.ttl !== policy.dsTtl) {
+    } else if (!hidden(ds.name) && (dsKey(values) !== dsKey(ds.values) || ds.ttl !== policy.dsTtl)) {
       violations.push({
         invariant: "8: a DS holds its owner's active keys",
         message: `DS ${ds.name} ${ds.ttl} [${dsKey(ds.values)}], owner ${owner?.zone.zoneId} wants ${policy.dsTtl} [${dsKey(values)}]`,
@@ -157,7 +161,7 @@ function checkDs(state: FinalState, records: readonly FinalRecord[], ownerZone: 
   const names = new Set(records.filter((record) => record.type === 'NS').map((record) => record.name));
   for (const name of names) {
     const owner = wanted(name);
-    if (!owner || owner.values.length === 0 || state.handDs?.has(name)) continue;
+    if (!owner || owner.values.length === 0 || state.handDs?.has(name) || hidden(name)) continue;
     if (!records.some((record) => record.name === name && record.type === 'DS')) {
       violations.push({
         invariant: 'convergence: a signing delegation carries its DS',

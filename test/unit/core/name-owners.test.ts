@@ -40,4 +40,23 @@ describe('freeOrphanedOwners', () => {
     expect(freed.map((owner) => owner.name)).toEqual([stale.name]);
     expect(ledger.owner(PARENT_ID, fresh.name)).toEqual(inFlight);
   });
+
+  it('frees the owner of a zone rejected because it cannot claim its name, kept by an older version, and keeps one rejected for what the parent holds', async () => {
+    // Prepare
+    const ledger = new FakeLedger();
+    const dropped = makeZone('foo.example.com');
+    const blocked = makeZone('bar.example.com');
+    ledger.seed(
+      makeEntry(dropped, { state: 'rejected', records: [], reason: 'not-allowlisted' }),
+      makeEntry(blocked, { state: 'rejected', records: [], reason: 'delegated-elsewhere' }),
+    );
+    for (const owner of [ownerOf(dropped), ownerOf(blocked)]) ledger.owners.set(`${owner.parentZoneId}|${owner.name}`, owner);
+
+    // Act
+    const freed = await freeOrphanedOwners(ledger, await ledger.scanLedger(), NOW, LEASE_TTL_MS);
+
+    // Assess
+    expect(freed.map((owner) => owner.name)).toEqual([dropped.name]);
+    expect(ledger.owner(PARENT_ID, blocked.name)).toEqual(ownerOf(blocked));
+  });
 });

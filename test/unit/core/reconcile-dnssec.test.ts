@@ -2,7 +2,7 @@
  * The DS record next to a delegation, reconciled on the in-memory fakes: published after the NS
  * and the wait, following the child's keys, withdrawn before the NS, never overwritten.
  */
-import type { ActiveSigningKey, LedgerEntry, SpokeZone } from '../../../functions/core/types';
+import type { ActiveSigningKey, LedgerEntry, RecordSet, SpokeZone } from '../../../functions/core/types';
 import {
   ACCOUNT_A,
   NOW,
@@ -435,19 +435,69 @@ describe('reconcileAccounts: the DS of an occluded delegation', () => {
     expect(world.parents.find(PARENT_ID, zone.name, 'DS')).toEqual(recordSet(zone.name, 'DS', ['11111 13 2 AAAA1111'], 300));
   });
 
-  it('withdraws the DS when the child stops signing, so no stale DS breaks validation of the child', async () => {
-    // Prepare
-    const { world, zone } = delegatedWorld(undefined, {});
-    world.ledger.seed(makeEntry(zone, withDs(zone, [OLD_KEY])));
+  /** A delegation of `name` holding the DS of OLD_KEY as subzone wrote it, occluded by an address below it or an NS above it. */
+  function occludedWithDs(
+    name: string,
+    zoneSigning: SpokeZone['dnssec'],
+    occluder: RecordSet,
+    entry: Partial<LedgerEntry> = {},
+    config: Record<string, unknown> = {},
+  ) {
+    const world = fakeWorld({ config: makeConfig({ ...DNSSEC_ON, ...config }) });
+    const zone = makeZone(name, zoneSigning === undefined ? {} : { dnssec: zoneSigning });
+    world.reader.set(ACCOUNT_A, [zone]);
+    world.ledger.seed(makeEntry(zone, { ...withDs(zone, [OLD_KEY]), ...entry }));
+    world.parents.put(PARENT_ID, nsRecordFor(zone));
     putDs(world, zone, [OLD_KEY]);
-    world.parents.put(PARENT_ID, recordSet(`y.${zone.name}`, 'A', ['192.0.2.10'], 300));
+    world.parents.put(PARENT_ID, occluder);
+    return { world, zone };
+  }
+  const ADDRESS_BELOW = recordSet('y.foo.example.com', 'A', ['192.0.2.10'], 300);
+  const DELEGATION_ABOVE = recordSet('foo.example.com', 'NS', ['ns1.elsewhere.net.'], 300);
+
+  it('reports the occlusion first, then withdraws the DS of a child that stopped signing, so no stale DS breaks its validation', async () => {
+    // Prepare
+    const { world, zone } = occludedWithDs('foo.example.com', undefined, ADDRESS_BELOW);
 
     // Act
-    const [result] = await world.run(accountJob(ACCOUNT_A));
+    const [first] = await world.run(accountJob(ACCOUNT_A));
+    const [second] = await world.run(accountJob(ACCOUNT_A));
 
     // Assess
-    expect(verdicts(result)).toEqual(['ds:ds-withdrawn:applied']);
+    expect([...verdicts(first), ...verdicts(second)]).toEqual(['occluded:occluded:applied', 'ds:ds-withdrawn:applied']);
     expect(world.parents.find(PARENT_ID, zone.name, 'DS')).toBeUndefined();
     expect(world.parents.find(PARENT_ID, zone.name, 'NS')).toBeDefined();
+  });
+
+  it('below a delegation above it, withdraws the DS but never publishes or changes one: that NS is not served', async () => {
+    // Prepare
+    const reported = { occludedSince: NOW.toISOString() };
+    const stopped = occludedWithDs('a.foo.example.com', undefined, DELEGATION_ABOVE, reported);
+    const rolled = occludedWithDs('a.foo.example.com', signing([NEW_KEY]), DELEGATION_ABOVE, reported);
+
+    // Act
+    const [withdrawn] = await stopped.world.run(accountJob(ACCOUNT_A));
+    const [kept] = await rolled.world.run(accountJob(ACCOUNT_A));
+
+    // Assess
+    expect(verdicts(withdrawn)).toEqual(['ds:ds-withdrawn:applied']);
+    expect(verdicts(kept)).toEqual(['occluded:occluded:applied']);
+    expect(rolled.world.parents.applied).toEqual([]);
+  });
+
+  it.each([
+    ['in observe mode', { mode: 'observe' }, undefined],
+    ['when the name is held', {}, 'hold'],
+  ] as const)('still reports the occlusion %s, while the DS change waits', async (_title, config, hold) => {
+    // Prepare
+    const { world, zone } = occludedWithDs('foo.example.com', signing([NEW_KEY]), ADDRESS_BELOW, {}, config);
+    if (hold) world.controls.controls = { writesPaused: false, holds: [zone.name] };
+
+    // Act
+    await world.run(accountJob(ACCOUNT_A));
+
+    // Assess
+    expect(world.publisher.ofType('Delegation Occluded')).toHaveLength(1);
+    expect(world.parents.applied).toEqual([]);
   });
 });
