@@ -61,7 +61,7 @@ export interface VersusResult {
 const VERSUS_CAVEATS: readonly string[] = [
   "Route 53 rejects a change to a hosted zone while an earlier one is still being processed (PriorRequestNotComplete) and takes up to about 60 s to report a change INSYNC; the emulator applies each change at once and never answers PriorRequestNotComplete. Ten stacks writing one record each to the same parent would meet it far more often than subzone's few pooled batches.",
   "Route 53 also keeps a bucket per action (50/10 by default) beside the account's; the emulator models the account bucket only. For these two callers both buckets hold the same calls, so the figures would not move.",
-  "A call here takes about a millisecond on loopback, against tens of milliseconds in AWS, so wall time is set by the quota, the retry back-off and subzone's 5 s batching window.",
+  "A call here takes about a millisecond on loopback, against tens of milliseconds in AWS, so wall time is set by the quota, the retry back-off and subzone's 2 s batching window.",
   "The CDK figures hold no CloudFormation: no stack creation, no custom-resource provider framework (its own Lambda and its retries), no rollback of a failed stack; only the handler's own calls are counted.",
   "The quota has no other user here; in a real DNS account other tools draw on the same 10/s, which makes every throttling figure worse, the CDK handler's first (subzone keeps to its own 5/s budget).",
   'Every CDK stack assumes the role with the same process credentials (one child account), where in AWS each stack acts from its own account; the emulator does not rate-limit STS.',
