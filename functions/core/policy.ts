@@ -429,16 +429,17 @@ function judgeCandidate(
   if (others.length > 0) {
     return reject('name-in-use', `the parent holds ${others.map((record) => record.type).join(', ')} at ${zone.name}`);
   }
+  if (found !== undefined && !sameValueSet(found.values, desired.values)) {
+    return reject('delegated-elsewhere', `the parent already delegates ${zone.name} to other name servers`);
+  }
+  // Adopting an NS that already hides records below it would make subzone stand for the hiding (invariant 3).
+  if (view.anyBelow(parentZoneId, zone.name)) {
+    return reject('records-below-name', `the parent holds records below ${zone.name} that a delegation would hide`);
+  }
   if (found !== undefined) {
-    if (!sameValueSet(found.values, desired.values)) {
-      return reject('delegated-elsewhere', `the parent already delegates ${zone.name} to other name servers`);
-    }
     view.remove(parentZoneId, zone.name, 'NS');
     view.add(parentZoneId, found);
     return { kind: 'adopt', zone, parentZoneId, found, base: entry, reason: 'matching-record' };
-  }
-  if (view.anyBelow(parentZoneId, zone.name)) {
-    return reject('records-below-name', `the parent holds records below ${zone.name} that a delegation would hide`);
   }
   view.add(parentZoneId, { name: zone.name, ...desired });
   return { kind: 'create', zone, parentZoneId, record: desired, base: entry, reason: 'new-delegation' };

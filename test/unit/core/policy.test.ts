@@ -334,6 +334,17 @@ describe('decideAccount: the parent as it will be', () => {
     expect(verdictOf(decision)).toBe('reject:records-below-name');
   });
 
+  it('rejects adopting a matching NS record that already hides a delegation below it (invariant 3)', () => {
+    // Prepare
+    const below = makeZone('a.foo.example.com');
+    const zone = makeZone('foo.example.com');
+    const handMade = recordSet('foo.example.com', 'NS', asRoute53Values(zone.nameServers), 172800);
+    // Act
+    const { decision } = judge(single(zone, {}, [handMade, nsRecordFor(below)]));
+    // Assess
+    expect(verdictOf(decision)).toBe('reject:records-below-name');
+  });
+
   it.each<[string, (zone: SpokeZone) => string[], string]>([
     [
       'adopts an NS record with the desired values written fully qualified',
