@@ -15,6 +15,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateKeySigningKeyCommand, EnableHostedZoneDNSSECCommand, GetChangeCommand } from '@aws-sdk/client-route-53';
+import { systemClock } from '../functions/adapters/system-clock';
 import type { Clock } from '../functions/core/ports';
 import type { OutcomeEvent, ZoneId } from '../functions/core/types';
 import { main } from './main';
@@ -51,11 +52,9 @@ export interface DnssecWalkthroughResult {
 class SkippingClock implements Clock {
   private offsetMs = 0;
   now(): Date {
-    return new Date(Date.now() + this.offsetMs);
+    return new Date(systemClock.now().getTime() + this.offsetMs);
   }
-  sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, ms));
-  }
+  readonly sleep = systemClock.sleep;
   skip(ms: number): void {
     this.offsetMs += ms;
   }
@@ -184,7 +183,7 @@ async function waitForInsync(story: Story, changeId: string): Promise<number> {
   while ((await changeStatus(story, changeId)) !== 'INSYNC') {
     if (performance.now() - started > INSYNC_TIMEOUT_MS)
       throw new WalkthroughError(`change ${changeId} was not INSYNC within ${INSYNC_TIMEOUT_MS} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await systemClock.sleep(100);
   }
   return performance.now() - started;
 }

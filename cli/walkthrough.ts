@@ -48,7 +48,7 @@ export interface WalkthroughOptions {
   readonly configPath?: string;
 }
 
-/** The worker `startWorker` attached, and the clock it runs on. */
+/** The worker `startWorker` attached, and the config it runs with. */
 export interface StartedWorker {
   readonly worker: AttachedWorker;
   /** The raw config the worker runs with, its parent zone ids those of the emulator. */

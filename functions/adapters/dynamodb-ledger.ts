@@ -15,8 +15,10 @@ import {
   DeleteItemCommand,
   GetItemCommand,
   PutItemCommand,
-  QueryCommand,
-  ScanCommand,
+  paginateQuery,
+  paginateScan,
+  type QueryCommandInput,
+  type ScanCommandInput,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
@@ -110,22 +112,13 @@ export class DynamoDbLedger implements DelegationLedger {
   }
 
   async listEntries(account: AccountId): Promise<LedgerEntry[]> {
-    const entries: LedgerEntry[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          ConsistentRead: true,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :zone)',
-          ExpressionAttributeValues: marshall({ ':pk': ledgerKeys.lease(account).pk, ':zone': LEDGER_PREFIXES.zone }),
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      entries.push(...(page.Items ?? []).map(toEntry));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return entries;
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      ConsistentRead: true,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :zone)',
+      ExpressionAttributeValues: marshall({ ':pk': ledgerKeys.lease(account).pk, ':zone': LEDGER_PREFIXES.zone }),
+    });
+    return items.map(toEntry);
   }
 
   async putEntry(entry: LedgerEntry): Promise<void> {
@@ -192,20 +185,13 @@ export class DynamoDbLedger implements DelegationLedger {
     const item = await this.getItem(ledgerKeys.heldCounts());
     if (item?.counted === true) return countsIn(item);
     const counts = countHeld(await this.scanEntries());
-    try {
-      await this.client.send(
-        new PutItemCommand({
-          TableName: this.tableName,
-          Item: marshall({ ...ledgerKeys.heldCounts(), ...counts, counted: true }),
-          ConditionExpression: 'attribute_not_exists(counted)',
-        }),
-      );
-      return counts;
-    } catch (error) {
-      // Another invocation counted first: its item is the one kept up to date.
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return this.heldCounts();
-    }
+    const put = new PutItemCommand({
+      TableName: this.tableName,
+      Item: marshall({ ...ledgerKeys.heldCounts(), ...counts, counted: true }),
+      ConditionExpression: 'attribute_not_exists(counted)',
+    });
+    // Another invocation counted first: its item is the one kept up to date.
+    return (await this.holds(this.client.send(put))) ? counts : this.heldCounts();
   }
 
   /**
@@ -250,22 +236,13 @@ export class DynamoDbLedger implements DelegationLedger {
 
   /** Every delegation entry of the table (once, to start the held counts). */
   private async scanEntries(): Promise<LedgerEntry[]> {
-    const entries: LedgerEntry[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await this.client.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          ConsistentRead: true,
-          FilterExpression: 'begins_with(pk, :account) AND begins_with(sk, :zone)',
-          ExpressionAttributeValues: marshall({ ':account': LEDGER_PREFIXES.account, ':zone': LEDGER_PREFIXES.zone }),
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      entries.push(...(page.Items ?? []).map(toEntry));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return entries;
+    const items = await scanAll(this.client, {
+      TableName: this.tableName,
+      ConsistentRead: true,
+      FilterExpression: 'begins_with(pk, :account) AND begins_with(sk, :zone)',
+      ExpressionAttributeValues: marshall({ ':account': LEDGER_PREFIXES.account, ':zone': LEDGER_PREFIXES.zone }),
+    });
+    return items.map(toEntry);
   }
 
   async getNameOwner(parentZoneId: ZoneId, name: DnsName): Promise<NameOwner | undefined> {
@@ -346,22 +323,16 @@ export class DynamoDbLedger implements DelegationLedger {
   async scanLedger(): Promise<LedgerScan> {
     const entries: LedgerEntry[] = [];
     const owners: NameOwner[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await this.client.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          FilterExpression: 'begins_with(sk, :zone) OR sk = :owner',
-          ExpressionAttributeValues: marshall({ ':zone': LEDGER_PREFIXES.zone, ':owner': ledgerKeys.nameOwner('', '').sk }),
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        if (item.sk?.S === ledgerKeys.nameOwner('', '').sk) owners.push(toNameOwner(unmarshall(item)));
-        else entries.push(toEntry(item));
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const ownerSk = ledgerKeys.nameOwner('', '').sk;
+    const items = await scanAll(this.client, {
+      TableName: this.tableName,
+      FilterExpression: 'begins_with(sk, :zone) OR sk = :owner',
+      ExpressionAttributeValues: marshall({ ':zone': LEDGER_PREFIXES.zone, ':owner': ownerSk }),
+    });
+    for (const item of items) {
+      if (item.sk?.S === ownerSk) owners.push(toNameOwner(unmarshall(item)));
+      else entries.push(toEntry(item));
+    }
     return { entries, owners };
   }
 
@@ -452,23 +423,14 @@ export class DynamoDbLedger implements DelegationLedger {
 
   /** Every chunk of a sweep's reading (not its steps), by sort key. */
   private async readingItems(sweepId: string, projection?: string): Promise<Map<string, Item>> {
-    const items = new Map<string, Item>();
-    let startKey: Item | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          ConsistentRead: true,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :chunks)',
-          ExpressionAttributeValues: marshall({ ':pk': ledgerKeys.readingChunk(sweepId, 0, 0).pk, ':chunks': READING_CHUNK_SK_PREFIX }),
-          ...(projection === undefined ? {} : { ProjectionExpression: projection }),
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) if (item.sk?.S !== undefined) items.set(item.sk.S, item);
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      ConsistentRead: true,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :chunks)',
+      ExpressionAttributeValues: marshall({ ':pk': ledgerKeys.readingChunk(sweepId, 0, 0).pk, ':chunks': READING_CHUNK_SK_PREFIX }),
+      ...(projection === undefined ? {} : { ProjectionExpression: projection }),
+    });
+    return new Map(items.flatMap((item) => (item.sk?.S === undefined ? [] : [[item.sk.S, item] as const])));
   }
 
   async noteEvent(account: AccountId, eventTime: string): Promise<void> {
@@ -517,23 +479,16 @@ export class DynamoDbLedger implements DelegationLedger {
    */
   async listAccounts(): Promise<AccountId[]> {
     const accounts = new Set<AccountId>();
-    let startKey: Item | undefined;
-    do {
-      const page = await this.client.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          ProjectionExpression: 'pk',
-          FilterExpression: 'begins_with(sk, :zone)',
-          ExpressionAttributeValues: marshall({ ':zone': LEDGER_PREFIXES.zone }),
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const pk = item.pk?.S;
-        if (pk?.startsWith(LEDGER_PREFIXES.account)) accounts.add(pk.slice(LEDGER_PREFIXES.account.length));
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const items = await scanAll(this.client, {
+      TableName: this.tableName,
+      ProjectionExpression: 'pk',
+      FilterExpression: 'begins_with(sk, :zone)',
+      ExpressionAttributeValues: marshall({ ':zone': LEDGER_PREFIXES.zone }),
+    });
+    for (const item of items) {
+      const pk = item.pk?.S;
+      if (pk?.startsWith(LEDGER_PREFIXES.account)) accounts.add(pk.slice(LEDGER_PREFIXES.account.length));
+    }
     return [...accounts].sort();
   }
 
@@ -674,4 +629,18 @@ function toEntry(item: Item): LedgerEntry {
   const { pk: _pk, sk: _sk, ...entry } = unmarshall(item);
   // Only putEntry writes delegation items, from a LedgerEntry, so the shape is ours.
   return entry as LedgerEntry;
+}
+
+/** Every item of a Query, page after page (the SDK's paginator). */
+async function queryAll(client: DynamoDBClient, input: QueryCommandInput): Promise<Item[]> {
+  const items: Item[] = [];
+  for await (const page of paginateQuery({ client }, input)) items.push(...(page.Items ?? []));
+  return items;
+}
+
+/** Every item of a Scan, page after page (the SDK's paginator). */
+async function scanAll(client: DynamoDBClient, input: ScanCommandInput): Promise<Item[]> {
+  const items: Item[] = [];
+  for await (const page of paginateScan({ client }, input)) items.push(...(page.Items ?? []));
+  return items;
 }

@@ -44,7 +44,11 @@ export async function applyChanges(
 /** Records the intent of each unit, a few accounts at a time; returns the units recorded, in order. */
 async function recordIntents(units: readonly ChangeUnit<PendingWrite>[], now: Date): Promise<ChangeUnit<PendingWrite>[]> {
   const byRun = new Map<AccountRun, ChangeUnit<PendingWrite>[]>();
-  for (const unit of units) byRun.set(unit.tag.run, [...(byRun.get(unit.tag.run) ?? []), unit]);
+  for (const unit of units) {
+    const own = byRun.get(unit.tag.run);
+    if (own) own.push(unit);
+    else byRun.set(unit.tag.run, [unit]);
+  }
   const recorded = new Set<ChangeUnit<PendingWrite>>();
   await mapBounded([...byRun], ACCOUNTS_AT_ONCE, async ([run, own]) => {
     for (const unit of own) if (await run.attempt(() => run.entries.recordIntent(unit.tag.decision, now))) recorded.add(unit);

@@ -38,11 +38,11 @@ export async function freeOrphanedOwners(
   const standing = new Set(
     scan.entries
       .filter((entry) => !gaveUpName(entry))
-      .map((entry) => ownerKey(entry.parentZoneId, entry.name, entry.account, entry.zoneId)),
+      .map((entry) => claimKey(entry.parentZoneId, entry.name, entry.account, entry.zoneId)),
   );
   const freed: NameOwner[] = [];
   for (const owner of scan.owners) {
-    if (standing.has(ownerKey(owner.parentZoneId, owner.name, owner.account, owner.zoneId))) continue;
+    if (standing.has(claimKey(owner.parentZoneId, owner.name, owner.account, owner.zoneId))) continue;
     if (!(await isOrphaned(owner, ledger, now, claimWindowMs))) continue;
     await ledger.freeName(owner);
     freed.push(owner);
@@ -50,6 +50,6 @@ export async function freeOrphanedOwners(
   return freed;
 }
 
-function ownerKey(...parts: readonly string[]): string {
+function claimKey(...parts: readonly string[]): string {
   return parts.join('|');
 }

@@ -2,14 +2,9 @@
  * `npm start -- --dnssec`: the DNSSEC story, in-process (what it showed) and as the child
  * process `npm start -- --dnssec` runs (exit code, narration), and the command line's choice of story.
  */
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { storyAsked } from '../../cli/walkthrough';
 import { type DnssecWalkthroughResult, runDnssecWalkthrough } from '../../cli/walkthrough-dnssec';
-
-const ROOT = join(__dirname, '..', '..');
-const ANSI = /\u001b\[/;
+import { ANSI, runWalkthroughProcess } from '../helpers/walkthrough-process';
 
 describe('the DNSSEC walk-through, in-process', () => {
   let result: DnssecWalkthroughResult;
@@ -86,13 +81,9 @@ describe('storyAsked', () => {
 });
 
 describe('npm start -- --dnssec', () => {
-  const run = promisify(execFile);
-  const env = { ...process.env, CI: 'true', FORCE_COLOR: undefined, POWERTOOLS_LOG_LEVEL: undefined };
-  const tsx = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-
   it('plays the DNSSEC walk-through and exits 0 with plain text when not on a terminal', async () => {
-    // Act: execFile rejects on a non-zero exit code
-    const { stdout } = await run(process.execPath, [tsx, 'cli/walkthrough.ts', '--dnssec'], { cwd: ROOT, env, timeout: 90_000 });
+    // Act: the run rejects on a non-zero exit code
+    const { stdout } = await runWalkthroughProcess(['--dnssec']);
 
     // Assess
     expect(stdout).toMatch(/Delegation Updated: foo\.example\.com .*reason ds-published/);
@@ -103,7 +94,7 @@ describe('npm start -- --dnssec', () => {
 
   it('refuses an unknown argument with exit code 1 and says which', async () => {
     // Act
-    const failed = await run(process.execPath, [tsx, 'cli/walkthrough.ts', '--dnsec'], { cwd: ROOT, env, timeout: 90_000 }).then(
+    const failed = await runWalkthroughProcess(['--dnsec']).then(
       () => undefined,
       (error: { code?: number; stderr?: string }) => error,
     );

@@ -2,16 +2,12 @@
  * `npm start`: the walk-through's story, in-process (what it showed) and as the child process
  * `npm start` runs (exit code, narration, no colours off a terminal).
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { DEFAULT_CONFIG_PATH } from '../../cli/attach-worker';
 import { runWalkthrough, wantsColour, WalkthroughError, type WalkthroughResult } from '../../cli/walkthrough';
-
-const ROOT = join(__dirname, '..', '..');
-const ANSI = /\u001b\[/;
+import { ANSI, runWalkthroughProcess } from '../helpers/walkthrough-process';
 
 describe('the walk-through, in-process', () => {
   let result: WalkthroughResult;
@@ -128,16 +124,8 @@ describe('wantsColour', () => {
 
 describe('npm start', () => {
   it('plays the walk-through and exits 0 with plain text when not on a terminal', async () => {
-    // Prepare
-    const run = promisify(execFile);
-    const env = { ...process.env, CI: 'true', FORCE_COLOR: undefined, POWERTOOLS_LOG_LEVEL: undefined };
-
-    // Act: execFile rejects on a non-zero exit code
-    const { stdout } = await run(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'cli/walkthrough.ts'], {
-      cwd: ROOT,
-      env,
-      timeout: 90_000,
-    });
+    // Act: the run rejects on a non-zero exit code
+    const { stdout } = await runWalkthroughProcess();
 
     // Assess
     expect(stdout).toMatch(/Delegation Created: foo\.example\.com/);

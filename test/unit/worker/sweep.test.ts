@@ -33,6 +33,15 @@ function orgWorld(): FakeWorld {
   return world;
 }
 
+/** Each parent page read takes a second of the world's clock. */
+function slowPages(world: FakeWorld): void {
+  const readPage = world.parents.readPage.bind(world.parents);
+  world.parents.readPage = async (parentZoneId, from) => {
+    world.clock.advance(1_000);
+    return readPage(parentZoneId, from);
+  };
+}
+
 /** Feeds the queue back to the worker, batches of 10, until nothing is left; returns the messages handled. */
 async function drain(deps: FakeWorkerDeps, remainingMs?: number): Promise<object[]> {
   const handled: object[] = [];
@@ -86,11 +95,7 @@ describe('a sweep reads each parent zone once', () => {
   it('carries a reading longer than one invocation on in continuations, keeps its parts until the fan-out, then drops them', async () => {
     // Prepare: each page takes a second; an invocation with 8 s left reads for 4.
     const world = orgWorld();
-    const readPage = world.parents.readPage.bind(world.parents);
-    world.parents.readPage = async (parentZoneId, from) => {
-      world.clock.advance(1_000);
-      return readPage(parentZoneId, from);
-    };
+    slowPages(world);
     const deps = workerOn(world);
     const pages = Math.ceil(world.parents.records(PARENT_ID).length / world.parents.pageSize);
     deps.queue.sent.push(sweepRequest('sweep-long'));
@@ -114,11 +119,7 @@ describe('a sweep reads each parent zone once', () => {
   it('fans out without slices when the kept reading has expired, and every account reads its names narrowly', async () => {
     // Prepare: the first invocation keeps a part; it is gone (TTL) before the sweep goes on.
     const world = orgWorld();
-    const readPage = world.parents.readPage.bind(world.parents);
-    world.parents.readPage = async (parentZoneId, from) => {
-      world.clock.advance(1_000);
-      return readPage(parentZoneId, from);
-    };
+    slowPages(world);
     const deps = workerOn(world);
     await processBatch(sqsEvent([sweepRequest('sweep-expired')], ['m-0']), deps, 8_000);
     world.ledger.readings.clear();
