@@ -22,7 +22,6 @@ export const SINGLE_EVENT_BAR = 5;
 /** What each call is for, by side and operation (the worker's own reads and writes). */
 const PURPOSE: Record<string, string> = {
   'child route53 GetHostedZone': 'read the zone named in the event (name, name servers)',
-  'child route53 ListHostedZonesByName': 'same-name sibling zones in the account',
   'child route53 ListTagsForResources': 'opt-in tag of the public zones read',
   'child route53 ListHostedZones': "list the account's zones",
   'hub sts AssumeRole': 'reader role credentials',

@@ -2,11 +2,14 @@
  * SpokeZoneReader over Route 53 in a child account, with the cheapest calls (docs/concepts.md):
  * - account scope: ListHostedZones pages of 100, ListTagsForResources 10 public zones a
  *   call, GetHostedZone only for public zones whose name servers the ledger lacks;
- * - zones scope: GetHostedZone per requested id, ListHostedZonesByName per distinct public
- *   name for same-name siblings, then tags as above; past ZONES_BEFORE_ACCOUNT_READ ids, the
- *   account's listing instead, from which only the requested zones and their siblings are
- *   kept: the snapshot holds the same zones either way, so what the worker judges (and reads
- *   of the parent) does not grow with the rest of the account.
+ * - zones scope: GetHostedZone per requested id and per same-name sibling the ledger knows
+ *   (a zone it has judged, named like a requested public zone), then tags as above; past
+ *   ZONES_BEFORE_ACCOUNT_READ ids, the account's listing instead, from which only the
+ *   requested zones and their same-name siblings are kept. What the worker judges (and reads
+ *   of the parent) does not grow with the rest of the account. A same-name zone the ledger
+ *   has never seen is not looked for: the claim judged is then the only one of its name the
+ *   reconcile sees, and the name owner's conditional put settles the race with the other
+ *   one's own event (docs/concepts.md).
  * With DNSSEC on, one GetDNSSEC per opted-in public zone read, and the DNSSEC tags from the
  * same ListTagsForResources calls.
  * A read either completes or throws SpokeReadError: never a partial snapshot.
@@ -16,8 +19,6 @@ import {
   GetDNSSECCommand,
   GetHostedZoneCommand,
   type HostedZone,
-  ListHostedZonesByNameCommand,
-  type ListHostedZonesByNameCommandOutput,
   ListHostedZonesCommand,
   ListTagsForResourcesCommand,
   type Route53Client,
@@ -27,26 +28,36 @@ import { DNSSEC_OFF_TAG, DS_RETIRE_TAG_KEY } from '../core/contract';
 import { NameError, SpokeReadError } from '../core/errors';
 import { normaliseName, normaliseValueSet } from '../core/names';
 import { bareZoneId } from '../core/intake';
-import type { AccountId, DnsName, SigningChangeStatus, SpokeSnapshot, SpokeZone, ZoneId, ZoneScope, ZoneSigning } from '../core/types';
+import type {
+  AccountId,
+  DnsName,
+  KnownZone,
+  SigningChangeStatus,
+  SpokeSnapshot,
+  SpokeZone,
+  ZoneId,
+  ZoneScope,
+  ZoneSigning,
+} from '../core/types';
 import type { SpokeZoneReader } from '../core/ports';
 import { errorName, spokeReadFailure } from './aws-errors';
 
-/** Zones per ListHostedZones / ListHostedZonesByName page (the API maximum). */
+/** Zones per ListHostedZones page (the API maximum). */
 export const ZONES_PER_PAGE = 100;
 /** Resource ids per ListTagsForResources call (the API maximum). */
 export const TAGGED_ZONES_PER_CALL = 10;
 
 /**
- * A zone-narrowed read costs about two calls a zone (GetHostedZone, ListHostedZonesByName);
- * the account's listing a page per 100 zones. Past a few zones asked at once, the listing is
- * the cheaper way to the same zones, unless the account is known (from the ledger) to hold so
- * many zones that its pages outnumber those calls.
+ * A zone-narrowed read costs a GetHostedZone a zone; the account's listing a page per 100
+ * zones. Past a few zones asked at once, the listing is the cheaper way to the same zones,
+ * unless the account is known (from the ledger) to hold so many zones that its pages
+ * outnumber those calls.
  */
 export const ZONES_BEFORE_ACCOUNT_READ = 5;
 
 /** True when listing the account reads `requested` zones in fewer calls than asking for each. */
 function listingIsCheaper(requested: number, knownZones: number): boolean {
-  return requested > ZONES_BEFORE_ACCOUNT_READ && Math.ceil(knownZones / ZONES_PER_PAGE) < 2 * requested;
+  return requested > ZONES_BEFORE_ACCOUNT_READ && Math.ceil(knownZones / ZONES_PER_PAGE) < requested;
 }
 
 /** Options of Route53SpokeZoneReader. */
@@ -91,10 +102,10 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 export class Route53SpokeZoneReader implements SpokeZoneReader {
   constructor(private readonly options: Route53SpokeZoneReaderOptions) {}
 
-  async readZones(account: AccountId, scope: ZoneScope, knownNameServers: ReadonlyMap<ZoneId, readonly DnsName[]>): Promise<SpokeSnapshot> {
+  async readZones(account: AccountId, scope: ZoneScope, known: ReadonlyMap<ZoneId, KnownZone>): Promise<SpokeSnapshot> {
     try {
       const route53 = this.options.route53For(account);
-      const read = new AccountRead(route53, knownNameServers, this.options.optInTag, this.options.readSigning === true);
+      const read = new AccountRead(route53, known, this.options.optInTag, this.options.readSigning === true);
       return scope.kind === 'account' ? await read.wholeAccount(account, scope) : await read.someZones(account, scope, scope.zoneIds);
     } catch (error) {
       if (error instanceof SpokeReadError) throw error;
@@ -123,7 +134,7 @@ class AccountRead {
 
   constructor(
     private readonly route53: Route53Client,
-    private readonly knownNameServers: ReadonlyMap<ZoneId, readonly DnsName[]>,
+    private readonly known: ReadonlyMap<ZoneId, KnownZone>,
     private readonly optInTag: { readonly key: string; readonly value: string },
     private readonly readSigning: boolean,
   ) {}
@@ -172,18 +183,18 @@ class AccountRead {
 
   async someZones(account: AccountId, scope: ZoneScope, requested: readonly ZoneId[]): Promise<SpokeSnapshot> {
     const covered = new Set(requested.map(bareZoneId));
-    if (listingIsCheaper(covered.size, this.knownNameServers.size)) return this.someZonesListed(account, scope, covered);
+    if (listingIsCheaper(covered.size, this.known.size)) return this.someZonesListed(account, scope, covered);
     const found = new Map<ZoneId, ListedZone>();
     for (const zoneId of covered) {
       const zone = await this.getZone(zoneId);
       if (zone) found.set(zone.zoneId, zone);
     }
     const publicNames = new Set([...found.values()].filter((zone) => !zone.privateZone).map((zone) => zone.name));
-    for (const name of publicNames) {
-      for (const sibling of await this.publicZonesNamed(name)) {
-        covered.add(sibling.zoneId);
-        if (!found.has(sibling.zoneId)) found.set(sibling.zoneId, sibling);
-      }
+    for (const zoneId of this.knownSiblings(publicNames, covered)) {
+      // Read as a requested zone is: one gone since is covered and absent, so its delegation goes.
+      covered.add(zoneId);
+      const sibling = await this.getZone(zoneId);
+      if (sibling !== undefined && !sibling.privateZone) found.set(zoneId, sibling);
     }
     const complete = await this.complete([...found.values()]);
     return { account, scope, zones: complete, coveredZoneIds: [...covered], ...this.unknownIds() };
@@ -193,12 +204,17 @@ class AccountRead {
   private async someZonesListed(account: AccountId, scope: ZoneScope, requested: ReadonlySet<ZoneId>): Promise<SpokeSnapshot> {
     const listedZones = await this.listAll();
     const names = new Set(listedZones.filter((zone) => requested.has(zone.zoneId) && !zone.privateZone).map((zone) => zone.name));
-    const kept = listedZones.filter((zone) => requested.has(zone.zoneId) || (!zone.privateZone && names.has(zone.name)));
+    const covered = new Set([...requested, ...this.knownSiblings(names, requested)]);
+    const kept = listedZones.filter((zone) => covered.has(zone.zoneId) && (requested.has(zone.zoneId) || !zone.privateZone));
     // Only the requested zones are judged: an unreadable zone elsewhere in the account is not this read's.
     for (const zoneId of this.unknown) if (!requested.has(zoneId)) this.unknown.delete(zoneId);
     const complete = await this.complete(kept);
-    const covered = new Set([...requested, ...kept.map((zone) => zone.zoneId)]);
     return { account, scope, zones: complete, coveredZoneIds: [...covered], ...this.unknownIds() };
+  }
+
+  /** The zones the ledger knows by one of `names`, other than those already covered. */
+  private knownSiblings(names: ReadonlySet<DnsName>, covered: ReadonlySet<ZoneId>): ZoneId[] {
+    return [...this.known].filter(([zoneId, zone]) => !covered.has(zoneId) && names.has(zone.name)).map(([zoneId]) => zoneId);
   }
 
   /** GetHostedZone; undefined when the zone no longer exists. */
@@ -216,26 +232,6 @@ class AccountRead {
     }
   }
 
-  /** Every public zone of exactly `name` in the account. */
-  private async publicZonesNamed(name: DnsName): Promise<ListedZone[]> {
-    const zones: ListedZone[] = [];
-    let start: { DNSName: string; HostedZoneId?: string } | undefined = { DNSName: name };
-    while (start) {
-      const page: ListHostedZonesByNameCommandOutput = await this.route53.send(
-        new ListHostedZonesByNameCommand({ ...start, MaxItems: ZONES_PER_PAGE }),
-      );
-      const listedZones = (page.HostedZones ?? []).flatMap((zone) => this.listedOrUnknown(zone));
-      zones.push(...listedZones.filter((zone) => zone.name === name && !zone.privateZone));
-      // Zones are sorted by name from DNSName on: once a page holds a later name, the rest is later too.
-      const pastName = listedZones.some((zone) => zone.name !== name);
-      start =
-        page.IsTruncated && !pastName && page.NextDNSName !== undefined
-          ? { DNSName: page.NextDNSName, ...(page.NextHostedZoneId !== undefined && { HostedZoneId: page.NextHostedZoneId }) }
-          : undefined;
-    }
-    return zones;
-  }
-
   /** Adds the opt-in flag, the name servers and the signing of the opted-in public zones, with as few calls as possible. */
   private async complete(zones: readonly ListedZone[]): Promise<SpokeZone[]> {
     const publicZones = zones.filter((zone) => !zone.privateZone);
@@ -250,7 +246,7 @@ class AccountRead {
       const isOptedIn = zoneTags.some((tag) => tag.Key === this.optInTag.key && tag.Value === this.optInTag.value);
       // Only a zone that claims needs its name servers: the rest would cost a call each, every sweep.
       const nameServers =
-        zone.nameServers ?? this.knownNameServers.get(zone.zoneId) ?? (isOptedIn ? await this.nameServersOrUnknown(zone.zoneId) : []);
+        zone.nameServers ?? this.known.get(zone.zoneId)?.nameServers ?? (isOptedIn ? await this.nameServersOrUnknown(zone.zoneId) : []);
       if (nameServers === undefined) continue;
       const dnssec = isOptedIn && this.readSigning ? await this.signingOf(zone.zoneId, zoneTags) : undefined;
       result.push({ zoneId: zone.zoneId, name: zone.name, privateZone: false, optedIn: isOptedIn, nameServers, ...(dnssec && { dnssec }) });

@@ -9,7 +9,7 @@ import type { EntryChange } from './intents';
 import { freshEntry, outcomeFor, type DecisionOutcome, type DecisionResult } from './outcomes';
 import { changesOf, subjectOf, type Decision } from './policy';
 import type { Clock, DelegationEntries, NameOwners, OutcomePublisher } from './ports';
-import type { AccountId, DnsName, LedgerEntry, NameOwner, OutcomeEvent, ZoneId } from './types';
+import type { AccountId, KnownZone, LedgerEntry, NameOwner, OutcomeEvent, ZoneId } from './types';
 
 /** The ports the entries are written through. */
 export interface EntryStores {
@@ -56,9 +56,9 @@ export class AccountEntries {
     return this.byZone.get(zoneId);
   }
 
-  /** The name servers the ledger knows, which spare a GetHostedZone each. */
-  knownNameServers(): Map<ZoneId, readonly DnsName[]> {
-    return new Map(this.all().map((entry) => [entry.zoneId, entry.nameServers]));
+  /** The zones the ledger knows: their name servers spare a GetHostedZone each, their names find same-name siblings. */
+  knownZones(): Map<ZoneId, KnownZone> {
+    return new Map(this.all().map((entry) => [entry.zoneId, { name: entry.name, nameServers: entry.nameServers }]));
   }
 
   /** Writes an entry with the next version. */

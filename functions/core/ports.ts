@@ -11,6 +11,7 @@ import type {
   ChangeBatch,
   Controls,
   DnsName,
+  KnownZone,
   LedgerEntry,
   NameOwner,
   OutcomeEvent,
@@ -26,11 +27,12 @@ import type {
 export interface SpokeZoneReader {
   /**
    * Reads the scope completely or throws SpokeReadError.
-   * `knownNameServers` (from the ledger) spares a GetHostedZone per zone already known.
-   * For a `zones` scope the reader also reads the other public zones of the same names
-   * (same-name siblings), and lists them in `coveredZoneIds`.
+   * `known` (the ledger's zones of the account) spares a GetHostedZone per zone whose name
+   * servers it holds. For a `zones` scope the reader also reads the zones `known` names like a
+   * requested public zone (same-name siblings the ledger knows), and lists them in
+   * `coveredZoneIds`; a same-name zone the ledger has never seen is not looked for.
    */
-  readZones(account: AccountId, scope: ZoneScope, knownNameServers: ReadonlyMap<ZoneId, readonly DnsName[]>): Promise<SpokeSnapshot>;
+  readZones(account: AccountId, scope: ZoneScope, known: ReadonlyMap<ZoneId, KnownZone>): Promise<SpokeSnapshot>;
   /** GetChange of a zone's signing change (a bare id), in the child account; throws SpokeReadError. */
   signingChangeStatus(account: AccountId, changeId: string): Promise<SigningChangeStatus>;
 }

@@ -120,7 +120,7 @@ async function admitAccount(job: AccountJob, deps: ReconcileDeps, leases: Invoca
 async function readAccount(job: AccountJob, deps: ReconcileDeps): Promise<AccountRun> {
   const entries = new AccountEntries(job.account, await deps.ledger.listEntries(job.account), deps);
   try {
-    return new AccountRun(job, entries, { snapshot: await deps.reader.readZones(job.account, job.scope, entries.knownNameServers()) });
+    return new AccountRun(job, entries, { snapshot: await deps.reader.readZones(job.account, job.scope, entries.knownZones()) });
   } catch (error) {
     if (!(error instanceof SpokeReadError)) throw error;
     return new AccountRun(job, entries, { readError: error });

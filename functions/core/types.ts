@@ -167,6 +167,12 @@ export interface OutcomeEvent {
   };
 }
 
+/** What the ledger knows of a zone it has judged: name and name servers never change for the life of a zone id. */
+export interface KnownZone {
+  readonly name: DnsName;
+  readonly nameServers: readonly DnsName[];
+}
+
 /** Lifecycle of a ledger entry (one per spoke hosted zone subzone has judged). */
 export type EntryState =
   /** Intent recorded, write to Route 53 not yet confirmed. */

@@ -124,7 +124,7 @@ export class SubzoneSpoke extends Construct {
           statements: [
             new iam.PolicyStatement({
               sid: 'ListZones',
-              actions: ['route53:ListHostedZones', 'route53:ListHostedZonesByName'],
+              actions: ['route53:ListHostedZones'],
               resources: ['*'],
             }),
             new iam.PolicyStatement({
@@ -145,7 +145,7 @@ export class SubzoneSpoke extends Construct {
     acknowledge(this.readerRole, [
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'ListHostedZones and ListHostedZonesByName are account-level actions that take no resource.',
+        reason: 'ListHostedZones is an account-level action that takes no resource.',
       },
       {
         id: 'AwsSolutions-IAM5[Resource::arn:aws:route53:::hostedzone/*]',

@@ -1,10 +1,11 @@
 /**
  * Spoke accounts in memory. A `zones` read returns the requested zones and their same-name
- * siblings, as the Route 53 reader does; `failures` makes an account's reads throw.
+ * public siblings that the ledger knows (`known`), as the Route 53 reader does; `failures`
+ * makes an account's reads throw.
  */
 import { SpokeReadError, type SpokeReadFailure } from '../../functions/core/errors';
 import type { SpokeZoneReader } from '../../functions/core/ports';
-import type { AccountId, DnsName, SigningChangeStatus, SpokeSnapshot, SpokeZone, ZoneId, ZoneScope } from '../../functions/core/types';
+import type { AccountId, KnownZone, SigningChangeStatus, SpokeSnapshot, SpokeZone, ZoneId, ZoneScope } from '../../functions/core/types';
 import { tick } from './fake-clock';
 
 export class FakeSpokeReader implements SpokeZoneReader {
@@ -24,7 +25,7 @@ export class FakeSpokeReader implements SpokeZoneReader {
     this.accounts.set(account, [...zones]);
   }
 
-  async readZones(account: AccountId, scope: ZoneScope, _known: ReadonlyMap<ZoneId, readonly DnsName[]>): Promise<SpokeSnapshot> {
+  async readZones(account: AccountId, scope: ZoneScope, known: ReadonlyMap<ZoneId, KnownZone>): Promise<SpokeSnapshot> {
     this.reads.push({ account, scope });
     await tick();
     const failure = this.failures.get(account);
@@ -41,9 +42,13 @@ export class FakeSpokeReader implements SpokeZoneReader {
         ...(unknownZoneIds.length ? { unknownZoneIds } : {}),
       };
     }
-    const names = new Set(readable.filter((zone) => scope.zoneIds.includes(zone.zoneId)).map((zone) => zone.name));
-    const zones = readable.filter((zone) => scope.zoneIds.includes(zone.zoneId) || names.has(zone.name));
-    const coveredZoneIds = [...new Set([...scope.zoneIds, ...zones.map((zone) => zone.zoneId)])];
+    const requested = readable.filter((zone) => scope.zoneIds.includes(zone.zoneId));
+    const names = new Set(requested.filter((zone) => !zone.privateZone).map((zone) => zone.name));
+    const siblings = [...known]
+      .filter(([zoneId, zone]) => !scope.zoneIds.includes(zoneId) && names.has(zone.name))
+      .map(([zoneId]) => zoneId);
+    const zones = readable.filter((zone) => scope.zoneIds.includes(zone.zoneId) || (siblings.includes(zone.zoneId) && !zone.privateZone));
+    const coveredZoneIds = [...new Set([...scope.zoneIds, ...siblings])];
     return { account, scope, zones, coveredZoneIds };
   }
 

@@ -130,7 +130,8 @@ describe('SubzoneSpoke reader role', () => {
 
   it.each([
     ['route53:ListHostedZones', '*', 'allowed'],
-    ['route53:ListHostedZonesByName', '*', 'allowed'],
+    // Same-name siblings come from the ledger, not from a listing by name.
+    ['route53:ListHostedZonesByName', '*', 'implicitly-denied'],
     ['route53:GetHostedZone', 'arn:aws:route53:::hostedzone/Z1', 'allowed'],
     ['route53:ListTagsForResources', 'arn:aws:route53:::hostedzone/Z1', 'allowed'],
     // The worker reads a zone's signing when the hub's config turns DNSSEC on.

@@ -3,7 +3,6 @@ import {
   GetDNSSECCommand,
   GetHostedZoneCommand,
   type HostedZone,
-  ListHostedZonesByNameCommand,
   ListHostedZonesCommand,
   ListTagsForResourcesCommand,
   NoSuchHostedZone,
@@ -11,14 +10,19 @@ import {
 } from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SpokeReadError } from '../../../functions/core/errors';
-import type { DnsName, ZoneId } from '../../../functions/core/types';
+import type { DnsName, KnownZone, ZoneId } from '../../../functions/core/types';
 import { Route53SpokeZoneReader } from '../../../functions/adapters/spoke-zone-reader';
 
 const ACCOUNT = '222222222222';
 const OPT_IN = { key: 'subzone:delegate', value: 'true' };
 const NS_FOO = ['NS-1.awsdns-01.com.', 'ns-2.awsdns-02.net', 'ns-3.awsdns-03.org', 'ns-4.awsdns-04.co.uk'];
 const NS_FOO_CANONICAL = ['ns-1.awsdns-01.com', 'ns-2.awsdns-02.net', 'ns-3.awsdns-03.org', 'ns-4.awsdns-04.co.uk'];
-const NO_KNOWN = new Map<ZoneId, readonly DnsName[]>();
+const NO_KNOWN = new Map<ZoneId, KnownZone>();
+
+/** The ledger's zones: id, name and (by default) foo's name servers. */
+function knownZones(...zones: ReadonlyArray<readonly [ZoneId, DnsName, (readonly DnsName[])?]>): Map<ZoneId, KnownZone> {
+  return new Map(zones.map(([id, name, nameServers = NS_FOO_CANONICAL]) => [id, { name, nameServers }]));
+}
 
 function zone(id: string, name: string, privateZone = false): HostedZone {
   return { Id: `/hostedzone/${id}`, Name: name, CallerReference: `ref-${id}`, Config: { PrivateZone: privateZone } };
@@ -60,14 +64,7 @@ describe('Route53SpokeZoneReader', () => {
       r53.on(ListTagsForResourcesCommand).resolves({ ResourceTagSets: [] });
 
       // Act
-      const snapshot = await reader.readZones(
-        ACCOUNT,
-        { kind: 'account' },
-        new Map([
-          ['Z1', NS_FOO_CANONICAL],
-          ['Z2', NS_FOO_CANONICAL],
-        ]),
-      );
+      const snapshot = await reader.readZones(ACCOUNT, { kind: 'account' }, knownZones(['Z1', 'a.example.com'], ['Z2', 'b.example.com']));
 
       // Assess
       expect(accountsAsked).toEqual([ACCOUNT]);
@@ -111,7 +108,7 @@ describe('Route53SpokeZoneReader', () => {
         Marker: '',
       });
       r53.on(ListTagsForResourcesCommand).resolves({ ResourceTagSets: [] });
-      const known = new Map(publicIds.map((id) => [id, NS_FOO_CANONICAL] as const));
+      const known = knownZones(...publicIds.map((id) => [id, `${id.toLowerCase()}.example.com`] as const));
 
       // Act
       await reader.readZones(ACCOUNT, { kind: 'account' }, known);
@@ -134,7 +131,7 @@ describe('Route53SpokeZoneReader', () => {
       r53.on(ListTagsForResourcesCommand).resolves({ ResourceTagSets: [tagSet('Z1', { 'subzone:delegate': 'true' })] });
 
       // Act
-      const snapshot = await reader.readZones(ACCOUNT, { kind: 'account' }, new Map([['Z1', NS_FOO_CANONICAL]]));
+      const snapshot = await reader.readZones(ACCOUNT, { kind: 'account' }, knownZones(['Z1', 'foo.example.com']));
 
       // Assess
       expect(r53.commandCalls(GetHostedZoneCommand)).toHaveLength(0);
@@ -170,7 +167,7 @@ describe('Route53SpokeZoneReader', () => {
         .resolves({ HostedZone: zone('Z1', 'foo.example.com.'), DelegationSet: { NameServers: NS_FOO } });
 
       // Act
-      const snapshot = await reader.readZones(ACCOUNT, { kind: 'account' }, new Map([['Z2', ['ns-9.awsdns-09.com']]]));
+      const snapshot = await reader.readZones(ACCOUNT, { kind: 'account' }, knownZones(['Z2', 'foo.example.com', ['ns-9.awsdns-09.com']]));
 
       // Assess
       expect(r53.commandCalls(GetHostedZoneCommand).map((call) => call.args[0].input)).toEqual([{ Id: 'Z1' }]);
@@ -200,7 +197,7 @@ describe('Route53SpokeZoneReader', () => {
       r53.on(ListTagsForResourcesCommand).resolves({ ResourceTagSets: [tagSet('Z1', tags)] });
 
       // Act
-      const snapshot = await reader.readZones(ACCOUNT, { kind: 'account' }, new Map([['Z1', NS_FOO_CANONICAL]]));
+      const snapshot = await reader.readZones(ACCOUNT, { kind: 'account' }, knownZones(['Z1', 'foo.example.com']));
 
       // Assess
       expect(snapshot.zones[0]?.optedIn).toBe(optedIn);
@@ -236,10 +233,7 @@ describe('Route53SpokeZoneReader', () => {
       const snapshot = await signingReader.readZones(
         ACCOUNT,
         { kind: 'account' },
-        new Map([
-          ['Z1', NS_FOO_CANONICAL],
-          ['Z2', NS_FOO_CANONICAL],
-        ]),
+        knownZones(['Z1', 'a.example.com'], ['Z2', 'b.example.com']),
       );
 
       // Assess
@@ -263,9 +257,6 @@ describe('Route53SpokeZoneReader', () => {
       // Prepare
       r53.on(GetHostedZoneCommand).resolves({ HostedZone: zone('Z1', 'foo.example.com.'), DelegationSet: { NameServers: NS_FOO } });
       r53
-        .on(ListHostedZonesByNameCommand)
-        .resolves({ HostedZones: [zone('Z1', 'foo.example.com.')], IsTruncated: false, MaxItems: 100, DNSName: 'foo.example.com' });
-      r53
         .on(ListTagsForResourcesCommand)
         .resolves({ ResourceTagSets: [tagSet('Z1', { 'subzone:delegate': 'true', 'subzone:dnssec': 'on' })] });
       r53.on(GetDNSSECCommand).resolves({ Status: { ServeSignature: 'NOT_SIGNING' }, KeySigningKeys: [] });
@@ -285,7 +276,7 @@ describe('Route53SpokeZoneReader', () => {
       r53.on(ListTagsForResourcesCommand).resolves({ ResourceTagSets: [tagSet('Z1', { 'subzone:delegate': 'true' })] });
 
       // Act
-      const snapshot = await reader.readZones(ACCOUNT, { kind: 'account' }, new Map([['Z1', NS_FOO_CANONICAL]]));
+      const snapshot = await reader.readZones(ACCOUNT, { kind: 'account' }, knownZones(['Z1', 'foo.example.com']));
 
       // Assess
       expect(r53.commandCalls(GetDNSSECCommand)).toHaveLength(0);
@@ -301,7 +292,7 @@ describe('Route53SpokeZoneReader', () => {
       r53.on(GetDNSSECCommand).rejects(named('AccessDenied'));
 
       // Act
-      const read = signingReader.readZones(ACCOUNT, { kind: 'account' }, new Map([['Z1', NS_FOO_CANONICAL]]));
+      const read = signingReader.readZones(ACCOUNT, { kind: 'account' }, knownZones(['Z1', 'foo.example.com']));
 
       // Assess
       await expect(read).rejects.toBeInstanceOf(SpokeReadError);
@@ -309,34 +300,29 @@ describe('Route53SpokeZoneReader', () => {
   });
 
   describe('zones scope', () => {
-    it('reads the requested zone, its same-name siblings, and their tags in one call', async () => {
-      // Prepare
+    it('reads the requested zone, the same-name siblings the ledger knows, and their tags in one call', async () => {
+      // Prepare: Z2 (public) and ZP (private) share foo's name and the ledger knows both; Z3 is below it
       r53
         .on(GetHostedZoneCommand, { Id: 'Z1' })
-        .resolves({ HostedZone: zone('Z1', 'foo.example.com.'), DelegationSet: { NameServers: NS_FOO } });
-      r53.on(ListHostedZonesByNameCommand).resolves({
-        HostedZones: [
-          zone('Z1', 'foo.example.com.'),
-          zone('Z2', 'foo.example.com.'),
-          zone('ZP', 'foo.example.com.', true),
-          zone('Z3', 'a.foo.example.com.'),
-        ],
-        IsTruncated: false,
-        MaxItems: 100,
-        DNSName: 'foo.example.com',
-      });
+        .resolves({ HostedZone: zone('Z1', 'foo.example.com.'), DelegationSet: { NameServers: NS_FOO } })
+        .on(GetHostedZoneCommand, { Id: 'Z2' })
+        .resolves({ HostedZone: zone('Z2', 'foo.example.com.'), DelegationSet: { NameServers: ['ns-9.awsdns-09.com'] } })
+        .on(GetHostedZoneCommand, { Id: 'ZP' })
+        .resolves({ HostedZone: zone('ZP', 'foo.example.com.', true), VPCs: [] });
       r53.on(ListTagsForResourcesCommand).resolves({
         ResourceTagSets: [tagSet('Z1', { 'subzone:delegate': 'true' }), tagSet('Z2', {})],
       });
+      const known = knownZones(
+        ['Z2', 'foo.example.com', ['ns-9.awsdns-09.com']],
+        ['ZP', 'foo.example.com', []],
+        ['Z3', 'a.foo.example.com'],
+      );
 
       // Act
-      const snapshot = await reader.readZones(ACCOUNT, { kind: 'zones', zoneIds: ['Z1'] }, new Map([['Z2', ['ns-9.awsdns-09.com']]]));
+      const snapshot = await reader.readZones(ACCOUNT, { kind: 'zones', zoneIds: ['Z1'] }, known);
 
       // Assess
-      expect(r53.commandCalls(GetHostedZoneCommand).map((call) => call.args[0].input)).toEqual([{ Id: 'Z1' }]);
-      expect(r53.commandCalls(ListHostedZonesByNameCommand).map((call) => call.args[0].input)).toEqual([
-        { DNSName: 'foo.example.com', MaxItems: 100 },
-      ]);
+      expect(r53.commandCalls(GetHostedZoneCommand).map((call) => call.args[0].input)).toEqual([{ Id: 'Z1' }, { Id: 'Z2' }, { Id: 'ZP' }]);
       expect(r53.commandCalls(ListTagsForResourcesCommand).map((call) => call.args[0].input)).toEqual([
         { ResourceType: 'hostedzone', ResourceIds: ['Z1', 'Z2'] },
       ]);
@@ -347,58 +333,41 @@ describe('Route53SpokeZoneReader', () => {
           { zoneId: 'Z1', name: 'foo.example.com', privateZone: false, optedIn: true, nameServers: NS_FOO_CANONICAL },
           { zoneId: 'Z2', name: 'foo.example.com', privateZone: false, optedIn: false, nameServers: ['ns-9.awsdns-09.com'] },
         ],
-        coveredZoneIds: ['Z1', 'Z2'],
+        coveredZoneIds: ['Z1', 'Z2', 'ZP'],
       });
     });
 
-    it("reads an opted-in sibling's name servers when the ledger does not know them", async () => {
+    it('looks for no same-name zone the ledger has never seen: one opt-in is read in two calls', async () => {
       // Prepare
       r53
         .on(GetHostedZoneCommand, { Id: 'Z1' })
         .resolves({ HostedZone: zone('Z1', 'foo.example.com.'), DelegationSet: { NameServers: NS_FOO } });
-      r53
-        .on(GetHostedZoneCommand, { Id: 'Z2' })
-        .resolves({ HostedZone: zone('Z2', 'foo.example.com.'), DelegationSet: { NameServers: ['ns-9.awsdns-09.com'] } });
-      r53.on(ListHostedZonesByNameCommand).resolves({
-        HostedZones: [zone('Z1', 'foo.example.com.'), zone('Z2', 'foo.example.com.')],
-        IsTruncated: false,
-        MaxItems: 100,
-        DNSName: 'foo.example.com',
-      });
-      r53.on(ListTagsForResourcesCommand).resolves({ ResourceTagSets: [tagSet('Z2', { 'subzone:delegate': 'true' })] });
+      r53.on(ListTagsForResourcesCommand).resolves({ ResourceTagSets: [tagSet('Z1', { 'subzone:delegate': 'true' })] });
 
       // Act
-      const snapshot = await reader.readZones(ACCOUNT, { kind: 'zones', zoneIds: ['Z1'] }, NO_KNOWN);
+      const snapshot = await reader.readZones(ACCOUNT, { kind: 'zones', zoneIds: ['Z1'] }, knownZones(['Z9', 'bar.example.com']));
 
       // Assess
-      expect(r53.commandCalls(GetHostedZoneCommand).map((call) => call.args[0].input)).toEqual([{ Id: 'Z1' }, { Id: 'Z2' }]);
-      expect(snapshot.zones.map((z) => z.nameServers)).toEqual([NS_FOO_CANONICAL, ['ns-9.awsdns-09.com']]);
+      expect(r53.calls()).toHaveLength(2);
+      expect(snapshot.coveredZoneIds).toEqual(['Z1']);
+      expect(snapshot.zones.map((z) => z.zoneId)).toEqual(['Z1']);
     });
 
-    it('follows ListHostedZonesByName pages while they still hold the name', async () => {
+    it('covers a same-name sibling the ledger knows that no longer exists, so its delegation can go', async () => {
       // Prepare
       r53
         .on(GetHostedZoneCommand, { Id: 'Z1' })
-        .resolves({ HostedZone: zone('Z1', 'foo.example.com.'), DelegationSet: { NameServers: NS_FOO } });
-      r53
-        .on(ListHostedZonesByNameCommand, { DNSName: 'foo.example.com', MaxItems: 100 }, true)
-        .resolves({
-          HostedZones: [zone('Z1', 'foo.example.com.')],
-          IsTruncated: true,
-          NextDNSName: 'foo.example.com.',
-          NextHostedZoneId: 'Z2',
-          MaxItems: 100,
-        })
-        .on(ListHostedZonesByNameCommand, { DNSName: 'foo.example.com.', HostedZoneId: 'Z2', MaxItems: 100 }, true)
-        .resolves({ HostedZones: [zone('Z2', 'foo.example.com.')], IsTruncated: false, MaxItems: 100 });
-      r53.on(ListTagsForResourcesCommand).resolves({ ResourceTagSets: [] });
+        .resolves({ HostedZone: zone('Z1', 'foo.example.com.'), DelegationSet: { NameServers: NS_FOO } })
+        .on(GetHostedZoneCommand, { Id: 'ZOLD' })
+        .rejects(new NoSuchHostedZone({ message: 'No hosted zone found with ID: ZOLD', $metadata: {} }));
+      r53.on(ListTagsForResourcesCommand).resolves({ ResourceTagSets: [tagSet('Z1', { 'subzone:delegate': 'true' })] });
 
       // Act
-      const snapshot = await reader.readZones(ACCOUNT, { kind: 'zones', zoneIds: ['Z1'] }, new Map([['Z2', NS_FOO_CANONICAL]]));
+      const snapshot = await reader.readZones(ACCOUNT, { kind: 'zones', zoneIds: ['Z1'] }, knownZones(['ZOLD', 'foo.example.com']));
 
       // Assess
-      expect(r53.commandCalls(ListHostedZonesByNameCommand)).toHaveLength(2);
-      expect(snapshot.coveredZoneIds).toEqual(['Z1', 'Z2']);
+      expect(snapshot.coveredZoneIds).toEqual(['Z1', 'ZOLD']);
+      expect(snapshot.zones.map((z) => z.zoneId)).toEqual(['Z1']);
     });
 
     it('covers a requested zone that no longer exists without listing it, and reads nothing more for it', async () => {
@@ -413,11 +382,10 @@ describe('Route53SpokeZoneReader', () => {
       // Assess
       expect(snapshot.zones).toEqual([]);
       expect(snapshot.coveredZoneIds).toEqual(['ZGONE']);
-      expect(r53.commandCalls(ListHostedZonesByNameCommand)).toHaveLength(0);
-      expect(r53.commandCalls(ListTagsForResourcesCommand)).toHaveLength(0);
+      expect(r53.calls()).toHaveLength(1);
     });
 
-    it('reads more than five requested zones from one listing of the account, and keeps only them and their siblings', async () => {
+    it('reads more than five requested zones from one listing of the account, and keeps only them and the siblings the ledger knows', async () => {
       // Prepare: six requested zones (one gone), a sibling of one, and 100 other zones
       const requested = ['Z1', 'Z2', 'Z3', 'Z4', 'Z5', 'ZGONE'];
       const others = Array.from({ length: 100 }, (_, index) => zone(`ZO${index}`, `other-${index}.example.com.`));
@@ -432,13 +400,19 @@ describe('Route53SpokeZoneReader', () => {
         })
         .on(ListHostedZonesCommand, { MaxItems: 100, Marker: 'M2' }, true)
         .resolves({
-          HostedZones: [...others.slice(95), zone('ZSIB', 'z1.example.com.'), zone('ZPRIV', 'z2.example.com.', true)],
+          HostedZones: [
+            ...others.slice(95),
+            zone('ZSIB', 'z1.example.com.'),
+            zone('ZOTHER', 'z2.example.com.'),
+            zone('ZPRIV', 'z2.example.com.', true),
+          ],
           IsTruncated: false,
           MaxItems: 100,
           Marker: 'M2',
         });
       r53.on(ListTagsForResourcesCommand).resolves({ ResourceTagSets: [] });
-      const known = new Map([...requested, 'ZSIB'].map((id) => [id, NS_FOO_CANONICAL] as const));
+      // The ledger knows the requested zones and ZSIB, named like Z1; ZOTHER, named like Z2, it has never seen
+      const known = knownZones(...requested.map((id) => [id, `${id.toLowerCase()}.example.com`] as const), ['ZSIB', 'z1.example.com']);
 
       // Act
       const snapshot = await reader.readZones(ACCOUNT, { kind: 'zones', zoneIds: requested }, known);
@@ -446,7 +420,6 @@ describe('Route53SpokeZoneReader', () => {
       // Assess
       expect(r53.commandCalls(ListHostedZonesCommand)).toHaveLength(2);
       expect(r53.commandCalls(GetHostedZoneCommand)).toHaveLength(0);
-      expect(r53.commandCalls(ListHostedZonesByNameCommand)).toHaveLength(0);
       expect(r53.commandCalls(ListTagsForResourcesCommand).flatMap((call) => call.args[0].input.ResourceIds)).toEqual([
         'Z1',
         'Z2',
@@ -461,15 +434,14 @@ describe('Route53SpokeZoneReader', () => {
     });
 
     it('asks for each of six zones when the ledger knows the account holds more pages of zones than that costs', async () => {
-      // Prepare: the ledger knows 1,300 zones of the account (13 pages, against 12 calls asked one by one)
+      // Prepare: the ledger knows 1,300 zones of the account (13 pages, against 6 calls asked one by one)
       const requested = ['Z1', 'Z2', 'Z3', 'Z4', 'Z5', 'Z6'];
-      const known = new Map(Array.from({ length: 1_300 }, (_, index) => [`ZK${index}`, NS_FOO_CANONICAL] as const));
+      const known = knownZones(...Array.from({ length: 1_300 }, (_, index) => [`ZK${index}`, `zk${index}.example.com`] as const));
       for (const id of requested) {
         r53
           .on(GetHostedZoneCommand, { Id: id })
           .resolves({ HostedZone: zone(id, `${id.toLowerCase()}.example.com.`), DelegationSet: { NameServers: NS_FOO } });
       }
-      r53.on(ListHostedZonesByNameCommand).resolves({ HostedZones: [], IsTruncated: false, MaxItems: 100 });
       r53.on(ListTagsForResourcesCommand).resolves({ ResourceTagSets: [] });
 
       // Act
@@ -490,8 +462,7 @@ describe('Route53SpokeZoneReader', () => {
 
       // Assess
       expect(snapshot.zones).toEqual([{ zoneId: 'ZP', name: 'foo.example.com', privateZone: true, optedIn: false, nameServers: [] }]);
-      expect(r53.commandCalls(ListHostedZonesByNameCommand)).toHaveLength(0);
-      expect(r53.commandCalls(ListTagsForResourcesCommand)).toHaveLength(0);
+      expect(r53.calls()).toHaveLength(1);
     });
   });
 

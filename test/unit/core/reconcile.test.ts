@@ -332,6 +332,23 @@ describe('reconcileAccounts: modes and failures', () => {
     expect(verdicts(result)).toEqual(['reject:contested:applied']);
   });
 
+  it('delegates the first of two same-name zones of one account whose events come apart, and rejects the second as contested', async () => {
+    // Prepare: two opted-in zones of one name; the event of the first is handled before the second's
+    const world = fakeWorld();
+    const first = withZone(world, ACCOUNT_A, 'bar.example.com');
+    const second = withZone(world, ACCOUNT_A, 'bar.example.com');
+
+    // Act
+    const [firstResult] = await world.run(zonesJob(ACCOUNT_A, first.zoneId));
+    const [secondResult] = await world.run(zonesJob(ACCOUNT_A, second.zoneId));
+
+    // Assess: the second event reads the first zone too (the ledger knows it), which keeps its name
+    expect(verdicts(firstResult)).toEqual(['create:new-delegation:applied']);
+    expect(verdicts(secondResult).sort()).toEqual(['keep:in-place:applied', 'reject:contested:applied']);
+    expect(world.parents.find(PARENT_ID, 'bar.example.com')?.values).toEqual(nsRecordFor(first).values);
+    expect(world.reader.reads.at(-1)).toEqual({ account: ACCOUNT_A, scope: { kind: 'zones', zoneIds: [second.zoneId] } });
+  });
+
   it('rejects a claim when another zone wins the owner item between read and claim', async () => {
     // Prepare
     const world = fakeWorld();
