@@ -194,7 +194,7 @@ class AccountRead {
       // Read as a requested zone is: one gone since is covered and absent, so its delegation goes.
       covered.add(zoneId);
       const sibling = await this.getZone(zoneId);
-      if (sibling !== undefined && !sibling.privateZone) found.set(zoneId, sibling);
+      if (sibling !== undefined) found.set(zoneId, sibling);
     }
     const complete = await this.complete([...found.values()]);
     return { account, scope, zones: complete, coveredZoneIds: [...covered], ...this.unknownIds() };
@@ -205,9 +205,9 @@ class AccountRead {
     const listedZones = await this.listAll();
     const names = new Set(listedZones.filter((zone) => requested.has(zone.zoneId) && !zone.privateZone).map((zone) => zone.name));
     const covered = new Set([...requested, ...this.knownSiblings(names, requested)]);
-    const kept = listedZones.filter((zone) => covered.has(zone.zoneId) && (requested.has(zone.zoneId) || !zone.privateZone));
-    // Only the requested zones are judged: an unreadable zone elsewhere in the account is not this read's.
-    for (const zoneId of this.unknown) if (!requested.has(zoneId)) this.unknown.delete(zoneId);
+    const kept = listedZones.filter((zone) => covered.has(zone.zoneId));
+    // Only the covered zones are judged: an unreadable zone elsewhere in the account is not this read's.
+    for (const zoneId of this.unknown) if (!covered.has(zoneId)) this.unknown.delete(zoneId);
     const complete = await this.complete(kept);
     return { account, scope, zones: complete, coveredZoneIds: [...covered], ...this.unknownIds() };
   }

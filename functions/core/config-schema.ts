@@ -9,6 +9,7 @@ import { ConfigError, type FieldIssue, NameError } from './errors';
 import { describeValue, formatPath } from './field-issues';
 import { isAtOrBelow, isStrictlyBelow, isWildcardPattern, normaliseRulePattern, tryNormaliseName } from './names';
 import type { ParentZoneConfig, RuleConfig, SubzoneConfig } from './types';
+import { hostedZoneIdSchema } from './zone-ids';
 import * as z from 'zod/mini';
 import './validation';
 
@@ -24,8 +25,6 @@ export const CONFIG_DEFAULTS = {
 
 /** The TTL range accepted for the NS records subzone writes (seconds). */
 export const NS_TTL_RANGE = { min: 60, max: 172800 } as const;
-
-const HOSTED_ZONE_PREFIX = '/hostedzone/';
 
 /** A zod error function: "required: expected X" or "expected X, got <value>". */
 function expected(what: string) {
@@ -90,11 +89,7 @@ function tryRulePattern(value: string): { ok: true; pattern: string } | { ok: fa
   }
 }
 
-const hostedZoneIdError = expected('a hosted zone id such as "Z0123456789ABCDEFGHIJ" or "/hostedzone/Z0123456789ABCDEFGHIJ"');
-const hostedZoneId = z.pipe(
-  z.string({ error: hostedZoneIdError }).check(z.regex(/^(\/hostedzone\/)?[A-Z0-9]{1,32}$/, { error: hostedZoneIdError })),
-  z.transform((value: string) => (value.startsWith(HOSTED_ZONE_PREFIX) ? value.slice(HOSTED_ZONE_PREFIX.length) : value)),
-);
+const hostedZoneId = hostedZoneIdSchema(expected('a hosted zone id such as "Z0123456789ABCDEFGHIJ" or "/hostedzone/Z0123456789ABCDEFGHIJ"'));
 
 const parentZoneSchema = described(
   strictObject(

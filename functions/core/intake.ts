@@ -11,6 +11,7 @@ import { ROUTE53_EVENT_NAMES, type Route53EventName } from './event-pattern';
 import { describeValue, expected, type FieldsResult, safeParseFields } from './field-issues';
 import { accountIdSchema, type ReadingCursor, SUBZONE_MESSAGE_SCHEMAS, sweepIdFor } from './sweep-messages';
 import type { AccountId, SweepSlice, ZoneId } from './types';
+import { hostedZoneIdSchema } from './zone-ids';
 import * as z from 'zod/mini';
 import './validation';
 
@@ -42,16 +43,9 @@ export type Hint =
 const ROUTE53_SOURCE = 'aws.route53';
 const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
 const ROUTE53_EVENT_SOURCE = 'route53.amazonaws.com';
-const HOSTED_ZONE_PREFIX = '/hostedzone/';
-
-const ZONE_ID_WHAT = 'a hosted zone id';
-const ZONE_ID_PATTERN = /^(?:\/hostedzone\/)?[A-Z0-9]{1,32}$/;
 
 /** A hosted zone id, bare (`Z0123...`) or prefixed (`/hostedzone/Z0123...`), output bare. */
-export const zoneIdSchema = z.pipe(
-  z.string(expected(ZONE_ID_WHAT)).check(z.regex(ZONE_ID_PATTERN, expected(ZONE_ID_WHAT))),
-  z.transform((id: string) => (id.startsWith(HOSTED_ZONE_PREFIX) ? id.slice(HOSTED_ZONE_PREFIX.length) : id)),
-);
+const zoneIdSchema = hostedZoneIdSchema(expected('a hosted zone id').error);
 
 /** A string that is not a hosted zone id in either form. */
 export class ZoneIdError extends Error {

@@ -47,9 +47,10 @@ export class FakeSpokeReader implements SpokeZoneReader {
     const siblings = [...known]
       .filter(([zoneId, zone]) => !scope.zoneIds.includes(zoneId) && names.has(zone.name))
       .map(([zoneId]) => zoneId);
-    const zones = readable.filter((zone) => scope.zoneIds.includes(zone.zoneId) || (siblings.includes(zone.zoneId) && !zone.privateZone));
     const coveredZoneIds = [...new Set([...scope.zoneIds, ...siblings])];
-    return { account, scope, zones, coveredZoneIds };
+    const zones = readable.filter((zone) => coveredZoneIds.includes(zone.zoneId));
+    const unknownCovered = unknownZoneIds.filter((zoneId) => coveredZoneIds.includes(zoneId));
+    return { account, scope, zones, coveredZoneIds, ...(unknownCovered.length ? { unknownZoneIds: unknownCovered } : {}) };
   }
 
   async signingChangeStatus(account: AccountId, changeId: string): Promise<SigningChangeStatus> {

@@ -332,6 +332,8 @@ describe('Route53SpokeZoneReader', () => {
         zones: [
           { zoneId: 'Z1', name: 'foo.example.com', privateZone: false, optedIn: true, nameServers: NS_FOO_CANONICAL },
           { zoneId: 'Z2', name: 'foo.example.com', privateZone: false, optedIn: false, nameServers: ['ns-9.awsdns-09.com'] },
+          // Read as private (ignored), never taken for gone.
+          { zoneId: 'ZP', name: 'foo.example.com', privateZone: true, optedIn: false, nameServers: [] },
         ],
         coveredZoneIds: ['Z1', 'Z2', 'ZP'],
       });
@@ -431,6 +433,30 @@ describe('Route53SpokeZoneReader', () => {
       expect(snapshot.scope).toEqual({ kind: 'zones', zoneIds: requested });
       expect(snapshot.zones.map((z) => z.zoneId)).toEqual(['Z1', 'Z2', 'Z3', 'Z4', 'Z5', 'ZSIB']);
       expect([...snapshot.coveredZoneIds].sort()).toEqual([...requested, 'ZSIB'].sort());
+    });
+
+    it('reports a known sibling whose listed name cannot be read as unknown, never as gone', async () => {
+      // Prepare: six requested zones, listed; the ledger's sibling of Z1 is listed under a name that is no DNS name
+      const requested = ['Z1', 'Z2', 'Z3', 'Z4', 'Z5', 'Z6'];
+      r53.on(ListHostedZonesCommand).resolves({
+        HostedZones: [
+          ...requested.map((id) => zone(id, `${id.toLowerCase()}.example.com.`)),
+          zone('ZODD', `${'x'.repeat(64)}.example.com.`),
+        ],
+        IsTruncated: false,
+        MaxItems: 100,
+        Marker: '',
+      });
+      r53.on(ListTagsForResourcesCommand).resolves({ ResourceTagSets: [] });
+      const known = knownZones(...requested.map((id) => [id, `${id.toLowerCase()}.example.com`] as const), ['ZODD', 'z1.example.com']);
+
+      // Act
+      const snapshot = await reader.readZones(ACCOUNT, { kind: 'zones', zoneIds: requested }, known);
+
+      // Assess
+      expect(snapshot.coveredZoneIds).toContain('ZODD');
+      expect(snapshot.unknownZoneIds).toEqual(['ZODD']);
+      expect(snapshot.zones.map((z) => z.zoneId)).toEqual(requested);
     });
 
     it('asks for each of six zones when the ledger knows the account holds more pages of zones than that costs', async () => {
