@@ -38,7 +38,7 @@ const SWEEP_RETENTION_SECONDS = 7 * 24 * 3600;
 const READING_RETENTION_SECONDS = 24 * 3600;
 
 /** Keys per BatchGetItem call (the API maximum). */
-export const KEYS_PER_BATCH_GET = 100;
+const KEYS_PER_BATCH_GET = 100;
 
 /** BatchGetItem calls per chunk of keys before unprocessed keys fail the read (DynamoDB returns them under load). */
 const BATCH_GET_ATTEMPTS = 8;

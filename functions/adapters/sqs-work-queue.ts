@@ -15,7 +15,7 @@ import type { WorkQueue } from '../core/ports';
 export const SEND_MESSAGE_BATCH_MAX_ENTRIES = 10;
 
 /** ... and at most 256 KiB of message bodies per call, all entries together. */
-export const SEND_MESSAGE_BATCH_MAX_BYTES = 256 * 1024;
+const SEND_MESSAGE_BATCH_MAX_BYTES = 256 * 1024;
 
 /** Some messages could not be sent, even after one retry. */
 export class WorkQueueSendError extends Error {

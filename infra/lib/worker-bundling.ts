@@ -26,7 +26,7 @@ export const PROJECT_ROOT = findPackageRoot(__dirname);
  * environment, so the SDK's default chain (SSO, INI, process, web identity, IMDS) is replaced
  * by the environment provider (functions/worker/lambda-credentials.ts), about 100 KB less.
  */
-export const WORKER_BUNDLE_ALIASES: Readonly<Record<string, string>> = {
+const WORKER_BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': path.join(PROJECT_ROOT, 'functions', 'worker', 'lambda-credentials.ts'),
 };
 
