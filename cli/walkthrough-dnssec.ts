@@ -88,7 +88,8 @@ async function playDnssec(story: Story, configPath: string): Promise<DnssecWalkt
   say.say('child-a', `EnableHostedZoneDNSSEC ${zoneId} → change ${changeId}, ${enabled.ChangeInfo?.Status}`);
   await story.settle();
   const pending = await changeStatus(story, changeId);
-  if (parentRecord(story, 'DS') !== undefined) throw new WalkthroughError(`expected no DS for ${DELEGATED} while the signing change is ${pending}`);
+  if (parentRecord(story, 'DS') !== undefined)
+    throw new WalkthroughError(`expected no DS for ${DELEGATED} while the signing change is ${pending}`);
   say.say('child-a', `GetChange ${changeId}: ${pending}`);
   say.say('worker', `no DS while the signing change is ${pending} (it asks GetChange through child-a's reader role)`);
   say.say('hub', `${PARENT} holds no DS for ${DELEGATED}`);
@@ -97,7 +98,8 @@ async function playDnssec(story: Story, configPath: string): Promise<DnssecWalkt
   const syncedAfterMs = await waitForInsync(story, changeId);
   say.say('child-a', `GetChange ${changeId}: INSYNC after ${(syncedAfterMs / 1000).toFixed(1)} s here (about a minute in AWS)`);
   await story.sweep('walkthrough-sweep-1');
-  if (parentRecord(story, 'DS') !== undefined) throw new WalkthroughError(`expected no DS for ${DELEGATED} before an NS TTL has passed since signing was INSYNC`);
+  if (parentRecord(story, 'DS') !== undefined)
+    throw new WalkthroughError(`expected no DS for ${DELEGATED} before an NS TTL has passed since signing was INSYNC`);
   const nsTtl = Number(ns.split(' ')[1]);
   say.say('worker', `signing INSYNC: the first DS waits ${nsTtl} s (the NS TTL) for resolvers to forget the unsigned answers`);
   say.say('hub', `${PARENT} still holds no DS for ${DELEGATED}`);

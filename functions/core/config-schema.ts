@@ -89,7 +89,9 @@ function tryRulePattern(value: string): { ok: true; pattern: string } | { ok: fa
   }
 }
 
-const hostedZoneId = hostedZoneIdSchema(expected('a hosted zone id such as "Z0123456789ABCDEFGHIJ" or "/hostedzone/Z0123456789ABCDEFGHIJ"'));
+const hostedZoneId = hostedZoneIdSchema(
+  expected('a hosted zone id such as "Z0123456789ABCDEFGHIJ" or "/hostedzone/Z0123456789ABCDEFGHIJ"'),
+);
 
 const parentZoneSchema = described(
   strictObject(
