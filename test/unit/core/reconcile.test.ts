@@ -349,6 +349,22 @@ describe('reconcileAccounts: modes and failures', () => {
     expect(world.reader.reads.at(-1)).toEqual({ account: ACCOUNT_A, scope: { kind: 'zones', zoneIds: [second.zoneId] } });
   });
 
+  it('reports both of two same-name zones whose events come apart as duplicates in observe mode, where no owner is claimed', async () => {
+    // Prepare
+    const world = fakeWorld({ config: makeConfig({ mode: 'observe' }) });
+    const first = withZone(world, ACCOUNT_A, 'bar.example.com');
+    const second = withZone(world, ACCOUNT_A, 'bar.example.com');
+
+    // Act
+    const [firstResult] = await world.run(zonesJob(ACCOUNT_A, first.zoneId));
+    const [secondResult] = await world.run(zonesJob(ACCOUNT_A, second.zoneId));
+
+    // Assess
+    expect(verdicts(firstResult)).toEqual(['create:new-delegation:observed']);
+    expect(verdicts(secondResult)).toEqual(['reject:duplicate-zone-name:observed', 'reject:duplicate-zone-name:observed']);
+    expect(world.ledger.owners.size).toBe(0);
+  });
+
   it('rejects a claim when another zone wins the owner item between read and claim', async () => {
     // Prepare
     const world = fakeWorld();
