@@ -6,6 +6,7 @@
  * `chaos: <runs> runs, <failures> failures, <violations> invariant violations, seed <S>`,
  * and the exit code is 0 only when both counts are 0.
  */
+import './chaos-log-level';
 import { parseArgs } from 'node:util';
 import { ChaosEnvironment } from '../test/chaos/harness';
 import { checkChaos } from '../test/chaos/property';
