@@ -8,7 +8,7 @@ import type { AccountEntries } from './account-entries';
 import { assertIsError, type SpokeReadError } from './errors';
 import type { DecisionResult } from './outcomes';
 import type { Decision } from './policy';
-import type { AccountId, LedgerEntry, SigningChange, SpokeSnapshot, SweepSlice, ZoneId, ZoneScope } from './types';
+import type { AccountId, LedgerEntry, SpokeSnapshot, SweepSlice, ZoneId, ZoneScope } from './types';
 
 /** One account to reconcile, and why. */
 export interface AccountJob {
@@ -58,8 +58,6 @@ export type SpokeRead = { readonly snapshot: SpokeSnapshot } | { readonly readEr
 export class AccountRun {
   readonly decisions: DecisionRecord[] = [];
   readonly suspects: LedgerEntry[] = [];
-  /** The signing changes its first DS records wait on, as GetChange reported them, by zone. */
-  readonly signingChanges = new Map<ZoneId, SigningChange>();
   private failure: Error | undefined;
   /** A read failure whose suspects carry the account: reported, but the messages are not retried. */
   private acknowledged: Error | undefined;

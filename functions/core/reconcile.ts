@@ -42,7 +42,7 @@ import type {
 import { removalBudgetExceeded } from './removal-budget';
 import { accountsInAllowlist } from './rules';
 import { isUnreachable, judgeUnreachable } from './unreadable-accounts';
-import type { Controls, NameOwner, SpokeSnapshot, SubzoneConfig, ZoneId } from './types';
+import type { Controls, NameOwner, SigningChange, SpokeSnapshot, SubzoneConfig, ZoneId } from './types';
 
 export type { AccountJob, AccountResult, DecisionRecord } from './account-run';
 
@@ -116,22 +116,15 @@ async function admitAccount(job: AccountJob, deps: ReconcileDeps, leases: Invoca
   }
 }
 
-/**
- * Reads the account's entries, its zones (a read that fails is kept for the suspects) and the
- * signing changes its first DS records wait on (one that cannot be read fails the account).
- */
+/** Reads the account's entries and its zones (a read that fails is kept for the suspects). */
 async function readAccount(job: AccountJob, deps: ReconcileDeps): Promise<AccountRun> {
   const entries = new AccountEntries(job.account, await deps.ledger.listEntries(job.account), deps);
-  let snapshot: SpokeSnapshot;
   try {
-    snapshot = await deps.reader.readZones(job.account, job.scope, entries.knownZones());
+    return new AccountRun(job, entries, { snapshot: await deps.reader.readZones(job.account, job.scope, entries.knownZones()) });
   } catch (error) {
     if (!(error instanceof SpokeReadError)) throw error;
     return new AccountRun(job, entries, { readError: error });
   }
-  const run = new AccountRun(job, entries, { snapshot });
-  await run.attempt(() => readSigningChanges(run, snapshot, deps));
-  return run;
 }
 
 async function reconcileRuns(runs: readonly AccountRun[], deps: ReconcileDeps, leases: InvocationLeases): Promise<void> {
@@ -272,15 +265,19 @@ async function decide(
     return decisions;
   }
   if (run.sweeping) await run.attempt(() => deps.ledger.clearFailedSweeps(run.account));
+  const { snapshot } = run.read;
+  const signingChanges = new Map<ZoneId, SigningChange>();
+  // A signing change that cannot be read decides nothing: the account is retried.
+  if (!(await run.attempt(() => readSigningChanges(run, snapshot, deps, signingChanges)))) return [];
   const facts = {
     config: deps.config,
     account: run.account,
     now,
-    snapshot: run.read.snapshot,
+    snapshot,
     entries: run.entries.all(),
     owners,
     controls,
-    signingChanges: run.signingChanges,
+    signingChanges,
   };
   return decideAccount(facts, projected);
 }
@@ -289,13 +286,18 @@ async function decide(
  * GetChange of each signing change a first DS may wait on: the one an event named, else the one
  * the entry remembers, for a zone that signs and whose parent holds no DS of subzone's yet.
  */
-async function readSigningChanges(run: AccountRun, snapshot: SpokeSnapshot, deps: ReconcileDeps): Promise<void> {
+async function readSigningChanges(
+  run: AccountRun,
+  snapshot: SpokeSnapshot,
+  deps: ReconcileDeps,
+  into: Map<ZoneId, SigningChange>,
+): Promise<void> {
   if (!deps.config.dnssec.enabled) return;
   for (const zone of snapshot.zones) {
     const entry = run.entries.get(zone.zoneId);
     const id = run.job.signingChanges?.get(zone.zoneId) ?? entry?.signingChangeId;
     if (id === undefined || entry === undefined || recordedDs(entry) !== undefined || zone.dnssec?.signing !== true) continue;
-    run.signingChanges.set(zone.zoneId, { id, status: await deps.reader.signingChangeStatus(run.account, id) });
+    into.set(zone.zoneId, { id, status: await deps.reader.signingChangeStatus(run.account, id) });
   }
 }
 

@@ -40,7 +40,7 @@ const REQUESTED_AT_WHAT = `an ISO-8601 time of at most ${REQUESTED_AT_MAX_LENGTH
 
 const versionSchema = z.literal(SUBZONE_MESSAGE_VERSION, expected(`version ${SUBZONE_MESSAGE_VERSION}`));
 
-const bareZoneId = bareZoneIdSchema(expected('a bare hosted zone id (1 to 32 of A-Z 0-9)').error);
+const bareZoneIdField = bareZoneIdSchema(expected('a bare hosted zone id (1 to 32 of A-Z 0-9)').error);
 const text = (what: string, max: number) =>
   z.string(expected(what)).check(z.minLength(1, expected(what)), z.maxLength(max, expected(`${what} of at most ${max} characters`)));
 const count = (what: string) => z.int(expected(what)).check(z.nonnegative(expected(what)));
@@ -56,7 +56,7 @@ const readingCursorSchema = z.strictObject({
   /** The parent zone and page to read next; absent once every parent is read. */
   at: z.optional(
     z.strictObject({
-      parentZoneId: bareZoneId,
+      parentZoneId: bareZoneIdField,
       next: z.optional(
         z.strictObject({
           name: text('a record name', 1024),
@@ -81,7 +81,7 @@ const sweepSliceSchema = z.strictObject({
   readAt: z.iso.datetime(expected('an ISO-8601 UTC time')),
   parents: z.array(
     z.strictObject({
-      parentZoneId: bareZoneId,
+      parentZoneId: bareZoneIdField,
       names: z.array(text('a name', 1024), expected('a list of names')),
       records: z.array(recordSetSchema, expected('a list of record sets')),
     }),

@@ -147,3 +147,33 @@ describe('resolveIntent', () => {
     expect(parents.at(PARENT_ID, zone.name)).toEqual([asSet(oldRecord)]);
   });
 });
+
+describe('resolveIntent: DS writes', () => {
+  const ds: LedgerRecord = { type: 'DS', ttl: 300, values: ['11111 13 2 AAAA1111'] };
+  const withdrawal: LedgerEntry = makeEntry(zone, {
+    state: 'delegated',
+    records: [newRecord, ds],
+    signingSeenSince: minutesFrom(NOW, -600).toISOString(),
+    signingChangeId: 'C-OLD',
+    intent: { changes: [change('DELETE', asSet(ds))], at },
+  });
+
+  it('forgets the signing wait with a withdrawal that landed, as a recorded withdrawal does: a new first DS waits again', () => {
+    // Act
+    const settled = resolveIntent(withdrawal, projected({ [PARENT_ID]: [asSet(newRecord)] }), NOW);
+
+    // Assess
+    expect(settled.entry.records).toEqual([newRecord]);
+    expect(settled.entry).not.toHaveProperty('signingSeenSince');
+    expect(settled.entry).not.toHaveProperty('signingChangeId');
+  });
+
+  it('keeps the DS and the signing wait when the withdrawal never happened', () => {
+    // Act
+    const settled = resolveIntent(withdrawal, projected({ [PARENT_ID]: [asSet(newRecord), asSet(ds)] }), NOW);
+
+    // Assess
+    expect(settled.entry.records).toEqual([newRecord, ds]);
+    expect(settled.entry.signingSeenSince).toBe(withdrawal.signingSeenSince);
+  });
+});

@@ -178,6 +178,32 @@ describe('reconcileAccounts: the signing change goes INSYNC before the first DS'
     expect(world.ledger.entry(ACCOUNT_A, zone.zoneId)?.signingSeenSince).toBeUndefined();
   });
 
+  it('asks about a PENDING change, and writes no DS, when a withdrawal of the DS landed but was never recorded', async () => {
+    // Prepare: the DS was withdrawn by a worker that died before recording it; the zone signs again, its change PENDING
+    const { world, zone } = delegatedWorld(signing([NEW_KEY]));
+    const withdrawn = withDs(zone, [OLD_KEY]);
+    const ds = withdrawn.records![1]!;
+    world.ledger.seed(
+      makeEntry(zone, {
+        ...withdrawn,
+        signingSeenSince: minutesFrom(NOW, -600).toISOString(),
+        intent: {
+          changes: [{ action: 'DELETE', record: { name: zone.name, type: 'DS', ttl: ds.ttl, values: ds.values } }],
+          at: NOW.toISOString(),
+        },
+      }),
+    );
+    world.reader.changes.set('C9', 'PENDING');
+
+    // Act
+    const [result] = await world.run(enableJob(zone, 'C9'));
+
+    // Assess
+    expect(world.reader.changeReads).toEqual(['C9']);
+    expect(world.parents.find(PARENT_ID, zone.name, 'DS')).toBeUndefined();
+    expect(verdicts(result)).not.toContain('ds:ds-published:applied');
+  });
+
   it('lets the wait alone decide when Route 53 no longer knows the change, and forgets the id', async () => {
     // Prepare
     const { world, zone } = delegatedWorld(signing([OLD_KEY]), {
