@@ -80,37 +80,33 @@ const COMMON: BuildOptions = {
 };
 
 /** The deployed bundle's options, but for the module swaps. */
-function deployedOptions(): BuildOptions {
-  return {
-    ...COMMON,
-    format: WORKER_BUNDLE.format,
-    mainFields: [...WORKER_BUNDLE.mainFields],
-    minify: WORKER_BUNDLE.minify,
-    legalComments: WORKER_BUNDLE.legalComments,
-  };
-}
+const DEPLOYED: BuildOptions = {
+  ...COMMON,
+  format: WORKER_BUNDLE.format,
+  mainFields: [...WORKER_BUNDLE.mainFields],
+  minify: WORKER_BUNDLE.minify,
+  legalComments: WORKER_BUNDLE.legalComments,
+};
 
 function variants(): Variant[] {
-  const common = COMMON;
-  const deployed = deployedOptions();
   return [
     {
       name: 'plain-cjs',
       description: '(a) CommonJS, minified, the same imports',
       file: join(BENCH_DIR, 'worker-plain.cjs'),
-      options: { ...common, format: 'cjs', minify: true },
+      options: { ...COMMON, format: 'cjs', minify: true },
     },
     {
       name: 'deployed',
       description: "(b) as deployed: WORKER_BUNDLE (infra/lib/worker-bundling.ts), the packages' ES module entry points first",
       file: join(BENCH_DIR, `worker-deployed.${DEPLOYED_EXTENSION}`),
-      options: { ...deployed, alias: { ...WORKER_BUNDLE.alias } },
+      options: { ...DEPLOYED, alias: { ...WORKER_BUNDLE.alias } },
     },
     {
       name: 'default-credentials',
       description: "(c) as (b), with the SDK's default credential chain instead of the environment's",
       file: join(BENCH_DIR, `worker-default-credentials.${DEPLOYED_EXTENSION}`),
-      options: deployed,
+      options: DEPLOYED,
     },
   ];
 }
@@ -148,7 +144,7 @@ function builtKb(output: BuildResult, what: string): number {
  * alone, for scale.
  */
 async function sizesWithout(): Promise<SizeOnly[]> {
-  const deployed: BuildOptions = { ...deployedOptions(), write: false, metafile: false };
+  const deployed: BuildOptions = { ...DEPLOYED, write: false, metafile: false };
   const steps: ReadonlyArray<{ readonly what: string; readonly absent: readonly string[]; readonly external?: readonly string[] }> = [
     {
       what: 'without the EventBridge and SQS clients (one operation each)',

@@ -10,7 +10,7 @@
  * the worker makes for that tag event are counted, in the order the emulator served them.
  */
 import { ChangeTagsForResourceCommand, CreateHostedZoneCommand } from '@aws-sdk/client-route-53';
-import { bareZoneId } from '../functions/core/intake';
+import { bareZoneId } from '../functions/core/zone-ids';
 import type { AccountId } from '../functions/core/types';
 import { BENCH_DOMAIN, BenchWorld, HUB, OPT_IN_TAG, benchAccounts, waitUntil, type CallLogEntry } from './bench-world';
 import { printHeading, printTable, printVerdicts, type Verdict } from './report';

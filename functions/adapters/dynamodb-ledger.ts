@@ -632,15 +632,17 @@ function toEntry(item: Item): LedgerEntry {
 }
 
 /** Every item of a Query, page after page (the SDK's paginator). */
-async function queryAll(client: DynamoDBClient, input: QueryCommandInput): Promise<Item[]> {
-  const items: Item[] = [];
-  for await (const page of paginateQuery({ client }, input)) items.push(...(page.Items ?? []));
-  return items;
+function queryAll(client: DynamoDBClient, input: QueryCommandInput): Promise<Item[]> {
+  return itemsOf(paginateQuery({ client }, input));
 }
 
 /** Every item of a Scan, page after page (the SDK's paginator). */
-async function scanAll(client: DynamoDBClient, input: ScanCommandInput): Promise<Item[]> {
+function scanAll(client: DynamoDBClient, input: ScanCommandInput): Promise<Item[]> {
+  return itemsOf(paginateScan({ client }, input));
+}
+
+async function itemsOf(pages: AsyncIterable<{ readonly Items?: Item[] }>): Promise<Item[]> {
   const items: Item[] = [];
-  for await (const page of paginateScan({ client }, input)) items.push(...(page.Items ?? []));
+  for await (const page of pages) items.push(...(page.Items ?? []));
   return items;
 }

@@ -27,7 +27,7 @@ import {
 import { DNSSEC_OFF_TAG, DS_RETIRE_TAG_KEY } from '../core/contract';
 import { NameError, SpokeReadError } from '../core/errors';
 import { normaliseName, normaliseValueSet } from '../core/names';
-import { bareZoneId } from '../core/intake';
+import { bareZoneId } from '../core/zone-ids';
 import type {
   AccountId,
   DnsName,

@@ -47,23 +47,6 @@ const ROUTE53_EVENT_SOURCE = 'route53.amazonaws.com';
 /** A hosted zone id, bare (`Z0123...`) or prefixed (`/hostedzone/Z0123...`), output bare. */
 const zoneIdSchema = hostedZoneIdSchema(expected('a hosted zone id').error);
 
-/** A string that is not a hosted zone id in either form. */
-export class ZoneIdError extends Error {
-  public readonly input: string;
-  constructor(input: string) {
-    super(`expected a hosted zone id (1 to 32 of A-Z 0-9, optionally after /hostedzone/), got ${describeValue(input)}`);
-    this.name = 'ZoneIdError';
-    this.input = input;
-  }
-}
-
-/** `/hostedzone/Z0123` or `Z0123` -> `Z0123`; throws ZoneIdError for anything else. */
-export function bareZoneId(id: string): ZoneId {
-  const result = zoneIdSchema.safeParse(id);
-  if (!result.success) throw new ZoneIdError(id);
-  return result.data;
-}
-
 const object = <S extends z.core.$ZodLooseShape>(shape: S) => z.object(shape, expected('an object'));
 
 const envelopeSchema = object({

@@ -6,7 +6,7 @@
 import type { ProjectedParents } from './parent-view';
 import { sameDsValues } from './ds-policy';
 import type { LedgerEntry, LedgerRecord, OutcomeEvent, RecordChange } from './types';
-import { entryEvent } from './outcomes';
+import { entryEvent, withSigningWait } from './outcomes';
 
 /** An entry to store, with the outcome event to publish before it. */
 export interface EntryChange {
@@ -54,13 +54,9 @@ function resolveDsIntent(entry: LedgerEntry, changes: readonly RecordChange[], p
       : current !== undefined && current.ttl === created.ttl && sameDsValues(current.values, created.values);
   if (!landed) return { entry: { ...entry, state: 'delegated' } };
   const ns = entry.records.filter((record) => record.type !== 'DS');
-  if (created === undefined) {
-    // A withdrawal forgets the signing wait, as a recorded one does: a later first DS waits again.
-    const { signingSeenSince: _seen, signingChangeId: _change, ...rest } = entry;
-    const withdrawn: LedgerEntry = { ...rest, state: 'delegated', records: ns };
-    return { entry: withdrawn, outcome: entryEvent('Delegation Updated', withdrawn, 'intent-settled', true, now) };
-  }
-  const ds: LedgerRecord = { type: 'DS', ttl: created.ttl, values: created.values };
-  const settled: LedgerEntry = { ...entry, state: 'delegated', records: [...ns, ds] };
+  const ds: LedgerRecord[] = created === undefined ? [] : [{ type: 'DS', ttl: created.ttl, values: created.values }];
+  // A withdrawal forgets the signing wait, as a recorded one does: a later first DS waits again.
+  const base = created === undefined ? withSigningWait(entry, undefined, undefined) : entry;
+  const settled: LedgerEntry = { ...base, state: 'delegated', records: [...ns, ...ds] };
   return { entry: settled, outcome: entryEvent('Delegation Updated', settled, 'intent-settled', true, now) };
 }

@@ -183,7 +183,11 @@ function sameSigningWait(a: LedgerEntry, b: LedgerEntry): boolean {
 }
 
 /** The entry with `signingSeenSince` and `signingChangeId` set to the given values, or dropped. */
-function withSigningWait(entry: LedgerEntry, signingSeenSince: string | undefined, signingChangeId: string | undefined): LedgerEntry {
+export function withSigningWait(
+  entry: LedgerEntry,
+  signingSeenSince: string | undefined,
+  signingChangeId: string | undefined,
+): LedgerEntry {
   const { signingSeenSince: _seen, signingChangeId: _change, ...rest } = entry;
   return {
     ...rest,

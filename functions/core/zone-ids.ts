@@ -3,6 +3,8 @@
  * `/hostedzone/`. Defined once for the events, the config and the worker's own messages, each
  * of which says in its own words what it expected.
  */
+import { describeValue } from './field-issues';
+import type { ZoneId } from './types';
 import * as z from 'zod/mini';
 
 const HOSTED_ZONE_PREFIX = '/hostedzone/';
@@ -24,4 +26,23 @@ export function hostedZoneIdSchema(error: ErrorMessage) {
 /** A bare hosted zone id, as the worker writes them in its own messages. */
 export function bareZoneIdSchema(error: ErrorMessage) {
   return z.string({ error }).check(z.regex(BARE_ZONE_ID_PATTERN, { error }));
+}
+
+/** A string that is not a hosted zone id in either form. */
+export class ZoneIdError extends Error {
+  public readonly input: string;
+  constructor(input: string) {
+    super(`expected a hosted zone id (1 to 32 of A-Z 0-9, optionally after /hostedzone/), got ${describeValue(input)}`);
+    this.name = 'ZoneIdError';
+    this.input = input;
+  }
+}
+
+const anyZoneId = hostedZoneIdSchema(() => 'not a hosted zone id');
+
+/** `/hostedzone/Z0123` or `Z0123` -> `Z0123`; throws ZoneIdError for anything else. */
+export function bareZoneId(id: string): ZoneId {
+  const result = anyZoneId.safeParse(id);
+  if (!result.success) throw new ZoneIdError(id);
+  return result.data;
 }

@@ -23,7 +23,7 @@ import {
   EnableHostedZoneDNSSECCommand,
   Route53Client,
 } from '@aws-sdk/client-route-53';
-import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -705,9 +705,9 @@ class ScenarioRun {
     this.late = [];
     await this.drain();
     await this.signPending();
+    let ledgerBefore = await this.ledgerFingerprint();
     for (let sweep = 1; ; sweep += 1) {
       const writesBefore = this.monitor.subzoneBatches;
-      const ledgerBefore = await this.ledgerFingerprint();
       this.clock.advanceMinutes(FINAL_SWEEP_MINUTES);
       this.emulator.queues.send(this.emulator.queue.queue, JSON.stringify(sweepRequest(`final-${sweep}-${this.clock.now().getTime()}`)), {
         senderId: 'scheduler',
@@ -715,7 +715,9 @@ class ScenarioRun {
       await this.drain();
       await this.checkNewOwners(`final sweep ${sweep}`);
       const wrote = this.monitor.subzoneBatches - writesBefore;
-      const ledgerChanged = (await this.ledgerFingerprint()) !== ledgerBefore;
+      const ledgerAfter = await this.ledgerFingerprint();
+      const ledgerChanged = ledgerAfter !== ledgerBefore;
+      ledgerBefore = ledgerAfter;
       if (wrote === 0 && !ledgerChanged && sweep >= MIN_FINAL_SWEEPS) return;
       if (sweep === MAX_FINAL_SWEEPS) {
         this.violations.push({
@@ -729,12 +731,9 @@ class ScenarioRun {
 
   private async scanLedger(): Promise<Array<Record<string, unknown>>> {
     const items: Array<Record<string, unknown>> = [];
-    let start: Record<string, never> | undefined;
-    do {
-      const page = await this.dynamo.send(new ScanCommand({ TableName: this.tableName, ConsistentRead: true, ExclusiveStartKey: start }));
+    for await (const page of paginateScan({ client: this.dynamo }, { TableName: this.tableName, ConsistentRead: true })) {
       items.push(...(page.Items ?? []).map((item) => unmarshall(item)));
-      start = page.LastEvaluatedKey as Record<string, never> | undefined;
-    } while (start);
+    }
     return items;
   }
 

@@ -2,7 +2,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MalformedMessageError } from '../../../functions/core/errors';
 import { ROUTE53_EVENT_NAMES, type Route53EventName } from '../../../functions/core/event-pattern';
-import { bareZoneId, type Hint, parseMessage, ZoneIdError } from '../../../functions/core/intake';
+import { type Hint, parseMessage } from '../../../functions/core/intake';
+import { bareZoneId, ZoneIdError } from '../../../functions/core/zone-ids';
 import { accountMessage, sweepAccountMessage, sweepContinuation, sweepRequest } from '../../../functions/core/sweep-messages';
 import { sampleBody } from '../../helpers/sqs';
 
