@@ -24,6 +24,11 @@ function knownZones(...zones: ReadonlyArray<readonly [ZoneId, DnsName, (readonly
   return new Map(zones.map(([id, name, nameServers = NS_FOO_CANONICAL]) => [id, { name, nameServers }]));
 }
 
+/** The ledger's zones named after their ids (`Z1` is `z1.example.com`), as `zone(id, ...)` lists them here. */
+function namedAfterIds(ids: readonly ZoneId[]): Array<readonly [ZoneId, DnsName]> {
+  return ids.map((id) => [id, `${id.toLowerCase()}.example.com`] as const);
+}
+
 function zone(id: string, name: string, privateZone = false): HostedZone {
   return { Id: `/hostedzone/${id}`, Name: name, CallerReference: `ref-${id}`, Config: { PrivateZone: privateZone } };
 }
@@ -108,7 +113,7 @@ describe('Route53SpokeZoneReader', () => {
         Marker: '',
       });
       r53.on(ListTagsForResourcesCommand).resolves({ ResourceTagSets: [] });
-      const known = knownZones(...publicIds.map((id) => [id, `${id.toLowerCase()}.example.com`] as const));
+      const known = knownZones(...namedAfterIds(publicIds));
 
       // Act
       await reader.readZones(ACCOUNT, { kind: 'account' }, known);
@@ -414,7 +419,7 @@ describe('Route53SpokeZoneReader', () => {
         });
       r53.on(ListTagsForResourcesCommand).resolves({ ResourceTagSets: [] });
       // The ledger knows the requested zones and ZSIB, named like Z1; ZOTHER, named like Z2, it has never seen
-      const known = knownZones(...requested.map((id) => [id, `${id.toLowerCase()}.example.com`] as const), ['ZSIB', 'z1.example.com']);
+      const known = knownZones(...namedAfterIds(requested), ['ZSIB', 'z1.example.com']);
 
       // Act
       const snapshot = await reader.readZones(ACCOUNT, { kind: 'zones', zoneIds: requested }, known);
@@ -448,7 +453,7 @@ describe('Route53SpokeZoneReader', () => {
         Marker: '',
       });
       r53.on(ListTagsForResourcesCommand).resolves({ ResourceTagSets: [] });
-      const known = knownZones(...requested.map((id) => [id, `${id.toLowerCase()}.example.com`] as const), ['ZODD', 'z1.example.com']);
+      const known = knownZones(...namedAfterIds(requested), ['ZODD', 'z1.example.com']);
 
       // Act
       const snapshot = await reader.readZones(ACCOUNT, { kind: 'zones', zoneIds: requested }, known);
